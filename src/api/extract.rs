@@ -1,0 +1,123 @@
+//! Authentication extractors, and JSON/query/path extractors whose rejections are our own error.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use crate::store::crypto::{hash_secret, secret_matches};
+use crate::store::{AccountRecord, AppRecord};
+use axum::extract::rejection::{PathRejection, QueryRejection};
+use axum::extract::{FromRequestParts, Path, Query};
+use axum::http::header::AUTHORIZATION;
+use axum::http::request::Parts;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use serde::de::DeserializeOwned;
+
+fn credentials(parts: &Parts) -> Option<(&str, &str)> {
+    let value = parts.headers.get(AUTHORIZATION)?.to_str().ok()?;
+    let (scheme, rest) = value.split_once(' ')?;
+    Some((scheme, rest.trim()))
+}
+
+/// An app authenticated with HTTP Basic `clientId:clientSecret`.
+pub struct AppAuth(pub AppRecord);
+
+async fn app_from_basic(state: &AppState, encoded: &str) -> Result<AppRecord, ApiError> {
+    let bad = || {
+        ApiError::unauthorized(
+            "unauthorized",
+            "Invalid app credentials: use HTTP Basic with the app's clientId and clientSecret.",
+        )
+    };
+    let decoded = STANDARD.decode(encoded).map_err(|_| bad())?;
+    let text = String::from_utf8(decoded).map_err(|_| bad())?;
+    let (client_id, secret) = text.split_once(':').ok_or_else(bad)?;
+    let app = state
+        .store
+        .app_by_client_id(client_id)
+        .await?
+        .ok_or_else(bad)?;
+    if secret_matches(secret, &app.secret_hash) {
+        Ok(app)
+    } else {
+        Err(bad())
+    }
+}
+
+impl FromRequestParts<AppState> for AppAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match credentials(parts) {
+            Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
+                Ok(AppAuth(app_from_basic(state, encoded).await?))
+            }
+            _ => Err(ApiError::unauthorized(
+                "unauthorized",
+                "This endpoint needs the app's credentials (HTTP Basic clientId:clientSecret).",
+            )),
+        }
+    }
+}
+
+/// An account: by its bearer token, or by app credentials plus `X-Aurinko-Account-Id`.
+pub struct AccountAuth(pub AccountRecord);
+
+impl FromRequestParts<AppState> for AccountAuth {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        match credentials(parts) {
+            Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
+                let account = state.store.account_by_token(&hash_secret(token)).await?;
+                account.map(AccountAuth).ok_or_else(|| ApiError::unauthorized("unauthorized", "Unknown or revoked account token."))
+            }
+            Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
+                let app = app_from_basic(state, encoded).await?;
+                let header = parts.headers.get("x-aurinko-account-id").and_then(|v| v.to_str().ok()).ok_or_else(|| {
+                    ApiError::bad_request("accountId.missing", "With app credentials, name the account in the X-Aurinko-Account-Id header.")
+                })?;
+                let id: i64 = header.trim().parse().map_err(|_| ApiError::bad_request("accountId.invalid", "X-Aurinko-Account-Id must be an integer."))?;
+                let account = state.store.account(app.id, id).await?;
+                account.map(AccountAuth).ok_or_else(|| ApiError::not_found("account.notFound", format!("No account {id} for this app.")))
+            }
+            _ => Err(ApiError::unauthorized(
+                "unauthorized",
+                "Authenticate with the account token (Bearer) or the app's credentials (Basic) plus X-Aurinko-Account-Id.",
+            )),
+        }
+    }
+}
+
+/// `Query` with our error shape.
+pub struct ApiQuery<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Query::<T>::from_request_parts(parts, state).await {
+            Ok(Query(v)) => Ok(ApiQuery(v)),
+            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
+                Err(ApiError::bad_request("badRequest", e.body_text()))
+            }
+            Err(e) => Err(ApiError::bad_request("badRequest", e.body_text())),
+        }
+    }
+}
+
+/// `Path` with our error shape.
+pub struct ApiPath<T>(pub T);
+
+impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath<T> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        match Path::<T>::from_request_parts(parts, state).await {
+            Ok(Path(v)) => Ok(ApiPath(v)),
+            Err(e @ PathRejection::FailedToDeserializePathParams(_)) => {
+                Err(ApiError::bad_request("badRequest", e.body_text()))
+            }
+            Err(e) => Err(ApiError::bad_request("badRequest", e.body_text())),
+        }
+    }
+}

@@ -1,0 +1,35 @@
+//! The HTTP API: one module per resource, one router.
+
+mod accounts;
+mod auth;
+mod email;
+pub mod extract;
+mod health;
+mod page_token;
+pub mod request_id;
+pub mod scope_check;
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/healthz", get(health::healthz))
+        .route("/readyz", get(health::readyz))
+        .route("/v1/auth/authorize", get(auth::authorize))
+        .route("/v1/auth/callback", get(auth::callback))
+        .route("/v1/auth/token/{code}", post(auth::token).get(auth::token))
+        .route("/v1/account", get(accounts::me).delete(accounts::delete_me))
+        .route("/v1/am/accounts", get(accounts::list))
+        .route(
+            "/v1/am/accounts/{id}",
+            get(accounts::get_one).delete(accounts::delete_one),
+        )
+        .route("/v1/email/messages", get(email::list))
+        .route("/v1/email/messages/{id}", get(email::get_one))
+        .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
+        .layer(axum::middleware::from_fn(request_id::middleware))
+        .with_state(state)
+}

@@ -1,0 +1,119 @@
+//! The app service layer: the one place that creates and configures apps. The CLI uses it now,
+//! the portal later.
+
+pub mod input;
+
+use crate::store::crypto::{hash_secret, random_id, random_token, Keyring};
+use crate::store::{AppRecord, NewApp, Office365Settings, Store, StoreError};
+use input::{check_client_secret, Authority, AzureClientId, InputError, ReturnUrl};
+use secrecy::{ExposeSecret, SecretString};
+
+#[derive(Debug, thiserror::Error)]
+pub enum AppError {
+    #[error("{0}")]
+    Input(#[from] InputError),
+    #[error("no app with client id '{0}'")]
+    NotFound(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+pub struct CreatedApp {
+    pub app: AppRecord,
+    pub client_secret: SecretString,
+}
+
+pub struct AppDetails {
+    pub app: AppRecord,
+    pub return_urls: Vec<String>,
+    pub office365: Option<Office365Settings>,
+}
+
+pub fn office365_purpose(app_id: i64) -> String {
+    format!("app:{app_id}:office365:secret")
+}
+
+pub async fn create(
+    store: &dyn Store,
+    name: &str,
+    return_urls: &[String],
+    now: i64,
+) -> Result<CreatedApp, AppError> {
+    let name = name.trim();
+    if name.is_empty() || name.len() > 100 {
+        return Err(InputError("the app name must be 1 to 100 characters".into()).into());
+    }
+    if return_urls.is_empty() {
+        return Err(InputError("give at least one return URL".into()).into());
+    }
+    let urls = return_urls
+        .iter()
+        .map(|u| ReturnUrl::parse(u).map(|r| r.to_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let client_secret = random_token();
+    let app = store
+        .create_app(NewApp {
+            client_id: random_id(16),
+            name: name.to_string(),
+            secret_hash: hash_secret(client_secret.expose_secret()),
+            return_urls: urls,
+            now,
+        })
+        .await?;
+    Ok(CreatedApp { app, client_secret })
+}
+
+pub struct Office365Input<'a> {
+    pub azure_client_id: &'a str,
+    /// `None` for a public client.
+    pub client_secret: Option<&'a SecretString>,
+    pub authority: &'a str,
+    pub secret_expires_at: Option<i64>,
+}
+
+pub async fn set_office365(
+    store: &dyn Store,
+    keys: &Keyring,
+    client_id: &str,
+    input: Office365Input<'_>,
+    now: i64,
+) -> Result<AppDetails, AppError> {
+    let app = find(store, client_id).await?;
+    let azure_client_id = AzureClientId::parse(input.azure_client_id)?;
+    let authority = Authority::parse(input.authority)?;
+    let client_secret_enc = match input.client_secret {
+        Some(secret) => {
+            check_client_secret(secret.expose_secret())?;
+            Some(keys.encrypt_str(secret.expose_secret().trim(), &office365_purpose(app.id)))
+        }
+        None => None,
+    };
+    let settings = Office365Settings {
+        azure_client_id: azure_client_id.as_str().to_string(),
+        client_secret_enc,
+        authority: authority.as_str().to_string(),
+        secret_expires_at: input.secret_expires_at,
+        problem: None,
+        updated_at: now,
+    };
+    store.put_office365(app.id, &settings).await?;
+    details(store, client_id).await
+}
+
+pub async fn find(store: &dyn Store, client_id: &str) -> Result<AppRecord, AppError> {
+    store
+        .app_by_client_id(client_id)
+        .await?
+        .ok_or_else(|| AppError::NotFound(client_id.to_string()))
+}
+
+pub async fn details(store: &dyn Store, client_id: &str) -> Result<AppDetails, AppError> {
+    let app = find(store, client_id).await?;
+    let return_urls = store.return_urls(app.id).await?;
+    let office365 = store.office365(app.id).await?;
+    Ok(AppDetails {
+        app,
+        return_urls,
+        office365,
+    })
+}

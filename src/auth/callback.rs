@@ -1,0 +1,368 @@
+//! `GET /v1/auth/callback`: Microsoft sends the user back here. Consume the session once, exchange
+//! the code, learn who signed in, create or reuse the account, and return to the app with a
+//! one-time code — or with `status=error`, a stable error code and plain advice.
+
+use super::link::session_purpose;
+use super::outcome::{decode_failure, flag_app, is_app_problem, link_error_code};
+use crate::providers::office365::graph::{GraphFailure, GraphRequest};
+use crate::providers::office365::identity::{read_id_token, Me};
+use crate::providers::office365::token_client::{decode, TokenFailure, TokenSet};
+use crate::state::{now, Services};
+use crate::store::crypto::{hash_secret, random_token};
+use crate::store::{token_purpose, AuthSession, LinkAccount, RefreshedTokens};
+use reqwest::Method;
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
+use url::Url;
+
+pub const CODE_SECONDS: i64 = 10 * 60;
+
+#[derive(Debug, Deserialize)]
+pub struct CallbackParams {
+    pub code: Option<String>,
+    pub state: Option<String>,
+    pub error: Option<String>,
+    pub error_description: Option<String>,
+}
+
+pub enum CallbackOutcome {
+    /// Back to the app's return URL.
+    Redirect(String),
+    /// The return URL cannot be trusted (unknown or reused state): show a page instead.
+    ErrorPage(String),
+}
+
+struct LinkFailure {
+    code: &'static str,
+    message: String,
+    aadsts: Option<u32>,
+}
+
+impl LinkFailure {
+    fn new(code: &'static str, message: impl Into<String>) -> Self {
+        LinkFailure {
+            code,
+            message: message.into(),
+            aadsts: None,
+        }
+    }
+}
+
+fn return_to(session: &AuthSession, pairs: &[(&str, &str)]) -> String {
+    let mut url =
+        Url::parse(&session.return_url).expect("return URLs are validated when registered");
+    {
+        let mut q = url.query_pairs_mut();
+        for (k, v) in pairs {
+            q.append_pair(k, v);
+        }
+        if let Some(state) = &session.app_state {
+            q.append_pair("state", state);
+        }
+    }
+    url.to_string()
+}
+
+fn failed(session: &AuthSession, f: LinkFailure) -> CallbackOutcome {
+    tracing::info!(
+        app_id = session.app_id,
+        error = f.code,
+        "account link failed"
+    );
+    let aadsts = f.aadsts.map(|c| c.to_string());
+    let mut pairs = vec![
+        ("status", "error"),
+        ("error", f.code),
+        ("message", f.message.as_str()),
+    ];
+    if let Some(a) = &aadsts {
+        pairs.push(("aadsts", a));
+    }
+    CallbackOutcome::Redirect(return_to(session, &pairs))
+}
+
+pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
+    let Some(state) = p.state.filter(|s| !s.is_empty()) else {
+        return CallbackOutcome::ErrorPage(
+            "The sign-in response has no state. Start linking again from the app.".into(),
+        );
+    };
+    let session = match services.store.take_auth_session(&hash_secret(&state)).await {
+        Ok(Some(s)) => s,
+        Ok(None) => {
+            return CallbackOutcome::ErrorPage(
+                "This sign-in response is unknown or was already used. Start linking again from the app.".into(),
+            )
+        }
+        Err(e) => {
+            tracing::error!(error = %e, "could not read the auth session");
+            return CallbackOutcome::ErrorPage("switchboard could not complete the sign-in. Try again.".into());
+        }
+    };
+    if session.expires_at < now() {
+        return failed(
+            &session,
+            LinkFailure::new(
+                "auth.expired",
+                "The sign-in took longer than 15 minutes. Start linking again.",
+            ),
+        );
+    }
+    if let Some(error) = p.error {
+        let d = decode(
+            &services.scopes.office365,
+            &error,
+            &[],
+            p.error_description.as_deref().unwrap_or_default(),
+        );
+        return failed(
+            &session,
+            LinkFailure {
+                code: link_error_code(&d),
+                message: d.advice(),
+                aadsts: d.aadsts,
+            },
+        );
+    }
+    let Some(code) = p.code.filter(|c| !c.is_empty()) else {
+        return failed(
+            &session,
+            LinkFailure::new(
+                "auth.failed",
+                "Microsoft returned neither a code nor an error.",
+            ),
+        );
+    };
+    match complete(services, &session, &code).await {
+        Ok(our_code) => CallbackOutcome::Redirect(return_to(
+            &session,
+            &[("status", "success"), ("code", our_code.expose_secret())],
+        )),
+        Err(f) => failed(&session, f),
+    }
+}
+
+async fn complete(
+    services: &Services,
+    session: &AuthSession,
+    code: &str,
+) -> Result<SecretString, LinkFailure> {
+    let internal = |e: &dyn std::fmt::Display| {
+        tracing::error!(error = %e, "account link failed internally");
+        LinkFailure::new(
+            "auth.internal",
+            "switchboard could not complete the sign-in; it has been logged. Try again.",
+        )
+    };
+    let app = super::azure_app(services, session.app_id)
+        .await
+        .map_err(|e| LinkFailure::new("auth.appMisconfigured", e.message))?;
+    let verifier = services
+        .keys
+        .decrypt_string(
+            &session.pkce_verifier_enc,
+            &session_purpose(&session.state_hash),
+        )
+        .map_err(|e| internal(&e))?;
+    let scope = session.permissions.join(" ");
+    let set = match services
+        .tokens
+        .exchange_code(
+            &app,
+            code,
+            &services.settings.redirect_uri(),
+            &verifier,
+            &scope,
+        )
+        .await
+    {
+        Ok(set) => set,
+        Err(failure) => return Err(exchange_failed(services, session.app_id, &failure).await),
+    };
+    let identity = identify(services, &set).await?;
+    let granted = if set.scope.is_empty() {
+        session.permissions.clone()
+    } else {
+        services.scopes.normalize_granted(&set.scope)
+    };
+    let auth_scopes = services.scopes.granted_scopes(&session.scopes, &granted);
+    if session.ensure_scopes && auth_scopes.len() < session.scopes.len() {
+        let missing: Vec<&str> = session
+            .scopes
+            .iter()
+            .filter(|s| !auth_scopes.contains(s))
+            .map(String::as_str)
+            .collect();
+        return Err(LinkFailure::new(
+            "auth.scopesNotGranted",
+            format!("The user did not grant: {}. Link again and accept every permission, or ask the tenant administrator for consent.", missing.join(", ")),
+        ));
+    }
+    if let Some(id) = session.account_id {
+        let existing = services
+            .store
+            .account(session.app_id, id)
+            .await
+            .map_err(|e| internal(&e))?;
+        match existing {
+            Some(a) if a.tenant_id == identity.tenant_id && a.object_id == identity.object_id => {}
+            Some(a) => {
+                return Err(LinkFailure::new(
+                    "auth.accountMismatch",
+                    format!("You signed in as a different Microsoft account than the one being re-authorized ({}). Sign in as that account.", a.email.unwrap_or_default()),
+                ))
+            }
+            None => return Err(LinkFailure::new("auth.accountNotFound", "The account being re-authorized no longer exists.")),
+        }
+    }
+    let purpose = |which| {
+        token_purpose(
+            session.app_id,
+            &identity.tenant_id,
+            &identity.object_id,
+            which,
+        )
+    };
+    let t = now();
+    let link = LinkAccount {
+        app_id: session.app_id,
+        account_id: session.account_id,
+        tokens: RefreshedTokens {
+            access_token_enc: services
+                .keys
+                .encrypt_str(set.access_token.expose_secret(), &purpose("access")),
+            refresh_token_enc: set.refresh_token.as_ref().map(|rt| {
+                services
+                    .keys
+                    .encrypt_str(rt.expose_secret(), &purpose("refresh"))
+            }),
+            access_expires_at: t + set.expires_in,
+            permissions: granted,
+        },
+        tenant_id: identity.tenant_id,
+        object_id: identity.object_id,
+        email: identity.email,
+        name: identity.name,
+        timezone: identity.timezone,
+        auth_scopes,
+    };
+    let (account, created) = services
+        .store
+        .link_account(&link, t)
+        .await
+        .map_err(|e| internal(&e))?;
+    let our_code = random_token();
+    services
+        .store
+        .insert_auth_code(
+            &hash_secret(our_code.expose_secret()),
+            session.app_id,
+            account.id,
+            t + CODE_SECONDS,
+        )
+        .await
+        .map_err(|e| internal(&e))?;
+    let kind = if created {
+        "account.linked"
+    } else {
+        "account.reauthorized"
+    };
+    services
+        .store
+        .record_event(session.app_id, account.id, kind, "", t)
+        .await
+        .map_err(|e| internal(&e))?;
+    tracing::info!(
+        app_id = session.app_id,
+        account_id = account.id,
+        created,
+        "account linked"
+    );
+    Ok(our_code)
+}
+
+async fn exchange_failed(services: &Services, app_id: i64, failure: &TokenFailure) -> LinkFailure {
+    match decode_failure(services, failure) {
+        None => LinkFailure::new(
+            "auth.unavailable",
+            "Microsoft could not be reached to complete the sign-in. Try again in a few minutes.",
+        ),
+        Some(d) => {
+            if is_app_problem(&d) {
+                flag_app(services, app_id, &d).await;
+            }
+            LinkFailure {
+                code: link_error_code(&d),
+                message: d.advice(),
+                aadsts: d.aadsts,
+            }
+        }
+    }
+}
+
+struct Identity {
+    tenant_id: String,
+    object_id: String,
+    email: Option<String>,
+    name: Option<String>,
+    timezone: Option<String>,
+}
+
+/// Who signed in: tenant and object id from the id_token, address and name from `/me`, the
+/// mailbox time zone from `/me/mailboxSettings` (absent for accounts without a mailbox).
+async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkFailure> {
+    let claims = set
+        .id_token
+        .as_deref()
+        .and_then(read_id_token)
+        .unwrap_or_default();
+    let get = |path: &str| GraphRequest {
+        method: Method::GET,
+        url: services.graph.url(path),
+        prefer: vec![],
+    };
+    let mailbox = format!("link:{}", claims.oid.clone().unwrap_or_default());
+    let me = match services
+        .graph
+        .send(&mailbox, &set.access_token, &get("/me"))
+        .await
+    {
+        Ok(v) => Me::from_json(&v),
+        Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) => {
+            return Err(LinkFailure::new(
+                "auth.profileUnavailable",
+                format!(
+                    "Could not read the user's profile from Microsoft Graph: {}",
+                    e.message
+                ),
+            ))
+        }
+    };
+    let timezone = match services
+        .graph
+        .send(&mailbox, &set.access_token, &get("/me/mailboxSettings"))
+        .await
+    {
+        Ok(v) => v
+            .get("timeZone")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        Err(_) => None,
+    };
+    let object_id =
+        claims.oid.clone().or(me.id.clone()).ok_or_else(|| {
+            LinkFailure::new("auth.failed", "Microsoft did not say who signed in.")
+        })?;
+    Ok(Identity {
+        tenant_id: claims.tid.clone().unwrap_or_else(|| "unknown".into()),
+        object_id,
+        email: me
+            .mail
+            .or(claims.email)
+            .or(me.user_principal_name)
+            .or(claims.preferred_username),
+        name: me.display_name.or(claims.name),
+        timezone,
+    })
+}

@@ -1,0 +1,175 @@
+//! `GET /v1/auth/authorize`: check the app, the return URL and the scopes, store a short-lived
+//! auth session (random state, PKCE verifier), and send the user to Microsoft.
+
+use crate::error::ApiError;
+use crate::scopes::resolve::split_list;
+use crate::state::{now, Services};
+use crate::store::crypto::{hash_secret, random_token};
+use crate::store::AuthSession;
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use oauth2::PkceCodeChallenge;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+use url::Url;
+
+pub const SESSION_SECONDS: i64 = 15 * 60;
+
+#[derive(Debug, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AuthorizeParams {
+    pub client_id: Option<String>,
+    pub service_type: Option<String>,
+    pub scopes: Option<String>,
+    pub native_scopes: Option<String>,
+    pub return_url: Option<String>,
+    pub state: Option<String>,
+    pub response_type: Option<String>,
+    pub account_id: Option<String>,
+    pub login_hint: Option<String>,
+    pub ensure_scopes: Option<String>,
+}
+
+pub fn session_purpose(state_hash: &[u8]) -> String {
+    format!("auth_session:{}", URL_SAFE_NO_PAD.encode(state_hash))
+}
+
+fn flag(value: Option<&str>, name: &str) -> Result<bool, ApiError> {
+    match value.map(str::to_ascii_lowercase).as_deref() {
+        None | Some("") | Some("false") => Ok(false),
+        Some("true") => Ok(true),
+        Some(_) => Err(ApiError::bad_request(
+            "badRequest",
+            format!("{name} must be true or false"),
+        )),
+    }
+}
+
+/// Validates the request and returns where to send the user.
+pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, ApiError> {
+    let client_id = p
+        .client_id
+        .as_deref()
+        .filter(|c| !c.is_empty())
+        .ok_or_else(|| ApiError::bad_request("badRequest", "clientId is required"))?;
+    let app = services
+        .store
+        .app_by_client_id(client_id)
+        .await?
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "app.unknown",
+                format!("No app with clientId '{client_id}'."),
+            )
+        })?;
+    let return_url = p
+        .return_url
+        .as_deref()
+        .filter(|r| !r.is_empty())
+        .ok_or_else(|| ApiError::bad_request("badRequest", "returnUrl is required"))?;
+    let registered = services.store.return_urls(app.id).await?;
+    if !registered.iter().any(|r| r == return_url) {
+        return Err(ApiError::bad_request(
+            "returnUrl.unregistered",
+            format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
+        ));
+    }
+    match p.service_type.as_deref() {
+        Some("Office365") => {}
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "serviceType.unsupported",
+                format!("serviceType '{other}' is not supported; use Office365."),
+            ))
+        }
+        None => {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                "serviceType is required (Office365)",
+            ))
+        }
+    }
+    if let Some(rt) = p.response_type.as_deref().filter(|r| *r != "code") {
+        return Err(ApiError::bad_request(
+            "responseType.unsupported",
+            format!("responseType '{rt}' is not supported; use code."),
+        ));
+    }
+    if p.state.as_ref().is_some_and(|s| s.len() > 2000) {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "state must be at most 2000 characters",
+        ));
+    }
+    let ensure_scopes = flag(p.ensure_scopes.as_deref(), "ensureScopes")?;
+    let scopes = split_list(p.scopes.as_deref().unwrap_or_default());
+    let native = split_list(p.native_scopes.as_deref().unwrap_or_default());
+    let resolved = services
+        .scopes
+        .resolve(&scopes, &native)
+        .map_err(|e| ApiError::bad_request("scope.invalid", e.to_string()))?;
+    let account = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
+        Some(id) => {
+            let id: i64 = id
+                .parse()
+                .map_err(|_| ApiError::bad_request("badRequest", "accountId must be an integer"))?;
+            Some(services.store.account(app.id, id).await?.ok_or_else(|| {
+                ApiError::not_found("account.notFound", format!("No account {id} for this app."))
+            })?)
+        }
+        None => None,
+    };
+    let office365 = services.store.office365(app.id).await?.ok_or_else(|| {
+        ApiError::new(
+            crate::error::ErrorKind::FailedDependency,
+            "app.office365.missing",
+            "This app has no Office 365 settings yet.",
+        )
+    })?;
+
+    let state = random_token();
+    let state_hash = hash_secret(state.expose_secret());
+    let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    services
+        .store
+        .insert_auth_session(&AuthSession {
+            pkce_verifier_enc: services
+                .keys
+                .encrypt_str(verifier.secret(), &session_purpose(&state_hash)),
+            state_hash,
+            app_id: app.id,
+            return_url: return_url.to_string(),
+            app_state: p.state.clone(),
+            scopes: resolved.scopes.clone(),
+            permissions: resolved.permissions.clone(),
+            ensure_scopes,
+            account_id: account.as_ref().map(|a| a.id),
+            expires_at: now() + SESSION_SECONDS,
+        })
+        .await?;
+
+    let mut url = Url::parse(&services.tokens.authorize_endpoint(&office365.authority))
+        .map_err(ApiError::internal)?;
+    {
+        let mut q = url.query_pairs_mut();
+        q.append_pair("client_id", &office365.azure_client_id)
+            .append_pair("response_type", "code")
+            .append_pair("redirect_uri", &services.settings.redirect_uri())
+            .append_pair("response_mode", "query")
+            .append_pair("scope", &resolved.permissions.join(" "))
+            .append_pair("state", state.expose_secret())
+            .append_pair("code_challenge", challenge.as_str())
+            .append_pair("code_challenge_method", "S256");
+        let hint = p
+            .login_hint
+            .clone()
+            .or_else(|| account.as_ref().and_then(|a| a.email.clone()));
+        if let Some(hint) = hint.filter(|h| !h.is_empty()) {
+            q.append_pair("login_hint", &hint);
+        }
+        if account.is_some() {
+            q.append_pair("prompt", "select_account");
+        }
+    }
+    Ok(url.to_string())
+}

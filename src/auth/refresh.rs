@@ -1,0 +1,281 @@
+//! Fresh access tokens. Refresh shortly before expiry; one refresh per account at a time — a
+//! mutex per account in this process, and a lease row in the database across instances. The
+//! rotated refresh token is saved in the same write as the new access token, before it is used.
+
+use super::outcome::{decode_failure, flag_app, is_app_problem, is_dead_grant};
+use crate::error::{ApiError, ErrorKind};
+use crate::providers::office365::token_client::TokenFailure;
+use crate::state::{now, Services};
+use crate::store::crypto::random_id;
+use crate::store::{AccountRecord, RefreshedTokens, TokenError, TokenStatus};
+use secrecy::{ExposeSecret, SecretString};
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+/// Refresh this long before the access token expires.
+pub const REFRESH_SKEW: i64 = 300;
+/// How long another instance may hold the refresh lease before it is considered gone.
+const LEASE_SECONDS: i64 = 45;
+
+pub struct Refresher {
+    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    instance: String,
+}
+
+impl Default for Refresher {
+    fn default() -> Self {
+        Refresher {
+            locks: Mutex::new(HashMap::new()),
+            instance: random_id(8),
+        }
+    }
+}
+
+impl Refresher {
+    fn lock_for(&self, account_id: i64) -> Arc<tokio::sync::Mutex<()>> {
+        self.locks
+            .lock()
+            .expect("refresh lock map poisoned")
+            .entry(account_id)
+            .or_default()
+            .clone()
+    }
+}
+
+pub fn dead_error(account: &AccountRecord) -> ApiError {
+    let reason = account
+        .token_error
+        .as_ref()
+        .map(|e| e.message.as_str())
+        .unwrap_or("The account must be linked again.");
+    ApiError::unauthorized(
+        "token.dead",
+        format!("This account's Microsoft authorization is no longer valid: {reason} Re-authorize it with /v1/auth/authorize?accountId={}.", account.id),
+    )
+}
+
+impl Services {
+    /// A usable Graph access token for the account. `rejected` is a token Graph just refused:
+    /// refresh unless someone already replaced it.
+    pub async fn access_token(
+        &self,
+        account: &AccountRecord,
+        rejected: Option<&SecretString>,
+    ) -> Result<SecretString, ApiError> {
+        if account.token_status == TokenStatus::Dead {
+            return Err(dead_error(account));
+        }
+        if rejected.is_none() {
+            if let Some(token) = self.stored_if_fresh(account, None).await? {
+                return Ok(token);
+            }
+        }
+        let lock = self.refresher.lock_for(account.id);
+        let _guard = lock.lock().await;
+        if let Some(token) = self.stored_if_fresh(account, rejected).await? {
+            return Ok(token);
+        }
+        match self.take_lease(account, rejected).await? {
+            Some(token) => Ok(token),
+            None => self.refresh(account).await,
+        }
+    }
+
+    /// The stored access token if it is fresh and is not the one Graph refused.
+    async fn stored_if_fresh(
+        &self,
+        account: &AccountRecord,
+        rejected: Option<&SecretString>,
+    ) -> Result<Option<SecretString>, ApiError> {
+        let Some(tokens) = self.store.provider_tokens(account.id).await? else {
+            return Err(dead_error(account));
+        };
+        if tokens.access_expires_at <= now() + REFRESH_SKEW {
+            return Ok(None);
+        }
+        let token = self
+            .keys
+            .decrypt_string(&tokens.access_token_enc, &account.token_purpose("access"))
+            .map_err(ApiError::internal)?;
+        if rejected.is_some_and(|r| r.expose_secret() == token.expose_secret()) {
+            return Ok(None);
+        }
+        Ok(Some(token))
+    }
+
+    /// Waits for the database lease. Returns a token when another instance refreshed meanwhile.
+    async fn take_lease(
+        &self,
+        account: &AccountRecord,
+        rejected: Option<&SecretString>,
+    ) -> Result<Option<SecretString>, ApiError> {
+        let deadline = now() + LEASE_SECONDS + 5;
+        loop {
+            let t = now();
+            if self
+                .store
+                .try_lease(account.id, &self.refresher.instance, t + LEASE_SECONDS, t)
+                .await?
+            {
+                return Ok(None);
+            }
+            if let Some(token) = self.stored_if_fresh(account, rejected).await? {
+                return Ok(Some(token));
+            }
+            if t > deadline {
+                return Err(ApiError::unavailable(
+                    "token.refresh.busy",
+                    "Another instance is refreshing this account's token; retry shortly.",
+                    2,
+                ));
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    }
+
+    async fn refresh(&self, account: &AccountRecord) -> Result<SecretString, ApiError> {
+        let result = self.refresh_holding_lease(account).await;
+        if result.is_err() {
+            if let Err(e) = self
+                .store
+                .release_lease(account.id, &self.refresher.instance)
+                .await
+            {
+                tracing::error!(error = %e, account_id = account.id, "could not release the refresh lease");
+            }
+        }
+        result
+    }
+
+    async fn refresh_holding_lease(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<SecretString, ApiError> {
+        let tokens = self
+            .store
+            .provider_tokens(account.id)
+            .await?
+            .ok_or_else(|| dead_error(account))?;
+        let Some(refresh_enc) = tokens.refresh_token_enc else {
+            return Err(ApiError::unauthorized(
+                "token.refresh.failed",
+                "No refresh token is stored for this account; re-authorize it.",
+            ));
+        };
+        let refresh_token = self
+            .keys
+            .decrypt_string(&refresh_enc, &account.token_purpose("refresh"))
+            .map_err(ApiError::internal)?;
+        let app = super::azure_app(self, account.app_id).await?;
+        let scope = account.permissions.join(" ");
+        match self.tokens.refresh(&app, &refresh_token, &scope).await {
+            Ok(set) => {
+                let t = now();
+                let granted = if set.scope.is_empty() {
+                    account.permissions.clone()
+                } else {
+                    self.scopes.normalize_granted(&set.scope)
+                };
+                let refreshed = RefreshedTokens {
+                    access_token_enc: self.keys.encrypt_str(
+                        set.access_token.expose_secret(),
+                        &account.token_purpose("access"),
+                    ),
+                    refresh_token_enc: set.refresh_token.as_ref().map(|rt| {
+                        self.keys
+                            .encrypt_str(rt.expose_secret(), &account.token_purpose("refresh"))
+                    }),
+                    access_expires_at: t + set.expires_in,
+                    permissions: granted,
+                };
+                self.store.save_refresh(account.id, &refreshed, t).await?;
+                tracing::info!(
+                    account_id = account.id,
+                    rotated = set.refresh_token.is_some(),
+                    "access token refreshed"
+                );
+                Ok(set.access_token)
+            }
+            Err(failure) => Err(self.refresh_failed(account, failure).await),
+        }
+    }
+
+    async fn refresh_failed(&self, account: &AccountRecord, failure: TokenFailure) -> ApiError {
+        let original = match &failure {
+            TokenFailure::Rejected { body, .. } => Some(body.clone()),
+            TokenFailure::Transient { body, .. } => body.clone(),
+        };
+        let Some(decoded) = decode_failure(self, &failure) else {
+            let TokenFailure::Transient {
+                retry_after,
+                detail,
+                ..
+            } = failure
+            else {
+                unreachable!("decoded above")
+            };
+            tracing::warn!(account_id = account.id, %detail, "token refresh failed transiently");
+            return ApiError::unavailable(
+                "token.refresh.retry",
+                format!("Could not refresh the Microsoft token: {detail}. Retry later."),
+                retry_after.unwrap_or(5),
+            )
+            .with_original(original);
+        };
+        if is_app_problem(&decoded) {
+            flag_app(self, account.app_id, &decoded).await;
+            return ApiError::new(
+                ErrorKind::FailedDependency,
+                "app.office365.rejected",
+                format!(
+                    "Microsoft refused the app's Azure credentials. {}",
+                    decoded.advice()
+                ),
+            )
+            .with_original(original);
+        }
+        if is_dead_grant(&decoded) {
+            let code = decoded
+                .aadsts
+                .map(|c| format!("AADSTS{c}"))
+                .unwrap_or_else(|| decoded.error.clone());
+            let error = TokenError {
+                code,
+                message: decoded.advice(),
+            };
+            let t = now();
+            let marked = async {
+                self.store
+                    .set_token_status(account.id, TokenStatus::Dead, Some(&error), t)
+                    .await?;
+                self.store
+                    .record_event(
+                        account.app_id,
+                        account.id,
+                        "account.tokenDead",
+                        &error.message,
+                        t,
+                    )
+                    .await
+            };
+            if let Err(e) = marked.await {
+                return ApiError::internal(e);
+            }
+            tracing::warn!(account_id = account.id, reason = %error.code, "account token is dead");
+            let mut dead = account.clone();
+            dead.token_status = TokenStatus::Dead;
+            dead.token_error = Some(error);
+            return dead_error(&dead).with_original(original);
+        }
+        ApiError::new(
+            ErrorKind::FailedDependency,
+            "token.refresh.failed",
+            format!(
+                "Microsoft refused to refresh the token. {}",
+                decoded.advice()
+            ),
+        )
+        .with_original(original)
+    }
+}

@@ -1,0 +1,179 @@
+//! The one error type of the HTTP API, and the one place it becomes a response.
+//!
+//! Handlers return `Result<_, ApiError>`. The response carries an [`ErrorBody`] extension; the
+//! request-id middleware renders it as `{code, message, requestId, originalError?}`, so every error
+//! (including extractor rejections and unknown routes) has the same shape.
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::Value;
+use std::borrow::Cow;
+
+/// What went wrong, from the caller's point of view. Each kind has exactly one HTTP status.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    BadRequest,
+    Unauthorized,
+    Forbidden,
+    NotFound,
+    MethodNotAllowed,
+    Conflict,
+    PayloadTooLarge,
+    /// The request was fine, but something it depends on (the app's Azure settings) is broken.
+    FailedDependency,
+    TooManyRequests,
+    /// Microsoft answered with an error we pass on with Microsoft's own status.
+    Upstream(StatusCode),
+    Unavailable,
+    Internal,
+}
+
+impl ErrorKind {
+    pub fn status(self) -> StatusCode {
+        match self {
+            ErrorKind::BadRequest => StatusCode::BAD_REQUEST,
+            ErrorKind::Unauthorized => StatusCode::UNAUTHORIZED,
+            ErrorKind::Forbidden => StatusCode::FORBIDDEN,
+            ErrorKind::NotFound => StatusCode::NOT_FOUND,
+            ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ErrorKind::Conflict => StatusCode::CONFLICT,
+            ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::FailedDependency => StatusCode::FAILED_DEPENDENCY,
+            ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
+            ErrorKind::Upstream(status) => status,
+            ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct ApiError {
+    pub kind: ErrorKind,
+    pub code: Cow<'static, str>,
+    pub message: String,
+    pub original: Option<Value>,
+    pub retry_after: Option<u64>,
+}
+
+/// The rendered part of an error, handed to the middleware that adds the request id.
+#[derive(Debug, Clone)]
+pub struct ErrorBody {
+    pub code: String,
+    pub message: String,
+    pub original: Option<Value>,
+}
+
+impl ApiError {
+    pub fn new(
+        kind: ErrorKind,
+        code: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
+        ApiError {
+            kind,
+            code: code.into(),
+            message: message.into(),
+            original: None,
+            retry_after: None,
+        }
+    }
+    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::BadRequest, code, message)
+    }
+    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Unauthorized, code, message)
+    }
+    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::Forbidden, code, message)
+    }
+    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+        Self::new(ErrorKind::NotFound, code, message)
+    }
+    pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after: u64) -> Self {
+        Self::new(ErrorKind::Unavailable, code, message).retry_after(retry_after)
+    }
+    /// A failure of our own (storage, a bug). The detail goes to the log, not to the caller.
+    pub fn internal(err: impl std::fmt::Display) -> Self {
+        tracing::error!(error = %err, "internal error");
+        Self::new(
+            ErrorKind::Internal,
+            "internal",
+            "An internal error occurred; it has been logged.",
+        )
+    }
+    pub fn with_original(mut self, original: Option<Value>) -> Self {
+        self.original = original;
+        self
+    }
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+    pub fn status(&self) -> StatusCode {
+        self.kind.status()
+    }
+}
+
+impl std::fmt::Display for ApiError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}): {}", self.code, self.status(), self.message)
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+impl From<crate::store::StoreError> for ApiError {
+    fn from(err: crate::store::StoreError) -> Self {
+        ApiError::internal(err)
+    }
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let status = self.status();
+        let mut response = status.into_response();
+        if let Some(seconds) = self.retry_after {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(seconds));
+        }
+        if status == StatusCode::UNAUTHORIZED {
+            response.headers_mut().insert(
+                header::WWW_AUTHENTICATE,
+                HeaderValue::from_static("Bearer, Basic realm=\"switchboard\""),
+            );
+        }
+        response.extensions_mut().insert(ErrorBody {
+            code: self.code.into_owned(),
+            message: self.message,
+            original: self.original,
+        });
+        response
+    }
+}
+
+/// The error for a status produced outside our handlers (unknown route, wrong method).
+pub fn for_bare_status(status: StatusCode) -> ErrorBody {
+    let (code, message) = match status {
+        StatusCode::NOT_FOUND => ("notFound", "No such endpoint."),
+        StatusCode::METHOD_NOT_ALLOWED => (
+            "methodNotAllowed",
+            "This endpoint does not accept that HTTP method.",
+        ),
+        StatusCode::PAYLOAD_TOO_LARGE => ("payloadTooLarge", "The request body is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
+            ("unsupportedMediaType", "Send the body as application/json.")
+        }
+        s if s.is_client_error() => ("badRequest", "The request could not be understood."),
+        _ => (
+            "internal",
+            "An internal error occurred; it has been logged.",
+        ),
+    };
+    ErrorBody {
+        code: code.into(),
+        message: message.into(),
+        original: None,
+    }
+}

@@ -1,0 +1,14 @@
+//! switchboard: a self-hosted unified API for Office 365 / Outlook.com accounts.
+
+pub mod api;
+pub mod apps;
+pub mod auth;
+pub mod cli;
+pub mod config;
+pub mod error;
+pub mod model;
+pub mod providers;
+pub mod scopes;
+pub mod startup;
+pub mod state;
+pub mod store;

@@ -1,0 +1,81 @@
+use super::rfc3339;
+use crate::store::AccountRecord;
+use serde::Serialize;
+
+/// `ApiAccountOutDto`, the fields that apply to Office 365 accounts.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Account {
+    pub id: i64,
+    pub service_type: String,
+    pub service_provider: &'static str,
+    pub active: bool,
+    pub token_status: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_error: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub token_error_code: Option<String>,
+    #[serde(rename = "type")]
+    pub account_type: &'static str,
+    pub daemon: bool,
+    pub login_string: Option<String>,
+    pub email: Option<String>,
+    pub mailbox_address: Option<String>,
+    pub name: Option<String>,
+    pub auth_user_id: String,
+    pub auth_org_id: String,
+    pub timezone: Option<String>,
+    pub auth_scopes: Vec<String>,
+    pub auth_native_scopes: Vec<String>,
+    pub auth_obtained_at: Option<String>,
+    pub auth_expires_at: Option<String>,
+    pub created_at: String,
+    pub updated_at: String,
+}
+
+impl Account {
+    pub fn from_record(a: &AccountRecord, auth_expires_at: Option<i64>) -> Self {
+        Account {
+            id: a.id,
+            service_type: a.service_type.clone(),
+            service_provider: "Office365",
+            active: true,
+            token_status: a.token_status.to_string(),
+            token_error: a.token_error.as_ref().map(|e| e.message.clone()),
+            token_error_code: a.token_error.as_ref().map(|e| e.code.clone()),
+            account_type: "personal",
+            daemon: false,
+            login_string: a.email.clone(),
+            email: a.email.clone(),
+            mailbox_address: a.email.clone(),
+            name: a.name.clone(),
+            auth_user_id: a.object_id.clone(),
+            auth_org_id: a.tenant_id.clone(),
+            timezone: a.timezone.clone(),
+            auth_scopes: a.auth_scopes.clone(),
+            auth_native_scopes: a.permissions.clone(),
+            auth_obtained_at: a.auth_obtained_at.map(rfc3339),
+            auth_expires_at: auth_expires_at.map(rfc3339),
+            created_at: rfc3339(a.created_at),
+            updated_at: rfc3339(a.updated_at),
+        }
+    }
+}
+
+/// `AccountsPage`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountsPage {
+    pub offset: i64,
+    pub total_size: i64,
+    pub done: bool,
+    pub records: Vec<Account>,
+}
+
+/// `AccountSaveResult`.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountSaveResult {
+    pub account_id: i64,
+    pub access_token: String,
+}

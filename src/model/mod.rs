@@ -1,0 +1,24 @@
+//! The public contract's resource types (Aurinko-compatible, camelCase JSON).
+
+pub mod account;
+pub mod email;
+
+use chrono::{DateTime, SecondsFormat, Utc};
+
+/// RFC 3339 in UTC with `Z`, the one time format of the API.
+pub fn rfc3339(unix_seconds: i64) -> String {
+    DateTime::<Utc>::from_timestamp(unix_seconds, 0)
+        .unwrap_or_default()
+        .to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+/// Re-renders a provider timestamp (any RFC 3339 form, up to 7 fractional digits) as UTC `Z`.
+pub fn normalize_time(text: &str) -> Option<String> {
+    let parsed = DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc);
+    let format = if parsed.timestamp_subsec_nanos() == 0 {
+        SecondsFormat::Secs
+    } else {
+        SecondsFormat::Millis
+    };
+    Some(parsed.to_rfc3339_opts(format, true))
+}

@@ -1,0 +1,213 @@
+//! `providers/office365.yaml`: implicit permissions, which permission covers which, throttling
+//! limits, and the AADSTS catalogue.
+
+use anyhow::{bail, Context};
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use strum::{Display, EnumString};
+
+pub const BUILTIN: &str = include_str!("../../../providers/office365.yaml");
+const GRAPH_PREFIX: &str = "https://graph.microsoft.com/";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Display, EnumString)]
+#[serde(rename_all = "snake_case")]
+#[strum(serialize_all = "snake_case")]
+pub enum AadstsCategory {
+    Reauthorize,
+    AdminConsent,
+    AppMisconfigured,
+    Policy,
+    User,
+    Transient,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AadstsEntry {
+    pub category: AadstsCategory,
+    pub meaning: String,
+    pub remedy: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct PermissionEntry {
+    #[serde(default)]
+    covers: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Throttling {
+    pub mailbox_concurrency: usize,
+    pub max_retries: u32,
+    pub max_backoff_seconds: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Endpoints {
+    login: String,
+    graph: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    #[allow(dead_code)]
+    endpoints: Endpoints,
+    implicit: Vec<String>,
+    permissions: BTreeMap<String, PermissionEntry>,
+    throttling: Throttling,
+    aadsts: BTreeMap<u32, AadstsEntry>,
+}
+
+/// The validated catalogue.
+#[derive(Debug, Clone)]
+pub struct Office365Catalog {
+    pub implicit: Vec<String>,
+    permissions: BTreeMap<String, Vec<String>>,
+    pub throttling: Throttling,
+    aadsts: BTreeMap<u32, AadstsEntry>,
+}
+
+impl Office365Catalog {
+    pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
+        let raw: Raw = serde_yaml::from_str(text).with_context(|| format!("{file}: invalid"))?;
+        for url in [&raw.endpoints.login, &raw.endpoints.graph] {
+            url::Url::parse(url)
+                .with_context(|| format!("{file}: endpoints: '{url}' is not a URL"))?;
+        }
+        for (name, entry) in &raw.permissions {
+            for covered in &entry.covers {
+                if !raw.permissions.contains_key(covered) {
+                    bail!("{file}: permissions.{name}.covers: unknown permission '{covered}'");
+                }
+            }
+        }
+        for name in &raw.implicit {
+            if !raw.permissions.contains_key(name) {
+                bail!("{file}: implicit: '{name}' is not listed under permissions");
+            }
+        }
+        if raw.throttling.mailbox_concurrency == 0 {
+            bail!("{file}: throttling.mailbox_concurrency must be at least 1");
+        }
+        for (code, entry) in &raw.aadsts {
+            if entry.meaning.trim().is_empty() || entry.remedy.trim().is_empty() {
+                bail!("{file}: aadsts.{code}: meaning and remedy must not be empty");
+            }
+        }
+        let permissions = raw
+            .permissions
+            .into_iter()
+            .map(|(k, v)| (k, v.covers))
+            .collect();
+        let catalog = Office365Catalog {
+            implicit: raw.implicit,
+            permissions,
+            throttling: raw.throttling,
+            aadsts: raw.aadsts,
+        };
+        for name in catalog.permissions.keys() {
+            if catalog.covered_by_closure(name).contains(name) {
+                bail!("{file}: permissions.{name}: 'covers' forms a cycle");
+            }
+        }
+        Ok(catalog)
+    }
+
+    pub fn is_known(&self, permission: &str) -> bool {
+        self.permissions.contains_key(permission)
+    }
+
+    /// The catalogue's spelling of a permission, matched without case and without the Graph prefix.
+    pub fn canonical(&self, permission: &str) -> Option<&str> {
+        let bare = strip_graph_prefix(permission);
+        self.permissions
+            .keys()
+            .find(|k| k.eq_ignore_ascii_case(bare))
+            .map(String::as_str)
+    }
+
+    /// Every permission `permission` includes, directly or through others.
+    pub fn covered_by_closure(&self, permission: &str) -> Vec<String> {
+        let mut out: Vec<String> = Vec::new();
+        let mut stack: Vec<&str> = self
+            .permissions
+            .get(permission)
+            .map(|c| c.iter().map(String::as_str).collect())
+            .unwrap_or_default();
+        while let Some(next) = stack.pop() {
+            if out.iter().any(|o| o == next) {
+                continue;
+            }
+            out.push(next.to_string());
+            if let Some(more) = self.permissions.get(next) {
+                stack.extend(more.iter().map(String::as_str));
+            }
+        }
+        out
+    }
+
+    /// Whether holding `held` gives `needed`.
+    pub fn satisfies(&self, held: &str, needed: &str) -> bool {
+        held == needed || self.covered_by_closure(held).iter().any(|c| c == needed)
+    }
+
+    pub fn aadsts(&self, code: u32) -> Option<&AadstsEntry> {
+        self.aadsts.get(&code)
+    }
+
+    pub fn aadsts_codes(&self) -> impl Iterator<Item = u32> + '_ {
+        self.aadsts.keys().copied()
+    }
+}
+
+pub fn strip_graph_prefix(permission: &str) -> &str {
+    if permission.len() > GRAPH_PREFIX.len()
+        && permission[..GRAPH_PREFIX.len()].eq_ignore_ascii_case(GRAPH_PREFIX)
+    {
+        &permission[GRAPH_PREFIX.len()..]
+    } else {
+        permission
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn builtin_catalogue_loads_and_covers_the_seed_codes() {
+        let c = Office365Catalog::parse(BUILTIN, "office365.yaml").unwrap();
+        for code in [
+            50011, 50020, 50076, 50173, 50194, 53003, 65001, 65004, 70008, 70011, 700016, 700082,
+            7000215, 90099, 7000222, 7000218, 700025, 54005, 501481, 70043, 700084, 9002332, 90002,
+            900144, 50079,
+        ] {
+            assert!(c.aadsts(code).is_some(), "AADSTS{code} missing");
+        }
+        assert!(c.satisfies("Mail.ReadWrite", "Mail.ReadBasic"));
+        assert!(!c.satisfies("Mail.Read", "Mail.ReadWrite"));
+        assert_eq!(
+            c.canonical("https://graph.microsoft.com/mail.read"),
+            Some("Mail.Read")
+        );
+    }
+
+    #[test]
+    fn errors_name_the_key() {
+        let bad = BUILTIN.replace(
+            "Mail.ReadWrite: { covers: [Mail.Read] }",
+            "Mail.ReadWrite: { covers: [Mail.Reed] }",
+        );
+        let err = Office365Catalog::parse(&bad, "office365.yaml")
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("permissions.Mail.ReadWrite.covers") && err.contains("Mail.Reed"),
+            "{err}"
+        );
+    }
+}

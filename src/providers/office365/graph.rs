@@ -1,0 +1,248 @@
+//! Microsoft Graph over HTTP, behaving the way Microsoft asks clients to: at most N requests in
+//! flight per mailbox (the rest queue here instead of tripping `MailboxConcurrency`), `Retry-After`
+//! honoured on 429/503/504 (seconds, possibly fractional, possibly missing → capped exponential
+//! backoff with jitter), bounded attempts, a time-out on every call, Graph errors decoded.
+
+use super::catalog::Throttling;
+use crate::error::{ApiError, ErrorKind};
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+use url::Url;
+
+const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+
+pub enum GraphFailure {
+    /// Graph rejected the access token (expired early, revoked): refresh and try once more.
+    Unauthorized(ApiError),
+    Failed(ApiError),
+}
+
+pub struct GraphRequest<'a> {
+    pub method: Method,
+    /// Absolute URL on the Graph base (a nextLink is used verbatim).
+    pub url: String,
+    pub prefer: Vec<&'a str>,
+}
+
+pub struct GraphClient {
+    http: reqwest::Client,
+    base: Url,
+    throttling: Throttling,
+    gates: Mutex<HashMap<String, Arc<Semaphore>>>,
+}
+
+impl GraphClient {
+    pub fn new(http: reqwest::Client, base: Url, throttling: Throttling) -> Self {
+        GraphClient {
+            http,
+            base,
+            throttling,
+            gates: Mutex::new(HashMap::new()),
+        }
+    }
+
+    /// `path` relative to the Graph base, e.g. `/me/messages`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+    }
+
+    /// Whether a URL (a stored nextLink) points at our Graph base and nowhere else.
+    pub fn is_graph_url(&self, url: &str) -> bool {
+        let base = self.base.as_str().trim_end_matches('/');
+        url.strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
+            && !url.contains("/../")
+            && !url.contains('\\')
+    }
+
+    fn gate(&self, mailbox: &str) -> Arc<Semaphore> {
+        let mut gates = self.gates.lock().expect("gate map lock poisoned");
+        gates
+            .entry(mailbox.to_string())
+            .or_insert_with(|| Arc::new(Semaphore::new(self.throttling.mailbox_concurrency)))
+            .clone()
+    }
+
+    /// Sends one request for `mailbox`, retrying throttling and transient failures.
+    pub async fn send(
+        &self,
+        mailbox: &str,
+        token: &SecretString,
+        req: &GraphRequest<'_>,
+    ) -> Result<Value, GraphFailure> {
+        let gate = self.gate(mailbox);
+        let mut attempt = 0u32;
+        loop {
+            let permit = gate.acquire().await.expect("mailbox gate is never closed");
+            let mut builder = self
+                .http
+                .request(req.method.clone(), &req.url)
+                .timeout(CALL_TIMEOUT)
+                .bearer_auth(token.expose_secret());
+            for prefer in &req.prefer {
+                builder = builder.header("Prefer", *prefer);
+            }
+            let result = builder.send().await;
+            let (status, retry_after, bytes) = match result {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after =
+                        parse_retry_after(resp.headers().get(reqwest::header::RETRY_AFTER));
+                    match resp.bytes().await {
+                        Ok(b) => (status, retry_after, b),
+                        Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, Default::default()),
+                    }
+                }
+                Err(e) if e.is_timeout() => (StatusCode::GATEWAY_TIMEOUT, None, Default::default()),
+                Err(_) => (StatusCode::BAD_GATEWAY, None, Default::default()),
+            };
+            drop(permit);
+            if status.is_success() {
+                if bytes.is_empty() {
+                    return Ok(Value::Null);
+                }
+                return serde_json::from_slice(&bytes).map_err(|_| {
+                    GraphFailure::Failed(ApiError::new(
+                        ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                        "provider.badResponse",
+                        "Microsoft Graph sent a response that is not valid JSON.",
+                    ))
+                });
+            }
+            let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+            let retryable = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+            if retryable && attempt < self.throttling.max_retries {
+                attempt += 1;
+                tokio::time::sleep(self.delay(attempt, retry_after)).await;
+                continue;
+            }
+            return Err(classify(status, retry_after, body));
+        }
+    }
+
+    fn delay(&self, attempt: u32, retry_after: Option<f64>) -> Duration {
+        let cap = self.throttling.max_backoff_seconds as f64;
+        let seconds = match retry_after {
+            Some(s) => s.min(cap),
+            None => {
+                let base = (0.5 * 2f64.powi(attempt as i32 - 1)).min(cap);
+                base * rand::thread_rng().gen_range(0.5..1.0)
+            }
+        };
+        Duration::from_secs_f64(seconds.max(0.0))
+    }
+}
+
+fn parse_retry_after(value: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
+    value?
+        .to_str()
+        .ok()?
+        .trim()
+        .parse::<f64>()
+        .ok()
+        .filter(|s| s.is_finite() && *s >= 0.0)
+}
+
+/// Maps a Graph error to ours, keeping Graph's body as `originalError`.
+fn classify(status: StatusCode, retry_after: Option<f64>, body: Option<Value>) -> GraphFailure {
+    let graph_code = body
+        .as_ref()
+        .and_then(|b| b.pointer("/error/code"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let graph_message = body
+        .as_ref()
+        .and_then(|b| b.pointer("/error/message"))
+        .and_then(Value::as_str)
+        .unwrap_or_default()
+        .to_string();
+    let detail = |fallback: &str| {
+        if graph_message.is_empty() {
+            fallback.to_string()
+        } else {
+            graph_message.clone()
+        }
+    };
+    let retry = retry_after.map(|s| s.ceil().max(1.0) as u64).unwrap_or(5);
+    let err = match status.as_u16() {
+        401 => {
+            let e = ApiError::new(
+                ErrorKind::Unauthorized,
+                "token.invalid",
+                detail("Microsoft rejected the access token."),
+            );
+            return GraphFailure::Unauthorized(e.with_original(body));
+        }
+        429 => ApiError::new(
+            ErrorKind::TooManyRequests,
+            "provider.throttled",
+            format!(
+                "Microsoft is throttling this mailbox ({}); retry later.",
+                if graph_code.is_empty() {
+                    "429"
+                } else {
+                    &graph_code
+                }
+            ),
+        )
+        .retry_after(retry),
+        502..=504 => ApiError::unavailable(
+            "provider.unavailable",
+            detail("Microsoft Graph is not answering; retry later."),
+            retry,
+        ),
+        404 => ApiError::not_found("notFound", detail("Not found.")),
+        403 => ApiError::forbidden(
+            "provider.forbidden",
+            detail("Microsoft denied access to this resource."),
+        ),
+        400 => ApiError::bad_request(
+            "provider.badRequest",
+            detail("Microsoft rejected the request."),
+        ),
+        s => ApiError::new(
+            ErrorKind::Upstream(status),
+            "provider.error",
+            detail(&format!("Microsoft Graph answered HTTP {s}.")),
+        ),
+    };
+    GraphFailure::Failed(err.with_original(body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_urls_on_the_graph_base_are_followed() {
+        let throttling = Throttling {
+            mailbox_concurrency: 4,
+            max_retries: 1,
+            max_backoff_seconds: 1,
+        };
+        let g = GraphClient::new(
+            reqwest::Client::new(),
+            Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
+            throttling,
+        );
+        assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
+        assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));
+        assert!(!g.is_graph_url("https://evil.com/v1.0/me"));
+        assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0/../beta/me"));
+    }
+
+    #[test]
+    fn retry_after_accepts_fractions_and_rejects_junk() {
+        let v = reqwest::header::HeaderValue::from_static("2.128");
+        assert_eq!(parse_retry_after(Some(&v)), Some(2.128));
+        let v = reqwest::header::HeaderValue::from_static("soon");
+        assert_eq!(parse_retry_after(Some(&v)), None);
+    }
+}

@@ -1,0 +1,140 @@
+//! Graph `message` ⇄ unified `EmailMessage`.
+
+use crate::model::email::{EmailAddress, EmailMessage};
+use crate::model::normalize_time;
+use serde_json::Value;
+
+/// What a list page asks Graph for: everything but the body (the snippet stands in for it).
+pub const LIST_SELECT: &str =
+    "id,conversationId,createdDateTime,lastModifiedDateTime,sentDateTime,\
+receivedDateTime,internetMessageId,subject,categories,importance,from,toRecipients,ccRecipients,\
+bccRecipients,replyTo,hasAttachments,bodyPreview,parentFolderId,isRead,isDraft,flag,webLink";
+
+/// Graph wraps each recipient: `{"emailAddress":{"name":…,"address":…}}`.
+fn recipient(v: &Value) -> Option<EmailAddress> {
+    let inner = v.get("emailAddress").unwrap_or(v);
+    let address = inner.get("address").and_then(Value::as_str)?.to_string();
+    let name = inner
+        .get("name")
+        .and_then(Value::as_str)
+        .filter(|n| !n.is_empty())
+        .map(str::to_string);
+    Some(EmailAddress { name, address })
+}
+
+fn recipients(v: &Value, key: &str) -> Vec<EmailAddress> {
+    v.get(key)
+        .and_then(Value::as_array)
+        .map(|a| a.iter().filter_map(recipient).collect())
+        .unwrap_or_default()
+}
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).map(str::to_string)
+}
+
+fn time(v: &Value, key: &str) -> Option<String> {
+    v.get(key).and_then(Value::as_str).and_then(normalize_time)
+}
+
+/// Maps one Graph message. `with_body` is false on list pages, which then say so in `omitted`.
+pub fn to_unified(v: &Value, with_body: bool) -> EmailMessage {
+    let mut labels = Vec::new();
+    if v.get("isRead").and_then(Value::as_bool) == Some(false) {
+        labels.push("unread");
+    }
+    if v.pointer("/flag/flagStatus").and_then(Value::as_str) == Some("flagged") {
+        labels.push("flagged");
+    }
+    if v.get("importance")
+        .and_then(Value::as_str)
+        .is_some_and(|i| i.eq_ignore_ascii_case("high"))
+    {
+        labels.push("important");
+    }
+    if v.get("isDraft").and_then(Value::as_bool) == Some(true) {
+        labels.push("draft");
+    }
+    let mut omitted = vec!["attachments", "internetHeaders"];
+    let body = if with_body {
+        v.pointer("/body/content")
+            .and_then(Value::as_str)
+            .map(str::to_string)
+    } else {
+        None
+    };
+    if body.is_none() {
+        omitted.insert(0, "body");
+    }
+    EmailMessage {
+        id: text(v, "id").unwrap_or_default(),
+        thread_id: text(v, "conversationId"),
+        created_time: time(v, "createdDateTime"),
+        last_modified_time: time(v, "lastModifiedDateTime"),
+        sent_at: time(v, "sentDateTime"),
+        received_at: time(v, "receivedDateTime"),
+        internet_message_id: text(v, "internetMessageId"),
+        subject: text(v, "subject"),
+        sys_labels: labels,
+        keywords: v
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        from: v.get("from").and_then(recipient),
+        to: recipients(v, "toRecipients"),
+        cc: recipients(v, "ccRecipients"),
+        bcc: recipients(v, "bccRecipients"),
+        reply_to: recipients(v, "replyTo"),
+        has_attachments: v
+            .get("hasAttachments")
+            .and_then(Value::as_bool)
+            .unwrap_or(false),
+        body,
+        body_snippet: text(v, "bodyPreview"),
+        folder_id: text(v, "parentFolderId"),
+        web_link: text(v, "webLink"),
+        omitted,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn maps_graph_shapes_to_the_contract() {
+        let m = to_unified(
+            &json!({
+                "id": "AAMk=", "conversationId": "AAQk=", "receivedDateTime": "2018-09-09T03:15:08Z",
+                "createdDateTime": "2017-04-15T03:00:50.7579581Z", "isRead": false, "isDraft": false,
+                "importance": "high", "flag": {"flagStatus": "flagged"}, "categories": ["Red"],
+                "from": {"emailAddress": {"name": "Adele Vance", "address": "adelev@contoso.com"}},
+                "toRecipients": [{"emailAddress": {"name": "", "address": "alex@contoso.com"}}],
+                "body": {"contentType": "html", "content": "<p>Hi</p>"}
+            }),
+            true,
+        );
+        assert_eq!(m.thread_id.as_deref(), Some("AAQk="));
+        assert_eq!(m.received_at.as_deref(), Some("2018-09-09T03:15:08Z"));
+        assert_eq!(m.created_time.as_deref(), Some("2017-04-15T03:00:50.757Z"));
+        assert_eq!(m.sys_labels, vec!["unread", "flagged", "important"]);
+        assert_eq!(m.keywords, vec!["Red"]);
+        assert_eq!(m.from.unwrap().name.as_deref(), Some("Adele Vance"));
+        assert_eq!(
+            m.to[0],
+            EmailAddress {
+                name: None,
+                address: "alex@contoso.com".into()
+            }
+        );
+        assert_eq!(m.body.as_deref(), Some("<p>Hi</p>"));
+        assert!(!m.omitted.contains(&"body"));
+    }
+}

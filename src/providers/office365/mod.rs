@@ -1,0 +1,8 @@
+//! Office 365 / Outlook.com: the identity platform and Microsoft Graph.
+
+pub mod catalog;
+pub mod graph;
+pub mod identity;
+pub mod mail;
+pub mod session;
+pub mod token_client;

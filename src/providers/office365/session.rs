@@ -1,0 +1,39 @@
+//! A Graph call on behalf of an account: a fresh token, one retry with a refreshed token when
+//! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
+
+use super::graph::{GraphFailure, GraphRequest};
+use crate::error::ApiError;
+use crate::state::{now, Services};
+use crate::store::{AccountRecord, TokenError, TokenStatus};
+use serde_json::Value;
+
+impl Services {
+    pub async fn graph_call(
+        &self,
+        account: &AccountRecord,
+        req: &GraphRequest<'_>,
+    ) -> Result<Value, ApiError> {
+        let mailbox = account.id.to_string();
+        let token = self.access_token(account, None).await?;
+        match self.graph.send(&mailbox, &token, req).await {
+            Ok(v) => return Ok(v),
+            Err(GraphFailure::Failed(e)) => return Err(e),
+            Err(GraphFailure::Unauthorized(_)) => {}
+        }
+        let token = self.access_token(account, Some(&token)).await?;
+        match self.graph.send(&mailbox, &token, req).await {
+            Ok(v) => Ok(v),
+            Err(GraphFailure::Failed(e)) => Err(e),
+            Err(GraphFailure::Unauthorized(e)) => {
+                let error = TokenError {
+                    code: "graph.unauthorized".into(),
+                    message: e.message.clone(),
+                };
+                self.store
+                    .set_token_status(account.id, TokenStatus::Invalid, Some(&error), now())
+                    .await?;
+                Err(e)
+            }
+        }
+    }
+}

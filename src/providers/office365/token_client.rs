@@ -1,0 +1,353 @@
+//! The identity platform's token endpoint. We keep Microsoft's raw error body: its `error_codes`
+//! (AADSTS numbers) are what tells "the user must sign in again" from "the app's secret expired".
+
+use super::catalog::{AadstsCategory, Office365Catalog};
+use secrecy::{ExposeSecret, SecretString};
+use serde::Deserialize;
+use serde_json::Value;
+use std::time::Duration;
+use url::Url;
+
+/// The app's Azure registration, as the token endpoint needs it.
+pub struct AzureApp {
+    pub client_id: String,
+    /// `None` for a public client (PKCE only).
+    pub secret: Option<SecretString>,
+    pub authority: String,
+}
+
+pub struct TokenSet {
+    pub access_token: SecretString,
+    pub refresh_token: Option<SecretString>,
+    pub expires_in: i64,
+    pub scope: String,
+    pub id_token: Option<String>,
+}
+
+/// A failed token request.
+#[derive(Debug, Clone)]
+pub enum TokenFailure {
+    /// Microsoft refused with an OAuth error body.
+    Rejected {
+        status: u16,
+        error: String,
+        codes: Vec<u32>,
+        description: String,
+        body: Value,
+    },
+    /// Throttled, Microsoft down, a time-out or a network error: try again later.
+    Transient {
+        retry_after: Option<u64>,
+        detail: String,
+        body: Option<Value>,
+    },
+}
+
+/// What a failure means, in plain words.
+#[derive(Debug, Clone)]
+pub struct Decoded {
+    pub error: String,
+    pub aadsts: Option<u32>,
+    pub category: AadstsCategory,
+    pub meaning: String,
+    pub remedy: String,
+}
+
+impl Decoded {
+    /// One line for people: what happened and what to do.
+    pub fn advice(&self) -> String {
+        match self.aadsts {
+            Some(code) => format!("AADSTS{code}: {} {}", self.meaning, self.remedy),
+            None => format!("{} {}", self.meaning, self.remedy),
+        }
+    }
+}
+
+#[derive(Deserialize)]
+struct OkBody {
+    access_token: String,
+    refresh_token: Option<String>,
+    expires_in: Option<Value>,
+    scope: Option<String>,
+    id_token: Option<String>,
+}
+
+pub struct TokenClient {
+    http: reqwest::Client,
+    login_url: Url,
+}
+
+impl TokenClient {
+    pub fn new(http: reqwest::Client, login_url: Url) -> Self {
+        TokenClient { http, login_url }
+    }
+
+    fn endpoint(&self, authority: &str, leaf: &str) -> String {
+        format!(
+            "{}/{}/oauth2/v2.0/{leaf}",
+            self.login_url.as_str().trim_end_matches('/'),
+            authority
+        )
+    }
+
+    pub fn authorize_endpoint(&self, authority: &str) -> String {
+        self.endpoint(authority, "authorize")
+    }
+
+    pub async fn exchange_code(
+        &self,
+        app: &AzureApp,
+        code: &str,
+        redirect_uri: &str,
+        verifier: &SecretString,
+        scope: &str,
+    ) -> Result<TokenSet, TokenFailure> {
+        let form = vec![
+            ("grant_type", "authorization_code"),
+            ("code", code),
+            ("redirect_uri", redirect_uri),
+            ("code_verifier", verifier.expose_secret()),
+            ("scope", scope),
+        ];
+        self.post(app, form).await
+    }
+
+    pub async fn refresh(
+        &self,
+        app: &AzureApp,
+        refresh_token: &SecretString,
+        scope: &str,
+    ) -> Result<TokenSet, TokenFailure> {
+        let form = vec![
+            ("grant_type", "refresh_token"),
+            ("refresh_token", refresh_token.expose_secret()),
+            ("scope", scope),
+        ];
+        self.post(app, form).await
+    }
+
+    async fn post(
+        &self,
+        app: &AzureApp,
+        mut form: Vec<(&str, &str)>,
+    ) -> Result<TokenSet, TokenFailure> {
+        form.push(("client_id", &app.client_id));
+        if let Some(secret) = &app.secret {
+            form.push(("client_secret", secret.expose_secret()));
+        }
+        let sent = self
+            .http
+            .post(self.endpoint(&app.authority, "token"))
+            .timeout(Duration::from_secs(30))
+            .form(&form)
+            .send()
+            .await;
+        let response = match sent {
+            Ok(r) => r,
+            Err(e) => {
+                let detail = if e.is_timeout() {
+                    "the token endpoint timed out"
+                } else {
+                    "the token endpoint could not be reached"
+                };
+                return Err(TokenFailure::Transient {
+                    retry_after: None,
+                    detail: detail.into(),
+                    body: None,
+                });
+            }
+        };
+        let status = response.status().as_u16();
+        let retry_after = response
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.trim().parse::<f64>().ok())
+            .map(|s| s.ceil().max(1.0) as u64);
+        let bytes = response.bytes().await.unwrap_or_default();
+        let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+        if status == 200 {
+            return parse_ok(&bytes);
+        }
+        let error = body
+            .as_ref()
+            .and_then(|b| b.get("error"))
+            .and_then(Value::as_str)
+            .map(str::to_string);
+        match (status, error) {
+            (429 | 500..=599, _) | (_, None) => Err(TokenFailure::Transient {
+                retry_after,
+                detail: format!("the token endpoint answered HTTP {status}"),
+                body,
+            }),
+            (_, Some(error)) if error == "temporarily_unavailable" => {
+                Err(TokenFailure::Transient {
+                    retry_after,
+                    detail: "Microsoft is temporarily unavailable".into(),
+                    body,
+                })
+            }
+            (_, Some(error)) => {
+                let body = body.unwrap_or(Value::Null);
+                let codes = body
+                    .get("error_codes")
+                    .and_then(Value::as_array)
+                    .map(|a| {
+                        a.iter()
+                            .filter_map(Value::as_u64)
+                            .map(|c| c as u32)
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                let description = body
+                    .get("error_description")
+                    .and_then(Value::as_str)
+                    .unwrap_or_default()
+                    .to_string();
+                Err(TokenFailure::Rejected {
+                    status,
+                    error,
+                    codes,
+                    description,
+                    body,
+                })
+            }
+        }
+    }
+}
+
+fn parse_ok(bytes: &[u8]) -> Result<TokenSet, TokenFailure> {
+    let malformed = |what: &str| TokenFailure::Transient {
+        retry_after: None,
+        detail: format!("the token endpoint sent an unreadable answer ({what})"),
+        body: None,
+    };
+    let ok: OkBody =
+        serde_json::from_slice(bytes).map_err(|_| malformed("not a token response"))?;
+    // v2 sends an integer; v1 sent a string. Accept both rather than assume 3600.
+    let expires_in = match ok.expires_in {
+        Some(Value::Number(n)) => n.as_i64(),
+        Some(Value::String(s)) => s.parse().ok(),
+        _ => None,
+    }
+    .ok_or_else(|| malformed("no expires_in"))?;
+    Ok(TokenSet {
+        access_token: SecretString::from(ok.access_token),
+        refresh_token: ok.refresh_token.map(SecretString::from),
+        expires_in,
+        scope: ok.scope.unwrap_or_default(),
+        id_token: ok.id_token,
+    })
+}
+
+/// The AADSTS number from `error_codes`, or failing that from the text (`AADSTS50011: …`).
+pub fn aadsts_number(codes: &[u32], text: &str) -> Option<u32> {
+    if let Some(code) = codes.first() {
+        return Some(*code);
+    }
+    let at = text.find("AADSTS")? + "AADSTS".len();
+    let digits: String = text[at..]
+        .chars()
+        .take_while(char::is_ascii_digit)
+        .collect();
+    digits.parse().ok()
+}
+
+/// Explains an OAuth error (`error` + AADSTS number/text) with the catalogue.
+pub fn decode(
+    catalog: &Office365Catalog,
+    error: &str,
+    codes: &[u32],
+    description: &str,
+) -> Decoded {
+    let aadsts = aadsts_number(codes, description);
+    if let Some(entry) = aadsts.and_then(|c| catalog.aadsts(c)) {
+        return Decoded {
+            error: error.to_string(),
+            aadsts,
+            category: entry.category,
+            meaning: entry.meaning.clone(),
+            remedy: entry.remedy.clone(),
+        };
+    }
+    // An AADSTS number we do not know: fall back on the OAuth error name.
+    let first_line = description
+        .lines()
+        .next()
+        .unwrap_or_default()
+        .trim()
+        .to_string();
+    let (category, remedy) = match error {
+        "invalid_grant" | "interaction_required" | "consent_required" | "login_required" => (
+            AadstsCategory::Reauthorize,
+            "Send the user through the link again.",
+        ),
+        "invalid_client"
+        | "unauthorized_client"
+        | "invalid_scope"
+        | "invalid_request"
+        | "invalid_resource" => (
+            AadstsCategory::AppMisconfigured,
+            "Check the app's Azure registration and its Office 365 settings.",
+        ),
+        "access_denied" => (
+            AadstsCategory::User,
+            "Ask the user to link the account again and accept.",
+        ),
+        "temporarily_unavailable" | "server_error" => {
+            (AadstsCategory::Transient, "Try again in a few minutes.")
+        }
+        _ => (
+            AadstsCategory::AppMisconfigured,
+            "Check the app's Azure registration.",
+        ),
+    };
+    let meaning = if first_line.is_empty() {
+        format!("Microsoft answered '{error}'.")
+    } else {
+        first_line
+    };
+    Decoded {
+        error: error.to_string(),
+        aadsts,
+        category,
+        meaning,
+        remedy: remedy.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_the_number_in_codes_or_text() {
+        assert_eq!(aadsts_number(&[70008, 70002], ""), Some(70008));
+        assert_eq!(
+            aadsts_number(&[], "AADSTS65004: User declined to consent"),
+            Some(65004)
+        );
+        assert_eq!(aadsts_number(&[], "the+user+canceled"), None);
+    }
+
+    #[test]
+    fn decodes_with_the_catalogue_and_falls_back_on_the_error_name() {
+        let c = Office365Catalog::parse(super::super::catalog::BUILTIN, "o").unwrap();
+        let d = decode(
+            &c,
+            "invalid_client",
+            &[7000215],
+            "AADSTS7000215: Invalid client secret provided.",
+        );
+        assert_eq!(d.category, AadstsCategory::AppMisconfigured);
+        assert!(d.advice().contains("not its Secret ID"), "{}", d.advice());
+        let d = decode(
+            &c,
+            "invalid_grant",
+            &[99999999],
+            "AADSTS99999999: Something new.\r\nTrace ID: x",
+        );
+        assert_eq!(d.category, AadstsCategory::Reauthorize);
+        assert_eq!(d.meaning, "AADSTS99999999: Something new.");
+    }
+}

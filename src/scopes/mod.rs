@@ -1,0 +1,222 @@
+//! `scopes.yaml`: unified scopes, their aliases, the Graph permissions they need and the operations
+//! they allow. Loaded and validated once at start.
+
+pub mod resolve;
+
+use crate::providers::office365::catalog::Office365Catalog;
+use anyhow::{bail, Context};
+use serde::Deserialize;
+use std::collections::BTreeMap;
+
+pub use resolve::{Explanation, PermissionLine, Resolved, ScopeError};
+
+pub const BUILTIN: &str = include_str!("../../scopes.yaml");
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawScope {
+    description: String,
+    office365: Vec<String>,
+    allows: Vec<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Raw {
+    operations: BTreeMap<String, String>,
+    scopes: BTreeMap<String, RawScope>,
+    #[serde(default)]
+    aliases: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnifiedScope {
+    pub name: String,
+    pub description: String,
+    pub office365: Vec<String>,
+    pub allows: Vec<String>,
+}
+
+/// The validated mapping, with the provider catalogue it was checked against.
+#[derive(Debug, Clone)]
+pub struct ScopeCatalog {
+    scopes: Vec<UnifiedScope>,
+    aliases: BTreeMap<String, String>,
+    operations: BTreeMap<String, String>,
+    pub office365: Office365Catalog,
+}
+
+impl ScopeCatalog {
+    pub fn parse(text: &str, file: &str, office365: Office365Catalog) -> anyhow::Result<Self> {
+        let raw: Raw = serde_yaml::from_str(text).with_context(|| format!("{file}: invalid"))?;
+        if raw.scopes.is_empty() {
+            bail!("{file}: scopes: at least one scope is needed");
+        }
+        for (name, scope) in &raw.scopes {
+            if scope.description.trim().is_empty() {
+                bail!("{file}: scopes.{name}.description: must not be empty");
+            }
+            if scope.office365.is_empty() {
+                bail!("{file}: scopes.{name}.office365: at least one permission is needed");
+            }
+            for permission in &scope.office365 {
+                if !office365.is_known(permission) {
+                    bail!("{file}: scopes.{name}.office365: '{permission}' is not a permission known in providers/office365.yaml");
+                }
+            }
+            for op in &scope.allows {
+                if !raw.operations.contains_key(op) {
+                    bail!("{file}: scopes.{name}.allows: unknown operation '{op}' (not listed under operations)");
+                }
+            }
+        }
+        for (alias, target) in &raw.aliases {
+            if raw.scopes.contains_key(alias) {
+                bail!("{file}: aliases.{alias}: is also a scope name");
+            }
+            if !raw.scopes.contains_key(target) {
+                bail!("{file}: aliases.{alias}: '{target}' is not a scope");
+            }
+        }
+        let scopes = raw
+            .scopes
+            .into_iter()
+            .map(|(name, s)| UnifiedScope {
+                name,
+                description: s.description,
+                office365: s.office365,
+                allows: s.allows,
+            })
+            .collect();
+        Ok(ScopeCatalog {
+            scopes,
+            aliases: raw.aliases,
+            operations: raw.operations,
+            office365,
+        })
+    }
+
+    /// The built-in files, or the operator's replacements named in the settings.
+    pub fn load(
+        scopes_file: Option<&std::path::Path>,
+        office365_file: Option<&std::path::Path>,
+    ) -> anyhow::Result<Self> {
+        let (o365_text, o365_name) = read_or_builtin(
+            office365_file,
+            crate::providers::office365::catalog::BUILTIN,
+            "providers/office365.yaml",
+        )?;
+        let office365 = Office365Catalog::parse(&o365_text, &o365_name)?;
+        let (text, name) = read_or_builtin(scopes_file, BUILTIN, "scopes.yaml")?;
+        Self::parse(&text, &name, office365)
+    }
+
+    pub fn builtin() -> anyhow::Result<Self> {
+        Self::load(None, None)
+    }
+
+    pub fn scope(&self, name: &str) -> Option<&UnifiedScope> {
+        self.scopes.iter().find(|s| s.name == name)
+    }
+
+    pub fn names(&self) -> Vec<&str> {
+        self.scopes.iter().map(|s| s.name.as_str()).collect()
+    }
+
+    /// The canonical scope for a name or alias, matched without case.
+    pub fn canonical(&self, name: &str) -> Option<&UnifiedScope> {
+        if let Some(s) = self
+            .scopes
+            .iter()
+            .find(|s| s.name.eq_ignore_ascii_case(name))
+        {
+            return Some(s);
+        }
+        let target = self
+            .aliases
+            .iter()
+            .find(|(a, _)| a.eq_ignore_ascii_case(name))
+            .map(|(_, t)| t)?;
+        self.scope(target)
+    }
+
+    pub fn is_operation(&self, op: &str) -> bool {
+        self.operations.contains_key(op)
+    }
+
+    /// Whether an account holding `scopes` may perform `op`.
+    pub fn allows(&self, scopes: &[String], op: &str) -> bool {
+        scopes
+            .iter()
+            .filter_map(|s| self.scope(s))
+            .any(|s| s.allows.iter().any(|a| a == op))
+    }
+
+    /// The scopes that would allow `op`, weakest first (fewest operations).
+    pub fn scopes_allowing(&self, op: &str) -> Vec<&str> {
+        let mut found: Vec<&UnifiedScope> = self
+            .scopes
+            .iter()
+            .filter(|s| s.allows.iter().any(|a| a == op))
+            .collect();
+        found.sort_by_key(|s| (s.allows.len(), s.name.clone()));
+        found.into_iter().map(|s| s.name.as_str()).collect()
+    }
+}
+
+fn read_or_builtin(
+    path: Option<&std::path::Path>,
+    builtin: &str,
+    name: &str,
+) -> anyhow::Result<(String, String)> {
+    match path {
+        None => Ok((builtin.to_string(), name.to_string())),
+        Some(p) => {
+            let text = std::fs::read_to_string(p)
+                .with_context(|| format!("{}: cannot read", p.display()))?;
+            Ok((text, p.display().to_string()))
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn o365() -> Office365Catalog {
+        Office365Catalog::parse(crate::providers::office365::catalog::BUILTIN, "o").unwrap()
+    }
+
+    #[test]
+    fn builtin_mapping_is_valid() {
+        let c = ScopeCatalog::builtin().unwrap();
+        assert_eq!(c.canonical("mail.readonly").unwrap().name, "Mail.Read");
+        assert!(c.allows(&["Mail.All".into()], "email.send"));
+        assert!(!c.allows(&["Mail.Read".into()], "email.send"));
+        assert_eq!(c.scopes_allowing("email.read")[0], "Mail.Read");
+    }
+
+    #[test]
+    fn bad_files_name_file_key_and_problem() {
+        let bad = BUILTIN.replace("office365: [Calendars.Read]", "office365: [Calendar.Read]");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("scopes.yaml: scopes.Calendar.Read.office365: 'Calendar.Read'"),
+            "{err}"
+        );
+        let bad = BUILTIN.replace("allows: [tasks.read]", "allows: [task.read]");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown operation 'task.read'"), "{err}");
+        let bad = BUILTIN.replace("Mail.Draft: Mail.Drafts", "Mail.Draft: Mail.Draftz");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("aliases.Mail.Draft"), "{err}");
+        let err = ScopeCatalog::parse("scopes: [", "scopes.yaml", o365()).unwrap_err();
+        assert!(format!("{err:#}").starts_with("scopes.yaml: invalid"));
+    }
+}

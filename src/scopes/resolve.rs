@@ -1,0 +1,307 @@
+//! Unified scopes → Graph permissions (what we ask Microsoft for), and back (what was granted).
+
+use super::ScopeCatalog;
+use crate::providers::office365::catalog::strip_graph_prefix;
+use serde::Serialize;
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum ScopeError {
+    Unknown { name: String, valid: Vec<String> },
+    BadNative { value: String, why: &'static str },
+}
+
+impl std::fmt::Display for ScopeError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            ScopeError::Unknown { name, valid } => {
+                write!(
+                    f,
+                    "Unknown scope '{name}'. Valid scopes: {}.",
+                    valid.join(", ")
+                )
+            }
+            ScopeError::BadNative { value, why } => {
+                write!(f, "Native scope '{value}' is not accepted: {why}.")
+            }
+        }
+    }
+}
+
+/// Why a permission is in (or out of) the request.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase", tag = "kind")]
+pub enum PermissionLine {
+    Implicit {
+        permission: String,
+    },
+    Requested {
+        permission: String,
+        by: Vec<String>,
+    },
+    Native {
+        permission: String,
+    },
+    Dropped {
+        permission: String,
+        covered_by: String,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct Explanation {
+    pub scopes: Vec<String>,
+    pub permissions: Vec<String>,
+    pub lines: Vec<PermissionLine>,
+}
+
+/// The outcome of resolving a request's scopes.
+pub type Resolved = Explanation;
+
+/// Splits `Mail.Read Calendar.Read` (or comma-separated) into names.
+pub fn split_list(text: &str) -> Vec<&str> {
+    text.split(|c: char| c.is_whitespace() || c == ',')
+        .filter(|s| !s.is_empty())
+        .collect()
+}
+
+impl ScopeCatalog {
+    /// Resolves unified scope names and native Graph scopes into the deterministic permission list
+    /// to request: implicit permissions first (file order), then the rest sorted, without any
+    /// permission that another requested one covers.
+    pub fn resolve(&self, scopes: &[&str], native: &[&str]) -> Result<Resolved, ScopeError> {
+        let mut canonical: Vec<String> = Vec::new();
+        let mut wanted: Vec<(String, Option<String>)> = Vec::new(); // (permission, from scope)
+        for name in scopes {
+            let scope = self.canonical(name).ok_or_else(|| ScopeError::Unknown {
+                name: (*name).to_string(),
+                valid: self.names().iter().map(|s| s.to_string()).collect(),
+            })?;
+            if !canonical.contains(&scope.name) {
+                canonical.push(scope.name.clone());
+            }
+            for permission in &scope.office365 {
+                wanted.push((permission.clone(), Some(scope.name.clone())));
+            }
+        }
+        for value in native {
+            wanted.push((self.check_native(value)?, None));
+        }
+        canonical.sort();
+
+        let implicit = &self.office365.implicit;
+        let mut all: Vec<String> = implicit.clone();
+        for (permission, _) in &wanted {
+            if !all.contains(permission) {
+                all.push(permission.clone());
+            }
+        }
+        let mut lines = Vec::new();
+        let mut kept = Vec::new();
+        for permission in &all {
+            let coverer = all
+                .iter()
+                .find(|other| *other != permission && self.office365.satisfies(other, permission));
+            if let Some(by) = coverer {
+                lines.push(PermissionLine::Dropped {
+                    permission: permission.clone(),
+                    covered_by: by.clone(),
+                });
+                continue;
+            }
+            kept.push(permission.clone());
+            let by: Vec<String> = wanted
+                .iter()
+                .filter(|(p, _)| p == permission)
+                .filter_map(|(_, s)| s.clone())
+                .collect();
+            lines.push(if implicit.contains(permission) {
+                PermissionLine::Implicit {
+                    permission: permission.clone(),
+                }
+            } else if by.is_empty() {
+                PermissionLine::Native {
+                    permission: permission.clone(),
+                }
+            } else {
+                PermissionLine::Requested {
+                    permission: permission.clone(),
+                    by,
+                }
+            });
+        }
+        let (mut head, mut tail): (Vec<String>, Vec<String>) =
+            kept.into_iter().partition(|p| implicit.contains(p));
+        head.sort_by_key(|p| implicit.iter().position(|i| i == p));
+        tail.sort();
+        head.extend(tail);
+        Ok(Explanation {
+            scopes: canonical,
+            permissions: head,
+            lines,
+        })
+    }
+
+    /// A native scope: a Graph permission name, bare or with the Graph prefix.
+    fn check_native(&self, value: &str) -> Result<String, ScopeError> {
+        let bad = |why| {
+            Err(ScopeError::BadNative {
+                value: value.to_string(),
+                why,
+            })
+        };
+        if value.len() > 120 {
+            return bad("longer than 120 characters");
+        }
+        let bare = strip_graph_prefix(value);
+        if bare.eq_ignore_ascii_case(".default") {
+            return bad(
+                "'.default' cannot be combined with the scopes switchboard always requests",
+            );
+        }
+        let shape = bare.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
+            && bare
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+        if !shape {
+            return bad("expected a Microsoft Graph permission name such as 'Files.Read'");
+        }
+        Ok(self.office365.canonical(bare).unwrap_or(bare).to_string())
+    }
+
+    /// Graph permissions from a token response's `scope` field: case and prefix normalised.
+    pub fn normalize_granted(&self, scope_field: &str) -> Vec<String> {
+        let mut out: Vec<String> = split_list(scope_field)
+            .into_iter()
+            .map(|p| {
+                let bare = strip_graph_prefix(p);
+                self.office365.canonical(bare).unwrap_or(bare).to_string()
+            })
+            .collect();
+        out.sort();
+        out.dedup();
+        out
+    }
+
+    /// The requested unified scopes that the granted permissions actually satisfy.
+    pub fn granted_scopes(&self, requested: &[String], granted: &[String]) -> Vec<String> {
+        requested
+            .iter()
+            .filter(|name| {
+                self.scope(name).is_some_and(|scope| {
+                    scope.office365.iter().all(|needed| {
+                        granted
+                            .iter()
+                            .any(|held| self.office365.satisfies(held, needed))
+                    })
+                })
+            })
+            .cloned()
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn catalog() -> ScopeCatalog {
+        ScopeCatalog::builtin().unwrap()
+    }
+
+    #[test]
+    fn resolves_deterministically_with_implicit_first_and_covered_dropped() {
+        let c = catalog();
+        let r = c
+            .resolve(
+                &[
+                    "Mail.Read",
+                    "mail.readwrite",
+                    "Calendar.ReadOnly",
+                    "Mail.Send",
+                ],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(
+            r.scopes,
+            vec!["Calendar.Read", "Mail.Read", "Mail.ReadWrite", "Mail.Send"]
+        );
+        assert_eq!(
+            r.permissions,
+            vec![
+                "offline_access",
+                "openid",
+                "email",
+                "profile",
+                "User.Read",
+                "MailboxSettings.Read",
+                "Calendars.Read",
+                "Mail.ReadWrite",
+                "Mail.Send"
+            ]
+        );
+        assert!(r.lines.contains(&PermissionLine::Dropped {
+            permission: "Mail.Read".into(),
+            covered_by: "Mail.ReadWrite".into()
+        }));
+        let again = c
+            .resolve(
+                &[
+                    "Mail.Send",
+                    "Calendar.ReadOnly",
+                    "mail.readwrite",
+                    "Mail.Read",
+                ],
+                &[],
+            )
+            .unwrap();
+        assert_eq!(again.permissions, r.permissions);
+    }
+
+    #[test]
+    fn drafts_and_all_map_as_documented() {
+        let c = catalog();
+        let drafts = c.resolve(&["Mail.Draft"], &[]).unwrap();
+        assert!(drafts.permissions.contains(&"Mail.ReadWrite".to_string()));
+        let all = c.resolve(&["Mail.All"], &[]).unwrap();
+        assert!(all
+            .permissions
+            .ends_with(&["Mail.ReadWrite".to_string(), "Mail.Send".to_string()]));
+    }
+
+    #[test]
+    fn unknown_scope_lists_valid_ones_and_native_scopes_are_checked() {
+        let c = catalog();
+        let err = c.resolve(&["Mail.Reed"], &[]).unwrap_err();
+        assert!(
+            err.to_string().contains("Mail.Read, Mail.ReadWrite"),
+            "{err}"
+        );
+        let r = c
+            .resolve(
+                &[],
+                &[
+                    "https://graph.microsoft.com/files.read",
+                    "Calendars.ReadWrite",
+                ],
+            )
+            .unwrap();
+        assert!(r.permissions.contains(&"files.read".to_string()));
+        assert!(r.permissions.contains(&"Calendars.ReadWrite".to_string()));
+        assert!(c
+            .resolve(&[], &["https://graph.microsoft.com/.default"])
+            .is_err());
+        assert!(c.resolve(&[], &["Mail.Read<script>"]).is_err());
+    }
+
+    #[test]
+    fn granted_scopes_follow_what_microsoft_returned() {
+        let c = catalog();
+        let granted =
+            c.normalize_granted("https://graph.microsoft.com/mail.readwrite User.Read openid");
+        assert_eq!(granted, vec!["Mail.ReadWrite", "User.Read", "openid"]);
+        let requested = vec!["Mail.Read".to_string(), "Mail.Send".to_string()];
+        assert_eq!(c.granted_scopes(&requested, &granted), vec!["Mail.Read"]);
+    }
+}

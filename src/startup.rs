@@ -1,0 +1,186 @@
+//! Building the application: key, store, mapping, router; binding; background tasks; shutdown.
+
+use crate::api;
+use crate::auth::refresh::Refresher;
+use crate::config::{MasterKeySource, Settings};
+use crate::providers::office365::graph::GraphClient;
+use crate::providers::office365::token_client::TokenClient;
+use crate::scopes::ScopeCatalog;
+use crate::state::{now, AppState, Services};
+use crate::store::crypto::{Keyring, MasterKey};
+use crate::store::{self, Store};
+use anyhow::{bail, Context};
+use secrecy::{ExposeSecret, SecretString};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::net::TcpListener;
+
+const KEY_CHECK: &str = "key_check";
+const KEY_CHECK_PLAINTEXT: &str = "switchboard";
+
+/// The master key: the operator's, or a local file generated on first run.
+pub fn load_master_key(source: &MasterKeySource) -> anyhow::Result<MasterKey> {
+    let text = match source {
+        MasterKeySource::Given(text) => text.clone(),
+        MasterKeySource::LocalFile(path) if path.exists() => {
+            tracing::warn!(path = %path.display(), "using the local master key file; set SWITCHBOARD_MASTER_KEY (or _FILE) in production");
+            SecretString::from(
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read master key file {}", path.display()))?,
+            )
+        }
+        MasterKeySource::LocalFile(path) => {
+            let key = MasterKey::generate_base64();
+            write_private(path, key.expose_secret())
+                .with_context(|| format!("cannot write master key file {}", path.display()))?;
+            tracing::warn!(
+                "************************************************************************"
+            );
+            tracing::warn!(path = %path.display(), "NO MASTER KEY CONFIGURED: generated a new one in a local file.");
+            tracing::warn!(
+                "Back it up: without it the tokens in the database cannot be decrypted."
+            );
+            tracing::warn!(
+                "In production set SWITCHBOARD_MASTER_KEY or SWITCHBOARD_MASTER_KEY_FILE."
+            );
+            tracing::warn!(
+                "************************************************************************"
+            );
+            key
+        }
+    };
+    MasterKey::from_base64(&text).context("SWITCHBOARD_MASTER_KEY")
+}
+
+fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+    use std::io::Write;
+    let mut options = std::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::mode(&mut options, 0o600);
+    let mut file = options.open(path)?;
+    writeln!(file, "{content}")
+}
+
+/// Opens the store and refuses to go on when the key cannot decrypt what it holds.
+pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, Keyring)> {
+    let keys = Keyring::new(load_master_key(&settings.master_key)?);
+    let store = store::connect(settings.database_url.expose_secret()).await?;
+    match store.meta(KEY_CHECK).await? {
+        Some(sealed) => {
+            let ok = keys
+                .decrypt(&sealed, KEY_CHECK)
+                .map(|p| p.as_slice() == KEY_CHECK_PLAINTEXT.as_bytes())
+                .unwrap_or(false);
+            if !ok {
+                let stored_id = sealed.split('.').nth(1).unwrap_or("?");
+                bail!(
+                    "the master key (id {}) cannot decrypt this database (its data is encrypted with key id {stored_id}); \
+                     set SWITCHBOARD_MASTER_KEY to the key it was created with",
+                    keys.primary_id()
+                );
+            }
+        }
+        None => {
+            store
+                .put_meta(KEY_CHECK, &keys.encrypt_str(KEY_CHECK_PLAINTEXT, KEY_CHECK))
+                .await?
+        }
+    }
+    Ok((store, keys))
+}
+
+pub struct Application {
+    listener: TcpListener,
+    state: AppState,
+}
+
+impl Application {
+    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+        let scopes = ScopeCatalog::load(
+            settings.scopes_file.as_deref(),
+            settings.office365_file.as_deref(),
+        )?;
+        let (store, keys) = open_store(&settings).await?;
+        let http = reqwest::Client::builder()
+            .connect_timeout(Duration::from_secs(10))
+            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+            .redirect(reqwest::redirect::Policy::none())
+            .build()?;
+        let state = Arc::new(Services {
+            tokens: TokenClient::new(http.clone(), settings.office365_login_url.clone()),
+            graph: GraphClient::new(
+                http,
+                settings.office365_graph_url.clone(),
+                scopes.office365.throttling.clone(),
+            ),
+            refresher: Refresher::default(),
+            scopes,
+            keys,
+            store,
+            settings: settings.clone(),
+        });
+        let listener = TcpListener::bind(settings.listen)
+            .await
+            .with_context(|| format!("cannot listen on {}", settings.listen))?;
+        Ok(Application { listener, state })
+    }
+
+    pub fn port(&self) -> u16 {
+        self.listener
+            .local_addr()
+            .map(|a| a.port())
+            .unwrap_or_default()
+    }
+
+    /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
+    pub async fn run_until_stopped(self) -> anyhow::Result<()> {
+        let purge = tokio::spawn(purge_expired(self.state.clone()));
+        tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
+        axum::serve(self.listener, api::router(self.state))
+            .with_graceful_shutdown(shutdown_signal())
+            .await?;
+        purge.abort();
+        tracing::info!("stopped");
+        Ok(())
+    }
+}
+
+async fn purge_expired(state: AppState) {
+    let mut tick = tokio::time::interval(Duration::from_secs(60));
+    loop {
+        tick.tick().await;
+        if let Err(e) = state.store.purge_expired(now()).await {
+            tracing::warn!(error = %e, "could not purge expired sessions and codes");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! { _ = ctrl_c => {}, _ = terminate => {} }
+    tracing::info!("shutdown signal received; finishing requests in flight");
+}
+
+pub fn init_tracing(filter: &str) {
+    let filter = tracing_subscriber::EnvFilter::try_new(filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_target(false)
+        .with_writer(std::io::stderr)
+        .try_init();
+}

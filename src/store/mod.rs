@@ -1,0 +1,148 @@
+//! Persistence. One trait per concern, one implementation per backend (SQLite now; PostgreSQL
+//! implements the same traits). Everything above this module speaks only these traits.
+
+pub mod crypto;
+pub mod records;
+pub mod sqlite;
+
+use async_trait::async_trait;
+pub use records::*;
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("stored data is corrupt: {0}")]
+    Corrupt(String),
+}
+
+pub type StoreResult<T> = Result<T, StoreError>;
+
+#[async_trait]
+pub trait MetaStore: Send + Sync {
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
+    async fn put_meta(&self, key: &str, value: &str) -> StoreResult<()>;
+    async fn ping(&self) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AppStore: Send + Sync {
+    async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord>;
+    async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>>;
+    async fn app_by_id(&self, id: i64) -> StoreResult<Option<AppRecord>>;
+    async fn list_apps(&self) -> StoreResult<Vec<AppRecord>>;
+    async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>>;
+    async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<()>;
+    async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>>;
+    /// Records (or clears, with `None`) a problem with the app's Azure credentials.
+    async fn set_office365_problem(
+        &self,
+        app_id: i64,
+        problem: Option<&AppProblem>,
+    ) -> StoreResult<()>;
+}
+
+#[async_trait]
+pub trait AuthStore: Send + Sync {
+    async fn insert_auth_session(&self, session: &AuthSession) -> StoreResult<()>;
+    /// Removes and returns the session: a state can be used once.
+    async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>>;
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
+    async fn insert_auth_code(
+        &self,
+        code_hash: &[u8],
+        app_id: i64,
+        account_id: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// Marks the code used and returns its account, if it exists, is unused, unexpired and the app's.
+    async fn redeem_auth_code(
+        &self,
+        code_hash: &[u8],
+        app_id: i64,
+        now: i64,
+    ) -> StoreResult<CodeRedemption>;
+}
+
+#[async_trait]
+pub trait AccountStore: Send + Sync {
+    /// Creates the account, or updates the one with the same app + tenant + user, with its tokens,
+    /// in one transaction.
+    async fn link_account(
+        &self,
+        link: &LinkAccount,
+        now: i64,
+    ) -> StoreResult<(AccountRecord, bool)>;
+    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>>;
+    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>>;
+    async fn insert_account_token(
+        &self,
+        account_id: i64,
+        token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn list_accounts(
+        &self,
+        app_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<AccountRecord>, i64)>;
+    /// Deletes the account with its tokens; false when it did not exist for that app.
+    async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool>;
+    async fn set_token_status(
+        &self,
+        account_id: i64,
+        status: TokenStatus,
+        error: Option<&TokenError>,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn record_event(
+        &self,
+        app_id: i64,
+        account_id: i64,
+        kind: &str,
+        detail: &str,
+        now: i64,
+    ) -> StoreResult<()>;
+    async fn events(&self, app_id: i64, limit: i64) -> StoreResult<Vec<AccountEvent>>;
+}
+
+#[async_trait]
+pub trait TokenStore: Send + Sync {
+    async fn provider_tokens(&self, account_id: i64) -> StoreResult<Option<ProviderTokens>>;
+    /// Takes the refresh lease if it is free, expired, or already ours.
+    async fn try_lease(
+        &self,
+        account_id: i64,
+        owner: &str,
+        until: i64,
+        now: i64,
+    ) -> StoreResult<bool>;
+    async fn release_lease(&self, account_id: i64, owner: &str) -> StoreResult<()>;
+    /// Saves a refresh result in one write: new access token, the rotated refresh token, expiry,
+    /// granted permissions; releases the lease and marks the account active.
+    async fn save_refresh(
+        &self,
+        account_id: i64,
+        refreshed: &RefreshedTokens,
+        now: i64,
+    ) -> StoreResult<()>;
+}
+
+pub trait Store: MetaStore + AppStore + AuthStore + AccountStore + TokenStore {}
+impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore> Store for T {}
+
+/// Opens the store named by the database URL, running its migrations.
+pub async fn connect(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {
+    if database_url.starts_with("sqlite:") {
+        Ok(std::sync::Arc::new(
+            sqlite::SqliteStore::connect(database_url).await?,
+        ))
+    } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
+        anyhow::bail!("SWITCHBOARD_DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite://…")
+    } else {
+        anyhow::bail!("SWITCHBOARD_DATABASE_URL must start with sqlite:// or postgres://")
+    }
+}

@@ -1,0 +1,183 @@
+//! Rows as the rest of the service sees them. Secret fields hold ciphertexts or hashes only.
+
+use serde::{Deserialize, Serialize};
+use strum::{Display, EnumString};
+
+#[derive(Debug, Clone)]
+pub struct NewApp {
+    pub client_id: String,
+    pub name: String,
+    pub secret_hash: Vec<u8>,
+    pub return_urls: Vec<String>,
+    pub now: i64,
+}
+
+#[derive(Clone)]
+pub struct AppRecord {
+    pub id: i64,
+    pub client_id: String,
+    pub name: String,
+    pub secret_hash: Vec<u8>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for AppRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("AppRecord")
+            .field("id", &self.id)
+            .field("client_id", &self.client_id)
+            .finish_non_exhaustive()
+    }
+}
+
+/// The app's Azure registration. `client_secret_enc` is `None` for a public (PKCE-only) client.
+#[derive(Clone)]
+pub struct Office365Settings {
+    pub azure_client_id: String,
+    pub client_secret_enc: Option<String>,
+    pub authority: String,
+    pub secret_expires_at: Option<i64>,
+    pub problem: Option<AppProblem>,
+    pub updated_at: i64,
+}
+
+impl std::fmt::Debug for Office365Settings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Office365Settings")
+            .field("azure_client_id", &self.azure_client_id)
+            .field("public_client", &self.client_secret_enc.is_none())
+            .field("authority", &self.authority)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AppProblem {
+    pub code: String,
+    pub message: String,
+    pub at: i64,
+}
+
+/// A pending authorization, keyed by the hash of its `state`.
+#[derive(Clone)]
+pub struct AuthSession {
+    pub state_hash: Vec<u8>,
+    pub app_id: i64,
+    pub return_url: String,
+    pub app_state: Option<String>,
+    pub scopes: Vec<String>,
+    pub permissions: Vec<String>,
+    pub ensure_scopes: bool,
+    pub account_id: Option<i64>,
+    pub pkce_verifier_enc: String,
+    pub expires_at: i64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CodeRedemption {
+    Redeemed(i64),
+    Unknown,
+    AlreadyUsed,
+    Expired,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Display, EnumString)]
+#[serde(rename_all = "lowercase")]
+#[strum(serialize_all = "lowercase")]
+pub enum TokenStatus {
+    Active,
+    Invalid,
+    Dead,
+}
+
+/// Why an account's tokens stopped working: a stable code plus the decoded explanation.
+#[derive(Debug, Clone)]
+pub struct TokenError {
+    pub code: String,
+    pub message: String,
+}
+
+#[derive(Debug, Clone)]
+pub struct AccountRecord {
+    pub id: i64,
+    pub app_id: i64,
+    pub service_type: String,
+    pub tenant_id: String,
+    pub object_id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    pub auth_scopes: Vec<String>,
+    pub permissions: Vec<String>,
+    pub token_status: TokenStatus,
+    pub token_error: Option<TokenError>,
+    pub auth_obtained_at: Option<i64>,
+    pub created_at: i64,
+    pub updated_at: i64,
+}
+
+impl AccountRecord {
+    /// What the provider tokens of this account are bound to (associated data of their ciphertexts).
+    pub fn token_purpose(&self, which: &str) -> String {
+        token_purpose(self.app_id, &self.tenant_id, &self.object_id, which)
+    }
+}
+
+pub fn token_purpose(app_id: i64, tenant_id: &str, object_id: &str, which: &str) -> String {
+    format!("o365:{app_id}:{tenant_id}:{object_id}:{which}")
+}
+
+/// The result of a successful sign-in, to create or update an account.
+#[derive(Debug, Clone)]
+pub struct LinkAccount {
+    pub app_id: i64,
+    /// Set when re-authorizing a given account.
+    pub account_id: Option<i64>,
+    pub tenant_id: String,
+    pub object_id: String,
+    pub email: Option<String>,
+    pub name: Option<String>,
+    pub timezone: Option<String>,
+    pub auth_scopes: Vec<String>,
+    pub tokens: RefreshedTokens,
+}
+
+#[derive(Clone)]
+pub struct RefreshedTokens {
+    pub access_token_enc: String,
+    /// `None` keeps the stored refresh token (Microsoft did not send a new one).
+    pub refresh_token_enc: Option<String>,
+    pub access_expires_at: i64,
+    pub permissions: Vec<String>,
+}
+
+impl std::fmt::Debug for RefreshedTokens {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RefreshedTokens")
+            .field("access_expires_at", &self.access_expires_at)
+            .finish_non_exhaustive()
+    }
+}
+
+#[derive(Clone)]
+pub struct ProviderTokens {
+    pub account_id: i64,
+    pub access_token_enc: String,
+    pub refresh_token_enc: Option<String>,
+    pub access_expires_at: i64,
+    pub refreshed_at: Option<i64>,
+    pub lease_owner: Option<String>,
+    pub lease_until: Option<i64>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AccountEvent {
+    pub id: i64,
+    pub account_id: i64,
+    pub kind: String,
+    pub detail: String,
+    pub created_at: i64,
+}

@@ -1,0 +1,246 @@
+use super::{json_list, to_json_list, SqliteStore};
+use crate::store::{
+    AccountEvent, AccountRecord, AccountStore, LinkAccount, StoreError, StoreResult, TokenError,
+    TokenStatus,
+};
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+const ACCOUNT_COLUMNS: &str =
+    "a.id, a.app_id, a.service_type, a.tenant_id, a.object_id, a.email, a.name, \
+    a.timezone, a.auth_scopes, a.permissions, a.token_status, a.token_error_code, a.token_error, \
+    a.auth_obtained_at, a.created_at, a.updated_at";
+
+fn account_from_row(row: &SqliteRow) -> StoreResult<AccountRecord> {
+    let status: String = row.get("token_status");
+    let code: Option<String> = row.get("token_error_code");
+    Ok(AccountRecord {
+        id: row.get("id"),
+        app_id: row.get("app_id"),
+        service_type: row.get("service_type"),
+        tenant_id: row.get("tenant_id"),
+        object_id: row.get("object_id"),
+        email: row.get("email"),
+        name: row.get("name"),
+        timezone: row.get("timezone"),
+        auth_scopes: json_list(row.get("auth_scopes"))?,
+        permissions: json_list(row.get("permissions"))?,
+        token_status: status
+            .parse()
+            .map_err(|_| StoreError::Corrupt(format!("token_status '{status}'")))?,
+        token_error: code.map(|code| TokenError {
+            code,
+            message: row
+                .get::<Option<String>, _>("token_error")
+                .unwrap_or_default(),
+        }),
+        auth_obtained_at: row.get("auth_obtained_at"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    })
+}
+
+#[async_trait]
+impl AccountStore for SqliteStore {
+    async fn link_account(
+        &self,
+        link: &LinkAccount,
+        now: i64,
+    ) -> StoreResult<(AccountRecord, bool)> {
+        let mut tx = self.pool.begin().await?;
+        let existing: Option<i64> = sqlx::query(
+            "SELECT id FROM accounts WHERE app_id = ? AND tenant_id = ? AND object_id = ?",
+        )
+        .bind(link.app_id)
+        .bind(&link.tenant_id)
+        .bind(&link.object_id)
+        .fetch_optional(&mut *tx)
+        .await?
+        .map(|r| r.get(0));
+        let id: i64 = sqlx::query(
+            "INSERT INTO accounts (app_id, service_type, tenant_id, object_id, email, name, timezone, auth_scopes, \
+             permissions, token_status, auth_obtained_at, created_at, updated_at) \
+             VALUES (?, 'Office365', ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) \
+             ON CONFLICT (app_id, tenant_id, object_id) DO UPDATE SET email = excluded.email, \
+             name = excluded.name, timezone = excluded.timezone, auth_scopes = excluded.auth_scopes, \
+             permissions = excluded.permissions, token_status = 'active', token_error_code = NULL, \
+             token_error = NULL, auth_obtained_at = excluded.auth_obtained_at, updated_at = excluded.updated_at \
+             RETURNING id",
+        )
+        .bind(link.app_id)
+        .bind(&link.tenant_id)
+        .bind(&link.object_id)
+        .bind(&link.email)
+        .bind(&link.name)
+        .bind(&link.timezone)
+        .bind(to_json_list(&link.auth_scopes))
+        .bind(to_json_list(&link.tokens.permissions))
+        .bind(now)
+        .bind(now)
+        .bind(now)
+        .fetch_one(&mut *tx)
+        .await?
+        .get(0);
+        sqlx::query(
+            "INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, access_expires_at, \
+             refreshed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET \
+             access_token_enc = excluded.access_token_enc, \
+             refresh_token_enc = COALESCE(excluded.refresh_token_enc, provider_tokens.refresh_token_enc), \
+             access_expires_at = excluded.access_expires_at, refreshed_at = excluded.refreshed_at, \
+             lease_owner = NULL, lease_until = NULL",
+        )
+        .bind(id)
+        .bind(&link.tokens.access_token_enc)
+        .bind(&link.tokens.refresh_token_enc)
+        .bind(link.tokens.access_expires_at)
+        .bind(now)
+        .execute(&mut *tx)
+        .await?;
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?"
+        ))
+        .bind(id)
+        .fetch_one(&mut *tx)
+        .await?;
+        let record = account_from_row(&row)?;
+        tx.commit().await?;
+        Ok((record, existing.is_none()))
+    }
+
+    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ? AND a.app_id = ?"
+        ))
+        .bind(id)
+        .bind(app_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM account_tokens t JOIN accounts a ON a.id = t.account_id \
+             WHERE t.token_hash = ?"
+        ))
+        .bind(token_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(account_from_row).transpose()
+    }
+
+    async fn insert_account_token(
+        &self,
+        account_id: i64,
+        token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(account_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn list_accounts(
+        &self,
+        app_id: i64,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<AccountRecord>, i64)> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.app_id = ? ORDER BY a.id LIMIT ? OFFSET ?"
+        ))
+        .bind(app_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query("SELECT COUNT(*) FROM accounts WHERE app_id = ?")
+            .bind(app_id)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
+        Ok((
+            rows.iter()
+                .map(account_from_row)
+                .collect::<StoreResult<_>>()?,
+            total,
+        ))
+    }
+
+    async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool> {
+        // Tokens, codes and account tokens go with it (ON DELETE CASCADE).
+        let done = sqlx::query("DELETE FROM accounts WHERE id = ? AND app_id = ?")
+            .bind(id)
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    async fn set_token_status(
+        &self,
+        account_id: i64,
+        status: TokenStatus,
+        error: Option<&TokenError>,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE accounts SET token_status = ?, token_error_code = ?, token_error = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(status.to_string())
+        .bind(error.map(|e| e.code.as_str()))
+        .bind(error.map(|e| e.message.as_str()))
+        .bind(now)
+        .bind(account_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn record_event(
+        &self,
+        app_id: i64,
+        account_id: i64,
+        kind: &str,
+        detail: &str,
+        now: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO account_events (app_id, account_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(app_id)
+            .bind(account_id)
+            .bind(kind)
+            .bind(detail)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn events(&self, app_id: i64, limit: i64) -> StoreResult<Vec<AccountEvent>> {
+        let rows = sqlx::query(
+            "SELECT id, account_id, kind, detail, created_at FROM account_events WHERE app_id = ? \
+             ORDER BY id DESC LIMIT ?",
+        )
+        .bind(app_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .iter()
+            .map(|r| AccountEvent {
+                id: r.get("id"),
+                account_id: r.get("account_id"),
+                kind: r.get("kind"),
+                detail: r.get("detail"),
+                created_at: r.get("created_at"),
+            })
+            .collect())
+    }
+}

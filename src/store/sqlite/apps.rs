@@ -1,0 +1,141 @@
+use super::SqliteStore;
+use crate::store::{AppProblem, AppRecord, AppStore, NewApp, Office365Settings, StoreResult};
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+const APP_COLUMNS: &str = "id, client_id, name, secret_hash, created_at, updated_at";
+
+fn app_from_row(row: &SqliteRow) -> AppRecord {
+    AppRecord {
+        id: row.get("id"),
+        client_id: row.get("client_id"),
+        name: row.get("name"),
+        secret_hash: row.get("secret_hash"),
+        created_at: row.get("created_at"),
+        updated_at: row.get("updated_at"),
+    }
+}
+
+#[async_trait]
+impl AppStore for SqliteStore {
+    async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord> {
+        let mut tx = self.pool.begin().await?;
+        let row = sqlx::query(&format!(
+            "INSERT INTO apps (client_id, name, secret_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?) \
+             RETURNING {APP_COLUMNS}"
+        ))
+        .bind(&app.client_id)
+        .bind(&app.name)
+        .bind(&app.secret_hash)
+        .bind(app.now)
+        .bind(app.now)
+        .fetch_one(&mut *tx)
+        .await?;
+        let record = app_from_row(&row);
+        for url in &app.return_urls {
+            sqlx::query("INSERT OR IGNORE INTO app_return_urls (app_id, url) VALUES (?, ?)")
+                .bind(record.id)
+                .bind(url)
+                .execute(&mut *tx)
+                .await?;
+        }
+        tx.commit().await?;
+        Ok(record)
+    }
+
+    async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {APP_COLUMNS} FROM apps WHERE client_id = ?"
+        ))
+        .bind(client_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(app_from_row))
+    }
+
+    async fn app_by_id(&self, id: i64) -> StoreResult<Option<AppRecord>> {
+        let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE id = ?"))
+            .bind(id)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.as_ref().map(app_from_row))
+    }
+
+    async fn list_apps(&self) -> StoreResult<Vec<AppRecord>> {
+        let rows = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps ORDER BY id"))
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(app_from_row).collect())
+    }
+
+    async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>> {
+        let rows = sqlx::query("SELECT url FROM app_return_urls WHERE app_id = ? ORDER BY url")
+            .bind(app_id)
+            .fetch_all(&self.pool)
+            .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
+    async fn put_office365(&self, app_id: i64, s: &Office365Settings) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO app_office365 (app_id, azure_client_id, client_secret_enc, authority, secret_expires_at, \
+             problem_code, problem_message, problem_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?) \
+             ON CONFLICT (app_id) DO UPDATE SET azure_client_id = excluded.azure_client_id, \
+             client_secret_enc = excluded.client_secret_enc, authority = excluded.authority, \
+             secret_expires_at = excluded.secret_expires_at, problem_code = NULL, problem_message = NULL, \
+             problem_at = NULL, updated_at = excluded.updated_at",
+        )
+        .bind(app_id)
+        .bind(&s.azure_client_id)
+        .bind(&s.client_secret_enc)
+        .bind(&s.authority)
+        .bind(s.secret_expires_at)
+        .bind(s.updated_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>> {
+        let row = sqlx::query(
+            "SELECT azure_client_id, client_secret_enc, authority, secret_expires_at, problem_code, \
+             problem_message, problem_at, updated_at FROM app_office365 WHERE app_id = ?",
+        )
+        .bind(app_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| {
+            let code: Option<String> = r.get("problem_code");
+            Office365Settings {
+                azure_client_id: r.get("azure_client_id"),
+                client_secret_enc: r.get("client_secret_enc"),
+                authority: r.get("authority"),
+                secret_expires_at: r.get("secret_expires_at"),
+                problem: code.map(|code| AppProblem {
+                    code,
+                    message: r
+                        .get::<Option<String>, _>("problem_message")
+                        .unwrap_or_default(),
+                    at: r.get::<Option<i64>, _>("problem_at").unwrap_or_default(),
+                }),
+                updated_at: r.get("updated_at"),
+            }
+        }))
+    }
+
+    async fn set_office365_problem(
+        &self,
+        app_id: i64,
+        problem: Option<&AppProblem>,
+    ) -> StoreResult<()> {
+        sqlx::query("UPDATE app_office365 SET problem_code = ?, problem_message = ?, problem_at = ? WHERE app_id = ?")
+            .bind(problem.map(|p| p.code.as_str()))
+            .bind(problem.map(|p| p.message.as_str()))
+            .bind(problem.map(|p| p.at))
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}

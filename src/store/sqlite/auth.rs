@@ -1,0 +1,113 @@
+use super::{json_list, to_json_list, SqliteStore};
+use crate::store::{AuthSession, AuthStore, CodeRedemption, StoreResult};
+use async_trait::async_trait;
+use sqlx::Row;
+
+#[async_trait]
+impl AuthStore for SqliteStore {
+    async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \
+             ensure_scopes, account_id, pkce_verifier_enc, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(&s.state_hash)
+        .bind(s.app_id)
+        .bind(&s.return_url)
+        .bind(&s.app_state)
+        .bind(to_json_list(&s.scopes))
+        .bind(to_json_list(&s.permissions))
+        .bind(s.ensure_scopes)
+        .bind(s.account_id)
+        .bind(&s.pkce_verifier_enc)
+        .bind(s.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>> {
+        let row = sqlx::query(
+            "DELETE FROM auth_sessions WHERE state_hash = ? RETURNING app_id, return_url, app_state, scopes, \
+             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at",
+        )
+        .bind(state_hash)
+        .fetch_optional(&self.pool)
+        .await?;
+        let Some(r) = row else { return Ok(None) };
+        Ok(Some(AuthSession {
+            state_hash: state_hash.to_vec(),
+            app_id: r.get("app_id"),
+            return_url: r.get("return_url"),
+            app_state: r.get("app_state"),
+            scopes: json_list(r.get("scopes"))?,
+            permissions: json_list(r.get("permissions"))?,
+            ensure_scopes: r.get("ensure_scopes"),
+            account_id: r.get("account_id"),
+            pkce_verifier_enc: r.get("pkce_verifier_enc"),
+            expires_at: r.get("expires_at"),
+        }))
+    }
+
+    async fn purge_expired(&self, now: i64) -> StoreResult<u64> {
+        let sessions = sqlx::query("DELETE FROM auth_sessions WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        // Used codes are kept until they expire so that a replay is told apart from a typo.
+        let codes = sqlx::query("DELETE FROM auth_codes WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(sessions.rows_affected() + codes.rows_affected())
+    }
+
+    async fn insert_auth_code(
+        &self,
+        code_hash: &[u8],
+        app_id: i64,
+        account_id: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query("INSERT INTO auth_codes (code_hash, app_id, account_id, expires_at) VALUES (?, ?, ?, ?)")
+            .bind(code_hash)
+            .bind(app_id)
+            .bind(account_id)
+            .bind(expires_at)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn redeem_auth_code(
+        &self,
+        code_hash: &[u8],
+        app_id: i64,
+        now: i64,
+    ) -> StoreResult<CodeRedemption> {
+        let claimed = sqlx::query(
+            "UPDATE auth_codes SET used_at = ? WHERE code_hash = ? AND app_id = ? AND used_at IS NULL \
+             AND expires_at >= ? RETURNING account_id",
+        )
+        .bind(now)
+        .bind(code_hash)
+        .bind(app_id)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        if let Some(row) = claimed {
+            return Ok(CodeRedemption::Redeemed(row.get(0)));
+        }
+        let row = sqlx::query(
+            "SELECT used_at, expires_at FROM auth_codes WHERE code_hash = ? AND app_id = ?",
+        )
+        .bind(code_hash)
+        .bind(app_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(match row {
+            None => CodeRedemption::Unknown,
+            Some(r) if r.get::<Option<i64>, _>(0).is_some() => CodeRedemption::AlreadyUsed,
+            Some(_) => CodeRedemption::Expired,
+        })
+    }
+}
