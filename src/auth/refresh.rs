@@ -18,6 +18,13 @@ pub const REFRESH_SKEW: i64 = 300;
 /// How long another instance may hold the refresh lease before it is considered gone.
 const LEASE_SECONDS: i64 = 45;
 
+enum Lease {
+    /// This call holds the lease (its owner tag) and must refresh.
+    Held(String),
+    /// Someone else refreshed while this call waited.
+    Refreshed(SecretString),
+}
+
 pub struct Refresher {
     locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
     instance: String,
@@ -77,8 +84,8 @@ impl Services {
             return Ok(token);
         }
         match self.take_lease(account, rejected).await? {
-            Some(token) => Ok(token),
-            None => self.refresh(account).await,
+            Lease::Refreshed(token) => Ok(token),
+            Lease::Held(owner) => self.refresh(account, &owner).await,
         }
     }
 
@@ -104,24 +111,31 @@ impl Services {
         Ok(Some(token))
     }
 
-    /// Waits for the database lease. Returns a token when another instance refreshed meanwhile.
+    /// Waits for the database lease, unless another holder refreshed meanwhile. Each attempt has
+    /// its own owner tag, so the lease alone also keeps two callers of one process apart.
     async fn take_lease(
         &self,
         account: &AccountRecord,
         rejected: Option<&SecretString>,
-    ) -> Result<Option<SecretString>, ApiError> {
+    ) -> Result<Lease, ApiError> {
+        let owner = format!("{}:{}", self.refresher.instance, random_id(4));
         let deadline = now() + LEASE_SECONDS + 5;
         loop {
             let t = now();
             if self
                 .store
-                .try_lease(account.id, &self.refresher.instance, t + LEASE_SECONDS, t)
+                .try_lease(account.id, &owner, t + LEASE_SECONDS, t)
                 .await?
             {
-                return Ok(None);
+                // The previous holder may have saved a fresh token just before letting go.
+                if let Some(token) = self.stored_if_fresh(account, rejected).await? {
+                    self.store.release_lease(account.id, &owner).await?;
+                    return Ok(Lease::Refreshed(token));
+                }
+                return Ok(Lease::Held(owner));
             }
             if let Some(token) = self.stored_if_fresh(account, rejected).await? {
-                return Ok(Some(token));
+                return Ok(Lease::Refreshed(token));
             }
             if t > deadline {
                 return Err(ApiError::unavailable(
@@ -130,18 +144,18 @@ impl Services {
                     2,
                 ));
             }
-            tokio::time::sleep(Duration::from_millis(250)).await;
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
     }
 
-    async fn refresh(&self, account: &AccountRecord) -> Result<SecretString, ApiError> {
+    async fn refresh(
+        &self,
+        account: &AccountRecord,
+        owner: &str,
+    ) -> Result<SecretString, ApiError> {
         let result = self.refresh_holding_lease(account).await;
         if result.is_err() {
-            if let Err(e) = self
-                .store
-                .release_lease(account.id, &self.refresher.instance)
-                .await
-            {
+            if let Err(e) = self.store.release_lease(account.id, owner).await {
                 tracing::error!(error = %e, account_id = account.id, "could not release the refresh lease");
             }
         }

@@ -47,6 +47,17 @@ pub enum PermissionLine {
     },
 }
 
+impl PermissionLine {
+    pub fn permission(&self) -> &str {
+        match self {
+            PermissionLine::Implicit { permission }
+            | PermissionLine::Requested { permission, .. }
+            | PermissionLine::Native { permission }
+            | PermissionLine::Dropped { permission, .. } => permission,
+        }
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Explanation {
@@ -135,6 +146,17 @@ impl ScopeCatalog {
         head.sort_by_key(|p| implicit.iter().position(|i| i == p));
         tail.sort();
         head.extend(tail);
+        let rank = |line: &PermissionLine| {
+            let p = line.permission();
+            (
+                implicit
+                    .iter()
+                    .position(|i| i == p)
+                    .unwrap_or(implicit.len()),
+                p.to_string(),
+            )
+        };
+        lines.sort_by_key(rank);
         Ok(Explanation {
             scopes: canonical,
             permissions: head,

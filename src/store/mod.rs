@@ -112,7 +112,7 @@ pub trait AccountStore: Send + Sync {
 #[async_trait]
 pub trait TokenStore: Send + Sync {
     async fn provider_tokens(&self, account_id: i64) -> StoreResult<Option<ProviderTokens>>;
-    /// Takes the refresh lease if it is free, expired, or already ours.
+    /// Takes the refresh lease if it is free or expired.
     async fn try_lease(
         &self,
         account_id: i64,

@@ -16,13 +16,13 @@ impl Services {
         let mailbox = account.id.to_string();
         let token = self.access_token(account, None).await?;
         match self.graph.send(&mailbox, &token, req).await {
-            Ok(v) => return Ok(v),
+            Ok(v) => return self.worked(account, v).await,
             Err(GraphFailure::Failed(e)) => return Err(e),
             Err(GraphFailure::Unauthorized(_)) => {}
         }
         let token = self.access_token(account, Some(&token)).await?;
         match self.graph.send(&mailbox, &token, req).await {
-            Ok(v) => Ok(v),
+            Ok(v) => self.worked(account, v).await,
             Err(GraphFailure::Failed(e)) => Err(e),
             Err(GraphFailure::Unauthorized(e)) => {
                 let error = TokenError {
@@ -35,5 +35,15 @@ impl Services {
                 Err(e)
             }
         }
+    }
+
+    /// A call went through: an account marked `invalid` works again.
+    async fn worked(&self, account: &AccountRecord, value: Value) -> Result<Value, ApiError> {
+        if account.token_status == TokenStatus::Invalid {
+            self.store
+                .set_token_status(account.id, TokenStatus::Active, None, now())
+                .await?;
+        }
+        Ok(value)
     }
 }

@@ -33,13 +33,12 @@ impl TokenStore for SqliteStore {
     ) -> StoreResult<bool> {
         let done = sqlx::query(
             "UPDATE provider_tokens SET lease_owner = ?, lease_until = ? WHERE account_id = ? \
-             AND (lease_owner IS NULL OR lease_until < ? OR lease_owner = ?)",
+             AND (lease_owner IS NULL OR lease_until < ?)",
         )
         .bind(owner)
         .bind(until)
         .bind(account_id)
         .bind(now)
-        .bind(owner)
         .execute(&self.pool)
         .await?;
         Ok(done.rows_affected() == 1)

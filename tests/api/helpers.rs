@@ -1,0 +1,337 @@
+//! `spawn_app`: the real service on a free port with a fresh SQLite file, wired to a fresh fake
+//! Microsoft. Apps are created with the real CLI binary, users are linked through the real flow.
+
+use crate::fake_microsoft::{AzureApp, FakeMicrosoft, User};
+use reqwest::header::LOCATION;
+use reqwest::{Response, StatusCode};
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+use std::process::Command;
+use switchboard::config::Settings;
+use switchboard::startup::Application;
+use url::Url;
+
+pub const RETURN_URL: &str = "http://localhost:3000/linked";
+
+pub struct TestApp {
+    pub address: String,
+    pub ms: FakeMicrosoft,
+    pub http: reqwest::Client,
+    pub dir: PathBuf,
+    pub env: BTreeMap<String, String>,
+}
+
+/// An app created through the CLI, with its Azure registration on the fake.
+pub struct TestClient {
+    pub client_id: String,
+    pub client_secret: String,
+    pub azure_client_id: String,
+}
+
+pub struct Linked {
+    pub account_id: i64,
+    pub token: String,
+}
+
+fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port()
+}
+
+pub async fn spawn_app() -> TestApp {
+    let ms = FakeMicrosoft::start().await;
+    let dir = std::env::temp_dir().join(format!("switchboard-test-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let port = free_port();
+    let env: BTreeMap<String, String> = [
+        ("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}")),
+        ("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
+        (
+            "SWITCHBOARD_DATABASE_URL",
+            format!("sqlite://{}/switchboard.db?mode=rwc", dir.display()),
+        ),
+        (
+            "SWITCHBOARD_MASTER_KEY",
+            secrecy::ExposeSecret::expose_secret(
+                &switchboard::store::crypto::MasterKey::generate_base64(),
+            )
+            .to_string(),
+        ),
+        ("SWITCHBOARD_OFFICE365_LOGIN_URL", ms.login_url()),
+        ("SWITCHBOARD_OFFICE365_GRAPH_URL", ms.graph_url()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let (settings, _) = Settings::from_sources(None, &env).unwrap();
+    let app = Application::build(settings)
+        .await
+        .expect("application builds");
+    tokio::spawn(app.run_until_stopped());
+    let http = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap();
+    TestApp {
+        address: format!("http://127.0.0.1:{port}"),
+        ms,
+        http,
+        dir,
+        env,
+    }
+}
+
+impl TestApp {
+    /// Starts another instance of the service on the same database and fake Microsoft, as a
+    /// second replica would run; returns its base URL.
+    pub async fn spawn_replica(&self) -> String {
+        let port = free_port();
+        let mut env = self.env.clone();
+        env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
+        let (settings, _) = Settings::from_sources(None, &env).unwrap();
+        let replica = Application::build(settings).await.expect("replica builds");
+        tokio::spawn(replica.run_until_stopped());
+        format!("http://127.0.0.1:{port}")
+    }
+
+    /// Runs the CLI against this instance's database and key.
+    pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(args)
+            .env_clear()
+            .envs(&self.env)
+            .output()
+            .expect("CLI runs")
+    }
+
+    pub fn cli_json(&self, args: &[&str]) -> Value {
+        let out = self.cli(args);
+        assert!(
+            out.status.success(),
+            "CLI {args:?} failed: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        serde_json::from_slice(&out.stdout).expect("one JSON object on stdout")
+    }
+
+    pub fn redirect_uri(&self) -> String {
+        format!("{}/v1/auth/callback", self.address)
+    }
+
+    /// A confidential app (client secret), registered on the fake.
+    pub async fn create_client(&self) -> TestClient {
+        self.create_client_with(Some("Xy8Q~fake.secret.value"))
+            .await
+    }
+
+    pub async fn create_client_with(&self, secret: Option<&str>) -> TestClient {
+        let created = self.cli_json(&[
+            "app",
+            "create",
+            "--name",
+            "Test app",
+            "--return-url",
+            RETURN_URL,
+            "--json",
+        ]);
+        let client_id = created["clientId"].as_str().unwrap().to_string();
+        let azure_client_id = uuid::Uuid::new_v4().to_string();
+        let mut args = vec![
+            "app",
+            "office365",
+            &client_id,
+            "--azure-client-id",
+            &azure_client_id,
+            "--json",
+        ];
+        let secret_file = self.dir.join(format!("{client_id}.secret"));
+        let secret_path = secret_file.to_string_lossy().to_string();
+        match secret {
+            Some(s) => {
+                std::fs::write(&secret_file, format!("{s}\n")).unwrap();
+                args.extend(["--azure-client-secret-file", &secret_path]);
+            }
+            None => args.push("--public-client"),
+        }
+        let shown = self.cli_json(&args);
+        assert_eq!(shown["redirectUri"], self.redirect_uri());
+        self.ms.register_app(
+            &azure_client_id,
+            AzureApp {
+                secret: secret.map(str::to_string),
+                redirect_uris: vec![self.redirect_uri()],
+                secret_expired: false,
+            },
+        );
+        TestClient {
+            client_id,
+            client_secret: created["clientSecret"].as_str().unwrap().to_string(),
+            azure_client_id,
+        }
+    }
+
+    pub fn add_user(&self, email: &str) -> User {
+        let user = User::work(email, "Adele Vance");
+        self.ms.add_user(user.clone());
+        user
+    }
+
+    pub async fn get(&self, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.address))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub fn authorize_url(&self, client: &TestClient, scopes: &str, extra: &str) -> String {
+        format!("{}/v1/auth/authorize?clientId={}&serviceType=Office365&scopes={}&returnUrl={}&state=app-state-1{extra}", self.address, client.client_id, urlencode(scopes), urlencode(RETURN_URL))
+    }
+
+    /// Follows the link as a browser would, up to the app's return URL.
+    pub async fn follow_link(&self, authorize_url: &str) -> Url {
+        let start = self.http.get(authorize_url).send().await.unwrap();
+        assert_eq!(
+            start.status(),
+            StatusCode::SEE_OTHER,
+            "authorize: {}",
+            start.text().await.unwrap()
+        );
+        let at_microsoft = location(&start);
+        assert!(
+            at_microsoft.starts_with(&self.ms.login_url()),
+            "{at_microsoft}"
+        );
+        let from_microsoft = self.http.get(&at_microsoft).send().await.unwrap();
+        assert!(
+            from_microsoft.status().is_redirection(),
+            "microsoft: {}",
+            from_microsoft.text().await.unwrap()
+        );
+        let callback = location(&from_microsoft);
+        assert!(callback.starts_with(&self.redirect_uri()), "{callback}");
+        let back = self.http.get(&callback).send().await.unwrap();
+        assert_eq!(
+            back.status(),
+            StatusCode::SEE_OTHER,
+            "callback: {}",
+            back.text().await.unwrap()
+        );
+        let url = Url::parse(&location(&back)).unwrap();
+        assert!(url.as_str().starts_with(RETURN_URL), "{url}");
+        url
+    }
+
+    pub async fn exchange(&self, client: &TestClient, code: &str) -> Response {
+        self.http
+            .post(format!("{}/v1/auth/token/{code}", self.address))
+            .basic_auth(&client.client_id, Some(&client.client_secret))
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// Links the fake's current user with `scopes` and exchanges the code.
+    pub async fn link(&self, client: &TestClient, scopes: &str) -> Linked {
+        let back = self
+            .follow_link(&self.authorize_url(client, scopes, ""))
+            .await;
+        assert_eq!(query(&back, "status").as_deref(), Some("success"), "{back}");
+        assert_eq!(query(&back, "state").as_deref(), Some("app-state-1"));
+        let response = self.exchange(client, &query(&back, "code").unwrap()).await;
+        assert_eq!(response.status(), StatusCode::OK);
+        let body: Value = response.json().await.unwrap();
+        Linked {
+            account_id: body["accountId"].as_i64().unwrap(),
+            token: body["accessToken"].as_str().unwrap().to_string(),
+        }
+    }
+
+    pub async fn as_account(&self, linked: &Linked, path: &str) -> Response {
+        self.http
+            .get(format!("{}{path}", self.address))
+            .bearer_auth(&linked.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    pub async fn as_app(
+        &self,
+        client: &TestClient,
+        method: reqwest::Method,
+        path: &str,
+    ) -> reqwest::RequestBuilder {
+        self.http
+            .request(method, format!("{}{path}", self.address))
+            .basic_auth(&client.client_id, Some(&client.client_secret))
+    }
+
+    /// Runs SQL on the instance's database, to let time pass (expire a code or a session).
+    pub async fn sql(&self, statement: &str) {
+        let url = &self.env["SWITCHBOARD_DATABASE_URL"];
+        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+        sqlx::query(statement).execute(&pool).await.unwrap();
+        pool.close().await;
+    }
+
+    pub async fn sql_text(&self, statement: &str) -> Vec<String> {
+        use sqlx::Row;
+        let pool = sqlx::SqlitePool::connect(&self.env["SWITCHBOARD_DATABASE_URL"])
+            .await
+            .unwrap();
+        let rows = sqlx::query(statement).fetch_all(&pool).await.unwrap();
+        pool.close().await;
+        rows.iter()
+            .map(|r| {
+                r.try_get::<String, _>(0).unwrap_or_else(|_| {
+                    format!("{:?}", r.try_get::<Vec<u8>, _>(0).unwrap_or_default())
+                })
+            })
+            .collect()
+    }
+}
+
+pub fn location(r: &Response) -> String {
+    r.headers()
+        .get(LOCATION)
+        .expect("a Location header")
+        .to_str()
+        .unwrap()
+        .to_string()
+}
+
+pub fn query(url: &Url, key: &str) -> Option<String> {
+    url.query_pairs()
+        .find(|(k, _)| k == key)
+        .map(|(_, v)| v.into_owned())
+}
+
+pub fn urlencode(s: &str) -> String {
+    url::form_urlencoded::byte_serialize(s.as_bytes()).collect()
+}
+
+/// An error body in the API's shape; returns it for more checks.
+pub async fn expect_error(r: Response, status: StatusCode, code: &str) -> Value {
+    assert_eq!(r.status(), status, "unexpected status");
+    let header_id = r
+        .headers()
+        .get("x-request-id")
+        .map(|v| v.to_str().unwrap().to_string());
+    let body: Value = r.json().await.expect("a JSON error body");
+    assert_eq!(body["code"], code, "{body}");
+    assert!(
+        body["message"].as_str().is_some_and(|m| !m.is_empty()),
+        "{body}"
+    );
+    assert_eq!(
+        body["requestId"].as_str().map(str::to_string),
+        header_id,
+        "{body}"
+    );
+    body
+}

@@ -1,0 +1,131 @@
+use crate::helpers::{query, spawn_app};
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefully() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    app.add_user("adele@contoso.com");
+    app.ms.add_messages(
+        "adele@contoso.com",
+        vec![crate::fake_microsoft::message(1, "Hi")],
+    );
+
+    // A second process of the real binary on the same database, at the most verbose level.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let mut env = app.env.clone();
+    env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
+    env.insert("SWITCHBOARD_LOG".into(), "debug".into());
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .arg("serve")
+        .env_clear()
+        .envs(&env)
+        .stderr(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+
+    // Link through the subprocess: its public URL is the test instance's, so hand the callback over.
+    app.ms.set_access_lifetime(60);
+    let authorize = app
+        .authorize_url(&client, "Mail.Read", "")
+        .replace(&app.address, &base);
+    let start = app.http.get(&authorize).send().await.unwrap();
+    let from_ms = app
+        .http
+        .get(crate::helpers::location(&start))
+        .send()
+        .await
+        .unwrap();
+    let callback = crate::helpers::location(&from_ms).replace(&app.address, &base);
+    let back = app.http.get(&callback).send().await.unwrap();
+    let back = url::Url::parse(&crate::helpers::location(&back)).unwrap();
+    let code = query(&back, "code").expect("linked");
+    let exchanged: serde_json::Value = app
+        .http
+        .post(format!("{base}/v1/auth/token/{code}"))
+        .basic_auth(&client.client_id, Some(&client.client_secret))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let token = exchanged["accessToken"].as_str().unwrap().to_string();
+    let r = app
+        .http
+        .get(format!("{base}/v1/email/messages"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "refreshed and read mail");
+    app.ms.revoke_user("adele@contoso.com");
+    app.ms.set_access_lifetime(60);
+    app.ms.expire_access_tokens();
+    let r = app
+        .http
+        .get(format!("{base}/v1/email/messages"))
+        .bearer_auth(&token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    let status = child.wait().unwrap();
+    assert!(status.success(), "graceful shutdown exits 0: {status:?}");
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    assert!(
+        logs.contains("route=/v1/email/messages") && logs.contains("request_id="),
+        "requests are logged with their id"
+    );
+    assert!(logs.contains("account token is dead"));
+    assert!(logs.contains("stopped"));
+
+    let mut secrets = app.ms.issued_secrets();
+    secrets.extend([
+        token,
+        code,
+        client.client_secret.clone(),
+        "Xy8Q~fake.secret.value".to_string(),
+        env["SWITCHBOARD_MASTER_KEY"].clone(),
+    ]);
+    secrets.push(
+        query(
+            &url::Url::parse(&crate::helpers::location(&start)).unwrap(),
+            "state",
+        )
+        .unwrap(),
+    );
+    assert!(secrets.len() > 8);
+    for secret in secrets {
+        assert!(
+            !logs.contains(&secret),
+            "a secret appears in the logs: {}…",
+            &secret[..6]
+        );
+    }
+}

@@ -1,0 +1,14 @@
+//! The integration suite: the real router over HTTP against a fake Microsoft.
+
+#[path = "../fake_microsoft/mod.rs"]
+mod fake_microsoft;
+
+mod accounts;
+mod email;
+mod errors;
+mod exchange;
+mod helpers;
+mod linking;
+mod logs;
+mod startup;
+mod tokens;

@@ -1,0 +1,329 @@
+//! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
+//! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
+
+use super::{now, FakeMicrosoft, GraphFault};
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum::routing::get;
+use axum::{Json, Router};
+use serde_json::{json, Value};
+use std::collections::HashMap;
+use std::time::Duration;
+
+pub const MAILBOX_CONCURRENCY: usize = 4;
+
+pub fn routes() -> Router<FakeMicrosoft> {
+    Router::new()
+        .route("/v1.0/me", get(me))
+        .route("/v1.0/me/mailboxSettings", get(mailbox_settings))
+        .route("/v1.0/me/messages", get(list_messages))
+        .route("/v1.0/me/messages/{id}", get(get_message))
+}
+
+pub fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
+    let body = json!({ "error": { "code": code, "message": message, "innerError": {
+        "date": "2026-11-23T10:00:00", "request-id": uuid::Uuid::new_v4().to_string(),
+        "client-request-id": uuid::Uuid::new_v4().to_string() } } });
+    (status, Json(body)).into_response()
+}
+
+/// The signed-in user, and the scopes of the token, after the checks Graph makes.
+struct Caller {
+    email: String,
+    scopes: Vec<String>,
+}
+
+fn caller(fake: &FakeMicrosoft, headers: &HeaderMap) -> Result<Caller, Response> {
+    let token = headers
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    if token.is_empty() {
+        return Err(graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Access token is empty.",
+        ));
+    }
+    fake.with(|i| match i.access_tokens.get(token) {
+        None => Err(graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "CompactToken parsing failed with error code: 80049217",
+        )),
+        Some(a) if a.expires_at <= now() => Err(graph_error(
+            StatusCode::UNAUTHORIZED,
+            "InvalidAuthenticationToken",
+            "Lifetime validation failed, the token is expired.",
+        )),
+        Some(a) => Ok(Caller {
+            email: a.user.clone(),
+            scopes: a.scopes.clone(),
+        }),
+    })
+}
+
+/// Faults, then Outlook's per-mailbox concurrency limit, around every Graph call.
+pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next) -> Response {
+    let fault = fake.with(|i| {
+        i.counters.graph_requests += 1;
+        i.graph_faults.pop_front()
+    });
+    match fault {
+        Some(GraphFault::Throttled { retry_after }) => {
+            let mut r = graph_error(
+                StatusCode::TOO_MANY_REQUESTS,
+                "TooManyRequests",
+                "Please retry again later.",
+            );
+            if let Some(s) = retry_after {
+                r.headers_mut().insert("retry-after", s.parse().unwrap());
+            }
+            return r;
+        }
+        Some(GraphFault::Unavailable) => {
+            return graph_error(
+                StatusCode::SERVICE_UNAVAILABLE,
+                "ServiceUnavailable",
+                "Service unavailable.",
+            )
+        }
+        Some(GraphFault::Malformed) => {
+            return (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                "{\"value\": [",
+            )
+                .into_response()
+        }
+        Some(GraphFault::Unauthorized) => {
+            return graph_error(
+                StatusCode::UNAUTHORIZED,
+                "InvalidAuthenticationToken",
+                "Access token validation failure.",
+            )
+        }
+        None => {}
+    }
+    let mailbox = req
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|t| {
+            fake.with(|i| {
+                i.access_tokens
+                    .get(t.trim_start_matches("Bearer "))
+                    .map(|a| a.user.clone())
+            })
+        });
+    let Some(mailbox) = mailbox else {
+        return next.run(req).await;
+    };
+    let admitted = fake.with(|i| {
+        let n = i.in_flight.entry(mailbox.clone()).or_default();
+        if *n >= MAILBOX_CONCURRENCY {
+            i.counters.throttled_by_concurrency += 1;
+            return false;
+        }
+        *n += 1;
+        i.counters.max_in_flight = i.counters.max_in_flight.max(*n);
+        true
+    });
+    if !admitted {
+        let mut r = graph_error(
+            StatusCode::TOO_MANY_REQUESTS,
+            "ApplicationThrottled",
+            "Application is over its MailboxConcurrency limit.",
+        );
+        r.headers_mut().insert("retry-after", "1".parse().unwrap());
+        return r;
+    }
+    // Long enough for concurrent callers to overlap, as real Graph calls do.
+    tokio::time::sleep(Duration::from_millis(15)).await;
+    let response = next.run(req).await;
+    fake.with(|i| *i.in_flight.get_mut(&mailbox).unwrap() -= 1);
+    response
+}
+
+fn has_any(scopes: &[String], wanted: &[&str]) -> bool {
+    scopes
+        .iter()
+        .any(|s| wanted.iter().any(|w| s.eq_ignore_ascii_case(w)))
+}
+
+async fn me(State(fake): State<FakeMicrosoft>, headers: HeaderMap) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let u = fake
+        .with(|i| i.users.iter().find(|u| u.email == c.email).cloned())
+        .unwrap();
+    Json(json!({
+        "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users/$entity",
+        "businessPhones": [], "displayName": u.name, "givenName": u.name.split(' ').next(),
+        "jobTitle": null, "mail": if u.mail_null { Value::Null } else { json!(u.email) }, "mobilePhone": null,
+        "officeLocation": null, "preferredLanguage": "en-US", "surname": null,
+        "userPrincipalName": u.email, "id": u.oid
+    }))
+    .into_response()
+}
+
+async fn mailbox_settings(State(fake): State<FakeMicrosoft>, headers: HeaderMap) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if !has_any(
+        &c.scopes,
+        &["MailboxSettings.Read", "MailboxSettings.ReadWrite"],
+    ) {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        );
+    }
+    let u = fake
+        .with(|i| i.users.iter().find(|u| u.email == c.email).cloned())
+        .unwrap();
+    Json(json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/mailboxSettings",
+        "timeZone": u.time_zone, "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt" })).into_response()
+}
+
+fn select(message: &Value, fields: Option<&str>) -> Value {
+    let Some(fields) = fields else {
+        return message.clone();
+    };
+    let mut out = serde_json::Map::new();
+    for key in ["@odata.etag", "id"].into_iter().chain(fields.split(',')) {
+        if let Some(v) = message.get(key) {
+            out.insert(key.to_string(), v.clone());
+        }
+    }
+    Value::Object(out)
+}
+
+fn text_body(mut m: Value, headers: &HeaderMap) -> Value {
+    let prefer = headers
+        .get_all("prefer")
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .any(|v| v.contains("outlook.body-content-type=\"text\""));
+    if prefer {
+        if let Some(body) = m.get_mut("body") {
+            let html = body["content"].as_str().unwrap_or_default();
+            let mut text = String::new();
+            let mut in_tag = false;
+            for ch in html.chars() {
+                match ch {
+                    '<' => in_tag = true,
+                    '>' => in_tag = false,
+                    c if !in_tag => text.push(c),
+                    _ => {}
+                }
+            }
+            *body = json!({ "contentType": "text", "content": text.trim() });
+        }
+    }
+    m
+}
+
+async fn list_messages(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if !has_any(
+        &c.scopes,
+        &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
+    ) {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        );
+    }
+    let top: usize = match q.get("$top").map(|t| t.parse::<usize>()) {
+        None => 10,
+        Some(Ok(n)) if (1..=1000).contains(&n) => n,
+        _ => {
+            return graph_error(
+                StatusCode::BAD_REQUEST,
+                "ErrorInvalidUrlQuery",
+                "The value of $top is invalid.",
+            )
+        }
+    };
+    let skip: usize = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let all = fake.with(|i| i.messages.get(&c.email).cloned().unwrap_or_default());
+    let page: Vec<Value> = all
+        .iter()
+        .skip(skip)
+        .take(top)
+        .map(|m| text_body(select(m, q.get("$select").map(String::as_str)), &headers))
+        .collect();
+    let mut body = json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/messages", "value": page });
+    if skip + top < all.len() {
+        let mut link = format!("{}/v1.0/me/messages?", fake.base_url);
+        if let Some(sel) = q.get("$select") {
+            link.push_str(&format!(
+                "%24select={}&",
+                url::form_urlencoded::byte_serialize(sel.as_bytes()).collect::<String>()
+            ));
+        }
+        link.push_str(&format!("%24top={top}&%24skip={}", skip + top));
+        body["@odata.nextLink"] = json!(link);
+    }
+    Json(body).into_response()
+}
+
+async fn get_message(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    if !has_any(&c.scopes, &["Mail.Read", "Mail.ReadWrite"]) {
+        return graph_error(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        );
+    }
+    let found = fake.with(|i| {
+        i.messages
+            .get(&c.email)
+            .and_then(|ms| ms.iter().find(|m| m["id"] == id.as_str()).cloned())
+    });
+    match found {
+        Some(m) => {
+            let mut r = Json(text_body(m, &headers)).into_response();
+            r.headers_mut().insert(
+                "preference-applied",
+                "outlook.body-content-type=\"html\"".parse().unwrap(),
+            );
+            r
+        }
+        None if id.len() < 8 => graph_error(
+            StatusCode::BAD_REQUEST,
+            "ErrorInvalidIdMalformed",
+            "Id is malformed.",
+        ),
+        None => graph_error(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        ),
+    }
+}

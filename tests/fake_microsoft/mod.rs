@@ -1,0 +1,299 @@
+//! A fake Microsoft identity platform (v2.0) and Graph v1.0 that behaves like the real one,
+//! quirks included (see `shared/reference/microsoft-graph-facts.md`). Tests register Azure apps
+//! and users on it, queue faults, and read its counters.
+
+#![allow(dead_code)]
+// Handlers return a ready `Response` as their error, as axum handlers do.
+#![allow(clippy::result_large_err)]
+
+mod graph;
+mod identity;
+
+use axum::Router;
+use serde_json::Value;
+use std::collections::{HashMap, VecDeque};
+use std::sync::{Arc, Mutex};
+
+pub const PERSONAL_TENANT: &str = "9188040d-6c67-4c5b-b112-36a304b66dad";
+
+#[derive(Clone, Debug)]
+pub struct AzureApp {
+    /// `None` for a public client.
+    pub secret: Option<String>,
+    pub redirect_uris: Vec<String>,
+    pub secret_expired: bool,
+}
+
+#[derive(Clone, Debug)]
+pub struct User {
+    pub oid: String,
+    pub tid: String,
+    pub email: String,
+    pub name: String,
+    /// Personal accounts often have `mail: null` on /me.
+    pub mail_null: bool,
+    pub time_zone: String,
+    /// Permissions this user will not grant (partial consent), matched without case.
+    pub refuses: Vec<String>,
+}
+
+impl User {
+    pub fn work(email: &str, name: &str) -> User {
+        User {
+            oid: uuid::Uuid::new_v4().to_string(),
+            tid: "b9419818-09af-49c2-b0c3-653adc1f376e".into(),
+            email: email.into(),
+            name: name.into(),
+            mail_null: false,
+            time_zone: "Pacific Standard Time".into(),
+            refuses: vec![],
+        }
+    }
+}
+
+/// What the next sign-in at /authorize does.
+#[derive(Clone, Debug, Default)]
+pub enum SignIn {
+    #[default]
+    Consent,
+    Decline,
+}
+
+/// A fault the token endpoint answers with instead of doing its work.
+#[derive(Clone, Debug)]
+pub enum TokenFault {
+    Throttled { retry_after: Option<&'static str> },
+    Unavailable,
+    Hang,
+}
+
+/// A fault Graph answers with instead of doing its work.
+#[derive(Clone, Debug)]
+pub enum GraphFault {
+    Throttled { retry_after: Option<&'static str> },
+    Unavailable,
+    Malformed,
+    Unauthorized,
+}
+
+pub(crate) struct Code {
+    client_id: String,
+    redirect_uri: String,
+    challenge: Option<String>,
+    scopes: Vec<String>,
+    user: String,
+    used: bool,
+}
+
+pub(crate) struct Refresh {
+    client_id: String,
+    user: String,
+    scopes: Vec<String>,
+    revoked: bool,
+}
+
+pub(crate) struct Access {
+    user: String,
+    scopes: Vec<String>,
+    expires_at: i64,
+}
+
+#[derive(Default)]
+pub(crate) struct Inner {
+    apps: HashMap<String, AzureApp>,
+    users: Vec<User>,
+    default_user: Option<String>,
+    sign_in: SignIn,
+    codes: HashMap<String, Code>,
+    refresh_tokens: HashMap<String, Refresh>,
+    access_tokens: HashMap<String, Access>,
+    messages: HashMap<String, Vec<Value>>,
+    token_faults: VecDeque<TokenFault>,
+    graph_faults: VecDeque<GraphFault>,
+    /// Seconds an access token lives.
+    access_lifetime: i64,
+    /// Revoke a refresh token when it is used (stricter than Microsoft, which keeps old ones).
+    strict_rotation: bool,
+    pub(crate) counters: Counters,
+    in_flight: HashMap<String, usize>,
+}
+
+#[derive(Default, Clone, Debug)]
+pub struct Counters {
+    pub code_grants: u32,
+    pub refresh_grants: u32,
+    pub graph_requests: u32,
+    pub throttled_by_concurrency: u32,
+    pub max_in_flight: usize,
+}
+
+#[derive(Clone)]
+pub struct FakeMicrosoft {
+    pub base_url: String,
+    pub(crate) inner: Arc<Mutex<Inner>>,
+}
+
+impl FakeMicrosoft {
+    pub async fn start() -> FakeMicrosoft {
+        let inner = Arc::new(Mutex::new(Inner {
+            access_lifetime: 3599,
+            strict_rotation: true,
+            ..Default::default()
+        }));
+        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+            .await
+            .expect("bind fake");
+        let base_url = format!("http://{}", listener.local_addr().unwrap());
+        let fake = FakeMicrosoft { base_url, inner };
+        let graph = graph::routes().layer(axum::middleware::from_fn_with_state(
+            fake.clone(),
+            graph::limits,
+        ));
+        let router: Router = identity::routes().merge(graph).with_state(fake.clone());
+        tokio::spawn(async move { axum::serve(listener, router).await.expect("fake serves") });
+        fake
+    }
+
+    pub fn login_url(&self) -> String {
+        self.base_url.clone()
+    }
+
+    pub fn graph_url(&self) -> String {
+        format!("{}/v1.0", self.base_url)
+    }
+
+    pub(crate) fn with<T>(&self, f: impl FnOnce(&mut Inner) -> T) -> T {
+        f(&mut self.inner.lock().unwrap())
+    }
+
+    pub fn register_app(&self, client_id: &str, app: AzureApp) {
+        self.with(|i| i.apps.insert(client_id.to_string(), app));
+    }
+
+    pub fn set_app_secret(&self, client_id: &str, secret: Option<&str>, expired: bool) {
+        self.with(|i| {
+            let app = i.apps.get_mut(client_id).expect("registered app");
+            app.secret = secret.map(str::to_string);
+            app.secret_expired = expired;
+        });
+    }
+
+    /// Adds a user; the first one added signs in when no login_hint matches.
+    pub fn add_user(&self, user: User) {
+        self.with(|i| {
+            if i.default_user.is_none() {
+                i.default_user = Some(user.email.clone());
+            }
+            i.users.push(user);
+        });
+    }
+
+    pub fn sign_in_as(&self, email: &str) {
+        self.with(|i| i.default_user = Some(email.to_string()));
+    }
+
+    pub fn next_sign_in(&self, behaviour: SignIn) {
+        self.with(|i| i.sign_in = behaviour);
+    }
+
+    pub fn set_access_lifetime(&self, seconds: i64) {
+        self.with(|i| i.access_lifetime = seconds);
+    }
+
+    pub fn set_strict_rotation(&self, strict: bool) {
+        self.with(|i| i.strict_rotation = strict);
+    }
+
+    /// Revokes every refresh token of the user (password reset, admin revoke: AADSTS50173).
+    pub fn revoke_user(&self, email: &str) {
+        self.with(|i| {
+            for rt in i.refresh_tokens.values_mut().filter(|r| r.user == email) {
+                rt.revoked = true;
+            }
+        });
+    }
+
+    /// Expires every access token now (Graph then answers 401).
+    pub fn expire_access_tokens(&self) {
+        self.with(|i| i.access_tokens.values_mut().for_each(|a| a.expires_at = 0));
+    }
+
+    pub fn push_token_fault(&self, fault: TokenFault) {
+        self.with(|i| i.token_faults.push_back(fault));
+    }
+
+    pub fn push_graph_fault(&self, fault: GraphFault) {
+        self.with(|i| i.graph_faults.push_back(fault));
+    }
+
+    pub fn add_messages(&self, email: &str, messages: Vec<Value>) {
+        self.with(|i| {
+            i.messages
+                .entry(email.to_string())
+                .or_default()
+                .extend(messages)
+        });
+    }
+
+    pub fn counters(&self) -> Counters {
+        self.with(|i| i.counters.clone())
+    }
+
+    /// Every token and code this fake ever issued.
+    pub fn issued_secrets(&self) -> Vec<String> {
+        self.with(|i| {
+            i.codes
+                .keys()
+                .chain(i.refresh_tokens.keys())
+                .chain(i.access_tokens.keys())
+                .cloned()
+                .collect()
+        })
+    }
+
+    /// The refresh tokens currently valid for a user.
+    pub fn live_refresh_tokens(&self, email: &str) -> Vec<String> {
+        self.with(|i| {
+            i.refresh_tokens
+                .iter()
+                .filter(|(_, r)| r.user == email && !r.revoked)
+                .map(|(k, _)| k.clone())
+                .collect()
+        })
+    }
+}
+
+pub fn now() -> i64 {
+    chrono::Utc::now().timestamp()
+}
+
+/// A Graph-style message, as `GET /me/messages/{id}` returns it.
+pub fn message(n: usize, subject: &str) -> Value {
+    serde_json::json!({
+        "@odata.etag": format!("W/\"CQAAABYAAAC4ofQHEIqCSbQPot83AFcbAAAnjj{n:02}\""),
+        "id": format!("AAMkADhMGAAA{n:04}="),
+        "createdDateTime": "2018-09-09T03:15:05Z",
+        "lastModifiedDateTime": "2018-09-09T03:15:08Z",
+        "changeKey": "CQAAABYAAAC4ofQHEIqCSbQPot83AFcbAAAnjjuZ",
+        "categories": if n % 3 == 0 { serde_json::json!(["Blue category"]) } else { serde_json::json!([]) },
+        "receivedDateTime": format!("2018-09-{:02}T03:15:08Z", 1 + n % 28),
+        "sentDateTime": "2018-09-09T03:15:06Z",
+        "hasAttachments": false,
+        "internetMessageId": format!("<MWHPR{n}@namprd22.prod.outlook.com>"),
+        "subject": subject,
+        "bodyPreview": format!("Preview of {subject}"),
+        "importance": if n % 5 == 0 { "high" } else { "normal" },
+        "parentFolderId": "AAMkADcbAAAAAAEJAAA=",
+        "conversationId": format!("AAQkADOUpag6yWs{n}="),
+        "isRead": n % 2 == 0,
+        "isDraft": false,
+        "webLink": format!("https://outlook.office365.com/owa/?ItemID=AAMk{n}&exvsurl=1&viewmodel=ReadMessageItem"),
+        "inferenceClassification": "focused",
+        "body": { "contentType": "html", "content": format!("<html>\r\n<body>\r\n<p>Body of {subject}</p>\r\n</body>\r\n</html>\r\n") },
+        "sender": { "emailAddress": { "name": "Adele Vance", "address": "adelev@contoso.OnMicrosoft.com" } },
+        "from": { "emailAddress": { "name": "Adele Vance", "address": "adelev@contoso.OnMicrosoft.com" } },
+        "toRecipients": [ { "emailAddress": { "name": "Alex Wilber", "address": "AlexW@contoso.OnMicrosoft.com" } } ],
+        "ccRecipients": [], "bccRecipients": [], "replyTo": [],
+        "flag": { "flagStatus": if n % 4 == 0 { "flagged" } else { "notFlagged" } }
+    })
+}
