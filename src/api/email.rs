@@ -7,7 +7,6 @@ use crate::providers::office365::mail::{to_unified, LIST_SELECT};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
-use reqwest::Method;
 use serde::Deserialize;
 use serde_json::Value;
 
@@ -66,11 +65,7 @@ pub async fn list(
     let page = state
         .graph_call(
             &account,
-            &GraphRequest {
-                method: Method::GET,
-                url,
-                prefer: vec![prefer, IMMUTABLE_IDS],
-            },
+            &GraphRequest::get(url, vec![prefer, IMMUTABLE_IDS]),
         )
         .await?;
     let records: Vec<EmailMessage> = page
@@ -108,11 +103,7 @@ pub async fn get_one(
     let message = state
         .graph_call(
             &account,
-            &GraphRequest {
-                method: Method::GET,
-                url,
-                prefer: vec![prefer, IMMUTABLE_IDS],
-            },
+            &GraphRequest::get(url, vec![prefer, IMMUTABLE_IDS]),
         )
         .await?;
     Ok(Json(to_unified(&message, true)))

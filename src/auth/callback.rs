@@ -10,7 +10,6 @@ use crate::providers::office365::token_client::{decode, TokenFailure, TokenSet};
 use crate::state::{now, Services};
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AuthSession, LinkAccount, RefreshedTokens};
-use reqwest::Method;
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -18,7 +17,7 @@ use url::Url;
 
 pub const CODE_SECONDS: i64 = 10 * 60;
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 pub struct CallbackParams {
     pub code: Option<String>,
     pub state: Option<String>,
@@ -317,11 +316,7 @@ async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkF
         .as_deref()
         .and_then(read_id_token)
         .unwrap_or_default();
-    let get = |path: &str| GraphRequest {
-        method: Method::GET,
-        url: services.graph.url(path),
-        prefer: vec![],
-    };
+    let get = |path: &str| GraphRequest::get(services.graph.url(path), vec![]);
     let mailbox = format!("link:{}", claims.oid.clone().unwrap_or_default());
     let me = match services
         .graph

@@ -15,7 +15,7 @@ use url::Url;
 
 pub const SESSION_SECONDS: i64 = 15 * 60;
 
-#[derive(Debug, Deserialize)]
+#[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct AuthorizeParams {
     pub client_id: Option<String>,

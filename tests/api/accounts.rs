@@ -16,11 +16,8 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
     let theirs = app.link(&b, "Mail.Read").await;
 
     let page: Value = app
-        .as_app(&a, Method::GET, "/v1/am/accounts?limit=2")
+        .app_call(&a, Method::GET, "/v1/am/accounts?limit=2")
         .await
-        .send()
-        .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -28,11 +25,8 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
     assert_eq!(page["records"].as_array().unwrap().len(), 2);
     assert_eq!(page["done"], false);
     let rest: Value = app
-        .as_app(&a, Method::GET, "/v1/am/accounts?limit=2&offset=2")
+        .app_call(&a, Method::GET, "/v1/am/accounts?limit=2&offset=2")
         .await
-        .send()
-        .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -41,11 +35,8 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
     let first_id = page["records"][0]["id"].as_i64().unwrap();
 
     let one: Value = app
-        .as_app(&a, Method::GET, &format!("/v1/am/accounts/{first_id}"))
+        .app_call(&a, Method::GET, &format!("/v1/am/accounts/{first_id}"))
         .await
-        .send()
-        .await
-        .unwrap()
         .json()
         .await
         .unwrap();
@@ -53,15 +44,12 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
 
     // Another app's account is invisible, by id and through X-Aurinko-Account-Id.
     let r = app
-        .as_app(
+        .app_call(
             &a,
             Method::GET,
             &format!("/v1/am/accounts/{}", theirs.account_id),
         )
-        .await
-        .send()
-        .await
-        .unwrap();
+        .await;
     expect_error(r, StatusCode::NOT_FOUND, "account.notFound").await;
     let r = app
         .as_app(&a, Method::GET, "/v1/account")
@@ -72,15 +60,12 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
         .unwrap();
     expect_error(r, StatusCode::NOT_FOUND, "account.notFound").await;
     let r = app
-        .as_app(
+        .app_call(
             &a,
             Method::DELETE,
             &format!("/v1/am/accounts/{}", theirs.account_id),
         )
-        .await
-        .send()
-        .await
-        .unwrap();
+        .await;
     expect_error(r, StatusCode::NOT_FOUND, "account.notFound").await;
     assert_eq!(
         app.as_account(&theirs, "/v1/account").await.status(),
@@ -98,28 +83,19 @@ async fn apps_list_get_and_delete_only_their_own_accounts() {
     assert_eq!(r.status(), StatusCode::OK);
 
     let r = app
-        .as_app(&a, Method::DELETE, &format!("/v1/am/accounts/{first_id}"))
-        .await
-        .send()
-        .await
-        .unwrap();
+        .app_call(&a, Method::DELETE, &format!("/v1/am/accounts/{first_id}"))
+        .await;
     assert_eq!(r.status(), StatusCode::OK);
     let page: Value = app
-        .as_app(&a, Method::GET, "/v1/am/accounts")
+        .app_call(&a, Method::GET, "/v1/am/accounts")
         .await
-        .send()
-        .await
-        .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(page["totalSize"], 2);
     let r = app
-        .as_app(&a, Method::GET, "/v1/am/accounts?limit=0")
-        .await
-        .send()
-        .await
-        .unwrap();
+        .app_call(&a, Method::GET, "/v1/am/accounts?limit=0")
+        .await;
     expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
 }
 

@@ -55,12 +55,7 @@ async fn malformed_input_is_a_4xx_never_a_500() {
         "/v1/am/accounts/%FF%FE",
     ];
     for path in cases {
-        let r = app
-            .as_app(&client, reqwest::Method::GET, path)
-            .await
-            .send()
-            .await
-            .unwrap();
+        let r = app.app_call(&client, reqwest::Method::GET, path).await;
         assert!(r.status().is_client_error(), "{path}: {}", r.status());
         let body: serde_json::Value = r.json().await.unwrap();
         assert!(

@@ -89,8 +89,16 @@ impl TestApp {
     /// Starts another instance of the service on the same database and fake Microsoft, as a
     /// second replica would run; returns its base URL.
     pub async fn spawn_replica(&self) -> String {
+        self.spawn_replica_with(&[]).await
+    }
+
+    /// A replica with some settings changed.
+    pub async fn spawn_replica_with(&self, changes: &[(&str, &str)]) -> String {
         let port = free_port();
         let mut env = self.env.clone();
+        for (k, v) in changes {
+            env.insert(k.to_string(), v.to_string());
+        }
         env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
         let (settings, _) = Settings::from_sources(None, &env).unwrap();
         let replica = Application::build(settings).await.expect("replica builds");
@@ -192,8 +200,9 @@ impl TestApp {
         format!("{}/v1/auth/authorize?clientId={}&serviceType=Office365&scopes={}&returnUrl={}&state=app-state-1{extra}", self.address, client.client_id, urlencode(scopes), urlencode(RETURN_URL))
     }
 
-    /// Follows the link as a browser would, up to the app's return URL.
-    pub async fn follow_link(&self, authorize_url: &str) -> Url {
+    /// Follows the link as a browser would through Microsoft's sign-in; returns the callback URL
+    /// Microsoft sends the browser to, not yet visited.
+    pub async fn to_callback(&self, authorize_url: &str) -> String {
         let start = self.http.get(authorize_url).send().await.unwrap();
         assert_eq!(
             start.status(),
@@ -214,7 +223,12 @@ impl TestApp {
         );
         let callback = location(&from_microsoft);
         assert!(callback.starts_with(&self.redirect_uri()), "{callback}");
-        let back = self.http.get(&callback).send().await.unwrap();
+        callback
+    }
+
+    /// Visits the callback; returns the app's return URL it redirects to.
+    pub async fn finish_callback(&self, callback: &str) -> Url {
+        let back = self.http.get(callback).send().await.unwrap();
         assert_eq!(
             back.status(),
             StatusCode::SEE_OTHER,
@@ -224,6 +238,12 @@ impl TestApp {
         let url = Url::parse(&location(&back)).unwrap();
         assert!(url.as_str().starts_with(RETURN_URL), "{url}");
         url
+    }
+
+    /// Follows the link as a browser would, up to the app's return URL.
+    pub async fn follow_link(&self, authorize_url: &str) -> Url {
+        let callback = self.to_callback(authorize_url).await;
+        self.finish_callback(&callback).await
     }
 
     pub async fn exchange(&self, client: &TestClient, code: &str) -> Response {
@@ -251,10 +271,31 @@ impl TestApp {
         }
     }
 
+    /// `GET /v1/account` as the account, parsed.
+    pub async fn account_json(&self, linked: &Linked) -> Value {
+        let r = self.as_account(linked, "/v1/account").await;
+        assert_eq!(r.status(), StatusCode::OK);
+        r.json().await.unwrap()
+    }
+
     pub async fn as_account(&self, linked: &Linked, path: &str) -> Response {
         self.http
             .get(format!("{}{path}", self.address))
             .bearer_auth(&linked.token)
+            .send()
+            .await
+            .unwrap()
+    }
+
+    /// A request with the app's credentials, sent.
+    pub async fn app_call(
+        &self,
+        client: &TestClient,
+        method: reqwest::Method,
+        path: &str,
+    ) -> Response {
+        self.as_app(client, method, path)
+            .await
             .send()
             .await
             .unwrap()

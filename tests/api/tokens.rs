@@ -94,12 +94,7 @@ async fn rotated_refresh_tokens_are_persisted_before_use() {
     }
     assert_eq!(app.ms.counters().refresh_grants, 3);
     assert_eq!(app.ms.live_refresh_tokens("adele@contoso.com").len(), 1);
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "active");
 }
 
@@ -121,12 +116,7 @@ async fn a_revoked_grant_makes_the_account_dead_and_stops_calls_to_microsoft() {
     );
     assert_eq!(body["originalError"]["error"], "invalid_grant");
 
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "dead");
     assert_eq!(account["tokenErrorCode"], "AADSTS50173");
     assert!(
@@ -195,12 +185,7 @@ async fn a_rejected_app_secret_flags_the_app_and_keeps_the_account() {
         body["message"].as_str().unwrap().contains("expired"),
         "{body}"
     );
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "active");
     let shown = app.cli_json(&["app", "show", &client.client_id, "--json"]);
     assert_eq!(shown["office365"]["problem"]["code"], "AADSTS7000222");
@@ -245,17 +230,47 @@ async fn throttling_and_outages_at_the_token_endpoint_are_retryable_not_fatal() 
     let r = app.as_account(&linked, "/v1/email/messages").await;
     assert!(r.headers().get("retry-after").is_some());
     expect_error(r, StatusCode::SERVICE_UNAVAILABLE, "token.refresh.retry").await;
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "active");
     assert_eq!(
         app.as_account(&linked, "/v1/email/messages").await.status(),
         StatusCode::OK
     );
+}
+
+#[tokio::test]
+async fn an_unreachable_token_endpoint_is_retryable_not_fatal() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    let linked = linked_with_expiring_token(&app, &client).await;
+    let closed = format!(
+        "http://127.0.0.1:{}",
+        std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port()
+    );
+    let cut_off = app
+        .spawn_replica_with(&[("SWITCHBOARD_OFFICE365_LOGIN_URL", &closed)])
+        .await;
+    let r = app
+        .http
+        .get(format!("{cut_off}/v1/email/messages"))
+        .bearer_auth(&linked.token)
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("retry-after").is_some());
+    let body = expect_error(r, StatusCode::SERVICE_UNAVAILABLE, "token.refresh.retry").await;
+    assert!(
+        body["message"]
+            .as_str()
+            .unwrap()
+            .contains("could not be reached"),
+        "{body}"
+    );
+    assert_eq!(app.account_json(&linked).await["tokenStatus"], "active");
 }
 
 #[tokio::test]
@@ -283,24 +298,14 @@ async fn a_token_graph_rejects_early_is_refreshed_once_and_the_call_retried() {
         "token.invalid",
     )
     .await;
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "invalid");
     assert_eq!(
         app.as_account(&linked, "/v1/email/messages").await.status(),
         StatusCode::OK,
         "invalid accounts are still tried"
     );
-    let account: Value = app
-        .as_account(&linked, "/v1/account")
-        .await
-        .json()
-        .await
-        .unwrap();
+    let account: Value = app.account_json(&linked).await;
     assert_eq!(
         account["tokenStatus"], "active",
         "a call that works makes the account active again"

@@ -53,7 +53,8 @@ async fn authorize(
             return error_page(900144, "PKCE S256 is expected by this fake.");
         }
         let hint = param("login_hint");
-        let user = i.users.iter().find(|u| u.email.eq_ignore_ascii_case(&hint)).map(|u| u.email.clone()).or(i.default_user.clone()).expect("a user to sign in");
+        let by_hint = i.users.iter().find(|u| u.email.eq_ignore_ascii_case(&hint)).map(|u| u.email.clone());
+        let user = i.forced_user.clone().or(by_hint).or(i.default_user.clone()).expect("a user to sign in");
         let refuses = i.users.iter().find(|u| u.email == user).map(|u| u.refuses.clone()).unwrap_or_default();
         let scopes: Vec<String> = param("scope").split(' ').filter(|s| !s.is_empty() && !refuses.iter().any(|r| r.eq_ignore_ascii_case(s))).map(str::to_string).collect();
         let code = format!("M.R3_BAY.{}", random());
@@ -175,10 +176,6 @@ async fn token(
         }
         Some(TokenFault::Unavailable) => {
             return (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response()
-        }
-        Some(TokenFault::Hang) => {
-            tokio::time::sleep(std::time::Duration::from_secs(120)).await;
-            return StatusCode::GATEWAY_TIMEOUT.into_response();
         }
         None => {}
     }

@@ -64,7 +64,6 @@ pub enum SignIn {
 pub enum TokenFault {
     Throttled { retry_after: Option<&'static str> },
     Unavailable,
-    Hang,
 }
 
 /// A fault Graph answers with instead of doing its work.
@@ -103,6 +102,8 @@ pub(crate) struct Inner {
     apps: HashMap<String, AzureApp>,
     users: Vec<User>,
     default_user: Option<String>,
+    /// Signs this user in whatever login_hint says (a user picking another account).
+    forced_user: Option<String>,
     sign_in: SignIn,
     codes: HashMap<String, Code>,
     refresh_tokens: HashMap<String, Refresh>,
@@ -190,6 +191,10 @@ impl FakeMicrosoft {
 
     pub fn sign_in_as(&self, email: &str) {
         self.with(|i| i.default_user = Some(email.to_string()));
+    }
+
+    pub fn ignore_login_hint_for(&self, email: &str) {
+        self.with(|i| i.forced_user = Some(email.to_string()));
     }
 
     pub fn next_sign_in(&self, behaviour: SignIn) {

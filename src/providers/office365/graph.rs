@@ -30,6 +30,16 @@ pub struct GraphRequest<'a> {
     pub prefer: Vec<&'a str>,
 }
 
+impl<'a> GraphRequest<'a> {
+    pub fn get(url: String, prefer: Vec<&'a str>) -> Self {
+        GraphRequest {
+            method: Method::GET,
+            url,
+            prefer,
+        }
+    }
+}
+
 pub struct GraphClient {
     http: reqwest::Client,
     base: Url,
