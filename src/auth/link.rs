@@ -1,6 +1,7 @@
 //! `GET /v1/auth/authorize`: check the app, the return URL and the scopes, store a short-lived
 //! auth session (random state, PKCE verifier), and send the user to Microsoft.
 
+use crate::apps::input::ReturnUrl;
 use crate::error::ApiError;
 use crate::scopes::resolve::split_list;
 use crate::state::{now, Services};
@@ -67,13 +68,19 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .as_deref()
         .filter(|r| !r.is_empty())
         .ok_or_else(|| ApiError::bad_request("badRequest", "returnUrl is required"))?;
+    // Registered URLs are stored normalised (scheme and host case, default port, empty path);
+    // compare the same form. Path, query and port must still match exactly.
     let registered = services.store.return_urls(app.id).await?;
-    if !registered.iter().any(|r| r == return_url) {
-        return Err(ApiError::bad_request(
-            "returnUrl.unregistered",
-            format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
-        ));
-    }
+    let return_url = ReturnUrl::parse(return_url)
+        .ok()
+        .filter(|url| registered.iter().any(|r| r == url.as_str()))
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                "returnUrl.unregistered",
+                format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
+            )
+        })?;
+    let return_url = return_url.as_str();
     match p.service_type.as_deref() {
         Some("Office365") => {}
         Some(other) => {

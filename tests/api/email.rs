@@ -234,3 +234,26 @@ async fn reading_mail_needs_a_mail_scope() {
         "refused before calling Microsoft"
     );
 }
+
+#[tokio::test]
+async fn a_long_retry_after_is_handed_back_instead_of_holding_the_caller() {
+    let app = spawn_app().await;
+    let linked = mailbox(&app, 2, "Mail.Read").await;
+    let requests = app.ms.counters().graph_requests;
+    app.ms.push_graph_fault(GraphFault::Throttled {
+        retry_after: Some("120"),
+    });
+    let started = std::time::Instant::now();
+    let r = app.as_account(&linked, "/v1/email/messages").await;
+    assert!(
+        started.elapsed() < std::time::Duration::from_secs(5),
+        "answered at once"
+    );
+    assert_eq!(r.headers()["retry-after"], "120");
+    expect_error(r, StatusCode::TOO_MANY_REQUESTS, "provider.throttled").await;
+    assert_eq!(
+        app.ms.counters().graph_requests,
+        requests + 1,
+        "not retried against Microsoft's wish"
+    );
+}

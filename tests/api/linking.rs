@@ -294,3 +294,43 @@ async fn a_wrong_azure_secret_fails_the_link_and_flags_the_app() {
         "{shown}"
     );
 }
+
+#[tokio::test]
+async fn return_urls_match_exactly_after_normalisation() {
+    let app = spawn_app().await;
+    let created = app.cli_json(&[
+        "app",
+        "create",
+        "--name",
+        "Bare",
+        "--return-url",
+        "https://crm.example.com",
+        "--return-url",
+        "https://crm.example.com/Linked?tab=1",
+        "--json",
+    ]);
+    let client_id = created["clientId"].as_str().unwrap();
+    let ask = |return_url: &str| {
+        format!("/v1/auth/authorize?clientId={client_id}&serviceType=Office365&scopes=Mail.Read&returnUrl={}", urlencode(return_url))
+    };
+    // Registered without the Office 365 settings yet: a matching URL gets past the return URL check.
+    for same in [
+        "https://crm.example.com",
+        "https://crm.example.com/",
+        "HTTPS://CRM.example.com:443/",
+        "https://crm.example.com/Linked?tab=1",
+    ] {
+        let r = app.get(&ask(same)).await;
+        expect_error(r, StatusCode::FAILED_DEPENDENCY, "app.office365.missing").await;
+    }
+    for other in [
+        "https://crm.example.com/linked?tab=1",
+        "https://crm.example.com/Linked",
+        "https://crm.example.com:8443/",
+        "https://crm.example.com/Linked?tab=2",
+        "not a url",
+    ] {
+        let r = app.get(&ask(other)).await;
+        expect_error(r, StatusCode::BAD_REQUEST, "returnUrl.unregistered").await;
+    }
+}

@@ -42,6 +42,7 @@ pub struct Throttling {
     pub mailbox_concurrency: usize,
     pub max_retries: u32,
     pub max_backoff_seconds: u64,
+    pub max_retry_wait_seconds: u64,
 }
 
 #[derive(Debug, Clone, Deserialize)]

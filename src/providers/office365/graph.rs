@@ -127,9 +127,11 @@ impl GraphClient {
             }
             let body: Option<Value> = serde_json::from_slice(&bytes).ok();
             let retryable = matches!(status.as_u16(), 429 | 502 | 503 | 504);
-            if retryable && attempt < self.throttling.max_retries {
+            let wait = self.delay(attempt + 1, retry_after);
+            let worth_waiting = wait.as_secs_f64() <= self.throttling.max_retry_wait_seconds as f64;
+            if retryable && worth_waiting && attempt < self.throttling.max_retries {
                 attempt += 1;
-                tokio::time::sleep(self.delay(attempt, retry_after)).await;
+                tokio::time::sleep(wait).await;
                 continue;
             }
             return Err(classify(status, retry_after, body));
@@ -139,7 +141,7 @@ impl GraphClient {
     fn delay(&self, attempt: u32, retry_after: Option<f64>) -> Duration {
         let cap = self.throttling.max_backoff_seconds as f64;
         let seconds = match retry_after {
-            Some(s) => s.min(cap),
+            Some(s) => s,
             None => {
                 let base = (0.5 * 2f64.powi(attempt as i32 - 1)).min(cap);
                 base * rand::thread_rng().gen_range(0.5..1.0)
@@ -236,6 +238,7 @@ mod tests {
             mailbox_concurrency: 4,
             max_retries: 1,
             max_backoff_seconds: 1,
+            max_retry_wait_seconds: 1,
         };
         let g = GraphClient::new(
             reqwest::Client::new(),
