@@ -6,6 +6,7 @@
 // Handlers return a ready `Response` as their error, as axum handlers do.
 #![allow(clippy::result_large_err)]
 
+mod control;
 mod graph;
 mod identity;
 
@@ -136,12 +137,17 @@ pub struct FakeMicrosoft {
 
 impl FakeMicrosoft {
     pub async fn start() -> FakeMicrosoft {
+        Self::start_on("127.0.0.1:0").await
+    }
+
+    /// Serves on `address` (a port of 0 picks a free one).
+    pub async fn start_on(address: &str) -> FakeMicrosoft {
         let inner = Arc::new(Mutex::new(Inner {
             access_lifetime: 3599,
             strict_rotation: true,
             ..Default::default()
         }));
-        let listener = tokio::net::TcpListener::bind("127.0.0.1:0")
+        let listener = tokio::net::TcpListener::bind(address)
             .await
             .expect("bind fake");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
@@ -150,7 +156,10 @@ impl FakeMicrosoft {
             fake.clone(),
             graph::limits,
         ));
-        let router: Router = identity::routes().merge(graph).with_state(fake.clone());
+        let router: Router = identity::routes()
+            .merge(graph)
+            .merge(control::routes())
+            .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.expect("fake serves") });
         fake
     }
