@@ -8,20 +8,8 @@ use axum::Json;
 use serde::Deserialize;
 use serde_json::{json, Value};
 
-async fn render(services: &Services, account: &AccountRecord) -> Result<Account, ApiError> {
-    let expires = services
-        .store
-        .provider_tokens(account.id)
-        .await?
-        .map(|t| t.access_expires_at);
-    Ok(Account::from_record(account, expires))
-}
-
-pub async fn me(
-    State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
-) -> Result<Json<Account>, ApiError> {
-    Ok(Json(render(&state, &account).await?))
+pub async fn me(AccountAuth(account): AccountAuth) -> Json<Account> {
+    Json(Account::from_record(&account))
 }
 
 pub async fn delete_me(
@@ -55,10 +43,7 @@ pub async fn list(
         ));
     }
     let (rows, total) = state.store.list_accounts(app.id, limit, offset).await?;
-    let mut records = Vec::with_capacity(rows.len());
-    for row in &rows {
-        records.push(render(&state, row).await?);
-    }
+    let records = rows.iter().map(Account::from_record).collect();
     Ok(Json(AccountsPage {
         offset,
         total_size: total,
@@ -82,7 +67,7 @@ pub async fn get_one(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Account>, ApiError> {
     let account = app_account(&state, app.id, &id).await?;
-    Ok(Json(render(&state, &account).await?))
+    Ok(Json(Account::from_record(&account)))
 }
 
 pub async fn delete_one(

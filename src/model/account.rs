@@ -34,7 +34,7 @@ pub struct Account {
 }
 
 impl Account {
-    pub fn from_record(a: &AccountRecord, auth_expires_at: Option<i64>) -> Self {
+    pub fn from_record(a: &AccountRecord) -> Self {
         Account {
             id: a.id,
             service_type: a.service_type.clone(),
@@ -55,7 +55,7 @@ impl Account {
             auth_scopes: a.auth_scopes.clone(),
             auth_native_scopes: a.permissions.clone(),
             auth_obtained_at: a.auth_obtained_at.map(rfc3339),
-            auth_expires_at: auth_expires_at.map(rfc3339),
+            auth_expires_at: a.access_expires_at.map(rfc3339),
             created_at: rfc3339(a.created_at),
             updated_at: rfc3339(a.updated_at),
         }

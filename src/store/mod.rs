@@ -31,7 +31,6 @@ pub trait MetaStore: Send + Sync {
 pub trait AppStore: Send + Sync {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord>;
     async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>>;
-    async fn app_by_id(&self, id: i64) -> StoreResult<Option<AppRecord>>;
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>>;
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>>;
     async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<()>;
@@ -106,7 +105,6 @@ pub trait AccountStore: Send + Sync {
         detail: &str,
         now: i64,
     ) -> StoreResult<()>;
-    async fn events(&self, app_id: i64, limit: i64) -> StoreResult<Vec<AccountEvent>>;
 }
 
 #[async_trait]

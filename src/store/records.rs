@@ -116,6 +116,8 @@ pub struct AccountRecord {
     pub auth_obtained_at: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
+    /// When the stored Graph access token expires.
+    pub access_expires_at: Option<i64>,
 }
 
 impl AccountRecord {
@@ -170,14 +172,4 @@ pub struct ProviderTokens {
     pub refreshed_at: Option<i64>,
     pub lease_owner: Option<String>,
     pub lease_until: Option<i64>,
-}
-
-#[derive(Debug, Clone, Serialize)]
-#[serde(rename_all = "camelCase")]
-pub struct AccountEvent {
-    pub id: i64,
-    pub account_id: i64,
-    pub kind: String,
-    pub detail: String,
-    pub created_at: i64,
 }

@@ -108,10 +108,19 @@ impl TestApp {
 
     /// Runs the CLI against this instance's database and key.
     pub fn cli(&self, args: &[&str]) -> std::process::Output {
+        self.cli_with(&[], args)
+    }
+
+    /// Runs the CLI with some settings changed.
+    pub fn cli_with(&self, changes: &[(&str, &str)], args: &[&str]) -> std::process::Output {
+        let mut env = self.env.clone();
+        for (k, v) in changes {
+            env.insert(k.to_string(), v.to_string());
+        }
         Command::new(env!("CARGO_BIN_EXE_switchboard"))
             .args(args)
             .env_clear()
-            .envs(&self.env)
+            .envs(&env)
             .output()
             .expect("CLI runs")
     }

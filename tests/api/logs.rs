@@ -42,16 +42,11 @@ async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefull
     let authorize = app
         .authorize_url(&client, "Mail.Read", "")
         .replace(&app.address, &base);
-    let start = app.http.get(&authorize).send().await.unwrap();
-    let from_ms = app
-        .http
-        .get(crate::helpers::location(&start))
-        .send()
+    let callback = app
+        .to_callback(&authorize)
         .await
-        .unwrap();
-    let callback = crate::helpers::location(&from_ms).replace(&app.address, &base);
-    let back = app.http.get(&callback).send().await.unwrap();
-    let back = url::Url::parse(&crate::helpers::location(&back)).unwrap();
+        .replace(&app.address, &base);
+    let back = app.finish_callback(&callback).await;
     let code = query(&back, "code").expect("linked");
     let exchanged: serde_json::Value = app
         .http
@@ -113,13 +108,8 @@ async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefull
         "Xy8Q~fake.secret.value".to_string(),
         env["SWITCHBOARD_MASTER_KEY"].clone(),
     ]);
-    secrets.push(
-        query(
-            &url::Url::parse(&crate::helpers::location(&start)).unwrap(),
-            "state",
-        )
-        .unwrap(),
-    );
+    let state = query(&url::Url::parse(&callback).unwrap(), "state").unwrap();
+    secrets.push(state);
     assert!(secrets.len() > 8);
     for secret in secrets {
         assert!(

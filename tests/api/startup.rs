@@ -1,34 +1,22 @@
 use crate::helpers::spawn_app;
+use secrecy::ExposeSecret;
+use switchboard::store::crypto::MasterKey;
 
 #[tokio::test]
 async fn a_key_that_cannot_decrypt_the_database_refuses_to_start() {
     let app = spawn_app().await;
     app.create_client().await;
-    let mut env = app.env.clone();
-    env.insert(
-        "SWITCHBOARD_MASTER_KEY".into(),
-        secrecy::ExposeSecret::expose_secret(
-            &switchboard::store::crypto::MasterKey::generate_base64(),
-        )
-        .to_string(),
+    let other_key = MasterKey::generate_base64();
+    let out = app.cli_with(
+        &[("SWITCHBOARD_MASTER_KEY", other_key.expose_secret())],
+        &["app", "list"],
     );
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["app", "list"])
-        .env_clear()
-        .envs(&env)
-        .output()
-        .unwrap();
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(stderr.contains("cannot decrypt this database"), "{stderr}");
     assert_eq!(stderr.trim().lines().count(), 1, "one line: {stderr}");
-    env.insert("SWITCHBOARD_MASTER_KEY".into(), "too-short".into());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .args(["app", "list"])
-        .env_clear()
-        .envs(&env)
-        .output()
-        .unwrap();
+    let out = app.cli_with(&[("SWITCHBOARD_MASTER_KEY", "too-short")], &["app", "list"]);
+    assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stderr).contains("32 bytes"));
 }
 
@@ -38,15 +26,12 @@ async fn a_bad_mapping_file_stops_the_start_naming_file_and_key() {
     let file = app.dir.join("scopes.yaml");
     let text = switchboard::scopes::BUILTIN.replace("allows: [email.send]", "allows: [email.sned]");
     std::fs::write(&file, text).unwrap();
-    let mut env = app.env.clone();
-    env.insert("SWITCHBOARD_SCOPES_FILE".into(), file.display().to_string());
-    env.insert("SWITCHBOARD_LISTEN".into(), "127.0.0.1:0".into());
-    let out = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("serve")
-        .env_clear()
-        .envs(&env)
-        .output()
-        .unwrap();
+    let file = file.display().to_string();
+    let changes = [
+        ("SWITCHBOARD_SCOPES_FILE", file.as_str()),
+        ("SWITCHBOARD_LISTEN", "127.0.0.1:0"),
+    ];
+    let out = app.cli_with(&changes, &["serve"]);
     assert!(!out.status.success());
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(

@@ -1,7 +1,6 @@
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{
-    AccountEvent, AccountRecord, AccountStore, LinkAccount, StoreError, StoreResult, TokenError,
-    TokenStatus,
+    AccountRecord, AccountStore, LinkAccount, StoreError, StoreResult, TokenError, TokenStatus,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -10,7 +9,9 @@ use sqlx::Row;
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.app_id, a.service_type, a.tenant_id, a.object_id, a.email, a.name, \
     a.timezone, a.auth_scopes, a.permissions, a.token_status, a.token_error_code, a.token_error, \
-    a.auth_obtained_at, a.created_at, a.updated_at";
+    a.auth_obtained_at, a.created_at, a.updated_at, t.access_expires_at";
+/// The accounts with their token expiry, in one query.
+const ACCOUNTS: &str = "accounts a LEFT JOIN provider_tokens t ON t.account_id = a.id";
 
 fn account_from_row(row: &SqliteRow) -> StoreResult<AccountRecord> {
     let status: String = row.get("token_status");
@@ -38,6 +39,7 @@ fn account_from_row(row: &SqliteRow) -> StoreResult<AccountRecord> {
         auth_obtained_at: row.get("auth_obtained_at"),
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
+        access_expires_at: row.get("access_expires_at"),
     })
 }
 
@@ -98,7 +100,7 @@ impl AccountStore for SqliteStore {
         .execute(&mut *tx)
         .await?;
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = ?"
         ))
         .bind(id)
         .fetch_one(&mut *tx)
@@ -110,7 +112,7 @@ impl AccountStore for SqliteStore {
 
     async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>> {
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.id = ? AND a.app_id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = ? AND a.app_id = ?"
         ))
         .bind(id)
         .bind(app_id)
@@ -121,8 +123,8 @@ impl AccountStore for SqliteStore {
 
     async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account_tokens t JOIN accounts a ON a.id = t.account_id \
-             WHERE t.token_hash = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
+             LEFT JOIN provider_tokens t ON t.account_id = a.id WHERE k.token_hash = ?"
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -154,7 +156,7 @@ impl AccountStore for SqliteStore {
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)> {
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts a WHERE a.app_id = ? ORDER BY a.id LIMIT ? OFFSET ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.app_id = ? ORDER BY a.id LIMIT ? OFFSET ?"
         ))
         .bind(app_id)
         .bind(limit)
@@ -221,26 +223,5 @@ impl AccountStore for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(())
-    }
-
-    async fn events(&self, app_id: i64, limit: i64) -> StoreResult<Vec<AccountEvent>> {
-        let rows = sqlx::query(
-            "SELECT id, account_id, kind, detail, created_at FROM account_events WHERE app_id = ? \
-             ORDER BY id DESC LIMIT ?",
-        )
-        .bind(app_id)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        Ok(rows
-            .iter()
-            .map(|r| AccountEvent {
-                id: r.get("id"),
-                account_id: r.get("account_id"),
-                kind: r.get("kind"),
-                detail: r.get("detail"),
-                created_at: r.get("created_at"),
-            })
-            .collect())
     }
 }

@@ -54,14 +54,6 @@ impl AppStore for SqliteStore {
         Ok(row.as_ref().map(app_from_row))
     }
 
-    async fn app_by_id(&self, id: i64) -> StoreResult<Option<AppRecord>> {
-        let row = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps WHERE id = ?"))
-            .bind(id)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.as_ref().map(app_from_row))
-    }
-
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>> {
         let rows = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps ORDER BY id"))
             .fetch_all(&self.pool)
