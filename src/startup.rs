@@ -115,6 +115,7 @@ impl Application {
                 scopes.office365.throttling.clone(),
             ),
             refresher: Refresher::default(),
+            folders: Default::default(),
             scopes,
             keys,
             store,

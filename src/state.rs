@@ -2,6 +2,7 @@
 
 use crate::auth::refresh::Refresher;
 use crate::config::Settings;
+use crate::providers::office365::folders::FolderCache;
 use crate::providers::office365::graph::GraphClient;
 use crate::providers::office365::token_client::TokenClient;
 use crate::scopes::ScopeCatalog;
@@ -17,6 +18,7 @@ pub struct Services {
     pub tokens: TokenClient,
     pub graph: GraphClient,
     pub refresher: Refresher,
+    pub folders: FolderCache,
 }
 
 pub type AppState = Arc<Services>;

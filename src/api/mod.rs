@@ -5,7 +5,6 @@ mod auth;
 mod email;
 pub mod extract;
 mod health;
-mod page_token;
 pub mod request_id;
 pub mod scope_check;
 
@@ -29,6 +28,10 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/v1/email/messages", get(email::list))
         .route("/v1/email/messages/{id}", get(email::get_one))
+        .route(
+            "/v1/email/folders/{id}/messages",
+            get(email::list_in_folder),
+        )
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))
         .with_state(state)

@@ -10,8 +10,9 @@ use crate::store::crypto::random_id;
 use crate::store::{AccountRecord, RefreshedTokens, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
+use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_SKEW: i64 = 300;
@@ -25,25 +26,64 @@ enum Lease {
     Refreshed(SecretString),
 }
 
+/// A refresh that failed, shared with the callers that waited for it.
+struct Failure {
+    /// Which attempt failed.
+    attempt: u64,
+    /// For a transient failure: nobody asks Microsoft again before this (its Retry-After).
+    quiet_until: Option<Instant>,
+    error: ApiError,
+}
+
+/// One account's refreshes in this process: one at a time, numbered, the last failure kept.
+#[derive(Default)]
+struct Flight {
+    lock: tokio::sync::Mutex<()>,
+    attempts: AtomicU64,
+    failure: Mutex<Option<Failure>>,
+}
+
+impl Flight {
+    /// The failure a caller that arrived at attempt `seen` should get instead of trying again.
+    fn failure_since(&self, seen: u64) -> Option<ApiError> {
+        let failure = self.failure.lock().expect("refresh failure poisoned");
+        let f = failure.as_ref()?;
+        (f.attempt > seen || f.quiet_until.is_some_and(|t| t > Instant::now()))
+            .then(|| f.error.clone())
+    }
+
+    fn record(&self, result: &Result<SecretString, ApiError>) {
+        let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
+        *self.failure.lock().expect("refresh failure poisoned") =
+            result.as_ref().err().map(|error| Failure {
+                attempt,
+                quiet_until: error
+                    .retry_after
+                    .map(|s| Instant::now() + Duration::from_secs(s)),
+                error: error.clone(),
+            });
+    }
+}
+
 pub struct Refresher {
-    locks: Mutex<HashMap<i64, Arc<tokio::sync::Mutex<()>>>>,
+    flights: Mutex<HashMap<i64, Arc<Flight>>>,
     instance: String,
 }
 
 impl Default for Refresher {
     fn default() -> Self {
         Refresher {
-            locks: Mutex::new(HashMap::new()),
+            flights: Mutex::new(HashMap::new()),
             instance: random_id(8),
         }
     }
 }
 
 impl Refresher {
-    fn lock_for(&self, account_id: i64) -> Arc<tokio::sync::Mutex<()>> {
-        self.locks
+    fn flight(&self, account_id: i64) -> Arc<Flight> {
+        self.flights
             .lock()
-            .expect("refresh lock map poisoned")
+            .expect("refresh flights poisoned")
             .entry(account_id)
             .or_default()
             .clone()
@@ -78,15 +118,23 @@ impl Services {
                 return Ok(token);
             }
         }
-        let lock = self.refresher.lock_for(account.id);
-        let _guard = lock.lock().await;
+        let flight = self.refresher.flight(account.id);
+        let seen = flight.attempts.load(Ordering::SeqCst);
+        let _guard = flight.lock.lock().await;
         if let Some(token) = self.stored_if_fresh(account, rejected).await? {
             return Ok(token);
         }
-        match self.take_lease(account, rejected).await? {
+        // Callers that queued behind a refresh that failed get its answer, and nobody asks
+        // Microsoft again within its Retry-After.
+        if let Some(error) = flight.failure_since(seen) {
+            return Err(error);
+        }
+        let result = match self.take_lease(account, rejected).await? {
             Lease::Refreshed(token) => Ok(token),
             Lease::Held(owner) => self.refresh(account, &owner).await,
-        }
+        };
+        flight.record(&result);
+        result
     }
 
     /// The stored access token if it is fresh and is not the one Graph refused.
@@ -233,7 +281,7 @@ impl Services {
             return ApiError::unavailable(
                 "token.refresh.retry",
                 format!("Could not refresh the Microsoft token: {detail}. Retry later."),
-                retry_after.unwrap_or(5),
+                retry_after.unwrap_or(2),
             )
             .with_original(original);
         };

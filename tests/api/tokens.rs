@@ -88,7 +88,9 @@ async fn rotated_refresh_tokens_are_persisted_before_use() {
     app.ms.set_strict_rotation(true); // a used refresh token is revoked: reusing an old one fails
     let linked = linked_with_expiring_token(&app, &client).await;
     for round in 0..3 {
-        app.ms.set_access_lifetime(60);
+        // An hour passes: the stored access token is due.
+        app.sql("UPDATE provider_tokens SET access_expires_at = 0")
+            .await;
         let r = app.as_account(&linked, "/v1/email/messages").await;
         assert_eq!(r.status(), StatusCode::OK, "round {round}");
     }
@@ -221,17 +223,31 @@ async fn throttling_and_outages_at_the_token_endpoint_are_retryable_not_fatal() 
     let client = app.create_client().await;
     let linked = linked_with_expiring_token(&app, &client).await;
     app.ms.push_token_fault(TokenFault::Throttled {
-        retry_after: Some("7"),
+        retry_after: Some("1"),
     });
+    let grants = app.ms.counters().refresh_grants;
     let r = app.as_account(&linked, "/v1/email/messages").await;
-    assert_eq!(r.headers().get("retry-after").unwrap(), "7");
+    assert_eq!(r.headers().get("retry-after").unwrap(), "1");
     expect_error(r, StatusCode::SERVICE_UNAVAILABLE, "token.refresh.retry").await;
+    assert_eq!(
+        app.ms.counters().refresh_grants,
+        grants + 1,
+        "callers waiting on the refresh share its outcome"
+    );
+
+    // Within Retry-After the token endpoint is left alone.
+    let r = app.as_account(&linked, "/v1/email/messages").await;
+    expect_error(r, StatusCode::SERVICE_UNAVAILABLE, "token.refresh.retry").await;
+    assert_eq!(app.ms.counters().refresh_grants, grants + 1);
+
+    tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     app.ms.push_token_fault(TokenFault::Unavailable);
     let r = app.as_account(&linked, "/v1/email/messages").await;
     assert!(r.headers().get("retry-after").is_some());
     expect_error(r, StatusCode::SERVICE_UNAVAILABLE, "token.refresh.retry").await;
-    let account: Value = app.account_json(&linked).await;
-    assert_eq!(account["tokenStatus"], "active");
+    assert_eq!(app.account_json(&linked).await["tokenStatus"], "active");
+
+    tokio::time::sleep(std::time::Duration::from_millis(2100)).await;
     assert_eq!(
         app.as_account(&linked, "/v1/email/messages").await.status(),
         StatusCode::OK

@@ -1,7 +1,7 @@
 //! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
-use super::{now, FakeMicrosoft, GraphFault};
+use super::{now, odata, FakeMicrosoft, GraphFault};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -19,6 +19,12 @@ pub fn routes() -> Router<FakeMicrosoft> {
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/mailboxSettings", get(mailbox_settings))
         .route("/v1.0/me/messages", get(list_messages))
+        .route("/v1.0/me/mailFolders", get(list_folders))
+        .route("/v1.0/me/mailFolders/{folder}", get(get_folder))
+        .route(
+            "/v1.0/me/mailFolders/{folder}/messages",
+            get(list_folder_messages),
+        )
         .route("/v1.0/me/messages/{id}", get(get_message))
 }
 
@@ -232,12 +238,94 @@ fn text_body(mut m: Value, headers: &HeaderMap) -> Value {
     m
 }
 
+/// A folder by id or well-known name.
+fn find_folder(fake: &FakeMicrosoft, email: &str, key: &str) -> Option<Value> {
+    let id = if super::WELL_KNOWN
+        .iter()
+        .any(|(wk, _)| wk.eq_ignore_ascii_case(key))
+    {
+        super::folder_id(email, &key.to_ascii_lowercase())
+    } else {
+        key.to_string()
+    };
+    fake.with(|i| {
+        i.folders
+            .get(email)
+            .and_then(|fs| fs.iter().find(|f| f["id"] == id.as_str()).cloned())
+    })
+}
+
+async fn list_folders(State(fake): State<FakeMicrosoft>, headers: HeaderMap) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let folders = fake.with(|i| i.folders.get(&c.email).cloned().unwrap_or_default());
+    Json(json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/mailFolders", "value": folders })).into_response()
+}
+
+async fn get_folder(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(folder): Path<String>,
+) -> Response {
+    let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    match find_folder(&fake, &c.email, &folder) {
+        Some(f) => Json(f).into_response(),
+        None => graph_error(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        ),
+    }
+}
+
 async fn list_messages(
     State(fake): State<FakeMicrosoft>,
     headers: HeaderMap,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
+    list(&fake, &headers, None, q, "/v1.0/me/messages")
+}
+
+async fn list_folder_messages(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(folder): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
+) -> Response {
     let c = match caller(&fake, &headers) {
+        Ok(c) => c,
+        Err(r) => return r,
+    };
+    let Some(f) = find_folder(&fake, &c.email, &folder) else {
+        return graph_error(
+            StatusCode::NOT_FOUND,
+            "ErrorItemNotFound",
+            "The specified object was not found in the store.",
+        );
+    };
+    let id = f["id"].as_str().unwrap().to_string();
+    list(
+        &fake,
+        &headers,
+        Some(id),
+        q,
+        &format!("/v1.0/me/mailFolders/{folder}/messages"),
+    )
+}
+
+fn list(
+    fake: &FakeMicrosoft,
+    headers: &HeaderMap,
+    folder: Option<String>,
+    q: HashMap<String, String>,
+    path: &str,
+) -> Response {
+    let c = match caller(fake, headers) {
         Ok(c) => c,
         Err(r) => return r,
     };
@@ -263,21 +351,72 @@ async fn list_messages(
         }
     };
     let skip: usize = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
-    let all = fake.with(|i| i.messages.get(&c.email).cloned().unwrap_or_default());
+    let (filter, search, orderby) = (q.get("$filter"), q.get("$search"), q.get("$orderby"));
+    if let Err(r) = odata::check(
+        filter.map(String::as_str),
+        search.map(String::as_str),
+        orderby.map(String::as_str),
+    ) {
+        return graph_error(StatusCode::BAD_REQUEST, r.code, &r.message);
+    }
+    let mut all = Vec::new();
+    for m in fake.with(|i| i.messages.get(&c.email).cloned().unwrap_or_default()) {
+        if folder
+            .as_ref()
+            .is_some_and(|f| m["parentFolderId"] != f.as_str())
+        {
+            continue;
+        }
+        let keep = match (filter, search) {
+            (Some(f), _) => odata::matches_filter(&m, f),
+            (_, Some(s)) => odata::matches_search(&m, s),
+            _ => Ok(true),
+        };
+        match keep {
+            Ok(true) => all.push(m),
+            Ok(false) => {}
+            Err(r) => return graph_error(StatusCode::BAD_REQUEST, r.code, &r.message),
+        }
+    }
+    // Search results come by sent date, newest first, at most 1000.
+    let key = if search.is_some() {
+        Some("sentDateTime desc".to_string())
+    } else {
+        orderby.cloned()
+    };
+    if let Some(order) = key {
+        let mut words = order.split_whitespace();
+        let prop = words.next().unwrap_or_default().to_string();
+        let desc = words.next() == Some("desc");
+        all.sort_by(|a, b| {
+            let (x, y) = (
+                a[&prop].as_str().unwrap_or_default(),
+                b[&prop].as_str().unwrap_or_default(),
+            );
+            if desc {
+                y.cmp(x)
+            } else {
+                x.cmp(y)
+            }
+        });
+    }
+    if search.is_some() {
+        all.truncate(1000);
+    }
     let page: Vec<Value> = all
         .iter()
         .skip(skip)
         .take(top)
-        .map(|m| text_body(select(m, q.get("$select").map(String::as_str)), &headers))
+        .map(|m| text_body(select(m, q.get("$select").map(String::as_str)), headers))
         .collect();
     let mut body = json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/messages", "value": page });
     if skip + top < all.len() {
-        let mut link = format!("{}/v1.0/me/messages?", fake.base_url);
-        if let Some(sel) = q.get("$select") {
-            link.push_str(&format!(
-                "%24select={}&",
-                url::form_urlencoded::byte_serialize(sel.as_bytes()).collect::<String>()
-            ));
+        let enc = |v: &str| url::form_urlencoded::byte_serialize(v.as_bytes()).collect::<String>();
+        let mut link = format!("{}{path}?", fake.base_url);
+        for key in ["$select", "$filter", "$search", "$orderby"] {
+            if let Some(v) = q.get(key) {
+                link.push_str(&format!("%24{}={}&", &key[1..], enc(v)));
+            }
         }
         link.push_str(&format!("%24top={top}&%24skip={}", skip + top));
         body["@odata.nextLink"] = json!(link);

@@ -161,7 +161,14 @@ async fn token(
 ) -> Response {
     // The real endpoint takes a while; concurrent callers must overlap here as they would there.
     tokio::time::sleep(std::time::Duration::from_millis(80)).await;
-    let fault = fake.with(|i| i.token_faults.pop_front());
+    let fault = fake.with(|i| {
+        match f.get("grant_type").map(String::as_str) {
+            Some("refresh_token") => i.counters.refresh_grants += 1,
+            Some("authorization_code") => i.counters.code_grants += 1,
+            _ => {}
+        }
+        i.token_faults.pop_front()
+    });
     match fault {
         Some(TokenFault::Throttled { retry_after }) => {
             let mut r = (
@@ -199,7 +206,6 @@ async fn token(
         }
         match p("grant_type").as_str() {
             "authorization_code" => {
-                i.counters.code_grants += 1;
                 let Some(code) = i.codes.get_mut(&p("code")) else {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 70000, "The provided value for the 'code' parameter is not valid.");
                 };
@@ -218,7 +224,6 @@ async fn token(
                 issue(i, &client_id, &user, scopes)
             }
             "refresh_token" => {
-                i.counters.refresh_grants += 1;
                 let Some(rt) = i.refresh_tokens.get_mut(&p("refresh_token")) else {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
                 };

@@ -9,6 +9,7 @@
 mod control;
 mod graph;
 mod identity;
+mod odata;
 
 use axum::Router;
 use serde_json::Value;
@@ -110,6 +111,7 @@ pub(crate) struct Inner {
     refresh_tokens: HashMap<String, Refresh>,
     access_tokens: HashMap<String, Access>,
     messages: HashMap<String, Vec<Value>>,
+    folders: HashMap<String, Vec<Value>>,
     token_faults: VecDeque<TokenFault>,
     graph_faults: VecDeque<GraphFault>,
     /// Seconds an access token lives.
@@ -188,9 +190,21 @@ impl FakeMicrosoft {
         });
     }
 
-    /// Adds a user; the first one added signs in when no login_hint matches.
+    /// Adds a user with Outlook's well-known folders; the first one added signs in when no
+    /// login_hint matches.
     pub fn add_user(&self, user: User) {
         self.with(|i| {
+            let folders = WELL_KNOWN
+                .iter()
+                .map(|(wk, name)| {
+                    serde_json::json!({
+                        "id": folder_id(&user.email, wk), "displayName": name,
+                        "parentFolderId": folder_id(&user.email, "msgfolderroot"), "childFolderCount": 0,
+                        "unreadItemCount": 0, "totalItemCount": 0, "isHidden": false
+                    })
+                })
+                .collect();
+            i.folders.insert(user.email.clone(), folders);
             if i.default_user.is_none() {
                 i.default_user = Some(user.email.clone());
             }
@@ -240,12 +254,20 @@ impl FakeMicrosoft {
         self.with(|i| i.graph_faults.push_back(fault));
     }
 
+    /// Adds messages to the user's Inbox.
     pub fn add_messages(&self, email: &str, messages: Vec<Value>) {
+        self.add_messages_to(email, "inbox", messages);
+    }
+
+    /// Adds messages to a well-known folder (`inbox`, `sentitems`, `deleteditems`, …).
+    pub fn add_messages_to(&self, email: &str, well_known: &str, messages: Vec<Value>) {
+        let folder = folder_id(email, well_known);
         self.with(|i| {
-            i.messages
-                .entry(email.to_string())
-                .or_default()
-                .extend(messages)
+            let list = i.messages.entry(email.to_string()).or_default();
+            for mut m in messages {
+                m["parentFolderId"] = Value::String(folder.clone());
+                list.push(m);
+            }
         });
     }
 
@@ -275,6 +297,23 @@ impl FakeMicrosoft {
                 .collect()
         })
     }
+}
+
+/// Outlook's well-known folders and their display names.
+pub const WELL_KNOWN: &[(&str, &str)] = &[
+    ("inbox", "Inbox"),
+    ("drafts", "Drafts"),
+    ("sentitems", "Sent Items"),
+    ("deleteditems", "Deleted Items"),
+    ("junkemail", "Junk Email"),
+    ("archive", "Archive"),
+    ("outbox", "Outbox"),
+];
+
+/// An opaque-looking folder id, stable per user and folder.
+pub fn folder_id(email: &str, well_known: &str) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(format!("AQMkAD{email}:{well_known}"))
 }
 
 pub fn now() -> i64 {

@@ -1,5 +1,6 @@
 //! Graph `message` ⇄ unified `EmailMessage`.
 
+use super::folders::WellKnownFolders;
 use crate::model::email::{EmailAddress, EmailMessage};
 use crate::model::normalize_time;
 use serde_json::Value;
@@ -38,8 +39,15 @@ fn time(v: &Value, key: &str) -> Option<String> {
 }
 
 /// Maps one Graph message. `with_body` is false on list pages, which then say so in `omitted`.
-pub fn to_unified(v: &Value, with_body: bool) -> EmailMessage {
+pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> EmailMessage {
     let mut labels = Vec::new();
+    if let Some(label) = v
+        .get("parentFolderId")
+        .and_then(Value::as_str)
+        .and_then(|f| folders.label(f))
+    {
+        labels.push(label);
+    }
     if v.get("isRead").and_then(Value::as_bool) == Some(false) {
         labels.push("unread");
     }
@@ -52,7 +60,7 @@ pub fn to_unified(v: &Value, with_body: bool) -> EmailMessage {
     {
         labels.push("important");
     }
-    if v.get("isDraft").and_then(Value::as_bool) == Some(true) {
+    if v.get("isDraft").and_then(Value::as_bool) == Some(true) && !labels.contains(&"draft") {
         labels.push("draft");
     }
     let mut omitted = vec!["attachments", "internetHeaders"];
@@ -120,6 +128,7 @@ mod tests {
                 "body": {"contentType": "html", "content": "<p>Hi</p>"}
             }),
             true,
+            &WellKnownFolders::default(),
         );
         assert_eq!(m.thread_id.as_deref(), Some("AAQk="));
         assert_eq!(m.received_at.as_deref(), Some("2018-09-09T03:15:08Z"));

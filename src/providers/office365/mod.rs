@@ -1,8 +1,11 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph.
 
 pub mod catalog;
+pub mod folders;
 pub mod graph;
 pub mod identity;
 pub mod mail;
+pub mod mail_query;
+pub mod messages;
 pub mod session;
 pub mod token_client;

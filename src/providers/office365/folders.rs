@@ -1,0 +1,94 @@
+//! The account's well-known folders (Inbox, Sent Items, …): their ids tell which `sysLabels` a
+//! message has and which folders to leave out of a listing. Looked up once per account, since
+//! Outlook never changes them, and kept in memory.
+
+use super::graph::GraphRequest;
+use crate::error::ApiError;
+use crate::state::Services;
+use crate::store::AccountRecord;
+use serde_json::Value;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+
+/// Well-known folder name in Graph → the unified system label of messages in it.
+pub const LABELLED: &[(&str, &str)] = &[
+    ("inbox", "inbox"),
+    ("sentitems", "sent"),
+    ("drafts", "draft"),
+    ("deleteditems", "trash"),
+    ("junkemail", "junk"),
+];
+
+#[derive(Debug, Default)]
+pub struct WellKnownFolders {
+    /// Graph folder id → unified label.
+    labels: HashMap<String, &'static str>,
+}
+
+impl WellKnownFolders {
+    pub fn label(&self, folder_id: &str) -> Option<&'static str> {
+        self.labels.get(folder_id).copied()
+    }
+
+    /// The folder ids carrying one of these labels.
+    pub fn ids_labelled(&self, wanted: &[&str]) -> Vec<&str> {
+        let mut ids: Vec<&str> = self
+            .labels
+            .iter()
+            .filter(|(_, l)| wanted.contains(l))
+            .map(|(id, _)| id.as_str())
+            .collect();
+        ids.sort();
+        ids
+    }
+}
+
+#[derive(Default)]
+pub struct FolderCache {
+    accounts: Mutex<HashMap<i64, Arc<WellKnownFolders>>>,
+}
+
+impl Services {
+    pub async fn well_known_folders(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<Arc<WellKnownFolders>, ApiError> {
+        if let Some(found) = self
+            .folders
+            .accounts
+            .lock()
+            .expect("folder cache poisoned")
+            .get(&account.id)
+        {
+            return Ok(found.clone());
+        }
+        let lookups = LABELLED.iter().map(|(name, label)| async move {
+            let url = self
+                .graph
+                .url(&format!("/me/mailFolders/{name}?$select=id"));
+            match self
+                .graph_call(account, &GraphRequest::get(url, vec![]))
+                .await
+            {
+                Ok(folder) => Ok(folder
+                    .get("id")
+                    .and_then(Value::as_str)
+                    .map(|id| (id.to_string(), *label))),
+                // A mailbox may lack a folder (Junk Email is optional); it just has no label.
+                Err(e) if e.status().as_u16() == 404 => Ok(None),
+                Err(e) => Err(e),
+            }
+        });
+        let mut labels = HashMap::new();
+        for found in futures_util::future::join_all(lookups).await {
+            labels.extend(found?);
+        }
+        let folders = Arc::new(WellKnownFolders { labels });
+        self.folders
+            .accounts
+            .lock()
+            .expect("folder cache poisoned")
+            .insert(account.id, folders.clone());
+        Ok(folders)
+    }
+}

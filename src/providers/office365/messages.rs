@@ -1,0 +1,217 @@
+//! Listing and reading messages: the unified query (`q`, folder, trash and junk) turned into
+//! Graph's, pages followed through opaque tokens, and Graph messages mapped to the contract.
+
+use super::folders::WellKnownFolders;
+use super::graph::GraphRequest;
+use super::mail::{to_unified, LIST_SELECT};
+use super::mail_query::{translate, GraphQuery};
+use crate::error::ApiError;
+use crate::model::email::{EmailMessage, EmailMessagesPage};
+use crate::paging;
+use crate::state::Services;
+use crate::store::AccountRecord;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const DEFAULT_PAGE: u32 = 25;
+const IMMUTABLE_IDS: &str = "IdType=\"ImmutableId\"";
+/// Lets `$orderby=receivedDateTime` lead the filter, as Graph requires.
+/// How many Graph pages one call may walk past when all their messages were dropped.
+const MAX_EMPTY_HOPS: usize = 5;
+const ALL_TIME: &str = "receivedDateTime ge 1900-01-01T00:00:00Z";
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum BodyType {
+    #[default]
+    Html,
+    Text,
+}
+
+impl BodyType {
+    pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
+        match value {
+            None | Some("html") => Ok(BodyType::Html),
+            Some("text") => Ok(BodyType::Text),
+            Some(other) => Err(ApiError::bad_request(
+                "badRequest",
+                format!("bodyType '{other}' is not one of html, text"),
+            )),
+        }
+    }
+
+    fn prefer(self) -> &'static str {
+        match self {
+            BodyType::Html => "outlook.body-content-type=\"html\"",
+            BodyType::Text => "outlook.body-content-type=\"text\"",
+        }
+    }
+}
+
+pub struct ListRequest<'a> {
+    pub folder: Option<&'a str>,
+    pub q: Option<&'a str>,
+    pub body_type: BodyType,
+    pub include_trash_and_junk: bool,
+    pub page_token: Option<&'a str>,
+    pub limit: Option<u32>,
+}
+
+/// What a page token carries.
+#[derive(Serialize, Deserialize)]
+struct PageState {
+    next: String,
+    body: BodyType,
+    /// Trash and junk are dropped here because Graph's `$search` cannot filter by folder.
+    drop_trash_and_junk: bool,
+}
+
+fn encode(value: &str) -> String {
+    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
+}
+
+impl Services {
+    pub async fn list_messages(
+        &self,
+        account: &AccountRecord,
+        req: ListRequest<'_>,
+    ) -> Result<EmailMessagesPage, ApiError> {
+        let folders = self.well_known_folders(account).await?;
+        let mut state = match req.page_token.filter(|t| !t.is_empty()) {
+            Some(token) => paging::open(self, account, token, |s: &PageState| &s.next)?,
+            None => self.first_page(&req, &folders)?,
+        };
+        let dropped = if state.drop_trash_and_junk {
+            folders.ids_labelled(&["trash", "junk"])
+        } else {
+            vec![]
+        };
+        // Dropping trash and junk can empty a page: follow on rather than return an empty page
+        // while more exist (bounded, so that one call never walks a whole mailbox).
+        for _ in 0..MAX_EMPTY_HOPS {
+            let request =
+                GraphRequest::get(state.next.clone(), vec![state.body.prefer(), IMMUTABLE_IDS]);
+            let page = self.graph_call(account, &request).await?;
+            let records: Vec<EmailMessage> = page
+                .get("value")
+                .and_then(Value::as_array)
+                .map(|items| {
+                    items
+                        .iter()
+                        .filter(|m| {
+                            !m.get("parentFolderId")
+                                .and_then(Value::as_str)
+                                .is_some_and(|f| dropped.contains(&f))
+                        })
+                        .map(|m| to_unified(m, false, &folders))
+                        .collect()
+                })
+                .unwrap_or_default();
+            match page.get("@odata.nextLink").and_then(Value::as_str) {
+                Some(link) if records.is_empty() => state.next = link.to_string(),
+                next => {
+                    let next_page_token = next.map(|link| {
+                        paging::issue(
+                            self,
+                            account,
+                            &PageState {
+                                next: link.to_string(),
+                                ..state
+                            },
+                        )
+                    });
+                    return Ok(EmailMessagesPage {
+                        next_page_token,
+                        length: records.len(),
+                        records,
+                    });
+                }
+            }
+        }
+        let next_page_token = Some(paging::issue(self, account, &state));
+        Ok(EmailMessagesPage {
+            next_page_token,
+            length: 0,
+            records: vec![],
+        })
+    }
+
+    fn first_page(
+        &self,
+        req: &ListRequest<'_>,
+        folders: &WellKnownFolders,
+    ) -> Result<PageState, ApiError> {
+        let limit = req.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=100).contains(&limit) {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                "limit must be 1 to 100",
+            ));
+        }
+        let query = translate(req.q.unwrap_or_default())
+            .map_err(|e| ApiError::bad_request("query.untranslatable", e.to_string()))?;
+        let path = match req.folder {
+            Some(id) => format!("/me/mailFolders/{}/messages", encode(id)),
+            None => "/me/messages".to_string(),
+        };
+        // Outside a folder, trash and junk are left out unless asked for.
+        let exclude = req.folder.is_none() && !req.include_trash_and_junk;
+        let mut url = format!(
+            "{}?$select={LIST_SELECT}&$top={limit}",
+            self.graph.url(&path)
+        );
+        let mut drop_trash_and_junk = false;
+        match query {
+            Some(GraphQuery::Search(search)) => {
+                url.push_str(&format!("&$search={}", encode(&search)));
+                drop_trash_and_junk = exclude;
+            }
+            filter => {
+                let mut clauses = match filter {
+                    Some(GraphQuery::Filter(c)) => c,
+                    _ => vec![],
+                };
+                // `$orderby` must lead the filter: received-date clauses first, or an all-time one.
+                clauses.sort_by_key(|c| !c.starts_with("receivedDateTime"));
+                if !clauses
+                    .first()
+                    .is_some_and(|c| c.starts_with("receivedDateTime"))
+                {
+                    clauses.insert(0, ALL_TIME.to_string());
+                }
+                if exclude {
+                    for id in folders.ids_labelled(&["trash", "junk"]) {
+                        clauses.push(format!("parentFolderId ne '{}'", id.replace('\'', "''")));
+                    }
+                }
+                url.push_str(&format!(
+                    "&$filter={}&$orderby={}",
+                    encode(&clauses.join(" and ")),
+                    encode("receivedDateTime desc")
+                ));
+            }
+        }
+        Ok(PageState {
+            next: url,
+            body: req.body_type,
+            drop_trash_and_junk,
+        })
+    }
+
+    pub async fn get_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        body: BodyType,
+    ) -> Result<EmailMessage, ApiError> {
+        let folders = self.well_known_folders(account).await?;
+        let url = self.graph.url(&format!("/me/messages/{}", encode(id)));
+        let message = self
+            .graph_call(
+                account,
+                &GraphRequest::get(url, vec![body.prefer(), IMMUTABLE_IDS]),
+            )
+            .await?;
+        Ok(to_unified(&message, true, &folders))
+    }
+}
