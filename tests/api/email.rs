@@ -245,7 +245,10 @@ async fn a_long_retry_after_is_handed_back_instead_of_holding_the_caller() {
     let app = spawn_app().await;
     let linked = mailbox(&app, 2, "Mail.Read").await;
     // The account's folders are looked up on its first listing; get that done first.
-    assert_eq!(app.as_account(&linked, "/v1/email/messages").await.status(), StatusCode::OK);
+    assert_eq!(
+        app.as_account(&linked, "/v1/email/messages").await.status(),
+        StatusCode::OK
+    );
     let requests = app.ms.counters().graph_requests;
     app.ms.push_graph_fault(GraphFault::Throttled {
         retry_after: Some("120"),
