@@ -19,6 +19,7 @@ pub enum ErrorKind {
     MethodNotAllowed,
     Conflict,
     PayloadTooLarge,
+    UnsupportedMediaType,
     /// The request was fine, but something it depends on (the app's Azure settings) is broken.
     FailedDependency,
     TooManyRequests,
@@ -38,6 +39,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::FailedDependency => StatusCode::FAILED_DEPENDENCY,
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Upstream(status) => status,

@@ -6,7 +6,6 @@ use crate::store::AccountRecord;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
-use serde_json::{json, Value};
 
 pub async fn me(AccountAuth(account): AccountAuth) -> Json<Account> {
     Json(Account::from_record(&account))
@@ -15,12 +14,12 @@ pub async fn me(AccountAuth(account): AccountAuth) -> Json<Account> {
 pub async fn delete_me(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<crate::model::Ok>, ApiError> {
     state
         .store
         .delete_account(account.app_id, account.id)
         .await?;
-    Ok(Json(json!({ "status": "OK" })))
+    Ok(Json(crate::model::OK))
 }
 
 #[derive(Deserialize)]
@@ -74,8 +73,8 @@ pub async fn delete_one(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
     ApiPath(id): ApiPath<String>,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<crate::model::Ok>, ApiError> {
     let account = app_account(&state, app.id, &id).await?;
     state.store.delete_account(app.id, account.id).await?;
-    Ok(Json(json!({ "status": "OK" })))
+    Ok(Json(crate::model::OK))
 }

@@ -1,10 +1,15 @@
-use super::extract::{AccountAuth, ApiPath, ApiQuery};
+use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;
-use crate::model::email::{EmailMessage, EmailMessagesPage};
+use crate::model::email::{
+    AttachmentContent, EmailMessage, EmailMessagesPage, MessageStatusUpdate,
+};
+use crate::model::{Ok as OkResponse, OK};
 use crate::providers::office365::messages::{BodyType, ListRequest};
 use crate::state::AppState;
 use axum::extract::State;
+use axum::http::header;
+use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 
@@ -19,9 +24,14 @@ pub struct ListParams {
 }
 
 impl ListParams {
-    fn request<'a>(&'a self, folder: Option<&'a str>) -> Result<ListRequest<'a>, ApiError> {
+    fn request<'a>(
+        &'a self,
+        folder: Option<&'a str>,
+        conversation: Option<&'a str>,
+    ) -> Result<ListRequest<'a>, ApiError> {
         Ok(ListRequest {
             folder,
+            conversation,
             q: self.q.as_deref(),
             body_type: BodyType::parse(self.body_type.as_deref())?,
             include_trash_and_junk: self.include_trash_and_junk.unwrap_or(false),
@@ -37,7 +47,11 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(state.list_messages(&account, p.request(None)?).await?))
+    Ok(Json(
+        state
+            .list_messages(&account, p.request(None, None)?)
+            .await?,
+    ))
 }
 
 pub async fn list_in_folder(
@@ -49,7 +63,27 @@ pub async fn list_in_folder(
     scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state
-            .list_messages(&account, p.request(Some(&folder))?)
+            .list_messages(&account, p.request(Some(&folder), None)?)
+            .await?,
+    ))
+}
+
+pub async fn conversation(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(thread): ApiPath<String>,
+    ApiQuery(p): ApiQuery<ListParams>,
+) -> Result<Json<EmailMessagesPage>, ApiError> {
+    scope_check::require(&state, &account, "email.read")?;
+    if p.q.is_some() {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "q is not accepted on a conversation",
+        ));
+    }
+    Ok(Json(
+        state
+            .list_messages(&account, p.request(None, Some(&thread))?)
             .await?,
     ))
 }
@@ -69,4 +103,48 @@ pub async fn get_one(
     scope_check::require(&state, &account, "email.read")?;
     let body = BodyType::parse(p.body_type.as_deref())?;
     Ok(Json(state.get_message(&account, &id, body).await?))
+}
+
+pub async fn raw(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(id): ApiPath<String>,
+) -> Result<impl IntoResponse, ApiError> {
+    scope_check::require(&state, &account, "email.read")?;
+    let mime = state.raw_message(&account, &id).await?;
+    Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], mime))
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath((id, attachment_id)): ApiPath<(String, String)>,
+) -> Result<Json<AttachmentContent>, ApiError> {
+    scope_check::require(&state, &account, "email.read")?;
+    Ok(Json(
+        state
+            .message_attachment(&account, &id, &attachment_id)
+            .await?,
+    ))
+}
+
+pub async fn update_status(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(id): ApiPath<String>,
+    ApiJson(update): ApiJson<MessageStatusUpdate>,
+) -> Result<Json<OkResponse>, ApiError> {
+    scope_check::require(&state, &account, "email.modify")?;
+    state.update_message_status(&account, &id, update).await?;
+    Ok(Json(OK))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(id): ApiPath<String>,
+) -> Result<Json<OkResponse>, ApiError> {
+    scope_check::require(&state, &account, "email.modify")?;
+    state.delete_message(&account, &id).await?;
+    Ok(Json(OK))
 }

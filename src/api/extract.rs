@@ -88,6 +88,38 @@ impl FromRequestParts<AppState> for AccountAuth {
     }
 }
 
+/// `Json` with our error shape.
+pub struct ApiJson<T>(pub T);
+
+impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJson<T> {
+    type Rejection = ApiError;
+
+    async fn from_request(req: axum::extract::Request, state: &S) -> Result<Self, ApiError> {
+        use axum::extract::rejection::JsonRejection;
+        match axum::Json::<T>::from_request(req, state).await {
+            Ok(axum::Json(v)) => Ok(ApiJson(v)),
+            Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
+                crate::error::ErrorKind::UnsupportedMediaType,
+                "unsupportedMediaType",
+                "Send the body as application/json.",
+            )),
+            Err(JsonRejection::BytesRejection(e))
+                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
+            {
+                Err(ApiError::new(
+                    crate::error::ErrorKind::PayloadTooLarge,
+                    "payloadTooLarge",
+                    "The request body is too large.",
+                ))
+            }
+            Err(e) => Err(ApiError::bad_request(
+                "badRequest",
+                format!("The JSON body is not valid: {}", e.body_text()),
+            )),
+        }
+    }
+}
+
 /// `Query` with our error shape.
 pub struct ApiQuery<T>(pub T);
 

@@ -27,7 +27,17 @@ pub fn router(state: AppState) -> Router {
             get(accounts::get_one).delete(accounts::delete_one),
         )
         .route("/v1/email/messages", get(email::list))
-        .route("/v1/email/messages/{id}", get(email::get_one))
+        .route(
+            "/v1/email/messages/{id}",
+            get(email::get_one).delete(email::delete),
+        )
+        .route("/v1/email/messages/{id}/raw", get(email::raw))
+        .route("/v1/email/messages/{id}/status", post(email::update_status))
+        .route(
+            "/v1/email/messages/{id}/attachments/{attachment}",
+            get(email::attachment),
+        )
+        .route("/v1/email/conversations/{thread}", get(email::conversation))
         .route(
             "/v1/email/folders/{id}/messages",
             get(email::list_in_folder),

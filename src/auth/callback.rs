@@ -323,7 +323,7 @@ async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkF
         .send(&mailbox, &set.access_token, &get("/me"))
         .await
     {
-        Ok(v) => Me::from_json(&v),
+        Ok(r) => Me::from_json(&r.json().unwrap_or_default()),
         Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) => {
             return Err(LinkFailure::new(
                 "auth.profileUnavailable",
@@ -339,7 +339,9 @@ async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkF
         .send(&mailbox, &set.access_token, &get("/me/mailboxSettings"))
         .await
     {
-        Ok(v) => v
+        Ok(r) => r
+            .json()
+            .unwrap_or_default()
             .get("timeZone")
             .and_then(Value::as_str)
             .map(str::to_string),

@@ -57,3 +57,28 @@ pub struct EmailMessagesPage {
     pub length: usize,
     pub records: Vec<EmailMessage>,
 }
+
+/// `UpdateMessageStatusData`.
+#[derive(Debug, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct MessageStatusUpdate {
+    pub unread: Option<bool>,
+    pub archived: Option<bool>,
+    pub keywords: Option<Vec<String>>,
+}
+
+/// `EmailAttachmentContent` (with the attachment's description).
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct AttachmentContent {
+    pub id: String,
+    pub name: Option<String>,
+    pub mime_type: Option<String>,
+    pub size: Option<u64>,
+    pub inline: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content_id: Option<String>,
+    /// Base64; absent for attachments that are not files (attached items, links).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub content: Option<String>,
+}

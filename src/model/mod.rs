@@ -4,6 +4,15 @@ pub mod account;
 pub mod email;
 
 use chrono::{DateTime, SecondsFormat, Utc};
+use serde::Serialize;
+
+/// `OkResponse`: `{"status":"Ok"}`.
+#[derive(Debug, Serialize)]
+pub struct Ok {
+    status: &'static str,
+}
+
+pub const OK: Ok = Ok { status: "Ok" };
 
 /// RFC 3339 in UTC with `Z`, the one time format of the API.
 pub fn rfc3339(unix_seconds: i64) -> String {

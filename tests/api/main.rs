@@ -5,6 +5,7 @@ mod fake_microsoft;
 
 mod accounts;
 mod email;
+mod email_actions;
 mod email_query;
 mod errors;
 mod exchange;

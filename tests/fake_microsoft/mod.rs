@@ -9,6 +9,8 @@
 mod control;
 mod graph;
 mod identity;
+mod mail_read;
+mod mail_write;
 mod odata;
 
 use axum::Router;
@@ -273,6 +275,47 @@ impl FakeMicrosoft {
 
     pub fn counters(&self) -> Counters {
         self.with(|i| i.counters.clone())
+    }
+
+    /// Attaches a file to one of the user's messages.
+    pub fn add_attachment(
+        &self,
+        email: &str,
+        message_id: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        use base64::Engine;
+        let id = format!("AAMkAtt{}=", uuid::Uuid::new_v4().simple());
+        let attachment = serde_json::json!({
+            "@odata.type": "#microsoft.graph.fileAttachment", "id": id, "name": name, "contentType": content_type,
+            "size": bytes.len(), "isInline": false, "contentId": null, "contentLocation": null,
+            "lastModifiedDateTime": "2018-09-09T03:15:05Z",
+            "contentBytes": base64::engine::general_purpose::STANDARD.encode(bytes)
+        });
+        self.with(|i| {
+            let m = i
+                .messages
+                .get_mut(email)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
+                .expect("message exists");
+            m["hasAttachments"] = Value::Bool(true);
+            match m.get_mut("_attachments").and_then(Value::as_array_mut) {
+                Some(list) => list.push(attachment),
+                None => m["_attachments"] = Value::Array(vec![attachment]),
+            }
+        });
+        id
+    }
+
+    /// A message of the user as stored (its folder, read state, categories…).
+    pub fn stored_message(&self, email: &str, message_id: &str) -> Option<Value> {
+        self.with(|i| {
+            i.messages
+                .get(email)
+                .and_then(|ms| ms.iter().find(|m| m["id"] == message_id).cloned())
+        })
     }
 
     /// Every token and code this fake ever issued.

@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 /// Well-known folder name in Graph → the unified system label of messages in it.
 pub const LABELLED: &[(&str, &str)] = &[
     ("inbox", "inbox"),
+    // Not a system label of the contract, but `archived` in a status update needs the folder.
+    ("archive", "archive"),
     ("sentitems", "sent"),
     ("drafts", "draft"),
     ("deleteditems", "trash"),
@@ -26,8 +28,16 @@ pub struct WellKnownFolders {
 }
 
 impl WellKnownFolders {
+    /// The contract's system label of messages in this folder.
     pub fn label(&self, folder_id: &str) -> Option<&'static str> {
-        self.labels.get(folder_id).copied()
+        self.labels
+            .get(folder_id)
+            .copied()
+            .filter(|l| *l != "archive")
+    }
+
+    pub fn is_archive(&self, folder_id: &str) -> bool {
+        self.labels.get(folder_id) == Some(&"archive")
     }
 
     /// The folder ids carrying one of these labels.
@@ -67,7 +77,7 @@ impl Services {
                 .graph
                 .url(&format!("/me/mailFolders/{name}?$select=id"));
             match self
-                .graph_call(account, &GraphRequest::get(url, vec![]))
+                .graph_json(account, &GraphRequest::get(url, vec![]))
                 .await
             {
                 Ok(folder) => Ok(folder

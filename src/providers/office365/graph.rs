@@ -28,6 +28,7 @@ pub struct GraphRequest<'a> {
     /// Absolute URL on the Graph base (a nextLink is used verbatim).
     pub url: String,
     pub prefer: Vec<&'a str>,
+    pub body: Option<Value>,
 }
 
 impl<'a> GraphRequest<'a> {
@@ -36,7 +37,44 @@ impl<'a> GraphRequest<'a> {
             method: Method::GET,
             url,
             prefer,
+            body: None,
         }
+    }
+
+    pub fn with(method: Method, url: String, body: Option<Value>) -> Self {
+        GraphRequest {
+            method,
+            url,
+            prefer: vec![],
+            body,
+        }
+    }
+
+    /// Whether sending it twice is harmless. A POST may have been carried out when the answer
+    /// is lost (a 502/504 or a time-out): it is retried only on 429/503, which mean "not done".
+    fn idempotent(&self) -> bool {
+        !matches!(self.method, Method::POST)
+    }
+}
+
+/// A successful answer: its content type and bytes (empty for Graph's 202/204).
+pub struct GraphResponse {
+    pub content_type: Option<String>,
+    pub bytes: bytes::Bytes,
+}
+
+impl GraphResponse {
+    pub fn json(&self) -> Result<Value, ApiError> {
+        if self.bytes.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.bytes).map_err(|_| {
+            ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                "provider.badResponse",
+                "Microsoft Graph sent a response that is not valid JSON.",
+            )
+        })
     }
 }
 
@@ -85,7 +123,7 @@ impl GraphClient {
         mailbox: &str,
         token: &SecretString,
         req: &GraphRequest<'_>,
-    ) -> Result<Value, GraphFailure> {
+    ) -> Result<GraphResponse, GraphFailure> {
         let gate = self.gate(mailbox);
         let mut attempt = 0u32;
         loop {
@@ -98,35 +136,42 @@ impl GraphClient {
             for prefer in &req.prefer {
                 builder = builder.header("Prefer", *prefer);
             }
-            let result = builder.send().await;
-            let (status, retry_after, bytes) = match result {
+            if let Some(body) = &req.body {
+                builder = builder.json(body);
+            }
+            let (status, retry_after, content_type, bytes) = match builder.send().await {
                 Ok(resp) => {
                     let status = resp.status();
                     let retry_after =
                         parse_retry_after(resp.headers().get(reqwest::header::RETRY_AFTER));
+                    let content_type = resp
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
                     match resp.bytes().await {
-                        Ok(b) => (status, retry_after, b),
-                        Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, Default::default()),
+                        Ok(b) => (status, retry_after, content_type, b),
+                        Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
                     }
                 }
-                Err(e) if e.is_timeout() => (StatusCode::GATEWAY_TIMEOUT, None, Default::default()),
-                Err(_) => (StatusCode::BAD_GATEWAY, None, Default::default()),
+                Err(e) if e.is_timeout() => {
+                    (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default())
+                }
+                Err(_) => (StatusCode::BAD_GATEWAY, None, None, Default::default()),
             };
             drop(permit);
             if status.is_success() {
-                if bytes.is_empty() {
-                    return Ok(Value::Null);
-                }
-                return serde_json::from_slice(&bytes).map_err(|_| {
-                    GraphFailure::Failed(ApiError::new(
-                        ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                        "provider.badResponse",
-                        "Microsoft Graph sent a response that is not valid JSON.",
-                    ))
+                return Ok(GraphResponse {
+                    content_type,
+                    bytes,
                 });
             }
             let body: Option<Value> = serde_json::from_slice(&bytes).ok();
-            let retryable = matches!(status.as_u16(), 429 | 502 | 503 | 504);
+            let retryable = match status.as_u16() {
+                429 | 503 => true,
+                502 | 504 => req.idempotent(),
+                _ => false,
+            };
             let wait = self.delay(attempt + 1, retry_after);
             let worth_waiting = wait.as_secs_f64() <= self.throttling.max_retry_wait_seconds as f64;
             if retryable && worth_waiting && attempt < self.throttling.max_retries {

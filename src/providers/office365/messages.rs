@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 pub const DEFAULT_PAGE: u32 = 25;
-const IMMUTABLE_IDS: &str = "IdType=\"ImmutableId\"";
+pub const IMMUTABLE_IDS: &str = "IdType=\"ImmutableId\"";
 /// Lets `$orderby=receivedDateTime` lead the filter, as Graph requires.
 /// How many Graph pages one call may walk past when all their messages were dropped.
 const MAX_EMPTY_HOPS: usize = 5;
@@ -50,6 +50,8 @@ impl BodyType {
 
 pub struct ListRequest<'a> {
     pub folder: Option<&'a str>,
+    /// A conversation (thread): its messages oldest first, with their bodies.
+    pub conversation: Option<&'a str>,
     pub q: Option<&'a str>,
     pub body_type: BodyType,
     pub include_trash_and_junk: bool,
@@ -64,6 +66,8 @@ struct PageState {
     body: BodyType,
     /// Trash and junk are dropped here because Graph's `$search` cannot filter by folder.
     drop_trash_and_junk: bool,
+    #[serde(default)]
+    with_body: bool,
 }
 
 fn encode(value: &str) -> String {
@@ -91,7 +95,7 @@ impl Services {
         for _ in 0..MAX_EMPTY_HOPS {
             let request =
                 GraphRequest::get(state.next.clone(), vec![state.body.prefer(), IMMUTABLE_IDS]);
-            let page = self.graph_call(account, &request).await?;
+            let page = self.graph_json(account, &request).await?;
             let records: Vec<EmailMessage> = page
                 .get("value")
                 .and_then(Value::as_array)
@@ -103,7 +107,7 @@ impl Services {
                                 .and_then(Value::as_str)
                                 .is_some_and(|f| dropped.contains(&f))
                         })
-                        .map(|m| to_unified(m, false, &folders))
+                        .map(|m| to_unified(m, state.with_body, &folders))
                         .collect()
                 })
                 .unwrap_or_default();
@@ -154,12 +158,16 @@ impl Services {
             Some(id) => format!("/me/mailFolders/{}/messages", encode(id)),
             None => "/me/messages".to_string(),
         };
-        // Outside a folder, trash and junk are left out unless asked for.
-        let exclude = req.folder.is_none() && !req.include_trash_and_junk;
-        let mut url = format!(
-            "{}?$select={LIST_SELECT}&$top={limit}",
-            self.graph.url(&path)
-        );
+        // Outside a folder or a conversation, trash and junk are left out unless asked for.
+        let exclude =
+            req.folder.is_none() && req.conversation.is_none() && !req.include_trash_and_junk;
+        let with_body = req.conversation.is_some();
+        let select = if with_body {
+            format!("{LIST_SELECT},body")
+        } else {
+            LIST_SELECT.to_string()
+        };
+        let mut url = format!("{}?$select={select}&$top={limit}", self.graph.url(&path));
         let mut drop_trash_and_junk = false;
         match query {
             Some(GraphQuery::Search(search)) => {
@@ -171,6 +179,12 @@ impl Services {
                     Some(GraphQuery::Filter(c)) => c,
                     _ => vec![],
                 };
+                if let Some(thread) = req.conversation {
+                    clauses.push(format!(
+                        "conversationId eq '{}'",
+                        thread.replace('\'', "''")
+                    ));
+                }
                 // `$orderby` must lead the filter: received-date clauses first, or an all-time one.
                 clauses.sort_by_key(|c| !c.starts_with("receivedDateTime"));
                 if !clauses
@@ -187,7 +201,11 @@ impl Services {
                 url.push_str(&format!(
                     "&$filter={}&$orderby={}",
                     encode(&clauses.join(" and ")),
-                    encode("receivedDateTime desc")
+                    encode(if with_body {
+                        "receivedDateTime asc"
+                    } else {
+                        "receivedDateTime desc"
+                    })
                 ));
             }
         }
@@ -195,6 +213,7 @@ impl Services {
             next: url,
             body: req.body_type,
             drop_trash_and_junk,
+            with_body,
         })
     }
 
@@ -205,9 +224,9 @@ impl Services {
         body: BodyType,
     ) -> Result<EmailMessage, ApiError> {
         let folders = self.well_known_folders(account).await?;
-        let url = self.graph.url(&format!("/me/messages/{}", encode(id)));
+        let url = self.graph.url(&super::message_actions::message_path(id));
         let message = self
-            .graph_call(
+            .graph_json(
                 account,
                 &GraphRequest::get(url, vec![body.prefer(), IMMUTABLE_IDS]),
             )

@@ -1,7 +1,7 @@
 //! A Graph call on behalf of an account: a fresh token, one retry with a refreshed token when
 //! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
 
-use super::graph::{GraphFailure, GraphRequest};
+use super::graph::{GraphFailure, GraphRequest, GraphResponse};
 use crate::error::ApiError;
 use crate::state::{now, Services};
 use crate::store::{AccountRecord, TokenError, TokenStatus};
@@ -12,17 +12,17 @@ impl Services {
         &self,
         account: &AccountRecord,
         req: &GraphRequest<'_>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<GraphResponse, ApiError> {
         let mailbox = account.id.to_string();
         let token = self.access_token(account, None).await?;
         match self.graph.send(&mailbox, &token, req).await {
-            Ok(v) => return self.worked(account, v).await,
+            Ok(r) => return self.worked(account, r).await,
             Err(GraphFailure::Failed(e)) => return Err(e),
             Err(GraphFailure::Unauthorized(_)) => {}
         }
         let token = self.access_token(account, Some(&token)).await?;
         match self.graph.send(&mailbox, &token, req).await {
-            Ok(v) => self.worked(account, v).await,
+            Ok(r) => self.worked(account, r).await,
             Err(GraphFailure::Failed(e)) => Err(e),
             Err(GraphFailure::Unauthorized(e)) => {
                 let error = TokenError {
@@ -37,13 +37,26 @@ impl Services {
         }
     }
 
+    /// A Graph call whose answer is JSON (`null` for Graph's empty 202/204).
+    pub async fn graph_json(
+        &self,
+        account: &AccountRecord,
+        req: &GraphRequest<'_>,
+    ) -> Result<Value, ApiError> {
+        self.graph_call(account, req).await?.json()
+    }
+
     /// A call went through: an account marked `invalid` works again.
-    async fn worked(&self, account: &AccountRecord, value: Value) -> Result<Value, ApiError> {
+    async fn worked(
+        &self,
+        account: &AccountRecord,
+        response: GraphResponse,
+    ) -> Result<GraphResponse, ApiError> {
         if account.token_status == TokenStatus::Invalid {
             self.store
                 .set_token_status(account.id, TokenStatus::Active, None, now())
                 .await?;
         }
-        Ok(value)
+        Ok(response)
     }
 }

@@ -1,0 +1,148 @@
+//! What can be done to one message: change its state, delete it, fetch an attachment or its MIME.
+
+use super::graph::{GraphRequest, GraphResponse};
+use super::messages::IMMUTABLE_IDS;
+use crate::error::ApiError;
+use crate::model::email::{AttachmentContent, MessageStatusUpdate};
+use crate::state::Services;
+use crate::store::AccountRecord;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// A message's path on Graph, its id encoded.
+pub fn message_path(id: &str) -> String {
+    format!(
+        "/me/messages/{}",
+        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
+    )
+}
+
+impl Services {
+    /// A request on one message, always with immutable ids (those are the ids we hand out).
+    async fn on_message(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+    ) -> Result<GraphResponse, ApiError> {
+        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        request.prefer.push(IMMUTABLE_IDS);
+        self.graph_call(account, &request).await
+    }
+
+    /// `unread`, `keywords` (Outlook categories) and `archived` (moved to or from Archive).
+    pub async fn update_message_status(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        update: MessageStatusUpdate,
+    ) -> Result<(), ApiError> {
+        if update.unread.is_none() && update.archived.is_none() && update.keywords.is_none() {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                "Give at least one of unread, archived, keywords.",
+            ));
+        }
+        let path = message_path(id);
+        let mut patch = serde_json::Map::new();
+        if let Some(unread) = update.unread {
+            patch.insert("isRead".into(), json!(!unread));
+        }
+        if let Some(keywords) = update.keywords {
+            patch.insert("categories".into(), json!(keywords));
+        }
+        if !patch.is_empty() {
+            self.on_message(account, Method::PATCH, &path, Some(Value::Object(patch)))
+                .await?;
+        }
+        match update.archived {
+            Some(true) => self.move_message(account, &path, "archive").await,
+            Some(false) => {
+                // Only a message in Archive goes back to the Inbox; elsewhere it is not archived.
+                let folders = self.well_known_folders(account).await?;
+                let current = self
+                    .on_message(
+                        account,
+                        Method::GET,
+                        &format!("{path}?$select=parentFolderId"),
+                        None,
+                    )
+                    .await?
+                    .json()?;
+                match current.get("parentFolderId").and_then(Value::as_str) {
+                    Some(folder) if folders.is_archive(folder) => {
+                        self.move_message(account, &path, "inbox").await
+                    }
+                    _ => Ok(()),
+                }
+            }
+            None => Ok(()),
+        }
+    }
+
+    async fn move_message(
+        &self,
+        account: &AccountRecord,
+        path: &str,
+        destination: &str,
+    ) -> Result<(), ApiError> {
+        let body = json!({ "destinationId": destination });
+        self.on_message(account, Method::POST, &format!("{path}/move"), Some(body))
+            .await
+            .map(|_| ())
+    }
+
+    /// Moves the message to Deleted Items (Graph's DELETE does not purge).
+    pub async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+        self.on_message(account, Method::DELETE, &message_path(id), None)
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn message_attachment(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        attachment_id: &str,
+    ) -> Result<AttachmentContent, ApiError> {
+        let attachment: String =
+            url::form_urlencoded::byte_serialize(attachment_id.as_bytes()).collect();
+        let a = self
+            .on_message(
+                account,
+                Method::GET,
+                &format!("{}/attachments/{attachment}", message_path(id)),
+                None,
+            )
+            .await?
+            .json()?;
+        let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
+        Ok(AttachmentContent {
+            id: text("id").unwrap_or_else(|| attachment_id.to_string()),
+            name: text("name"),
+            mime_type: text("contentType"),
+            size: a.get("size").and_then(Value::as_u64),
+            inline: a.get("isInline").and_then(Value::as_bool).unwrap_or(false),
+            content_id: text("contentId"),
+            content: text("contentBytes"),
+        })
+    }
+
+    /// The message as MIME (RFC 822).
+    pub async fn raw_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<bytes::Bytes, ApiError> {
+        Ok(self
+            .on_message(
+                account,
+                Method::GET,
+                &format!("{}/$value", message_path(id)),
+                None,
+            )
+            .await?
+            .bytes)
+    }
+}
