@@ -2,13 +2,14 @@ use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::email::{
-    AttachmentContent, EmailMessage, EmailMessagesPage, MessageStatusUpdate,
+    AttachmentContent, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
+    OutgoingEmail,
 };
 use crate::model::{Ok as OkResponse, OK};
 use crate::providers::office365::messages::{BodyType, ListRequest};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::http::header;
+use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
@@ -147,4 +148,62 @@ pub async fn delete(
     scope_check::require(&state, &account, "email.modify")?;
     state.delete_message(&account, &id).await?;
     Ok(Json(OK))
+}
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SendParams {
+    body_type: Option<String>,
+    return_ids: Option<bool>,
+}
+
+impl SendParams {
+    /// Sending needs `email.send`; returning ids goes through a draft, which needs more.
+    fn check(
+        &self,
+        state: &AppState,
+        account: &crate::store::AccountRecord,
+    ) -> Result<(BodyType, bool), ApiError> {
+        scope_check::require(state, account, "email.send")?;
+        let return_ids = self.return_ids.unwrap_or(false);
+        if return_ids {
+            scope_check::require_any(state, account, &["email.drafts", "email.modify"])?;
+        }
+        Ok((BodyType::parse(self.body_type.as_deref())?, return_ids))
+    }
+}
+
+pub async fn send(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiQuery(p): ApiQuery<SendParams>,
+    ApiJson(email): ApiJson<OutgoingEmail>,
+) -> Result<(StatusCode, Json<EmailSendResponse>), ApiError> {
+    let (body, return_ids) = p.check(&state, &account)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .send_message(&account, &email, body, return_ids)
+                .await?,
+        ),
+    ))
+}
+
+pub async fn reply(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(id): ApiPath<String>,
+    ApiQuery(p): ApiQuery<SendParams>,
+    ApiJson(email): ApiJson<OutgoingEmail>,
+) -> Result<(StatusCode, Json<EmailSendResponse>), ApiError> {
+    let (body, return_ids) = p.check(&state, &account)?;
+    Ok((
+        StatusCode::CREATED,
+        Json(
+            state
+                .reply_to_message(&account, &id, &email, body, return_ids)
+                .await?,
+        ),
+    ))
 }

@@ -10,8 +10,12 @@ pub mod scope_check;
 
 use crate::error::ApiError;
 use crate::state::AppState;
+use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
 use axum::Router;
+
+/// Outgoing mail carries its attachments in base64: Exchange's default 35 MB message limit, encoded.
+const MAIL_BODY_LIMIT: usize = 48 * 1024 * 1024;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -26,7 +30,16 @@ pub fn router(state: AppState) -> Router {
             "/v1/am/accounts/{id}",
             get(accounts::get_one).delete(accounts::delete_one),
         )
-        .route("/v1/email/messages", get(email::list))
+        .route(
+            "/v1/email/messages",
+            get(email::list)
+                .post(email::send)
+                .layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
+        )
+        .route(
+            "/v1/email/messages/{id}/reply",
+            post(email::reply).layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
+        )
         .route(
             "/v1/email/messages/{id}",
             get(email::get_one).delete(email::delete),

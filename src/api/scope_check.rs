@@ -9,19 +9,38 @@ pub fn require(
     account: &AccountRecord,
     operation: &str,
 ) -> Result<(), ApiError> {
+    require_any(services, account, &[operation])
+}
+
+/// Allowed when the account's scopes allow any one of `operations`.
+pub fn require_any(
+    services: &Services,
+    account: &AccountRecord,
+    operations: &[&str],
+) -> Result<(), ApiError> {
     debug_assert!(
-        services.scopes.is_operation(operation),
-        "unknown operation {operation}"
+        operations.iter().all(|op| services.scopes.is_operation(op)),
+        "unknown operation in {operations:?}"
     );
-    if services.scopes.allows(&account.auth_scopes, operation) {
+    if operations
+        .iter()
+        .any(|op| services.scopes.allows(&account.auth_scopes, op))
+    {
         return Ok(());
     }
-    let options = services.scopes.scopes_allowing(operation).join(" or ");
+    let mut scopes: Vec<&str> = operations
+        .iter()
+        .flat_map(|op| services.scopes.scopes_allowing(op))
+        .collect();
+    scopes.sort_unstable();
+    scopes.dedup();
     Err(ApiError::forbidden(
         "scope.missing",
         format!(
-            "This account was not linked with a scope that allows {operation}. Request {options} and re-authorize the account: \
+            "This account was not linked with a scope that allows {}. Request {} and re-authorize the account: \
              /v1/auth/authorize?accountId={}&scopes=<scopes>&…",
+            operations.join(" or "),
+            scopes.join(" or "),
             account.id
         ),
     ))

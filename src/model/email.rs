@@ -82,3 +82,69 @@ pub struct AttachmentContent {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub content: Option<String>,
 }
+
+/// An address as the API receives it.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EmailAddressIn {
+    pub name: Option<String>,
+    pub address: String,
+}
+
+/// `EmailHeader`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HeaderIn {
+    pub name: String,
+    pub value: String,
+}
+
+/// `OutgoingEmailAttachment`.
+#[derive(Debug, Clone, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AttachmentIn {
+    pub name: String,
+    pub mime_type: Option<String>,
+    /// Base64.
+    pub content: String,
+    #[serde(default)]
+    pub inline: bool,
+    pub content_id: Option<String>,
+}
+
+/// `OutgoingEmail` and `OutgoingEmailReply` (a reply has no `inReplyTo`, `references`, `keywords`).
+#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OutgoingEmail {
+    pub from: Option<EmailAddressIn>,
+    pub subject: Option<String>,
+    pub body: Option<String>,
+    pub in_reply_to: Option<String>,
+    pub references: Option<String>,
+    #[serde(default)]
+    pub to: Vec<EmailAddressIn>,
+    #[serde(default)]
+    pub cc: Vec<EmailAddressIn>,
+    #[serde(default)]
+    pub bcc: Vec<EmailAddressIn>,
+    #[serde(default)]
+    pub reply_to: Vec<EmailAddressIn>,
+    #[serde(default)]
+    pub x_headers: Vec<HeaderIn>,
+    #[serde(default)]
+    pub attachments: Vec<AttachmentIn>,
+    pub tracking: Option<serde_json::Value>,
+    pub follow_up: Option<serde_json::Value>,
+    pub keywords: Option<Vec<String>>,
+}
+
+/// `EmailSendResponse`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailSendResponse {
+    pub status: &'static str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_id: Option<String>,
+}

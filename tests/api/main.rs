@@ -7,6 +7,7 @@ mod accounts;
 mod email;
 mod email_actions;
 mod email_query;
+mod email_send;
 mod errors;
 mod exchange;
 mod helpers;

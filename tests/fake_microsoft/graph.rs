@@ -1,7 +1,7 @@
 //! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
-use super::{mail_read, mail_write, now, FakeMicrosoft, GraphFault};
+use super::{mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -17,7 +17,17 @@ pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/mailboxSettings", get(mailbox_settings))
-        .route("/v1.0/me/messages", get(mail_read::list_messages))
+        .route(
+            "/v1.0/me/messages",
+            get(mail_read::list_messages).post(mail_send::create_draft),
+        )
+        .route("/v1.0/me/sendMail", post(mail_send::send_mail))
+        .route("/v1.0/me/messages/{id}/send", post(mail_send::send_draft))
+        .route("/v1.0/me/messages/{id}/reply", post(mail_send::reply))
+        .route(
+            "/v1.0/me/messages/{id}/createReply",
+            post(mail_send::create_reply),
+        )
         .route("/v1.0/me/mailFolders", get(mail_read::list_folders))
         .route("/v1.0/me/mailFolders/{folder}", get(mail_read::get_folder))
         .route(
@@ -33,6 +43,10 @@ pub fn routes() -> Router<FakeMicrosoft> {
         .route(
             "/v1.0/me/messages/{id}/move",
             post(mail_write::move_message),
+        )
+        .route(
+            "/v1.0/me/messages/{id}/attachments",
+            post(mail_send::add_attachment),
         )
         .route(
             "/v1.0/me/messages/{id}/attachments/{attachment}",

@@ -10,6 +10,7 @@ mod control;
 mod graph;
 mod identity;
 mod mail_read;
+mod mail_send;
 mod mail_write;
 mod odata;
 
@@ -156,10 +157,13 @@ impl FakeMicrosoft {
             .expect("bind fake");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
         let fake = FakeMicrosoft { base_url, inner };
-        let graph = graph::routes().layer(axum::middleware::from_fn_with_state(
-            fake.clone(),
-            graph::limits,
-        ));
+        // Graph refuses request bodies over 4 MB.
+        let graph = graph::routes()
+            .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
+            .layer(axum::middleware::from_fn_with_state(
+                fake.clone(),
+                graph::limits,
+            ));
         let router: Router = identity::routes()
             .merge(graph)
             .merge(control::routes())

@@ -1,6 +1,7 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph.
 
 pub mod catalog;
+pub mod compose;
 pub mod folders;
 pub mod graph;
 pub mod identity;
@@ -8,5 +9,6 @@ pub mod mail;
 pub mod mail_query;
 pub mod message_actions;
 pub mod messages;
+pub mod sending;
 pub mod session;
 pub mod token_client;

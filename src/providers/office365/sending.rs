@@ -1,0 +1,186 @@
+//! Sending and replying. Without `returnIds`: `sendMail` / `reply`, which need only Mail.Send.
+//! With it, or when the message is over Graph's 4 MB request limit: a draft (`messages` /
+//! `createReply`), its attachments added one by one, then sent. Immutable ids keep the draft's
+//! id valid once the message sits in Sent Items.
+
+use super::compose::{graph_message, Purpose};
+use super::graph::GraphRequest;
+use super::message_actions::message_path;
+use super::messages::{BodyType, IMMUTABLE_IDS};
+use crate::error::{ApiError, ErrorKind};
+use crate::model::email::{EmailSendResponse, OutgoingEmail};
+use crate::state::Services;
+use crate::store::AccountRecord;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+/// Graph refuses request bodies over 4 MB; leave room for the envelope.
+const GRAPH_BODY_LIMIT: usize = 4 * 1024 * 1024 - 64 * 1024;
+
+const SENT: EmailSendResponse = EmailSendResponse {
+    status: "Ok",
+    id: None,
+    thread_id: None,
+};
+
+fn too_big(message: &Value) -> bool {
+    serde_json::to_vec(message)
+        .map(|v| v.len())
+        .unwrap_or(usize::MAX)
+        > GRAPH_BODY_LIMIT
+}
+
+fn take_attachments(message: &mut Value) -> Vec<Value> {
+    match message
+        .as_object_mut()
+        .and_then(|m| m.remove("attachments"))
+    {
+        Some(Value::Array(list)) => list,
+        _ => vec![],
+    }
+}
+
+/// How a message goes out.
+enum Route {
+    /// `sendMail` / `reply`: one request.
+    Direct,
+    /// A draft, its attachments added separately, then sent.
+    Draft { attachments: Vec<Value> },
+}
+
+impl Services {
+    async fn graph_post(
+        &self,
+        account: &AccountRecord,
+        path: &str,
+        body: Value,
+    ) -> Result<Value, ApiError> {
+        let mut request = GraphRequest::with(Method::POST, self.graph.url(path), Some(body));
+        request.prefer.push(IMMUTABLE_IDS);
+        self.graph_json(account, &request).await
+    }
+
+    fn route(
+        &self,
+        account: &AccountRecord,
+        message: &mut Value,
+        return_ids: bool,
+    ) -> Result<Route, ApiError> {
+        if !too_big(message) {
+            return Ok(if return_ids {
+                Route::Draft {
+                    attachments: vec![],
+                }
+            } else {
+                Route::Direct
+            });
+        }
+        let can_draft = ["email.drafts", "email.modify"]
+            .iter()
+            .any(|op| self.scopes.allows(&account.auth_scopes, op));
+        if !can_draft {
+            return Err(ApiError::new(
+                ErrorKind::PayloadTooLarge,
+                "message.tooLarge",
+                "Messages over 4 MB are sent as a draft in parts, which needs Mail.Drafts or Mail.ReadWrite; re-authorize the account with one of them.",
+            ));
+        }
+        Ok(Route::Draft {
+            attachments: take_attachments(message),
+        })
+    }
+
+    /// Adds the attachments to a draft, sends it and reports its ids.
+    async fn complete_draft(
+        &self,
+        account: &AccountRecord,
+        draft: Value,
+        attachments: Vec<Value>,
+    ) -> Result<EmailSendResponse, ApiError> {
+        let id = draft
+            .get("id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| ApiError::internal("Graph created a draft without an id"))?;
+        let path = message_path(id);
+        for attachment in attachments {
+            self.graph_post(account, &format!("{path}/attachments"), attachment)
+                .await?;
+        }
+        self.graph_post(account, &format!("{path}/send"), Value::Null)
+            .await?;
+        Ok(EmailSendResponse {
+            status: "Ok",
+            id: Some(id.to_string()),
+            thread_id: draft
+                .get("conversationId")
+                .and_then(Value::as_str)
+                .map(str::to_string),
+        })
+    }
+
+    pub async fn send_message(
+        &self,
+        account: &AccountRecord,
+        email: &OutgoingEmail,
+        body: BodyType,
+        return_ids: bool,
+    ) -> Result<EmailSendResponse, ApiError> {
+        let mut message = graph_message(email, body, Purpose::New)?;
+        match self.route(account, &mut message, return_ids)? {
+            Route::Direct => {
+                self.graph_post(
+                    account,
+                    "/me/sendMail",
+                    json!({ "message": message, "saveToSentItems": true }),
+                )
+                .await?;
+                Ok(SENT)
+            }
+            Route::Draft { attachments } => {
+                let draft = self.graph_post(account, "/me/messages", message).await?;
+                let sent = self.complete_draft(account, draft, attachments).await?;
+                Ok(if return_ids { sent } else { SENT })
+            }
+        }
+    }
+
+    pub async fn reply_to_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        email: &OutgoingEmail,
+        body: BodyType,
+        return_ids: bool,
+    ) -> Result<EmailSendResponse, ApiError> {
+        if email.in_reply_to.is_some() || email.references.is_some() || email.keywords.is_some() {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                "a reply takes no inReplyTo, references or keywords",
+            ));
+        }
+        let mut message = graph_message(email, body, Purpose::Reply)?;
+        let path = message_path(id);
+        match self.route(account, &mut message, return_ids)? {
+            Route::Direct => {
+                self.graph_post(
+                    account,
+                    &format!("{path}/reply"),
+                    json!({ "message": message }),
+                )
+                .await?;
+                Ok(SENT)
+            }
+            Route::Draft { attachments } => {
+                let draft = self
+                    .graph_post(
+                        account,
+                        &format!("{path}/createReply"),
+                        json!({ "message": message }),
+                    )
+                    .await?;
+                let sent = self.complete_draft(account, draft, attachments).await?;
+                Ok(if return_ids { sent } else { SENT })
+            }
+        }
+    }
+}
