@@ -4,6 +4,7 @@ mod accounts;
 mod auth;
 mod email;
 pub mod extract;
+mod folders;
 mod health;
 pub mod request_id;
 pub mod scope_check;
@@ -51,6 +52,15 @@ pub fn router(state: AppState) -> Router {
             get(email::attachment),
         )
         .route("/v1/email/conversations/{thread}", get(email::conversation))
+        .route(
+            "/v1/email/folders",
+            get(folders::list).post(folders::create),
+        )
+        .route(
+            "/v1/email/folders/wellKnown",
+            get(folders::well_known).patch(folders::update_well_known),
+        )
+        .route("/v1/email/folders/{id}", get(folders::get_one))
         .route(
             "/v1/email/folders/{id}/messages",
             get(email::list_in_folder),

@@ -148,3 +148,44 @@ pub struct EmailSendResponse {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub thread_id: Option<String>,
 }
+
+/// `EmailFolderInfo`.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailFolderInfo {
+    pub id: String,
+    pub name: String,
+    /// The path from the top, e.g. `Inbox/Projects`.
+    pub full_name: String,
+    pub is_folder: bool,
+    pub is_label: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub parent_id: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sys_label: Option<&'static str>,
+}
+
+/// `EmailFolderInfoPage`.
+#[derive(Debug, Serialize)]
+pub struct EmailFolderInfoPage {
+    pub length: usize,
+    pub records: Vec<EmailFolderInfo>,
+}
+
+/// `EmailFolderCreate`.
+#[derive(Debug, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct EmailFolderCreate {
+    pub name: String,
+    pub parent_id: Option<String>,
+}
+
+/// `WellKnownFoldersOut` / `WellKnownFoldersIn`.
+#[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct WellKnownFolderIds {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub archive: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sent: Option<String>,
+}

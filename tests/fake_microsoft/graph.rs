@@ -1,7 +1,7 @@
 //! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
-use super::{mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
+use super::{folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -15,6 +15,10 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/mailFolders/{folder}/childFolders",
+            get(folders::child_folders).post(folders::create_child_folder),
+        )
         .route("/v1.0/me", get(me))
         .route("/v1.0/me/mailboxSettings", get(mailbox_settings))
         .route(
@@ -28,8 +32,11 @@ pub fn routes() -> Router<FakeMicrosoft> {
             "/v1.0/me/messages/{id}/createReply",
             post(mail_send::create_reply),
         )
-        .route("/v1.0/me/mailFolders", get(mail_read::list_folders))
-        .route("/v1.0/me/mailFolders/{folder}", get(mail_read::get_folder))
+        .route(
+            "/v1.0/me/mailFolders",
+            get(folders::list_folders).post(folders::create_folder),
+        )
+        .route("/v1.0/me/mailFolders/{folder}", get(folders::get_folder))
         .route(
             "/v1.0/me/mailFolders/{folder}/messages",
             get(mail_read::list_folder_messages),

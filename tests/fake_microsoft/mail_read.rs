@@ -48,53 +48,7 @@ pub(super) fn text_body(mut m: Value, headers: &HeaderMap) -> Value {
     m
 }
 
-/// A folder by id or well-known name.
-pub(super) fn find_folder(fake: &FakeMicrosoft, email: &str, key: &str) -> Option<Value> {
-    let id = if super::WELL_KNOWN
-        .iter()
-        .any(|(wk, _)| wk.eq_ignore_ascii_case(key))
-    {
-        super::folder_id(email, &key.to_ascii_lowercase())
-    } else {
-        key.to_string()
-    };
-    fake.with(|i| {
-        i.folders
-            .get(email)
-            .and_then(|fs| fs.iter().find(|f| f["id"] == id.as_str()).cloned())
-    })
-}
-
-pub(super) async fn list_folders(
-    State(fake): State<FakeMicrosoft>,
-    headers: HeaderMap,
-) -> Response {
-    let c = match caller(&fake, &headers) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    let folders = fake.with(|i| i.folders.get(&c.email).cloned().unwrap_or_default());
-    Json(json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/mailFolders", "value": folders })).into_response()
-}
-
-pub(super) async fn get_folder(
-    State(fake): State<FakeMicrosoft>,
-    headers: HeaderMap,
-    Path(folder): Path<String>,
-) -> Response {
-    let c = match caller(&fake, &headers) {
-        Ok(c) => c,
-        Err(r) => return r,
-    };
-    match find_folder(&fake, &c.email, &folder) {
-        Some(f) => Json(f).into_response(),
-        None => graph_error(
-            StatusCode::NOT_FOUND,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        ),
-    }
-}
+pub(super) use super::folders::find_folder;
 
 pub(super) async fn list_messages(
     State(fake): State<FakeMicrosoft>,

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod control;
+mod folders;
 mod graph;
 mod identity;
 mod mail_read;

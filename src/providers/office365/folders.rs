@@ -13,8 +13,10 @@ use std::sync::{Arc, Mutex};
 /// Well-known folder name in Graph → the unified system label of messages in it.
 pub const LABELLED: &[(&str, &str)] = &[
     ("inbox", "inbox"),
-    // Not a system label of the contract, but `archived` in a status update needs the folder.
+    // Not system labels of the contract, but needed: `archived` moves to Archive, and a folder's
+    // path ends at the root.
     ("archive", "archive"),
+    ("msgfolderroot", "root"),
     ("sentitems", "sent"),
     ("drafts", "draft"),
     ("deleteditems", "trash"),
@@ -33,7 +35,15 @@ impl WellKnownFolders {
         self.labels
             .get(folder_id)
             .copied()
-            .filter(|l| *l != "archive")
+            .filter(|l| !matches!(*l, "archive" | "root"))
+    }
+
+    /// The id of the folder with this label (`inbox`, `sent`, …, `archive`, `root`).
+    pub fn id_of(&self, label: &str) -> Option<&str> {
+        self.labels
+            .iter()
+            .find(|(_, l)| **l == label)
+            .map(|(id, _)| id.as_str())
     }
 
     pub fn is_archive(&self, folder_id: &str) -> bool {

@@ -255,6 +255,11 @@ fn classify(status: StatusCode, retry_after: Option<f64>, body: Option<Value>) -
             detail("Microsoft Graph is not answering; retry later."),
             retry,
         ),
+        409 => ApiError::new(
+            ErrorKind::Conflict,
+            "conflict",
+            detail("It conflicts with what is already there."),
+        ),
         404 => ApiError::not_found("notFound", detail("Not found.")),
         403 => ApiError::forbidden(
             "provider.forbidden",

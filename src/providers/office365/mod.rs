@@ -6,6 +6,7 @@ pub mod folders;
 pub mod graph;
 pub mod identity;
 pub mod mail;
+pub mod mail_folders;
 pub mod mail_query;
 pub mod message_actions;
 pub mod messages;
