@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod drafts;
 mod email;
 pub mod extract;
 mod folders;
@@ -52,6 +53,18 @@ pub fn router(state: AppState) -> Router {
             get(email::attachment),
         )
         .route("/v1/email/conversations/{thread}", get(email::conversation))
+        .route(
+            "/v1/email/drafts",
+            post(drafts::create).layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
+        )
+        .route(
+            "/v1/email/drafts/{id}",
+            get(drafts::get_one)
+                .put(drafts::update)
+                .delete(drafts::delete)
+                .layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
+        )
+        .route("/v1/email/drafts/{id}/send", post(drafts::send))
         .route(
             "/v1/email/folders",
             get(folders::list).post(folders::create),

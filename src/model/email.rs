@@ -189,3 +189,19 @@ pub struct WellKnownFolderIds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sent: Option<String>,
 }
+
+/// `EmailDraftResponse`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct EmailDraftResponse {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub web_link: Option<String>,
+}
+
+/// `EmailDraft`.
+#[derive(Debug, Serialize)]
+pub struct EmailDraft {
+    pub id: String,
+    pub message: EmailMessage,
+}

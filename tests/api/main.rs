@@ -6,6 +6,7 @@ mod fake_microsoft;
 mod accounts;
 mod email;
 mod email_actions;
+mod email_drafts;
 mod email_folders;
 mod email_query;
 mod email_send;

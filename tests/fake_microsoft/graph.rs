@@ -53,11 +53,11 @@ pub fn routes() -> Router<FakeMicrosoft> {
         )
         .route(
             "/v1.0/me/messages/{id}/attachments",
-            post(mail_send::add_attachment),
+            get(mail_write::list_attachments).post(mail_send::add_attachment),
         )
         .route(
             "/v1.0/me/messages/{id}/attachments/{attachment}",
-            get(mail_write::attachment),
+            get(mail_write::attachment).delete(mail_write::delete_attachment),
         )
         .route("/v1.0/me/messages/{id}/$value", get(mail_write::mime))
 }

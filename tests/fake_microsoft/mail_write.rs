@@ -241,3 +241,43 @@ pub(super) async fn mime(
     );
     ([("content-type", "text/plain")], body).into_response()
 }
+
+pub(super) async fn list_attachments(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(id): Path<String>,
+) -> Response {
+    let email = match reader(&fake, &headers) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    match on_message(&fake, &email, &id, |m| {
+        m["_attachments"].as_array().cloned().unwrap_or_default()
+    }) {
+        Some(list) => Json(json!({ "value": list })).into_response(),
+        None => not_found(),
+    }
+}
+
+pub(super) async fn delete_attachment(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path((id, attachment)): Path<(String, String)>,
+) -> Response {
+    let email = match writer(&fake, &headers) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let removed = on_message(&fake, &email, &id, |m| {
+        let list = m["_attachments"].as_array_mut()?;
+        let before = list.len();
+        list.retain(|a| a["id"] != attachment.as_str());
+        let left = list.len();
+        m["hasAttachments"] = json!(left > 0);
+        (left < before).then_some(())
+    });
+    match removed {
+        Some(Some(())) => StatusCode::NO_CONTENT.into_response(),
+        _ => not_found(),
+    }
+}

@@ -17,6 +17,8 @@ pub const MAX_INLINE_ATTACHMENT: usize = 3 * 1024 * 1024;
 pub enum Purpose {
     New,
     Reply,
+    /// A draft may lack recipients for now.
+    Draft,
 }
 
 fn bad(message: impl Into<String>) -> ApiError {
@@ -93,7 +95,7 @@ pub fn graph_message(
             "tracking and followUp are not supported by switchboard",
         ));
     }
-    if purpose == Purpose::New && (email.in_reply_to.is_some() || email.references.is_some()) {
+    if purpose != Purpose::Reply && (email.in_reply_to.is_some() || email.references.is_some()) {
         return Err(bad("Office 365 sets In-Reply-To and References itself: answer with POST /v1/email/messages/{id}/reply instead"));
     }
     if purpose == Purpose::New && email.to.is_empty() && email.cc.is_empty() && email.bcc.is_empty()

@@ -40,7 +40,7 @@ impl BodyType {
         }
     }
 
-    fn prefer(self) -> &'static str {
+    pub(super) fn prefer(self) -> &'static str {
         match self {
             BodyType::Html => "outlook.body-content-type=\"html\"",
             BodyType::Text => "outlook.body-content-type=\"text\"",

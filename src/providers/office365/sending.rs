@@ -23,6 +23,13 @@ const SENT: EmailSendResponse = EmailSendResponse {
     thread_id: None,
 };
 
+pub(super) fn draft_id(draft: &Value) -> Result<&str, ApiError> {
+    draft
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| ApiError::internal("Graph created a draft without an id"))
+}
+
 fn too_big(message: &Value) -> bool {
     serde_json::to_vec(message)
         .map(|v| v.len())
@@ -41,7 +48,7 @@ fn take_attachments(message: &mut Value) -> Vec<Value> {
 }
 
 /// How a message goes out.
-enum Route {
+pub(super) enum Route {
     /// `sendMail` / `reply`: one request.
     Direct,
     /// A draft, its attachments added separately, then sent.
@@ -49,7 +56,7 @@ enum Route {
 }
 
 impl Services {
-    async fn graph_post(
+    pub(super) async fn graph_post(
         &self,
         account: &AccountRecord,
         path: &str,
@@ -60,7 +67,7 @@ impl Services {
         self.graph_json(account, &request).await
     }
 
-    fn route(
+    pub(super) fn route(
         &self,
         account: &AccountRecord,
         message: &mut Value,
@@ -90,6 +97,20 @@ impl Services {
         })
     }
 
+    /// Adds attachments one by one to a draft.
+    pub(super) async fn add_attachments(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        attachments: Vec<Value>,
+    ) -> Result<(), ApiError> {
+        let path = format!("{}/attachments", message_path(id));
+        for attachment in attachments {
+            self.graph_post(account, &path, attachment).await?;
+        }
+        Ok(())
+    }
+
     /// Adds the attachments to a draft, sends it and reports its ids.
     async fn complete_draft(
         &self,
@@ -97,16 +118,9 @@ impl Services {
         draft: Value,
         attachments: Vec<Value>,
     ) -> Result<EmailSendResponse, ApiError> {
-        let id = draft
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ApiError::internal("Graph created a draft without an id"))?;
-        let path = message_path(id);
-        for attachment in attachments {
-            self.graph_post(account, &format!("{path}/attachments"), attachment)
-                .await?;
-        }
-        self.graph_post(account, &format!("{path}/send"), Value::Null)
+        let id = draft_id(&draft)?;
+        self.add_attachments(account, id, attachments).await?;
+        self.graph_post(account, &format!("{}/send", message_path(id)), Value::Null)
             .await?;
         Ok(EmailSendResponse {
             status: "Ok",

@@ -1,0 +1,205 @@
+//! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
+
+use super::compose::{graph_message, Purpose};
+use super::graph::GraphRequest;
+use super::mail::to_unified;
+use super::message_actions::message_path;
+use super::messages::{BodyType, IMMUTABLE_IDS};
+use super::sending::{draft_id, Route};
+use crate::error::ApiError;
+use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
+use crate::state::Services;
+use crate::store::AccountRecord;
+use reqwest::Method;
+use serde_json::{json, Value};
+
+fn response(draft: &Value) -> Result<EmailDraftResponse, ApiError> {
+    Ok(EmailDraftResponse {
+        id: draft_id(draft)?.to_string(),
+        web_link: draft
+            .get("webLink")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+    })
+}
+
+fn not_a_draft(id: &str) -> ApiError {
+    ApiError::not_found(
+        "draft.notFound",
+        format!("No draft '{id}' (it may have been sent already)."),
+    )
+}
+
+impl Services {
+    async fn on_draft(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        prefer: &[&'static str],
+    ) -> Result<Value, ApiError> {
+        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        request.prefer.push(IMMUTABLE_IDS);
+        request.prefer.extend(prefer.iter().copied());
+        self.graph_json(account, &request).await
+    }
+
+    /// The message, if it is a draft.
+    async fn draft_json(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        body: BodyType,
+    ) -> Result<Value, ApiError> {
+        let message = self
+            .on_draft(
+                account,
+                Method::GET,
+                &message_path(id),
+                None,
+                &[body.prefer()],
+            )
+            .await
+            .map_err(|e| {
+                if e.status().as_u16() == 404 {
+                    not_a_draft(id)
+                } else {
+                    e
+                }
+            })?;
+        // A deleted draft sits in Deleted Items, still a draft to Outlook, but gone to the user.
+        let folders = self.well_known_folders(account).await?;
+        let in_trash = message.get("parentFolderId").and_then(Value::as_str).and_then(|f| folders.label(f)) == Some("trash");
+        if message.get("isDraft").and_then(Value::as_bool) != Some(true) || in_trash {
+            return Err(not_a_draft(id));
+        }
+        Ok(message)
+    }
+
+    pub async fn create_draft(
+        &self,
+        account: &AccountRecord,
+        email: &OutgoingEmail,
+        body: BodyType,
+    ) -> Result<EmailDraftResponse, ApiError> {
+        let mut message = graph_message(email, body, Purpose::Draft)?;
+        let attachments = match self.route(account, &mut message, true)? {
+            Route::Draft { attachments } => attachments,
+            Route::Direct => vec![],
+        };
+        let draft = self.graph_post(account, "/me/messages", message).await?;
+        self.add_attachments(account, draft_id(&draft)?, attachments)
+            .await?;
+        response(&draft)
+    }
+
+    pub async fn get_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        body: BodyType,
+    ) -> Result<EmailDraft, ApiError> {
+        let folders = self.well_known_folders(account).await?;
+        let message = self.draft_json(account, id, body).await?;
+        Ok(EmailDraft {
+            id: id.to_string(),
+            message: to_unified(&message, true, &folders),
+        })
+    }
+
+    /// Replaces the draft's subject, body, recipients and categories; its attachments too when
+    /// the request brings some.
+    pub async fn update_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        email: &OutgoingEmail,
+        body: BodyType,
+    ) -> Result<EmailDraftResponse, ApiError> {
+        if !email.x_headers.is_empty() {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                "xHeaders can only be set when the draft is created",
+            ));
+        }
+        let mut message = graph_message(email, body, Purpose::Draft)?;
+        let attachments = match message
+            .as_object_mut()
+            .and_then(|m| m.remove("attachments"))
+        {
+            Some(Value::Array(list)) => list,
+            _ => vec![],
+        };
+        self.draft_json(account, id, body).await?;
+        let m = message
+            .as_object_mut()
+            .expect("a composed message is an object");
+        for key in [
+            "toRecipients",
+            "ccRecipients",
+            "bccRecipients",
+            "replyTo",
+            "categories",
+        ] {
+            m.entry(key).or_insert(json!([]));
+        }
+        m.entry("subject").or_insert(json!(""));
+        m.entry("body")
+            .or_insert(json!({ "contentType": "Text", "content": "" }));
+        let path = message_path(id);
+        let updated = self
+            .on_draft(account, Method::PATCH, &path, Some(message), &[])
+            .await?;
+        if !attachments.is_empty() {
+            let existing = self
+                .on_draft(
+                    account,
+                    Method::GET,
+                    &format!("{path}/attachments?$select=id"),
+                    None,
+                    &[],
+                )
+                .await?;
+            for old in existing
+                .get("value")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+            {
+                if let Some(old_id) = old.get("id").and_then(Value::as_str) {
+                    let old_id: String =
+                        url::form_urlencoded::byte_serialize(old_id.as_bytes()).collect();
+                    self.on_draft(
+                        account,
+                        Method::DELETE,
+                        &format!("{path}/attachments/{old_id}"),
+                        None,
+                        &[],
+                    )
+                    .await?;
+                }
+            }
+            self.add_attachments(account, id, attachments).await?;
+        }
+        response(&updated)
+    }
+
+    pub async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+        self.draft_json(account, id, BodyType::Html).await?;
+        self.on_draft(account, Method::DELETE, &message_path(id), None, &[])
+            .await
+            .map(|_| ())
+    }
+
+    pub async fn send_existing_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        self.draft_json(account, id, BodyType::Html).await?;
+        self.graph_post(account, &format!("{}/send", message_path(id)), Value::Null)
+            .await
+            .map(|_| ())
+    }
+}
