@@ -70,7 +70,11 @@ impl Services {
             })?;
         // A deleted draft sits in Deleted Items, still a draft to Outlook, but gone to the user.
         let folders = self.well_known_folders(account).await?;
-        let in_trash = message.get("parentFolderId").and_then(Value::as_str).and_then(|f| folders.label(f)) == Some("trash");
+        let in_trash = message
+            .get("parentFolderId")
+            .and_then(Value::as_str)
+            .and_then(|f| folders.label(f))
+            == Some("trash");
         if message.get("isDraft").and_then(Value::as_bool) != Some(true) || in_trash {
             return Err(not_a_draft(id));
         }
