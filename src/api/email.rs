@@ -2,7 +2,7 @@ use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::email::{
-    AttachmentContent, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
+    EmailAttachment, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
     OutgoingEmail,
 };
 use crate::model::{Ok as OkResponse, OK};
@@ -93,6 +93,7 @@ pub async fn conversation(
 #[serde(rename_all = "camelCase")]
 pub struct GetParams {
     body_type: Option<String>,
+    load_inlines: Option<bool>,
 }
 
 pub async fn get_one(
@@ -103,7 +104,11 @@ pub async fn get_one(
 ) -> Result<Json<EmailMessage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
     let body = BodyType::parse(p.body_type.as_deref())?;
-    Ok(Json(state.get_message(&account, &id, body).await?))
+    Ok(Json(
+        state
+            .get_message(&account, &id, body, p.load_inlines.unwrap_or(false))
+            .await?,
+    ))
 }
 
 pub async fn raw(
@@ -120,7 +125,7 @@ pub async fn attachment(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath((id, attachment_id)): ApiPath<(String, String)>,
-) -> Result<Json<AttachmentContent>, ApiError> {
+) -> Result<Json<EmailAttachment>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state

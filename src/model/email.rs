@@ -44,8 +44,23 @@ pub struct EmailMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<EmailAttachment>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub internet_headers: Option<Vec<EmailHeader>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub in_reply_to: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub references: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub web_link: Option<String>,
     pub omitted: Vec<&'static str>,
+}
+
+/// `EmailHeader`.
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct EmailHeader {
+    pub name: String,
+    pub value: String,
 }
 
 /// `EmailMessagesPageNext`.
@@ -67,10 +82,10 @@ pub struct MessageStatusUpdate {
     pub keywords: Option<Vec<String>>,
 }
 
-/// `EmailAttachmentContent` (with the attachment's description).
-#[derive(Debug, Serialize)]
+/// `EmailAttachment` (and `EmailAttachmentContent`): `content` only when it was loaded.
+#[derive(Debug, Clone, Serialize)]
 #[serde(rename_all = "camelCase")]
-pub struct AttachmentContent {
+pub struct EmailAttachment {
     pub id: String,
     pub name: Option<String>,
     pub mime_type: Option<String>,

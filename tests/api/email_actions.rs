@@ -302,3 +302,84 @@ async fn a_conversation_lists_its_messages_oldest_first_with_bodies() {
     assert_eq!(small["length"], 2);
     assert!(small["nextPageToken"].is_string());
 }
+
+#[tokio::test]
+async fn a_message_describes_its_attachments_and_headers_and_can_load_inline_pictures() {
+    let app = spawn_app().await;
+    let l = mailbox(&app, "Mail.Read").await;
+    let doc = app.ms.add_attachment(
+        ADELE,
+        "AAMkADhMGAAA0010=",
+        "contract.docx",
+        "application/msword",
+        b"doc bytes",
+    );
+    let logo = app.ms.add_attachment(
+        ADELE,
+        "AAMkADhMGAAA0010=",
+        "logo.png",
+        "image/png",
+        b"\x89PNG fake",
+    );
+    app.ms
+        .make_inline(ADELE, "AAMkADhMGAAA0010=", &logo, "logo@01");
+    let m: Value = app
+        .as_account(&l, "/v1/email/messages/AAMkADhMGAAA0010%3D")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        m["omitted"],
+        json!([]),
+        "nothing left out of a single message"
+    );
+    let attachments = m["attachments"].as_array().unwrap();
+    assert_eq!(attachments.len(), 2);
+    assert_eq!(attachments[0]["id"], doc.as_str());
+    assert_eq!(attachments[0]["name"], "contract.docx");
+    assert_eq!(attachments[0]["size"], 9);
+    assert!(
+        attachments.iter().all(|a| a.get("content").is_none()),
+        "described, not loaded"
+    );
+    assert_eq!(attachments[1]["inline"], true);
+    assert_eq!(attachments[1]["contentId"], "logo@01");
+    assert_eq!(m["inReplyTo"], "<parent10@contoso.com>");
+    assert_eq!(
+        m["references"],
+        "<root10@contoso.com> <parent10@contoso.com>"
+    );
+    assert!(m["internetHeaders"]
+        .as_array()
+        .unwrap()
+        .contains(&json!({"name": "X-Mailer", "value": "Microsoft Outlook 16.0"})));
+    // The id shown can be used to fetch the attachment.
+    let path = format!(
+        "/v1/email/messages/AAMkADhMGAAA0010%3D/attachments/{}",
+        crate::helpers::urlencode(&doc)
+    );
+    assert_eq!(app.as_account(&l, &path).await.status(), StatusCode::OK);
+
+    let loaded: Value = app
+        .as_account(
+            &l,
+            "/v1/email/messages/AAMkADhMGAAA0010%3D?loadInlines=true",
+        )
+        .await
+        .json()
+        .await
+        .unwrap();
+    use base64::Engine;
+    let inline = &loaded["attachments"][1];
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(inline["content"].as_str().unwrap())
+            .unwrap(),
+        b"\x89PNG fake"
+    );
+    assert!(
+        loaded["attachments"][0].get("content").is_none(),
+        "only inline attachments are loaded"
+    );
+}

@@ -10,17 +10,43 @@ use axum::Json;
 use serde_json::{json, Value};
 use std::collections::HashMap;
 
+/// Graph's `$select` (without it, the default properties: no `internetMessageHeaders`) and
+/// `$expand=attachments(...)` (their descriptions, never their content).
 pub(super) fn select(message: &Value, fields: Option<&str>) -> Value {
+    let public = super::mail_write::public(message);
     let Some(fields) = fields else {
-        return super::mail_write::public(message);
+        let mut out = public;
+        if let Some(o) = out.as_object_mut() {
+            o.remove("internetMessageHeaders");
+        }
+        return out;
     };
     let mut out = serde_json::Map::new();
     for key in ["@odata.etag", "id"].into_iter().chain(fields.split(',')) {
-        if let Some(v) = message.get(key) {
+        if let Some(v) = public.get(key) {
             out.insert(key.to_string(), v.clone());
         }
     }
     Value::Object(out)
+}
+
+pub(super) fn expand(mut selected: Value, message: &Value, expand: Option<&str>) -> Value {
+    if expand.is_some_and(|e| e.starts_with("attachments")) {
+        let list: Vec<Value> = message["_attachments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut a| {
+                if let Some(o) = a.as_object_mut() {
+                    o.remove("contentBytes");
+                }
+                a
+            })
+            .collect();
+        selected["attachments"] = Value::Array(list);
+    }
+    selected
 }
 
 pub(super) fn text_body(mut m: Value, headers: &HeaderMap) -> Value {
@@ -195,6 +221,7 @@ pub(super) async fn get_message(
     State(fake): State<FakeMicrosoft>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let c = match caller(&fake, &headers) {
         Ok(c) => c,
@@ -214,7 +241,12 @@ pub(super) async fn get_message(
     });
     match found {
         Some(m) => {
-            let mut r = Json(text_body(m, &headers)).into_response();
+            let shown = expand(
+                select(&m, q.get("$select").map(String::as_str)),
+                &m,
+                q.get("$expand").map(String::as_str),
+            );
+            let mut r = Json(text_body(shown, &headers)).into_response();
             r.headers_mut().insert(
                 "preference-applied",
                 "outlook.body-content-type=\"html\"".parse().unwrap(),

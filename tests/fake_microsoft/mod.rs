@@ -314,6 +314,32 @@ impl FakeMicrosoft {
         id
     }
 
+    /// Marks an attachment inline (a picture of the HTML body).
+    pub fn make_inline(
+        &self,
+        email: &str,
+        message_id: &str,
+        attachment_id: &str,
+        content_id: &str,
+    ) {
+        self.with(|i| {
+            let m = i
+                .messages
+                .get_mut(email)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
+                .expect("message exists");
+            for a in m["_attachments"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["id"] == attachment_id)
+            {
+                a["isInline"] = Value::Bool(true);
+                a["contentId"] = Value::String(content_id.to_string());
+            }
+        });
+    }
+
     /// A message of the user as stored (its folder, read state, categories…).
     pub fn stored_message(&self, email: &str, message_id: &str) -> Option<Value> {
         self.with(|i| {
@@ -395,6 +421,12 @@ pub fn message(n: usize, subject: &str) -> Value {
         "from": { "emailAddress": { "name": "Adele Vance", "address": "adelev@contoso.OnMicrosoft.com" } },
         "toRecipients": [ { "emailAddress": { "name": "Alex Wilber", "address": "AlexW@contoso.OnMicrosoft.com" } } ],
         "ccRecipients": [], "bccRecipients": [], "replyTo": [],
-        "flag": { "flagStatus": if n % 4 == 0 { "flagged" } else { "notFlagged" } }
+        "flag": { "flagStatus": if n % 4 == 0 { "flagged" } else { "notFlagged" } },
+        "internetMessageHeaders": [
+            { "name": "Message-ID", "value": format!("<MWHPR{n}@namprd22.prod.outlook.com>") },
+            { "name": "In-Reply-To", "value": format!("<parent{n}@contoso.com>") },
+            { "name": "References", "value": format!("<root{n}@contoso.com> <parent{n}@contoso.com>") },
+            { "name": "X-Mailer", "value": "Microsoft Outlook 16.0" }
+        ]
     })
 }

@@ -1,9 +1,13 @@
 //! Graph `message` ⇄ unified `EmailMessage`.
 
 use super::folders::WellKnownFolders;
-use crate::model::email::{EmailAddress, EmailMessage};
+use crate::model::email::{EmailAddress, EmailAttachment, EmailHeader, EmailMessage};
 use crate::model::normalize_time;
 use serde_json::Value;
+
+/// What one message is asked for: everything, attachments described (not their content).
+pub const FULL_QUERY: &str =
+    "$expand=attachments($select=id,name,contentType,size,isInline,contentId)";
 
 /// What a list page asks Graph for: everything but the body (the snippet stands in for it).
 pub const LIST_SELECT: &str =
@@ -38,6 +42,19 @@ fn time(v: &Value, key: &str) -> Option<String> {
     v.get(key).and_then(Value::as_str).and_then(normalize_time)
 }
 
+/// An attachment's description (and content, when Graph sent it).
+pub fn attachment(a: &Value) -> EmailAttachment {
+    EmailAttachment {
+        id: text(a, "id").unwrap_or_default(),
+        name: text(a, "name"),
+        mime_type: text(a, "contentType"),
+        size: a.get("size").and_then(Value::as_u64),
+        inline: a.get("isInline").and_then(Value::as_bool).unwrap_or(false),
+        content_id: text(a, "contentId"),
+        content: text(a, "contentBytes"),
+    }
+}
+
 /// Maps one Graph message. `with_body` is false on list pages, which then say so in `omitted`.
 pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> EmailMessage {
     let mut labels = Vec::new();
@@ -63,7 +80,6 @@ pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> Ema
     if v.get("isDraft").and_then(Value::as_bool) == Some(true) && !labels.contains(&"draft") {
         labels.push("draft");
     }
-    let mut omitted = vec!["attachments", "internetHeaders"];
     let body = if with_body {
         v.pointer("/body/content")
             .and_then(Value::as_str)
@@ -71,9 +87,39 @@ pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> Ema
     } else {
         None
     };
-    if body.is_none() {
-        omitted.insert(0, "body");
-    }
+    let attachments = v
+        .get("attachments")
+        .and_then(Value::as_array)
+        .map(|list| list.iter().map(attachment).collect::<Vec<_>>());
+    let headers = v
+        .get("internetMessageHeaders")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|h| {
+                    Some(EmailHeader {
+                        name: text(h, "name")?,
+                        value: text(h, "value").unwrap_or_default(),
+                    })
+                })
+                .collect::<Vec<_>>()
+        });
+    let header = |name: &str| {
+        headers
+            .as_ref()
+            .and_then(|hs| hs.iter().find(|h| h.name.eq_ignore_ascii_case(name)))
+            .map(|h| h.value.clone())
+    };
+    // Exactly what this message does not carry, as the contract asks.
+    let omitted = [
+        ("body", body.is_none()),
+        ("attachments", attachments.is_none()),
+        ("internetHeaders", headers.is_none()),
+    ]
+    .into_iter()
+    .filter_map(|(name, missing)| missing.then_some(name))
+    .collect();
+    let (in_reply_to, references) = (header("In-Reply-To"), header("References"));
     EmailMessage {
         id: text(v, "id").unwrap_or_default(),
         thread_id: text(v, "conversationId"),
@@ -107,6 +153,10 @@ pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> Ema
         body_snippet: text(v, "bodyPreview"),
         folder_id: text(v, "parentFolderId"),
         web_link: text(v, "webLink"),
+        attachments,
+        internet_headers: headers,
+        in_reply_to,
+        references,
         omitted,
     }
 }

@@ -3,7 +3,7 @@
 use super::graph::{GraphRequest, GraphResponse};
 use super::messages::IMMUTABLE_IDS;
 use crate::error::ApiError;
-use crate::model::email::{AttachmentContent, MessageStatusUpdate};
+use crate::model::email::{EmailAttachment, MessageStatusUpdate};
 use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
@@ -105,28 +105,23 @@ impl Services {
         account: &AccountRecord,
         id: &str,
         attachment_id: &str,
-    ) -> Result<AttachmentContent, ApiError> {
-        let attachment: String =
+    ) -> Result<EmailAttachment, ApiError> {
+        let encoded: String =
             url::form_urlencoded::byte_serialize(attachment_id.as_bytes()).collect();
         let a = self
             .on_message(
                 account,
                 Method::GET,
-                &format!("{}/attachments/{attachment}", message_path(id)),
+                &format!("{}/attachments/{encoded}", message_path(id)),
                 None,
             )
             .await?
             .json()?;
-        let text = |k: &str| a.get(k).and_then(Value::as_str).map(str::to_string);
-        Ok(AttachmentContent {
-            id: text("id").unwrap_or_else(|| attachment_id.to_string()),
-            name: text("name"),
-            mime_type: text("contentType"),
-            size: a.get("size").and_then(Value::as_u64),
-            inline: a.get("isInline").and_then(Value::as_bool).unwrap_or(false),
-            content_id: text("contentId"),
-            content: text("contentBytes"),
-        })
+        let mut found = super::mail::attachment(&a);
+        if found.id.is_empty() {
+            found.id = attachment_id.to_string();
+        }
+        Ok(found)
     }
 
     /// The message as MIME (RFC 822).

@@ -3,7 +3,7 @@
 
 use super::folders::WellKnownFolders;
 use super::graph::GraphRequest;
-use super::mail::{to_unified, LIST_SELECT};
+use super::mail::{to_unified, FULL_QUERY, LIST_SELECT};
 use super::mail_query::{translate, GraphQuery};
 use crate::error::ApiError;
 use crate::model::email::{EmailMessage, EmailMessagesPage};
@@ -217,20 +217,37 @@ impl Services {
         })
     }
 
+    /// One message with its body, headers and attachments described; `load_inlines` also loads
+    /// the content of inline attachments (the pictures of an HTML body).
     pub async fn get_message(
         &self,
         account: &AccountRecord,
         id: &str,
         body: BodyType,
+        load_inlines: bool,
     ) -> Result<EmailMessage, ApiError> {
         let folders = self.well_known_folders(account).await?;
-        let url = self.graph.url(&super::message_actions::message_path(id));
+        let url = format!(
+            "{}?$select={LIST_SELECT},body,internetMessageHeaders&{FULL_QUERY}",
+            self.graph.url(&super::message_actions::message_path(id))
+        );
         let message = self
             .graph_json(
                 account,
                 &GraphRequest::get(url, vec![body.prefer(), IMMUTABLE_IDS]),
             )
             .await?;
-        Ok(to_unified(&message, true, &folders))
+        let mut unified = to_unified(&message, true, &folders);
+        if load_inlines {
+            for a in unified
+                .attachments
+                .iter_mut()
+                .flatten()
+                .filter(|a| a.inline)
+            {
+                a.content = self.message_attachment(account, id, &a.id).await?.content;
+            }
+        }
+        Ok(unified)
     }
 }
