@@ -155,6 +155,10 @@ impl IntoResponse for ApiError {
     }
 }
 
+/// Marks a response passed on from Microsoft as is (the direct API): never rewritten.
+#[derive(Debug, Clone, Copy)]
+pub struct Passthrough;
+
 /// The error for a status produced outside our handlers (unknown route, wrong method).
 pub fn for_bare_status(status: StatusCode) -> ErrorBody {
     let (code, message) = match status {

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod direct;
 mod drafts;
 mod email;
 pub mod extract;
@@ -13,7 +14,7 @@ pub mod scope_check;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{get, post};
+use axum::routing::{any, get, post};
 use axum::Router;
 
 /// Outgoing mail carries its attachments in base64: Exchange's default 35 MB message limit, encoded.
@@ -78,6 +79,7 @@ pub fn router(state: AppState) -> Router {
             "/v1/email/folders/{id}/messages",
             get(email::list_in_folder),
         )
+        .route("/v1/direct/{*path}", any(direct::forward))
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))
         .with_state(state)

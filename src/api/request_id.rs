@@ -40,7 +40,11 @@ pub async fn middleware(req: Request, next: Next) -> Response {
             .headers()
             .get(header::CONTENT_TYPE)
             .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
-        (plain && (status.is_client_error() || status.is_server_error()))
+        let passed_on = response
+            .extensions()
+            .get::<crate::error::Passthrough>()
+            .is_some();
+        (plain && !passed_on && (status.is_client_error() || status.is_server_error()))
             .then(|| for_bare_status(status))
     });
     if let Some(body) = body {

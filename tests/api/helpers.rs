@@ -280,6 +280,23 @@ impl TestApp {
         }
     }
 
+    /// A GET sent byte for byte (no URL normalisation on the way), as an attacker would send it.
+    pub async fn raw_get(&self, path: &str, bearer: &str) -> (u16, String) {
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let host = self.address.trim_start_matches("http://");
+        let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
+        let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {bearer}\r\nConnection: close\r\n\r\n");
+        stream.write_all(request.as_bytes()).await.unwrap();
+        let mut response = String::new();
+        stream.read_to_string(&mut response).await.unwrap();
+        let status = response
+            .split(' ')
+            .nth(1)
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0);
+        (status, response)
+    }
+
     /// `GET /v1/account` as the account, parsed.
     pub async fn account_json(&self, linked: &Linked) -> Value {
         let r = self.as_account(linked, "/v1/account").await;

@@ -1,7 +1,7 @@
 //! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
-use super::{folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
+use super::{drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -15,6 +15,11 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route("/v1.0/_echo/{*rest}", axum::routing::any(drive::echo))
+        .route(
+            "/v1.0/me/drive/items/{id}/content",
+            get(drive::download).put(drive::upload),
+        )
         .route(
             "/v1.0/me/mailFolders/{folder}/childFolders",
             get(folders::child_folders).post(folders::create_child_folder),

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod control;
+mod drive;
 mod folders;
 mod graph;
 mod identity;
@@ -135,10 +136,20 @@ pub struct Counters {
     pub max_in_flight: usize,
 }
 
+/// Signals between a test and the fake's streaming endpoints.
+#[derive(Default)]
+pub struct Streaming {
+    /// Fired when an upload's first bytes arrive.
+    pub upload_started: tokio::sync::Notify,
+    /// Fired by the test when a download's first chunk reached it.
+    pub download_gate: Arc<tokio::sync::Notify>,
+}
+
 #[derive(Clone)]
 pub struct FakeMicrosoft {
     pub base_url: String,
     pub(crate) inner: Arc<Mutex<Inner>>,
+    pub streaming: Arc<Streaming>,
 }
 
 impl FakeMicrosoft {
@@ -157,7 +168,11 @@ impl FakeMicrosoft {
             .await
             .expect("bind fake");
         let base_url = format!("http://{}", listener.local_addr().unwrap());
-        let fake = FakeMicrosoft { base_url, inner };
+        let fake = FakeMicrosoft {
+            base_url,
+            inner,
+            streaming: Default::default(),
+        };
         // Graph refuses request bodies over 4 MB.
         let graph = graph::routes()
             .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))

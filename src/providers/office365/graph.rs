@@ -16,6 +16,8 @@ use tokio::sync::Semaphore;
 use url::Url;
 
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
+/// The direct API streams bodies of any size, so it gets longer.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub enum GraphFailure {
     /// Graph rejected the access token (expired early, revoked): refresh and try once more.
@@ -115,6 +117,44 @@ impl GraphClient {
             .entry(mailbox.to_string())
             .or_insert_with(|| Arc::new(Semaphore::new(self.throttling.mailbox_concurrency)))
             .clone()
+    }
+
+    /// Sends one request as is, for the direct API: no retries (its body may be a stream), the
+    /// mailbox permit handed back to be held while the answer streams.
+    pub async fn forward(
+        &self,
+        mailbox: &str,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ApiError> {
+        let permit = self
+            .gate(mailbox)
+            .acquire_owned()
+            .await
+            .expect("mailbox gate is never closed");
+        match request
+            .timeout(FORWARD_TIMEOUT)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await
+        {
+            Ok(response) => Ok((response, permit)),
+            Err(e) if e.is_timeout() => Err(ApiError::new(
+                ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+                "provider.timeout",
+                "Microsoft Graph did not answer in time.",
+            )),
+            Err(_) => Err(ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                "provider.unreachable",
+                "Microsoft Graph could not be reached.",
+            )),
+        }
+    }
+
+    /// A request to Graph, to be completed by the caller.
+    pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, url)
     }
 
     /// Sends one request for `mailbox`, retrying throttling and transient failures.

@@ -2,6 +2,7 @@
 
 pub mod catalog;
 pub mod compose;
+pub mod direct;
 pub mod drafts;
 pub mod folders;
 pub mod graph;
