@@ -241,7 +241,7 @@ async fn outgoing_mail_is_checked_before_microsoft_is_asked() {
     expect_error(
         post(&app, &l, "/v1/email/messages", &big).await,
         StatusCode::PAYLOAD_TOO_LARGE,
-        "attachment.tooLarge",
+        "message.tooLarge",
     )
     .await;
     assert_eq!(
@@ -321,5 +321,51 @@ async fn a_message_over_graphs_4_mb_limit_goes_out_as_a_draft_in_parts() {
     assert!(
         body["message"].as_str().unwrap().contains("Mail.Drafts"),
         "{body}"
+    );
+}
+
+#[tokio::test]
+async fn an_attachment_over_3_mb_is_uploaded_in_ranges() {
+    let app = spawn_app().await;
+    let l = mailbox(&app, "Mail.All").await;
+    let video: Vec<u8> = (0..7_000_000u32)
+        .map(|n| (n.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
+    let email = json!({
+        "subject": "The recording", "to": [{"address": "alexw@contoso.com"}],
+        "attachments": [{"name": "small.txt", "content": STANDARD.encode(b"hi")}, {"name": "meeting.mp4", "mimeType": "video/mp4", "content": STANDARD.encode(&video)}]
+    });
+    let r = post(&app, &l, "/v1/email/messages?returnIds=true", &email).await;
+    assert_eq!(
+        r.status(),
+        StatusCode::CREATED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let id = r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let stored = app.ms.stored_message(ADELE, &id).unwrap();
+    assert_eq!(stored["isDraft"], false, "sent");
+    let files: Vec<(String, Vec<u8>)> = stored["_attachments"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|x| {
+            (
+                x["name"].as_str().unwrap().to_string(),
+                STANDARD
+                    .decode(x["contentBytes"].as_str().unwrap())
+                    .unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        files,
+        vec![
+            ("small.txt".to_string(), b"hi".to_vec()),
+            ("meeting.mp4".to_string(), video)
+        ]
     );
 }

@@ -15,6 +15,14 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/messages/{id}/attachments/createUploadSession",
+            post(mail_send::create_upload_session),
+        )
+        .route(
+            "/upload/{session}",
+            axum::routing::put(mail_send::upload_range),
+        )
         .route("/v1.0/_echo/{*rest}", axum::routing::any(drive::echo))
         .route(
             "/v1.0/me/drive/items/{id}/content",

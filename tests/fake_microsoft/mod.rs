@@ -104,6 +104,16 @@ pub(crate) struct Access {
     expires_at: i64,
 }
 
+/// An attachment upload session in progress.
+pub(crate) struct Upload {
+    email: String,
+    message_id: String,
+    item: Value,
+    name: String,
+    size: usize,
+    received: Vec<u8>,
+}
+
 #[derive(Default)]
 pub(crate) struct Inner {
     apps: HashMap<String, AzureApp>,
@@ -118,6 +128,7 @@ pub(crate) struct Inner {
     messages: HashMap<String, Vec<Value>>,
     folders: HashMap<String, Vec<Value>>,
     token_faults: VecDeque<TokenFault>,
+    uploads: HashMap<String, Upload>,
     graph_faults: VecDeque<GraphFault>,
     /// Seconds an access token lives.
     access_lifetime: i64,

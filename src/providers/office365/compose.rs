@@ -51,7 +51,40 @@ fn addresses(list: &[EmailAddressIn], field: &str) -> Result<Vec<Value>, ApiErro
     list.iter().map(|a| address(a, field)).collect()
 }
 
-fn attachment(a: &AttachmentIn, n: usize) -> Result<Value, ApiError> {
+/// Graph's limit for one attachment (through an upload session).
+pub const MAX_ATTACHMENT: usize = 150 * 1024 * 1024;
+
+/// An attachment too large to go inside a message: uploaded to a draft in ranges.
+pub struct LargeAttachment {
+    pub name: String,
+    pub content_type: String,
+    pub bytes: Vec<u8>,
+    pub inline: bool,
+    pub content_id: Option<String>,
+}
+
+/// A Graph message, with the attachments that must be uploaded separately.
+pub struct Composed {
+    pub message: Value,
+    pub large: Vec<LargeAttachment>,
+}
+
+impl std::fmt::Debug for Composed {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let sizes: Vec<usize> = self.large.iter().map(|a| a.bytes.len()).collect();
+        f.debug_struct("Composed")
+            .field("message", &self.message)
+            .field("large_attachment_sizes", &sizes)
+            .finish()
+    }
+}
+
+enum Part {
+    Inline(Value),
+    Large(LargeAttachment),
+}
+
+fn attachment(a: &AttachmentIn, n: usize) -> Result<Part, ApiError> {
     if a.name.trim().is_empty() {
         return Err(bad(format!("attachments[{n}]: name is required")));
     }
@@ -61,35 +94,48 @@ fn attachment(a: &AttachmentIn, n: usize) -> Result<Value, ApiError> {
             a.name
         ))
     })?;
-    if bytes.len() > MAX_INLINE_ATTACHMENT {
+    let content_type = a
+        .mime_type
+        .clone()
+        .unwrap_or_else(|| "application/octet-stream".to_string());
+    if bytes.len() > MAX_ATTACHMENT {
         return Err(ApiError::new(
             ErrorKind::PayloadTooLarge,
             "attachment.tooLarge",
             format!(
-                "attachments[{n}] ({}) is {} bytes; attachments over 3 MB are not supported yet",
+                "attachments[{n}] ({}) is {} bytes; Office 365 takes attachments up to 150 MB",
                 a.name,
                 bytes.len()
             ),
         ));
     }
+    if bytes.len() > MAX_INLINE_ATTACHMENT {
+        return Ok(Part::Large(LargeAttachment {
+            name: a.name.clone(),
+            content_type,
+            bytes,
+            inline: a.inline,
+            content_id: a.content_id.clone(),
+        }));
+    }
     let mut out = json!({
         "@odata.type": "#microsoft.graph.fileAttachment",
         "name": a.name,
-        "contentType": a.mime_type.as_deref().unwrap_or("application/octet-stream"),
+        "contentType": content_type,
         "contentBytes": STANDARD.encode(&bytes),
         "isInline": a.inline,
     });
     if let Some(id) = &a.content_id {
         out["contentId"] = json!(id);
     }
-    Ok(out)
+    Ok(Part::Inline(out))
 }
 
 pub fn graph_message(
     email: &OutgoingEmail,
     body_type: BodyType,
     purpose: Purpose,
-) -> Result<Value, ApiError> {
+) -> Result<Composed, ApiError> {
     if email.tracking.is_some() || email.follow_up.is_some() {
         return Err(bad(
             "tracking and followUp are not supported by switchboard",
@@ -148,16 +194,23 @@ pub fn graph_message(
         }
         m.insert("internetMessageHeaders".into(), json!(headers));
     }
+    let mut large = Vec::new();
     if !email.attachments.is_empty() {
-        let list = email
-            .attachments
-            .iter()
-            .enumerate()
-            .map(|(n, a)| attachment(a, n))
-            .collect::<Result<Vec<_>, _>>()?;
-        m.insert("attachments".into(), json!(list));
+        let mut inline = Vec::new();
+        for (n, a) in email.attachments.iter().enumerate() {
+            match attachment(a, n)? {
+                Part::Inline(v) => inline.push(v),
+                Part::Large(l) => large.push(l),
+            }
+        }
+        if !inline.is_empty() {
+            m.insert("attachments".into(), json!(inline));
+        }
     }
-    Ok(Value::Object(m))
+    Ok(Composed {
+        message: Value::Object(m),
+        large,
+    })
 }
 
 #[cfg(test)]
@@ -195,7 +248,9 @@ mod tests {
             }],
             ..Default::default()
         };
-        let m = graph_message(&email, BodyType::Text, Purpose::New).unwrap();
+        let m = graph_message(&email, BodyType::Text, Purpose::New)
+            .unwrap()
+            .message;
         assert_eq!(
             m["body"],
             json!({"contentType": "Text", "content": "Hello"})
@@ -262,12 +317,10 @@ mod tests {
             }],
             ..base.clone()
         };
-        assert_eq!(
-            graph_message(&e, BodyType::Html, Purpose::New)
-                .unwrap_err()
-                .code,
-            "attachment.tooLarge"
-        );
+        let composed = graph_message(&e, BodyType::Html, Purpose::New).unwrap();
+        assert_eq!(composed.large.len(), 1, "over 3 MB: uploaded apart");
+        assert!(composed.message.get("attachments").is_none());
+        assert_eq!(composed.large[0].bytes.len(), MAX_INLINE_ATTACHMENT + 1);
         let e = OutgoingEmail {
             attachments: vec![AttachmentIn {
                 name: "x".into(),

@@ -1,6 +1,6 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
-use super::compose::{graph_message, Purpose};
+use super::compose::{graph_message, Composed, Purpose};
 use super::graph::GraphRequest;
 use super::mail::to_unified;
 use super::message_actions::message_path;
@@ -87,13 +87,15 @@ impl Services {
         email: &OutgoingEmail,
         body: BodyType,
     ) -> Result<EmailDraftResponse, ApiError> {
-        let mut message = graph_message(email, body, Purpose::Draft)?;
-        let attachments = match self.route(account, &mut message, true)? {
-            Route::Draft { attachments } => attachments,
-            Route::Direct => vec![],
+        let mut composed = graph_message(email, body, Purpose::Draft)?;
+        let (attachments, large) = match self.route(account, &mut composed, true)? {
+            Route::Draft { attachments, large } => (attachments, large),
+            Route::Direct => (vec![], vec![]),
         };
-        let draft = self.graph_post(account, "/me/messages", message).await?;
-        self.add_attachments(account, draft_id(&draft)?, attachments)
+        let draft = self
+            .graph_post(account, "/me/messages", composed.message)
+            .await?;
+        self.add_attachments(account, draft_id(&draft)?, attachments, large)
             .await?;
         response(&draft)
     }
@@ -127,7 +129,7 @@ impl Services {
                 "xHeaders can only be set when the draft is created",
             ));
         }
-        let mut message = graph_message(email, body, Purpose::Draft)?;
+        let Composed { mut message, large } = graph_message(email, body, Purpose::Draft)?;
         let attachments = match message
             .as_object_mut()
             .and_then(|m| m.remove("attachments"))
@@ -155,7 +157,7 @@ impl Services {
         let updated = self
             .on_draft(account, Method::PATCH, &path, Some(message), &[])
             .await?;
-        if !attachments.is_empty() {
+        if !attachments.is_empty() || !large.is_empty() {
             let existing = self
                 .on_draft(
                     account,
@@ -184,7 +186,8 @@ impl Services {
                     .await?;
                 }
             }
-            self.add_attachments(account, id, attachments).await?;
+            self.add_attachments(account, id, attachments, large)
+                .await?;
         }
         response(&updated)
     }

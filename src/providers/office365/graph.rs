@@ -152,6 +152,44 @@ impl GraphClient {
         }
     }
 
+    /// One range of an attachment upload session. The upload URL carries its own token, so no
+    /// `Authorization` header is sent (nor should ours reach that host).
+    pub async fn put_range(
+        &self,
+        mailbox: &str,
+        upload_url: &str,
+        range: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let gate = self.gate(mailbox);
+        let _permit = gate.acquire().await.expect("mailbox gate is never closed");
+        let sent = self
+            .http
+            .put(upload_url)
+            .timeout(CALL_TIMEOUT)
+            .header(reqwest::header::CONTENT_RANGE, range)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await;
+        let response = sent.map_err(|_| {
+            ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                "provider.unreachable",
+                "The attachment upload could not reach Microsoft.",
+            )
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let retry_after = parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER));
+        let body = response.json::<Value>().await.ok();
+        match classify(status, retry_after, body) {
+            GraphFailure::Unauthorized(e) | GraphFailure::Failed(e) => Err(e),
+        }
+    }
+
     /// A request to Graph, to be completed by the caller.
     pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
         self.http.request(method, url)

@@ -1,9 +1,10 @@
 //! Sending and replying. Without `returnIds`: `sendMail` / `reply`, which need only Mail.Send.
-//! With it, or when the message is over Graph's 4 MB request limit: a draft (`messages` /
-//! `createReply`), its attachments added one by one, then sent. Immutable ids keep the draft's
-//! id valid once the message sits in Sent Items.
+//! With it, or when the message is over Graph's 4 MB request limit or has an attachment over
+//! 3 MB: a draft (`messages` / `createReply`), its attachments added one by one (the large ones
+//! through upload sessions), then sent. Immutable ids keep the draft's id valid once the message
+//! sits in Sent Items.
 
-use super::compose::{graph_message, Purpose};
+use super::compose::{graph_message, Composed, LargeAttachment, Purpose};
 use super::graph::GraphRequest;
 use super::message_actions::message_path;
 use super::messages::{BodyType, IMMUTABLE_IDS};
@@ -16,6 +17,8 @@ use serde_json::{json, Value};
 
 /// Graph refuses request bodies over 4 MB; leave room for the envelope.
 const GRAPH_BODY_LIMIT: usize = 4 * 1024 * 1024 - 64 * 1024;
+/// Upload ranges must be multiples of 320 KiB; ten of them stay under Graph's 4 MB.
+const UPLOAD_CHUNK: usize = 10 * 320 * 1024;
 
 const SENT: EmailSendResponse = EmailSendResponse {
     status: "Ok",
@@ -52,7 +55,10 @@ pub(super) enum Route {
     /// `sendMail` / `reply`: one request.
     Direct,
     /// A draft, its attachments added separately, then sent.
-    Draft { attachments: Vec<Value> },
+    Draft {
+        attachments: Vec<Value>,
+        large: Vec<LargeAttachment>,
+    },
 }
 
 impl Services {
@@ -70,13 +76,16 @@ impl Services {
     pub(super) fn route(
         &self,
         account: &AccountRecord,
-        message: &mut Value,
+        composed: &mut Composed,
         return_ids: bool,
     ) -> Result<Route, ApiError> {
-        if !too_big(message) {
+        let large = std::mem::take(&mut composed.large);
+        let big = too_big(&composed.message);
+        if !big && large.is_empty() {
             return Ok(if return_ids {
                 Route::Draft {
                     attachments: vec![],
+                    large,
                 }
             } else {
                 Route::Direct
@@ -89,24 +98,66 @@ impl Services {
             return Err(ApiError::new(
                 ErrorKind::PayloadTooLarge,
                 "message.tooLarge",
-                "Messages over 4 MB are sent as a draft in parts, which needs Mail.Drafts or Mail.ReadWrite; re-authorize the account with one of them.",
+                "Messages over 4 MB, or with an attachment over 3 MB, are sent as a draft in parts, which needs Mail.Drafts or Mail.ReadWrite; re-authorize the account with one of them.",
             ));
         }
-        Ok(Route::Draft {
-            attachments: take_attachments(message),
-        })
+        let attachments = if big {
+            take_attachments(&mut composed.message)
+        } else {
+            vec![]
+        };
+        Ok(Route::Draft { attachments, large })
     }
 
-    /// Adds attachments one by one to a draft.
+    /// Adds attachments to a draft: small ones in one request each, large ones in ranges.
     pub(super) async fn add_attachments(
         &self,
         account: &AccountRecord,
         id: &str,
         attachments: Vec<Value>,
+        large: Vec<LargeAttachment>,
     ) -> Result<(), ApiError> {
         let path = format!("{}/attachments", message_path(id));
         for attachment in attachments {
             self.graph_post(account, &path, attachment).await?;
+        }
+        for attachment in large {
+            self.upload_attachment(account, &path, attachment).await?;
+        }
+        Ok(())
+    }
+
+    async fn upload_attachment(
+        &self,
+        account: &AccountRecord,
+        attachments_path: &str,
+        a: LargeAttachment,
+    ) -> Result<(), ApiError> {
+        let total = a.bytes.len();
+        let item = json!({ "AttachmentItem": {
+            "attachmentType": "file", "name": a.name, "size": total, "contentType": a.content_type,
+            "isInline": a.inline, "contentId": a.content_id,
+        }});
+        let session = self
+            .graph_post(
+                account,
+                &format!("{attachments_path}/createUploadSession"),
+                item,
+            )
+            .await?;
+        let url = session
+            .get("uploadUrl")
+            .and_then(Value::as_str)
+            .ok_or_else(|| {
+                ApiError::internal("Graph opened an upload session without an uploadUrl")
+            })?;
+        let mailbox = account.id.to_string();
+        for (n, chunk) in a.bytes.chunks(UPLOAD_CHUNK).enumerate() {
+            let start = n * UPLOAD_CHUNK;
+            let range = format!("bytes {start}-{}/{total}", start + chunk.len() - 1);
+            self.graph
+                .put_range(&mailbox, url, &range, chunk.to_vec())
+                .await?;
         }
         Ok(())
     }
@@ -117,9 +168,11 @@ impl Services {
         account: &AccountRecord,
         draft: Value,
         attachments: Vec<Value>,
+        large: Vec<LargeAttachment>,
     ) -> Result<EmailSendResponse, ApiError> {
         let id = draft_id(&draft)?;
-        self.add_attachments(account, id, attachments).await?;
+        self.add_attachments(account, id, attachments, large)
+            .await?;
         self.graph_post(account, &format!("{}/send", message_path(id)), Value::Null)
             .await?;
         Ok(EmailSendResponse {
@@ -139,20 +192,24 @@ impl Services {
         body: BodyType,
         return_ids: bool,
     ) -> Result<EmailSendResponse, ApiError> {
-        let mut message = graph_message(email, body, Purpose::New)?;
-        match self.route(account, &mut message, return_ids)? {
+        let mut composed = graph_message(email, body, Purpose::New)?;
+        match self.route(account, &mut composed, return_ids)? {
             Route::Direct => {
                 self.graph_post(
                     account,
                     "/me/sendMail",
-                    json!({ "message": message, "saveToSentItems": true }),
+                    json!({ "message": composed.message, "saveToSentItems": true }),
                 )
                 .await?;
                 Ok(SENT)
             }
-            Route::Draft { attachments } => {
-                let draft = self.graph_post(account, "/me/messages", message).await?;
-                let sent = self.complete_draft(account, draft, attachments).await?;
+            Route::Draft { attachments, large } => {
+                let draft = self
+                    .graph_post(account, "/me/messages", composed.message)
+                    .await?;
+                let sent = self
+                    .complete_draft(account, draft, attachments, large)
+                    .await?;
                 Ok(if return_ids { sent } else { SENT })
             }
         }
@@ -172,27 +229,29 @@ impl Services {
                 "a reply takes no inReplyTo, references or keywords",
             ));
         }
-        let mut message = graph_message(email, body, Purpose::Reply)?;
+        let mut composed = graph_message(email, body, Purpose::Reply)?;
         let path = message_path(id);
-        match self.route(account, &mut message, return_ids)? {
+        match self.route(account, &mut composed, return_ids)? {
             Route::Direct => {
                 self.graph_post(
                     account,
                     &format!("{path}/reply"),
-                    json!({ "message": message }),
+                    json!({ "message": composed.message }),
                 )
                 .await?;
                 Ok(SENT)
             }
-            Route::Draft { attachments } => {
+            Route::Draft { attachments, large } => {
                 let draft = self
                     .graph_post(
                         account,
                         &format!("{path}/createReply"),
-                        json!({ "message": message }),
+                        json!({ "message": composed.message }),
                     )
                     .await?;
-                let sent = self.complete_draft(account, draft, attachments).await?;
+                let sent = self
+                    .complete_draft(account, draft, attachments, large)
+                    .await?;
                 Ok(if return_ids { sent } else { SENT })
             }
         }
