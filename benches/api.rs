@@ -9,6 +9,7 @@
 mod fake_microsoft;
 
 use fake_microsoft::{message, AzureApp, FakeMicrosoft, User};
+use futures_util::StreamExt;
 use reqwest::header::LOCATION;
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::BTreeMap;
@@ -158,15 +159,20 @@ async fn load(
     (rate, times[times.len() / 2], times[times.len() * 99 / 100])
 }
 
-fn rss_kib() -> u64 {
+/// A line of /proc/self/status in KiB: `VmRSS` (now) or `VmHWM` (the peak so far).
+fn status_kib(field: &str) -> u64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
         .and_then(|s| {
             s.lines()
-                .find(|l| l.starts_with("VmRSS:"))
+                .find(|l| l.starts_with(field))
                 .and_then(|l| l.split_whitespace().nth(1)?.parse().ok())
         })
         .unwrap_or(0)
+}
+
+fn rss_kib() -> u64 {
+    status_kib("VmRSS:")
 }
 
 fn ms(d: Duration) -> String {
@@ -265,5 +271,66 @@ async fn main() {
         "resident memory (service + fake + load client): {} MiB at start of load, {} MiB after",
         rss_start / 1024,
         rss_kib() / 1024
+    );
+
+    // q: a filter and a full-text search, one caller.
+    let filter = format!(
+        "{}/v1/email/messages?limit=10&q=is%3Aunread%20has%3Aattachment",
+        b.base
+    );
+    let (f_rate, f50, _) = load(&b.http, &filter, &b.token, 100, 1).await;
+    let search = format!("{}/v1/email/messages?limit=10&q=benchmark", b.base);
+    let (x_rate, x50, _) = load(&b.http, &search, &b.token, 100, 1).await;
+    println!(
+        "q=is:unread has:attachment ($filter):            {f_rate:>8.0} req/s   p50 {}",
+        ms(f50)
+    );
+    println!(
+        "q=benchmark ($search):                          {x_rate:>8.0} req/s   p50 {}",
+        ms(x50)
+    );
+
+    // The direct API streams: 50 MB each way should not raise the peak by anything like 50 MB.
+    const SIZE: usize = 50 * 1024 * 1024;
+    let peak_before = status_kib("VmHWM:");
+    let started = Instant::now();
+    let body = futures_util::stream::iter(0..50)
+        .map(|n| Ok::<_, std::io::Error>(vec![n as u8; 1024 * 1024]));
+    let up = b
+        .http
+        .put(format!("{}/v1/direct/me/drive/items/bench/content", b.base))
+        .bearer_auth(&b.token)
+        .body(reqwest::Body::wrap_stream(body))
+        .send()
+        .await
+        .unwrap();
+    assert!(up.status().is_success());
+    let upload_time = started.elapsed();
+    let started = Instant::now();
+    let down = b
+        .http
+        .get(format!(
+            "{}/v1/direct/me/drive/items/item-{SIZE}/content",
+            b.base
+        ))
+        .bearer_auth(&b.token)
+        .send()
+        .await
+        .unwrap();
+    let mut stream = down.bytes_stream();
+    let mut received = 0;
+    while let Some(chunk) = stream.next().await {
+        received += chunk.unwrap().len();
+        if received >= 1024 * 1024 {
+            b.ms.streaming.download_gate.notify_one();
+        }
+    }
+    assert_eq!(received, SIZE);
+    println!(
+        "direct API, 50 MB up / 50 MB down:              {} / {}; peak memory {} MiB -> {} MiB",
+        ms(upload_time),
+        ms(started.elapsed()),
+        peak_before / 1024,
+        status_kib("VmHWM:") / 1024
     );
 }

@@ -267,3 +267,32 @@ async fn a_long_retry_after_is_handed_back_instead_of_holding_the_caller() {
         "not retried against Microsoft's wish"
     );
 }
+
+#[tokio::test]
+async fn page_tokens_survive_a_restart() {
+    let app = spawn_app().await;
+    let linked = mailbox(&app, 12, "Mail.Read").await;
+    let first: Value = app
+        .as_account(&linked, "/v1/email/messages?limit=5")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let token = first["nextPageToken"].as_str().unwrap();
+    // Another process on the same database and key: what a restart leaves.
+    let restarted = app.spawn_replica().await;
+    let r = app
+        .http
+        .get(format!(
+            "{restarted}/v1/email/messages?pageToken={}",
+            crate::helpers::urlencode(token)
+        ))
+        .bearer_auth(&linked.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let second: Value = r.json().await.unwrap();
+    assert_eq!(second["length"], 5);
+    assert_ne!(second["records"][0]["id"], first["records"][0]["id"]);
+}
