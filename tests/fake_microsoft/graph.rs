@@ -1,7 +1,9 @@
 //! Graph v1.0: `/me`, `/me/mailboxSettings`, `/me/messages`, with Graph's error envelope, token
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
-use super::{drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault};
+use super::{
+    attachments, drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault,
+};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::middleware::Next;
@@ -17,11 +19,11 @@ pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
         .route(
             "/v1.0/me/messages/{id}/attachments/createUploadSession",
-            post(mail_send::create_upload_session),
+            post(attachments::create_upload_session),
         )
         .route(
             "/upload/{session}",
-            axum::routing::put(mail_send::upload_range),
+            axum::routing::put(attachments::upload_range),
         )
         .route("/v1.0/_echo/{*rest}", axum::routing::any(drive::echo))
         .route(
@@ -66,7 +68,7 @@ pub fn routes() -> Router<FakeMicrosoft> {
         )
         .route(
             "/v1.0/me/messages/{id}/attachments",
-            get(mail_write::list_attachments).post(mail_send::add_attachment),
+            get(mail_write::list_attachments).post(attachments::add_attachment),
         )
         .route(
             "/v1.0/me/messages/{id}/attachments/{attachment}",
@@ -199,6 +201,24 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
     let response = next.run(req).await;
     fake.with(|i| *i.in_flight.get_mut(&mailbox).unwrap() -= 1);
     response
+}
+
+/// The caller's email when its token holds one of `permissions`; Graph's 403 otherwise.
+pub(super) fn require(
+    fake: &FakeMicrosoft,
+    headers: &HeaderMap,
+    permissions: &[&str],
+) -> Result<String, Response> {
+    let c = caller(fake, headers)?;
+    if has_any(&c.scopes, permissions) {
+        Ok(c.email)
+    } else {
+        Err(graph_error(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        ))
+    }
 }
 
 pub(super) fn has_any(scopes: &[String], wanted: &[&str]) -> bool {

@@ -1,7 +1,7 @@
 //! Graph mail sending: `sendMail`, drafts (`POST /me/messages`), `send`, `reply`, `createReply`.
 //! Sent mail lands in the sender's Sent Items, where tests can read it.
 
-use super::graph::{caller, graph_error, has_any};
+use super::graph::{graph_error, require};
 use super::mail_write::public;
 use super::{folder_id, FakeMicrosoft};
 use axum::extract::{Path, State};
@@ -10,19 +10,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
-
-fn can(fake: &FakeMicrosoft, headers: &HeaderMap, permission: &str) -> Result<String, Response> {
-    let c = caller(fake, headers)?;
-    if has_any(&c.scopes, &[permission]) {
-        Ok(c.email)
-    } else {
-        Err(graph_error(
-            StatusCode::FORBIDDEN,
-            "ErrorAccessDenied",
-            "Access is denied. Check credentials and try again.",
-        ))
-    }
-}
 
 fn immutable(headers: &HeaderMap) -> bool {
     headers
@@ -175,7 +162,7 @@ pub(super) async fn send_mail(
     headers: HeaderMap,
     Json(body): Json<Value>,
 ) -> Response {
-    let email = match can(&fake, &headers, "Mail.Send") {
+    let email = match require(&fake, &headers, &["Mail.Send"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -204,7 +191,7 @@ pub(super) async fn create_draft(
     headers: HeaderMap,
     Json(message): Json<Value>,
 ) -> Response {
-    let email = match can(&fake, &headers, "Mail.ReadWrite") {
+    let email = match require(&fake, &headers, &["Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -221,7 +208,7 @@ pub(super) async fn send_draft(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let email = match can(&fake, &headers, "Mail.Send") {
+    let email = match require(&fake, &headers, &["Mail.Send"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -263,7 +250,7 @@ async fn answer(
     draft: bool,
 ) -> Response {
     let permission = if draft { "Mail.ReadWrite" } else { "Mail.Send" };
-    let email = match can(fake, headers, permission) {
+    let email = match require(fake, headers, &[permission]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -315,185 +302,4 @@ pub(super) async fn create_reply(
     Json(body): Json<Value>,
 ) -> Response {
     answer(&fake, &headers, &id, &body, true).await
-}
-
-pub(super) async fn add_attachment(
-    State(fake): State<FakeMicrosoft>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(a): Json<Value>,
-) -> Response {
-    let email = match can(&fake, &headers, "Mail.ReadWrite") {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    let Ok(bytes) = base64::engine::general_purpose::STANDARD
-        .decode(a["contentBytes"].as_str().unwrap_or_default())
-    else {
-        return graph_error(
-            StatusCode::BAD_REQUEST,
-            "ErrorInvalidContent",
-            "The attachment content is not valid base64.",
-        );
-    };
-    if bytes.len() > 3 * 1024 * 1024 {
-        return graph_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "ErrorAttachmentSizeShouldNotBeLessThanMinimumSize",
-            "Attachments over 3 MB need an upload session.",
-        );
-    }
-    let mut stored = a.clone();
-    stored["id"] = json!(format!("AAMkAtt{}=", uuid::Uuid::new_v4().simple()));
-    stored["size"] = json!(bytes.len());
-    let added = fake.with(|i| {
-        let m = i
-            .messages
-            .get_mut(&email)?
-            .iter_mut()
-            .find(|m| m["id"] == id.as_str())?;
-        m["hasAttachments"] = json!(true);
-        match m.get_mut("_attachments").and_then(Value::as_array_mut) {
-            Some(list) => list.push(stored.clone()),
-            None => m["_attachments"] = json!([stored.clone()]),
-        }
-        Some(())
-    });
-    match added {
-        Some(()) => (StatusCode::CREATED, Json(stored)).into_response(),
-        None => graph_error(
-            StatusCode::NOT_FOUND,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        ),
-    }
-}
-
-/// `POST /me/messages/{id}/attachments/createUploadSession`: an upload URL on another path with
-/// its own token, as Outlook gives one.
-pub(super) async fn create_upload_session(
-    State(fake): State<FakeMicrosoft>,
-    headers: HeaderMap,
-    Path(id): Path<String>,
-    Json(body): Json<Value>,
-) -> Response {
-    let email = match can(&fake, &headers, "Mail.ReadWrite") {
-        Ok(e) => e,
-        Err(r) => return r,
-    };
-    let item = &body["AttachmentItem"];
-    let (Some(name), Some(size)) = (item["name"].as_str(), item["size"].as_u64()) else {
-        return graph_error(
-            StatusCode::BAD_REQUEST,
-            "ErrorInvalidParameter",
-            "AttachmentItem needs name and size.",
-        );
-    };
-    if fake.stored_message(&email, &id).is_none() {
-        return graph_error(
-            StatusCode::NOT_FOUND,
-            "ErrorItemNotFound",
-            "The specified object was not found in the store.",
-        );
-    }
-    let session = uuid::Uuid::new_v4().simple().to_string();
-    let upload = super::Upload {
-        email,
-        message_id: id,
-        item: item.clone(),
-        name: name.to_string(),
-        size: size as usize,
-        received: Vec::new(),
-    };
-    fake.with(|i| i.uploads.insert(session.clone(), upload));
-    let url = format!(
-        "{}/upload/{session}?authtoken=fake-upload-token",
-        fake.base_url
-    );
-    (StatusCode::CREATED, Json(json!({ "uploadUrl": url, "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": ["0-"] }))).into_response()
-}
-
-/// `PUT {uploadUrl}`: ranges in order, multiples of 320 KiB but the last, no Authorization.
-pub(super) async fn upload_range(
-    State(fake): State<FakeMicrosoft>,
-    headers: HeaderMap,
-    Path(session): Path<String>,
-    body: axum::body::Bytes,
-) -> Response {
-    if headers.contains_key("authorization") {
-        return graph_error(
-            StatusCode::UNAUTHORIZED,
-            "InvalidAuthenticationToken",
-            "An Authorization header must not be sent with an upload URL.",
-        );
-    }
-    let range = headers
-        .get("content-range")
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or_default()
-        .to_string();
-    let parsed = range.strip_prefix("bytes ").and_then(|r| {
-        let (span, total) = r.split_once('/')?;
-        let (a, b) = span.split_once('-')?;
-        Some((
-            a.parse::<usize>().ok()?,
-            b.parse::<usize>().ok()?,
-            total.parse::<usize>().ok()?,
-        ))
-    });
-    let Some((start, end, total)) = parsed else {
-        return graph_error(
-            StatusCode::BAD_REQUEST,
-            "InvalidContentRange",
-            "Content-Range is missing or malformed.",
-        );
-    };
-    let outcome = fake.with(|i| {
-        let up = i.uploads.get_mut(&session)?;
-        if start != up.received.len() || end + 1 - start != body.len() || total != up.size {
-            return Some(Err("The range does not follow what was received."));
-        }
-        if end + 1 < total && body.len() % (320 * 1024) != 0 {
-            return Some(Err("Ranges must be multiples of 320 KiB."));
-        }
-        up.received.extend_from_slice(&body);
-        Some(Ok(up.received.len() == up.size))
-    });
-    match outcome {
-        None => graph_error(
-            StatusCode::NOT_FOUND,
-            "ErrorItemNotFound",
-            "The upload session does not exist.",
-        ),
-        Some(Err(why)) => graph_error(StatusCode::RANGE_NOT_SATISFIABLE, "InvalidRange", why),
-        Some(Ok(false)) => {
-            let next = fake.with(|i| i.uploads[&session].received.len());
-            Json(json!({ "expirationDateTime": "2030-01-01T00:00:00Z", "nextExpectedRanges": [format!("{next}-")] })).into_response()
-        }
-        Some(Ok(true)) => {
-            let up = fake
-                .with(|i| i.uploads.remove(&session))
-                .expect("session exists");
-            let stored = json!({
-                "@odata.type": "#microsoft.graph.fileAttachment", "id": format!("AAMkAtt{}=", uuid::Uuid::new_v4().simple()),
-                "name": up.name, "contentType": up.item["contentType"], "size": up.size,
-                "isInline": up.item["isInline"].as_bool().unwrap_or(false), "contentId": up.item["contentId"],
-                "contentBytes": base64::engine::general_purpose::STANDARD.encode(&up.received)
-            });
-            fake.with(|i| {
-                if let Some(m) = i
-                    .messages
-                    .get_mut(&up.email)
-                    .and_then(|ms| ms.iter_mut().find(|m| m["id"] == up.message_id.as_str()))
-                {
-                    m["hasAttachments"] = json!(true);
-                    match m.get_mut("_attachments").and_then(Value::as_array_mut) {
-                        Some(list) => list.push(stored),
-                        None => m["_attachments"] = json!([stored]),
-                    }
-                }
-            });
-            StatusCode::CREATED.into_response()
-        }
-    }
 }

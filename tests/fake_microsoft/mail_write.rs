@@ -1,7 +1,7 @@
 //! Graph mail changes: PATCH, DELETE (to Deleted Items), move (a new id unless immutable ids are
 //! asked for, as Outlook does), attachments and `$value` (MIME).
 
-use super::graph::{caller, graph_error, has_any};
+use super::graph::{graph_error, require};
 use super::{folder_id, FakeMicrosoft, WELL_KNOWN};
 use axum::body::Bytes;
 use axum::extract::{Path, State};
@@ -35,25 +35,6 @@ fn immutable(headers: &HeaderMap) -> bool {
         .any(|v| v.contains("IdType=\"ImmutableId\""))
 }
 
-/// The caller's email when it may change mail (Mail.ReadWrite).
-fn writer(fake: &FakeMicrosoft, headers: &HeaderMap) -> Result<String, Response> {
-    let c = caller(fake, headers)?;
-    if has_any(&c.scopes, &["Mail.ReadWrite"]) {
-        Ok(c.email)
-    } else {
-        Err(denied())
-    }
-}
-
-fn reader(fake: &FakeMicrosoft, headers: &HeaderMap) -> Result<String, Response> {
-    let c = caller(fake, headers)?;
-    if has_any(&c.scopes, &["Mail.Read", "Mail.ReadWrite"]) {
-        Ok(c.email)
-    } else {
-        Err(denied())
-    }
-}
-
 /// Runs `f` on the user's message, if it exists.
 fn on_message<T>(
     fake: &FakeMicrosoft,
@@ -84,7 +65,7 @@ pub(super) async fn patch(
     Path(id): Path<String>,
     body: Bytes,
 ) -> Response {
-    let email = match writer(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -153,7 +134,7 @@ pub(super) async fn delete(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let email = match writer(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -169,7 +150,7 @@ pub(super) async fn move_message(
     Path(id): Path<String>,
     Json(body): Json<Value>,
 ) -> Response {
-    let email = match writer(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -191,7 +172,7 @@ pub(super) async fn attachment(
     headers: HeaderMap,
     Path((id, attachment)): Path<(String, String)>,
 ) -> Response {
-    let email = match reader(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.Read", "Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -212,7 +193,7 @@ pub(super) async fn mime(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let email = match reader(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.Read", "Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -247,7 +228,7 @@ pub(super) async fn list_attachments(
     headers: HeaderMap,
     Path(id): Path<String>,
 ) -> Response {
-    let email = match reader(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.Read", "Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
@@ -264,7 +245,7 @@ pub(super) async fn delete_attachment(
     headers: HeaderMap,
     Path((id, attachment)): Path<(String, String)>,
 ) -> Response {
-    let email = match writer(&fake, &headers) {
+    let email = match require(&fake, &headers, &["Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };

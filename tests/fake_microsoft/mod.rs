@@ -6,8 +6,10 @@
 // Handlers return a ready `Response` as their error, as axum handlers do.
 #![allow(clippy::result_large_err)]
 
+mod attachments;
 mod control;
 mod drive;
+mod fixtures;
 mod folders;
 mod graph;
 mod identity;
@@ -15,6 +17,8 @@ mod mail_read;
 mod mail_send;
 mod mail_write;
 mod odata;
+
+pub use fixtures::{attach, folder_id, message, WELL_KNOWN};
 
 use axum::Router;
 use serde_json::Value;
@@ -331,11 +335,7 @@ impl FakeMicrosoft {
                 .get_mut(email)
                 .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
                 .expect("message exists");
-            m["hasAttachments"] = Value::Bool(true);
-            match m.get_mut("_attachments").and_then(Value::as_array_mut) {
-                Some(list) => list.push(attachment),
-                None => m["_attachments"] = Value::Array(vec![attachment]),
-            }
+            attach(m, attachment);
         });
         id
     }
@@ -399,60 +399,6 @@ impl FakeMicrosoft {
     }
 }
 
-/// Outlook's well-known folders and their display names.
-pub const WELL_KNOWN: &[(&str, &str)] = &[
-    ("inbox", "Inbox"),
-    ("drafts", "Drafts"),
-    ("sentitems", "Sent Items"),
-    ("deleteditems", "Deleted Items"),
-    ("junkemail", "Junk Email"),
-    ("archive", "Archive"),
-    ("outbox", "Outbox"),
-];
-
-/// An opaque-looking folder id, stable per user and folder.
-pub fn folder_id(email: &str, well_known: &str) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(format!("AQMkAD{email}:{well_known}"))
-}
-
 pub fn now() -> i64 {
     chrono::Utc::now().timestamp()
-}
-
-/// A Graph-style message, as `GET /me/messages/{id}` returns it.
-pub fn message(n: usize, subject: &str) -> Value {
-    serde_json::json!({
-        "@odata.etag": format!("W/\"CQAAABYAAAC4ofQHEIqCSbQPot83AFcbAAAnjj{n:02}\""),
-        "id": format!("AAMkADhMGAAA{n:04}="),
-        "createdDateTime": "2018-09-09T03:15:05Z",
-        "lastModifiedDateTime": "2018-09-09T03:15:08Z",
-        "changeKey": "CQAAABYAAAC4ofQHEIqCSbQPot83AFcbAAAnjjuZ",
-        "categories": if n % 3 == 0 { serde_json::json!(["Blue category"]) } else { serde_json::json!([]) },
-        "receivedDateTime": format!("2018-09-{:02}T03:15:08Z", 1 + n % 28),
-        "sentDateTime": "2018-09-09T03:15:06Z",
-        "hasAttachments": false,
-        "internetMessageId": format!("<MWHPR{n}@namprd22.prod.outlook.com>"),
-        "subject": subject,
-        "bodyPreview": format!("Preview of {subject}"),
-        "importance": if n % 5 == 0 { "high" } else { "normal" },
-        "parentFolderId": "AAMkADcbAAAAAAEJAAA=",
-        "conversationId": format!("AAQkADOUpag6yWs{n}="),
-        "isRead": n % 2 == 0,
-        "isDraft": false,
-        "webLink": format!("https://outlook.office365.com/owa/?ItemID=AAMk{n}&exvsurl=1&viewmodel=ReadMessageItem"),
-        "inferenceClassification": "focused",
-        "body": { "contentType": "html", "content": format!("<html>\r\n<body>\r\n<p>Body of {subject}</p>\r\n</body>\r\n</html>\r\n") },
-        "sender": { "emailAddress": { "name": "Adele Vance", "address": "adelev@contoso.OnMicrosoft.com" } },
-        "from": { "emailAddress": { "name": "Adele Vance", "address": "adelev@contoso.OnMicrosoft.com" } },
-        "toRecipients": [ { "emailAddress": { "name": "Alex Wilber", "address": "AlexW@contoso.OnMicrosoft.com" } } ],
-        "ccRecipients": [], "bccRecipients": [], "replyTo": [],
-        "flag": { "flagStatus": if n % 4 == 0 { "flagged" } else { "notFlagged" } },
-        "internetMessageHeaders": [
-            { "name": "Message-ID", "value": format!("<MWHPR{n}@namprd22.prod.outlook.com>") },
-            { "name": "In-Reply-To", "value": format!("<parent{n}@contoso.com>") },
-            { "name": "References", "value": format!("<root{n}@contoso.com> <parent{n}@contoso.com>") },
-            { "name": "X-Mailer", "value": "Microsoft Outlook 16.0" }
-        ]
-    })
 }
