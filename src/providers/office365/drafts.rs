@@ -1,10 +1,9 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
 use super::compose::{graph_message, Composed, Purpose};
-use super::graph::GraphRequest;
 use super::mail::to_unified;
 use super::message_actions::message_path;
-use super::messages::{BodyType, IMMUTABLE_IDS};
+use super::messages::BodyType;
 use super::sending::{draft_id, Route};
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
@@ -39,10 +38,9 @@ impl Services {
         body: Option<Value>,
         prefer: &[&'static str],
     ) -> Result<Value, ApiError> {
-        let mut request = GraphRequest::with(method, self.graph.url(path), body);
-        request.prefer.push(IMMUTABLE_IDS);
-        request.prefer.extend(prefer.iter().copied());
-        self.graph_json(account, &request).await
+        self.on_mail(account, method, path, body, prefer)
+            .await?
+            .json()
     }
 
     /// The message, if it is a draft.

@@ -19,15 +19,28 @@ pub fn message_path(id: &str) -> String {
 
 impl Services {
     /// A request on one message, always with immutable ids (those are the ids we hand out).
-    async fn on_message(
+    pub(super) async fn on_message(
         &self,
         account: &AccountRecord,
         method: Method,
         path: &str,
         body: Option<Value>,
     ) -> Result<GraphResponse, ApiError> {
+        self.on_mail(account, method, path, body, &[]).await
+    }
+
+    /// The one way to call Graph on mail: always with immutable ids (the ids we hand out).
+    pub(super) async fn on_mail(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        prefer: &[&'static str],
+    ) -> Result<GraphResponse, ApiError> {
         let mut request = GraphRequest::with(method, self.graph.url(path), body);
         request.prefer.push(IMMUTABLE_IDS);
+        request.prefer.extend(prefer.iter().copied());
         self.graph_call(account, &request).await
     }
 

@@ -5,9 +5,8 @@
 //! sits in Sent Items.
 
 use super::compose::{graph_message, Composed, LargeAttachment, Purpose};
-use super::graph::GraphRequest;
 use super::message_actions::message_path;
-use super::messages::{BodyType, IMMUTABLE_IDS};
+use super::messages::BodyType;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
 use crate::state::Services;
@@ -68,9 +67,9 @@ impl Services {
         path: &str,
         body: Value,
     ) -> Result<Value, ApiError> {
-        let mut request = GraphRequest::with(Method::POST, self.graph.url(path), Some(body));
-        request.prefer.push(IMMUTABLE_IDS);
-        self.graph_json(account, &request).await
+        self.on_mail(account, Method::POST, path, Some(body), &[])
+            .await?
+            .json()
     }
 
     pub(super) fn route(
