@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod contacts;
 mod direct;
 mod drafts;
 mod email;
@@ -78,6 +79,13 @@ pub fn router(state: AppState) -> Router {
         .route(
             "/v1/email/folders/{id}/messages",
             get(email::list_in_folder),
+        )
+        .route("/v1/contacts", get(contacts::list).post(contacts::create))
+        .route(
+            "/v1/contacts/{id}",
+            get(contacts::get_one)
+                .patch(contacts::update)
+                .delete(contacts::delete),
         )
         .route("/v1/direct/{*path}", any(direct::forward))
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })

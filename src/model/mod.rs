@@ -1,6 +1,7 @@
 //! The public contract's resource types (Aurinko-compatible, camelCase JSON).
 
 pub mod account;
+pub mod contact;
 pub mod email;
 
 use chrono::{DateTime, SecondsFormat, Utc};

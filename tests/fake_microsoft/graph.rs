@@ -2,7 +2,8 @@
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
 use super::{
-    attachments, drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft, GraphFault,
+    attachments, contacts, drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft,
+    GraphFault,
 };
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -17,6 +18,17 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/contacts",
+            get(contacts::list).post(contacts::create),
+        )
+        .route(
+            "/v1.0/me/contacts/{id}",
+            get(contacts::get_one)
+                .patch(contacts::update)
+                .delete(contacts::delete),
+        )
+        .route("/v1.0/me/contacts/{id}/photo/$value", get(contacts::photo))
         .route(
             "/v1.0/me/messages/{id}/attachments/createUploadSession",
             post(attachments::create_upload_session),

@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 mod attachments;
+mod contacts;
 mod control;
 mod drive;
 mod fixtures;
@@ -131,6 +132,8 @@ pub(crate) struct Inner {
     access_tokens: HashMap<String, Access>,
     messages: HashMap<String, Vec<Value>>,
     folders: HashMap<String, Vec<Value>>,
+    contacts: HashMap<String, Vec<Value>>,
+    contact_photos: HashMap<(String, String), Vec<u8>>,
     token_faults: VecDeque<TokenFault>,
     uploads: HashMap<String, Upload>,
     graph_faults: VecDeque<GraphFault>,
@@ -364,6 +367,23 @@ impl FakeMicrosoft {
                 a["contentId"] = Value::String(content_id.to_string());
             }
         });
+    }
+
+    /// Gives a contact a photo.
+    pub fn set_contact_photo(&self, email: &str, contact_id: &str, jpeg: &[u8]) {
+        self.with(|i| {
+            i.contact_photos
+                .insert((email.to_string(), contact_id.to_string()), jpeg.to_vec())
+        });
+    }
+
+    /// A contact of the user as stored.
+    pub fn stored_contact(&self, email: &str, id: &str) -> Option<Value> {
+        self.with(|i| {
+            i.contacts
+                .get(email)
+                .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
+        })
     }
 
     /// A message of the user as stored (its folder, read state, categories…).

@@ -31,6 +31,8 @@ pub struct GraphRequest<'a> {
     pub url: String,
     pub prefer: Vec<&'a str>,
     pub body: Option<Value>,
+    /// An etag the item must still have (Graph answers 412 otherwise).
+    pub if_match: Option<String>,
 }
 
 impl<'a> GraphRequest<'a> {
@@ -40,6 +42,7 @@ impl<'a> GraphRequest<'a> {
             url,
             prefer,
             body: None,
+            if_match: None,
         }
     }
 
@@ -49,6 +52,7 @@ impl<'a> GraphRequest<'a> {
             url,
             prefer: vec![],
             body,
+            if_match: None,
         }
     }
 
@@ -217,6 +221,9 @@ impl GraphClient {
             if let Some(body) = &req.body {
                 builder = builder.json(body);
             }
+            if let Some(etag) = &req.if_match {
+                builder = builder.header(reqwest::header::IF_MATCH, etag);
+            }
             let (status, retry_after, content_type, bytes) = match builder.send().await {
                 Ok(resp) => {
                     let status = resp.status();
@@ -332,6 +339,11 @@ fn classify(status: StatusCode, retry_after: Option<f64>, body: Option<Value>) -
             "provider.unavailable",
             detail("Microsoft Graph is not answering; retry later."),
             retry,
+        ),
+        412 => ApiError::new(
+            ErrorKind::PreconditionFailed,
+            "precondition.failed",
+            detail("The item changed since that etag was read; read it again."),
         ),
         409 => ApiError::new(
             ErrorKind::Conflict,

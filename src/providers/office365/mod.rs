@@ -2,6 +2,8 @@
 
 pub mod catalog;
 pub mod compose;
+pub mod contact_map;
+pub mod contacts;
 pub mod direct;
 pub mod drafts;
 pub mod folders;
