@@ -16,4 +16,5 @@ pub mod message_actions;
 pub mod messages;
 pub mod sending;
 pub mod session;
+pub mod time;
 pub mod token_client;

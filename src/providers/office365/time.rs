@@ -1,0 +1,141 @@
+//! Outlook's time: `dateTimeTimeZone` values (a local time without offset, up to seven fractional
+//! digits, and a zone that is a Windows name, an IANA name or UTC) ⇄ instants, and the zone names
+//! both ways with the CLDR mapping.
+
+use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
+use chrono_tz::Tz;
+use serde_json::{json, Value};
+use std::str::FromStr;
+use windows_timezones::WindowsTimezone;
+
+/// A zone from whatever Outlook sent: Windows name, IANA name, or a spelling of UTC.
+pub fn zone(name: &str) -> Option<Tz> {
+    let n = name.trim();
+    if matches!(
+        n,
+        "UTC"
+            | "Utc"
+            | "utc"
+            | "tzone://Microsoft/Utc"
+            | "Coordinated Universal Time"
+            | "GMT"
+            | "Etc/UTC"
+    ) {
+        return Some(Tz::UTC);
+    }
+    if let Ok(windows) = WindowsTimezone::from_str(n) {
+        return Some(windows.into());
+    }
+    Tz::from_str(n).ok()
+}
+
+/// The IANA name for a zone Outlook names (e.g. the mailbox's "Pacific Standard Time").
+pub fn iana_name(name: &str) -> Option<String> {
+    zone(name).map(|tz| tz.name().to_string())
+}
+
+/// The Windows name Outlook prefers for an IANA zone.
+pub fn windows_name(iana: &str) -> Option<String> {
+    let tz = Tz::from_str(iana).ok()?;
+    WindowsTimezone::try_from(tz).ok().map(|w| w.to_string())
+}
+
+fn naive(text: &str) -> Option<NaiveDateTime> {
+    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+        .ok()
+        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok())
+}
+
+/// A local time in a zone → the instant. A time that does not exist (skipped by a DST change)
+/// is taken as the same wall time after the change; an ambiguous one as the first of the two.
+pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
+    match tz.from_local_datetime(&local) {
+        LocalResult::Single(t) => Some(t.with_timezone(&Utc)),
+        LocalResult::Ambiguous(first, _) => Some(first.with_timezone(&Utc)),
+        LocalResult::None => tz
+            .from_local_datetime(&(local + chrono::Duration::hours(1)))
+            .earliest()
+            .map(|t| t.with_timezone(&Utc)),
+    }
+}
+
+/// Graph's `{"dateTime": "2017-04-15T11:00:00.0000000", "timeZone": "Pacific Standard Time"}`.
+pub fn from_graph(v: &Value) -> Option<DateTime<Utc>> {
+    let local = naive(v.get("dateTime")?.as_str()?)?;
+    let tz = zone(v.get("timeZone").and_then(Value::as_str).unwrap_or("UTC"))?;
+    local_to_utc(local, tz)
+}
+
+/// An instant as Graph's `dateTimeTimeZone`, in UTC.
+pub fn to_graph_utc(t: DateTime<Utc>) -> Value {
+    // Outlook writes seven fractional digits (100 ns units); chrono has no such format.
+    let local = format!(
+        "{}.{:07}",
+        t.format("%Y-%m-%dT%H:%M:%S"),
+        t.timestamp_subsec_nanos() / 100
+    );
+    json!({ "dateTime": local, "timeZone": "UTC" })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn windows_iana_and_utc_names_all_resolve() {
+        assert_eq!(
+            iana_name("Pacific Standard Time").as_deref(),
+            Some("America/Los_Angeles")
+        );
+        assert_eq!(
+            iana_name("W. Europe Standard Time").as_deref(),
+            Some("Europe/Berlin")
+        );
+        assert_eq!(iana_name("Europe/Paris").as_deref(), Some("Europe/Paris"));
+        assert_eq!(zone("tzone://Microsoft/Utc"), Some(Tz::UTC));
+        assert_eq!(
+            windows_name("America/New_York").as_deref(),
+            Some("Eastern Standard Time")
+        );
+        assert!(zone("Mars Standard Time").is_none());
+    }
+
+    #[test]
+    fn graph_local_times_become_instants_across_dst() {
+        let at = |dt: &str, tz: &str| {
+            from_graph(&json!({"dateTime": dt, "timeZone": tz}))
+                .unwrap()
+                .to_rfc3339()
+        };
+        assert_eq!(
+            at("2017-04-15T11:00:00.0000000", "Pacific Standard Time"),
+            "2017-04-15T18:00:00+00:00"
+        );
+        assert_eq!(
+            at("2017-01-15T11:00:00.0000000", "Pacific Standard Time"),
+            "2017-01-15T19:00:00+00:00"
+        );
+        assert_eq!(
+            at("2020-08-25T04:00:00.0000000", "UTC"),
+            "2020-08-25T04:00:00+00:00"
+        );
+        // 2:30 on the spring-forward night does not exist in Los Angeles: 3:30 PDT.
+        assert_eq!(
+            at("2021-03-14T02:30:00", "Pacific Standard Time"),
+            "2021-03-14T10:30:00+00:00"
+        );
+        // 1:30 on the fall-back night happens twice: the first, still PDT.
+        assert_eq!(
+            at("2021-11-07T01:30:00", "Pacific Standard Time"),
+            "2021-11-07T08:30:00+00:00"
+        );
+        assert_eq!(
+            to_graph_utc(
+                DateTime::parse_from_rfc3339("2021-11-07T01:30:00-07:00")
+                    .unwrap()
+                    .with_timezone(&Utc)
+            )["dateTime"],
+            "2021-11-07T08:30:00.0000000"
+        );
+    }
+}
