@@ -1,4 +1,4 @@
-use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::extract::{if_match, AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
@@ -14,16 +14,6 @@ use serde::Deserialize;
 pub struct ListParams {
     page_token: Option<String>,
     limit: Option<u32>,
-}
-
-fn if_match(headers: &HeaderMap) -> Result<Option<&str>, ApiError> {
-    headers
-        .get("if-match")
-        .map(|v| {
-            v.to_str()
-                .map_err(|_| ApiError::bad_request("badRequest", "If-Match must be text"))
-        })
-        .transpose()
 }
 
 pub async fn list(

@@ -153,3 +153,14 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         }
     }
 }
+
+/// The `If-Match` etag, if the caller sent one.
+pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
+    headers
+        .get("if-match")
+        .map(|v| {
+            v.to_str()
+                .map_err(|_| ApiError::bad_request("badRequest", "If-Match must be text"))
+        })
+        .transpose()
+}

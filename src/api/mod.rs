@@ -11,6 +11,7 @@ mod folders;
 mod health;
 pub mod request_id;
 pub mod scope_check;
+mod tasks;
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -86,6 +87,23 @@ pub fn router(state: AppState) -> Router {
             get(contacts::get_one)
                 .patch(contacts::update)
                 .delete(contacts::delete),
+        )
+        .route("/v1/tasklists", get(tasks::lists).post(tasks::create_list))
+        .route(
+            "/v1/tasklists/{list}",
+            get(tasks::list)
+                .patch(tasks::update_list)
+                .delete(tasks::delete_list),
+        )
+        .route(
+            "/v1/tasklists/{list}/tasks",
+            get(tasks::tasks).post(tasks::create_task),
+        )
+        .route(
+            "/v1/tasklists/{list}/tasks/{id}",
+            get(tasks::task)
+                .patch(tasks::update_task)
+                .delete(tasks::delete_task),
         )
         .route("/v1/direct/{*path}", any(direct::forward))
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })

@@ -3,6 +3,7 @@
 pub mod account;
 pub mod contact;
 pub mod email;
+pub mod task;
 
 use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;

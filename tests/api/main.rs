@@ -18,4 +18,5 @@ mod helpers;
 mod linking;
 mod logs;
 mod startup;
+mod tasks;
 mod tokens;

@@ -2,8 +2,8 @@
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
 use super::{
-    attachments, contacts, drive, folders, mail_read, mail_send, mail_write, now, FakeMicrosoft,
-    GraphFault,
+    attachments, contacts, drive, folders, mail_read, mail_send, mail_write, now, todo,
+    FakeMicrosoft, GraphFault,
 };
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,6 +18,26 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/todo/lists",
+            get(todo::lists).post(todo::create_list),
+        )
+        .route(
+            "/v1.0/me/todo/lists/{list}",
+            get(todo::list)
+                .patch(todo::update_list)
+                .delete(todo::delete_list),
+        )
+        .route(
+            "/v1.0/me/todo/lists/{list}/tasks",
+            get(todo::tasks).post(todo::create_task),
+        )
+        .route(
+            "/v1.0/me/todo/lists/{list}/tasks/{id}",
+            get(todo::task)
+                .patch(todo::update_task)
+                .delete(todo::delete_task),
+        )
         .route(
             "/v1.0/me/contacts",
             get(contacts::list).post(contacts::create),

@@ -18,6 +18,7 @@ mod mail_read;
 mod mail_send;
 mod mail_write;
 mod odata;
+mod todo;
 
 pub use fixtures::{attach, folder_id, message, WELL_KNOWN};
 
@@ -133,6 +134,8 @@ pub(crate) struct Inner {
     messages: HashMap<String, Vec<Value>>,
     folders: HashMap<String, Vec<Value>>,
     contacts: HashMap<String, Vec<Value>>,
+    todo_lists: HashMap<String, Vec<Value>>,
+    todo_tasks: HashMap<(String, String), Vec<Value>>,
     contact_photos: HashMap<(String, String), Vec<u8>>,
     token_faults: VecDeque<TokenFault>,
     uploads: HashMap<String, Upload>,
@@ -245,6 +248,7 @@ impl FakeMicrosoft {
                 })
                 .collect();
             i.folders.insert(user.email.clone(), folders);
+            i.todo_lists.insert(user.email.clone(), todo::default_lists());
             if i.default_user.is_none() {
                 i.default_user = Some(user.email.clone());
             }

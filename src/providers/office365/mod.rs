@@ -16,5 +16,6 @@ pub mod message_actions;
 pub mod messages;
 pub mod sending;
 pub mod session;
+pub mod tasks;
 pub mod time;
 pub mod token_client;
