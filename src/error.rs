@@ -27,6 +27,7 @@ pub enum ErrorKind {
     /// Microsoft answered with an error we pass on with Microsoft's own status.
     Upstream(StatusCode),
     Unavailable,
+    NotImplemented,
     Internal,
 }
 
@@ -46,6 +47,7 @@ impl ErrorKind {
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Upstream(status) => status,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ErrorKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -2,6 +2,7 @@
 
 mod accounts;
 mod auth;
+mod calendar;
 mod contacts;
 mod direct;
 mod drafts;
@@ -104,6 +105,34 @@ pub fn router(state: AppState) -> Router {
             get(tasks::task)
                 .patch(tasks::update_task)
                 .delete(tasks::delete_task),
+        )
+        .route(
+            "/v1/calendars",
+            get(calendar::calendars).post(calendar::create_calendar),
+        )
+        .route("/v1/calendars/freeBusy", post(calendar::not_yet))
+        .route("/v1/calendars/suggestMeetingTimes", post(calendar::not_yet))
+        .route(
+            "/v1/calendars/{calendar}",
+            get(calendar::calendar).patch(calendar::update_calendar),
+        )
+        .route(
+            "/v1/calendars/{calendar}/events/range",
+            get(calendar::range),
+        )
+        .route(
+            "/v1/calendars/{calendar}/events",
+            post(calendar::create_event),
+        )
+        .route(
+            "/v1/calendars/{calendar}/events/{id}",
+            get(calendar::event)
+                .patch(calendar::update_event)
+                .delete(calendar::delete_event),
+        )
+        .route(
+            "/v1/calendars/{calendar}/events/{id}/response",
+            axum::routing::put(calendar::respond),
         )
         .route("/v1/direct/{*path}", any(direct::forward))
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })

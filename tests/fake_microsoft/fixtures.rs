@@ -64,3 +64,29 @@ pub fn message(n: usize, subject: &str) -> Value {
         ]
     })
 }
+
+/// A zone as Outlook names it: UTC, a Windows name or an IANA name.
+pub fn zone_of(name: &str) -> Option<chrono_tz::Tz> {
+    use std::str::FromStr;
+    if name.eq_ignore_ascii_case("UTC") {
+        return Some(chrono_tz::UTC);
+    }
+    windows_timezones::WindowsTimezone::from_str(name)
+        .map(Into::into)
+        .ok()
+        .or_else(|| chrono_tz::Tz::from_str(name).ok())
+}
+
+/// A `dateTimeTimeZone` as the instant it names.
+pub fn utc_of(v: &Value) -> Option<chrono::DateTime<chrono::Utc>> {
+    use chrono::TimeZone;
+    let local =
+        chrono::NaiveDateTime::parse_from_str(v["dateTime"].as_str()?, "%Y-%m-%dT%H:%M:%S%.f")
+            .ok()?;
+    let tz = zone_of(v["timeZone"].as_str().unwrap_or("UTC"))?;
+    Some(
+        tz.from_local_datetime(&local)
+            .earliest()?
+            .with_timezone(&chrono::Utc),
+    )
+}

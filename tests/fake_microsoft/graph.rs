@@ -2,8 +2,8 @@
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
 use super::{
-    attachments, contacts, drive, folders, mail_read, mail_send, mail_write, now, todo,
-    FakeMicrosoft, GraphFault,
+    attachments, calendar, contacts, drive, events, folders, mail_read, mail_send, mail_write, now,
+    todo, FakeMicrosoft, GraphFault,
 };
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,6 +18,51 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/calendars",
+            get(calendar::calendars).post(calendar::create_calendar),
+        )
+        .route(
+            "/v1.0/me/calendar",
+            get(calendar::calendar).patch(calendar::update_calendar),
+        )
+        .route(
+            "/v1.0/me/calendars/{cal}",
+            get(calendar::calendar).patch(calendar::update_calendar),
+        )
+        .route(
+            "/v1.0/me/calendar/calendarView",
+            get(calendar::calendar_view),
+        )
+        .route(
+            "/v1.0/me/calendars/{cal}/calendarView",
+            get(calendar::calendar_view),
+        )
+        .route("/v1.0/me/calendar/events", post(events::create_event))
+        .route(
+            "/v1.0/me/calendars/{cal}/events",
+            post(events::create_event),
+        )
+        .route(
+            "/v1.0/me/calendar/events/{id}",
+            get(events::event)
+                .patch(events::update_event)
+                .delete(events::delete_event),
+        )
+        .route(
+            "/v1.0/me/calendars/{cal}/events/{id}",
+            get(events::event)
+                .patch(events::update_event)
+                .delete(events::delete_event),
+        )
+        .route(
+            "/v1.0/me/calendar/events/{id}/{action}",
+            post(events::respond),
+        )
+        .route(
+            "/v1.0/me/calendars/{cal}/events/{id}/{action}",
+            post(events::respond),
+        )
         .route(
             "/v1.0/me/todo/lists",
             get(todo::lists).post(todo::create_list),

@@ -7,13 +7,16 @@
 #![allow(clippy::result_large_err)]
 
 mod attachments;
+mod calendar;
 mod contacts;
 mod control;
 mod drive;
+mod events;
 mod fixtures;
 mod folders;
 mod graph;
 mod identity;
+mod inspect;
 mod mail_read;
 mod mail_send;
 mod mail_write;
@@ -134,6 +137,8 @@ pub(crate) struct Inner {
     messages: HashMap<String, Vec<Value>>,
     folders: HashMap<String, Vec<Value>>,
     contacts: HashMap<String, Vec<Value>>,
+    calendars: HashMap<String, Vec<Value>>,
+    events: HashMap<String, Vec<Value>>,
     todo_lists: HashMap<String, Vec<Value>>,
     todo_tasks: HashMap<(String, String), Vec<Value>>,
     contact_photos: HashMap<(String, String), Vec<u8>>,
@@ -249,6 +254,7 @@ impl FakeMicrosoft {
                 .collect();
             i.folders.insert(user.email.clone(), folders);
             i.todo_lists.insert(user.email.clone(), todo::default_lists());
+            i.calendars.insert(user.email.clone(), vec![calendar::default_calendar(&user.email, &user.name)]);
             if i.default_user.is_none() {
                 i.default_user = Some(user.email.clone());
             }
@@ -317,86 +323,6 @@ impl FakeMicrosoft {
 
     pub fn counters(&self) -> Counters {
         self.with(|i| i.counters.clone())
-    }
-
-    /// Attaches a file to one of the user's messages.
-    pub fn add_attachment(
-        &self,
-        email: &str,
-        message_id: &str,
-        name: &str,
-        content_type: &str,
-        bytes: &[u8],
-    ) -> String {
-        use base64::Engine;
-        let id = format!("AAMkAtt{}=", uuid::Uuid::new_v4().simple());
-        let attachment = serde_json::json!({
-            "@odata.type": "#microsoft.graph.fileAttachment", "id": id, "name": name, "contentType": content_type,
-            "size": bytes.len(), "isInline": false, "contentId": null, "contentLocation": null,
-            "lastModifiedDateTime": "2018-09-09T03:15:05Z",
-            "contentBytes": base64::engine::general_purpose::STANDARD.encode(bytes)
-        });
-        self.with(|i| {
-            let m = i
-                .messages
-                .get_mut(email)
-                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
-                .expect("message exists");
-            attach(m, attachment);
-        });
-        id
-    }
-
-    /// Marks an attachment inline (a picture of the HTML body).
-    pub fn make_inline(
-        &self,
-        email: &str,
-        message_id: &str,
-        attachment_id: &str,
-        content_id: &str,
-    ) {
-        self.with(|i| {
-            let m = i
-                .messages
-                .get_mut(email)
-                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
-                .expect("message exists");
-            for a in m["_attachments"]
-                .as_array_mut()
-                .into_iter()
-                .flatten()
-                .filter(|a| a["id"] == attachment_id)
-            {
-                a["isInline"] = Value::Bool(true);
-                a["contentId"] = Value::String(content_id.to_string());
-            }
-        });
-    }
-
-    /// Gives a contact a photo.
-    pub fn set_contact_photo(&self, email: &str, contact_id: &str, jpeg: &[u8]) {
-        self.with(|i| {
-            i.contact_photos
-                .insert((email.to_string(), contact_id.to_string()), jpeg.to_vec())
-        });
-    }
-
-    /// A contact of the user as stored.
-    pub fn stored_contact(&self, email: &str, id: &str) -> Option<Value> {
-        self.with(|i| {
-            i.contacts
-                .get(email)
-                .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
-        })
-    }
-
-    /// A message of the user as stored (its folder, read state, categories…).
-    pub fn stored_message(&self, email: &str, message_id: &str) -> Option<Value> {
-        self.with(|i| {
-            i.messages
-                .get(email)
-                .and_then(|ms| ms.iter().find(|m| m["id"] == message_id).cloned())
-        })
     }
 
     /// Every token and code this fake ever issued.

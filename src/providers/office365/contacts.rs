@@ -22,10 +22,7 @@ struct PageState {
 }
 
 fn contact_path(id: &str) -> String {
-    format!(
-        "/me/contacts/{}",
-        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-    )
+    format!("/me/contacts/{}", super::graph::segment(id))
 }
 
 fn with_id(v: Value) -> Result<ContactOrId, ApiError> {

@@ -172,8 +172,7 @@ impl Services {
                 .flatten()
             {
                 if let Some(old_id) = old.get("id").and_then(Value::as_str) {
-                    let old_id: String =
-                        url::form_urlencoded::byte_serialize(old_id.as_bytes()).collect();
+                    let old_id = super::graph::segment(old_id);
                     self.on_draft(
                         account,
                         Method::DELETE,

@@ -15,6 +15,11 @@ use std::time::Duration;
 use tokio::sync::Semaphore;
 use url::Url;
 
+/// An id or value made safe for a Graph URL (path segment or query value).
+pub fn segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}
+
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The direct API streams bodies of any size, so it gets longer.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);

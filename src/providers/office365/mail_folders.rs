@@ -2,7 +2,7 @@
 //! creation, and the well-known Sent and Archive folders.
 
 use super::folders::WellKnownFolders;
-use super::graph::GraphRequest;
+use super::graph::{segment, GraphRequest};
 use crate::error::ApiError;
 use crate::model::email::{EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds};
 use crate::state::Services;
@@ -14,10 +14,6 @@ use std::collections::VecDeque;
 /// A walk of the tree stops here; mailboxes rarely have more.
 const MAX_FOLDERS: usize = 2000;
 const SELECT: &str = "$select=id,displayName,parentFolderId,childFolderCount&$top=100";
-
-fn encode(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
-}
 
 fn info(f: &Value, parent_path: Option<&str>, folders: &WellKnownFolders) -> EmailFolderInfo {
     let id = f
@@ -89,7 +85,7 @@ impl Services {
                     > 0
                 {
                     queue.push_back((
-                        format!("/me/mailFolders/{}/childFolders", encode(&folder.id)),
+                        format!("/me/mailFolders/{}/childFolders", segment(&folder.id)),
                         Some(folder.full_name.clone()),
                     ));
                 }
@@ -111,7 +107,7 @@ impl Services {
     async fn folder_json(&self, account: &AccountRecord, id: &str) -> Result<Value, ApiError> {
         let url = self.graph.url(&format!(
             "/me/mailFolders/{}?$select=id,displayName,parentFolderId",
-            encode(id)
+            segment(id)
         ));
         self.graph_json(account, &GraphRequest::get(url, vec![]))
             .await
@@ -163,7 +159,7 @@ impl Services {
             ));
         }
         let path = match parent {
-            Some(p) => format!("/me/mailFolders/{}/childFolders", encode(p)),
+            Some(p) => format!("/me/mailFolders/{}/childFolders", segment(p)),
             None => "/me/mailFolders".to_string(),
         };
         let request = GraphRequest::with(

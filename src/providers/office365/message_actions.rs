@@ -11,10 +11,7 @@ use serde_json::{json, Value};
 
 /// A message's path on Graph, its id encoded.
 pub fn message_path(id: &str) -> String {
-    format!(
-        "/me/messages/{}",
-        url::form_urlencoded::byte_serialize(id.as_bytes()).collect::<String>()
-    )
+    format!("/me/messages/{}", super::graph::segment(id))
 }
 
 impl Services {
@@ -119,8 +116,7 @@ impl Services {
         id: &str,
         attachment_id: &str,
     ) -> Result<EmailAttachment, ApiError> {
-        let encoded: String =
-            url::form_urlencoded::byte_serialize(attachment_id.as_bytes()).collect();
+        let encoded = super::graph::segment(attachment_id);
         let a = self
             .on_message(
                 account,

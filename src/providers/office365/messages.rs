@@ -2,7 +2,7 @@
 //! Graph's, pages followed through opaque tokens, and Graph messages mapped to the contract.
 
 use super::folders::WellKnownFolders;
-use super::graph::GraphRequest;
+use super::graph::{segment, GraphRequest};
 use super::mail::{to_unified, FULL_QUERY, LIST_SELECT};
 use super::mail_query::{translate, GraphQuery};
 use crate::error::ApiError;
@@ -68,10 +68,6 @@ struct PageState {
     drop_trash_and_junk: bool,
     #[serde(default)]
     with_body: bool,
-}
-
-fn encode(value: &str) -> String {
-    url::form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
 impl Services {
@@ -155,7 +151,7 @@ impl Services {
         let query = translate(req.q.unwrap_or_default())
             .map_err(|e| ApiError::bad_request("query.untranslatable", e.to_string()))?;
         let path = match req.folder {
-            Some(id) => format!("/me/mailFolders/{}/messages", encode(id)),
+            Some(id) => format!("/me/mailFolders/{}/messages", segment(id)),
             None => "/me/messages".to_string(),
         };
         // Outside a folder or a conversation, trash and junk are left out unless asked for.
@@ -171,7 +167,7 @@ impl Services {
         let mut drop_trash_and_junk = false;
         match query {
             Some(GraphQuery::Search(search)) => {
-                url.push_str(&format!("&$search={}", encode(&search)));
+                url.push_str(&format!("&$search={}", segment(&search)));
                 drop_trash_and_junk = exclude;
             }
             filter => {
@@ -200,8 +196,8 @@ impl Services {
                 }
                 url.push_str(&format!(
                     "&$filter={}&$orderby={}",
-                    encode(&clauses.join(" and ")),
-                    encode(if with_body {
+                    segment(&clauses.join(" and ")),
+                    segment(if with_body {
                         "receivedDateTime asc"
                     } else {
                         "receivedDateTime desc"

@@ -1,0 +1,385 @@
+//! Graph `event` ⇄ unified `Event`. Timed events are instants shown in the event's own zone
+//! (RFC 3339 with that zone's offset, and its IANA name); all-day events are floating dates.
+//! Writes go to Outlook in its Windows zone names.
+
+use super::messages::BodyType;
+use super::time::{iana_name, windows_name, zone};
+use crate::error::ApiError;
+use crate::model::calendar::{
+    Attendee, EmailAddressIn, Event, EventDateTime, MeetingInfo, OnlineMeetingDetails, Organizer,
+    Reminder, ReminderOverride,
+};
+use crate::model::normalize_time;
+use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
+use serde_json::{json, Map, Value};
+
+fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+fn address(v: &Value) -> Option<EmailAddressIn> {
+    let inner = v.get("emailAddress").unwrap_or(v);
+    Some(EmailAddressIn {
+        address: text(inner, "address")?,
+        name: text(inner, "name"),
+    })
+}
+
+const SHOW_AS: &[(&str, &str)] = &[
+    ("free", "free"),
+    ("busy", "busy"),
+    ("tentative", "tentative"),
+    ("oof", "outOfOffice"),
+    ("workingElsewhere", "busy"),
+    ("unknown", "unknown"),
+];
+const RESPONSES: &[(&str, &str)] = &[
+    ("none", "noResponse"),
+    ("notResponded", "noResponse"),
+    ("organizer", "accepted"),
+    ("accepted", "accepted"),
+    ("tentativelyAccepted", "tentative"),
+    ("declined", "declined"),
+];
+
+fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| *v)
+}
+
+/// A Graph start or end, read in the event's zone.
+fn when(v: &Value, all_day: bool, event_zone: Option<&str>) -> Option<EventDateTime> {
+    if all_day {
+        let day = v.get("dateTime")?.as_str()?.get(..10)?.to_string();
+        return Some(EventDateTime {
+            date_only: Some(day),
+            date_time: None,
+            timezone: event_zone.and_then(iana_name),
+        });
+    }
+    let instant = super::time::from_graph(v)?;
+    let tz = event_zone.and_then(zone).unwrap_or(chrono_tz::UTC);
+    Some(EventDateTime {
+        date_only: None,
+        date_time: Some(
+            instant
+                .with_timezone(&tz)
+                .to_rfc3339_opts(SecondsFormat::Secs, true),
+        ),
+        timezone: Some(tz.name().to_string()),
+    })
+}
+
+pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
+    let all_day = v.get("isAllDay").and_then(Value::as_bool).unwrap_or(false);
+    let zone_of =
+        |key: &str| text(v, key).filter(|z| !z.eq_ignore_ascii_case("tzone://Microsoft/Custom"));
+    let attendees: Vec<Attendee> = v
+        .get("attendees")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| {
+                    Some(Attendee {
+                        email_address: address(a)?,
+                        kind: text(a, "type"),
+                        response: a
+                            .pointer("/status/response")
+                            .and_then(Value::as_str)
+                            .and_then(|r| lookup(RESPONSES, r))
+                            .map(str::to_string),
+                        comment: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let online = v.get("onlineMeeting").filter(|o| o.is_object());
+    let meeting = MeetingInfo {
+        canceled: v.get("isCancelled").and_then(Value::as_bool),
+        attendees: (!attendees.is_empty()).then_some(attendees),
+        response: v
+            .pointer("/responseStatus/response")
+            .and_then(Value::as_str)
+            .and_then(|r| lookup(RESPONSES, r))
+            .map(str::to_string),
+        online_meeting: v.get("isOnlineMeeting").and_then(Value::as_bool),
+        online_meeting_provider: text(v, "onlineMeetingProvider").filter(|p| p != "unknown"),
+        online_meeting_details: online.map(|o| OnlineMeetingDetails {
+            url: text(o, "joinUrl"),
+            phone: text(o, "tollNumber"),
+            pin: text(o, "conferenceId"),
+        }),
+    };
+    let reminder = match v.get("isReminderOn").and_then(Value::as_bool) {
+        Some(true) => Some(Reminder {
+            use_default: Some(false),
+            overrides: Some(vec![ReminderOverride {
+                minutes: v
+                    .get("reminderMinutesBeforeStart")
+                    .and_then(Value::as_i64)
+                    .unwrap_or(15),
+            }]),
+        }),
+        Some(false) => Some(Reminder {
+            use_default: Some(false),
+            overrides: Some(vec![]),
+        }),
+        None => None,
+    };
+    Event {
+        id: text(v, "id"),
+        etag: text(v, "@odata.etag"),
+        calendar_id: calendar_id.map(str::to_string),
+        created_time: text(v, "createdDateTime").and_then(|t| normalize_time(&t)),
+        last_modified_time: text(v, "lastModifiedDateTime").and_then(|t| normalize_time(&t)),
+        subject: text(v, "subject"),
+        description: v
+            .pointer("/body/content")
+            .and_then(Value::as_str)
+            .map(str::to_string),
+        location: v
+            .pointer("/location/displayName")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        start: v
+            .get("start")
+            .and_then(|s| when(s, all_day, zone_of("originalStartTimeZone").as_deref())),
+        end: v.get("end").and_then(|e| {
+            when(
+                e,
+                all_day,
+                zone_of("originalEndTimeZone")
+                    .or(zone_of("originalStartTimeZone"))
+                    .as_deref(),
+            )
+        }),
+        organizer: v
+            .get("organizer")
+            .and_then(address)
+            .map(|email_address| Organizer { email_address }),
+        meeting_info: Some(meeting),
+        recurrence_type: text(v, "type").map(|t| {
+            match t.as_str() {
+                "seriesMaster" => "master",
+                "occurrence" | "exception" => "occurrence",
+                _ => "single",
+            }
+            .to_string()
+        }),
+        reminder,
+        i_cal_uid: text(v, "iCalUId"),
+        show_as: text(v, "showAs")
+            .and_then(|s| lookup(SHOW_AS, &s))
+            .map(str::to_string),
+        sensitivity: text(v, "sensitivity"),
+        categories: v.get("categories").and_then(Value::as_array).map(|a| {
+            a.iter()
+                .filter_map(Value::as_str)
+                .map(str::to_string)
+                .collect()
+        }),
+        html_link: text(v, "webLink"),
+        has_attachments: v.get("hasAttachments").and_then(Value::as_bool),
+    }
+}
+
+fn bad(message: String) -> ApiError {
+    ApiError::bad_request("badRequest", message)
+}
+
+/// The Windows name Outlook wants for an IANA zone (or the IANA name when it has none).
+fn outlook_zone(iana: &str) -> Result<String, ApiError> {
+    if zone(iana).is_none() {
+        return Err(bad(format!(
+            "timezone '{iana}' is not an IANA time zone name such as Europe/Berlin"
+        )));
+    }
+    Ok(if iana == "UTC" || iana == "Etc/UTC" {
+        "UTC".to_string()
+    } else {
+        windows_name(iana).unwrap_or_else(|| iana.to_string())
+    })
+}
+
+/// A unified start or end → Graph's `dateTimeTimeZone`, and whether it is a date only.
+fn graph_when(field: &str, w: &EventDateTime) -> Result<(Value, bool), ApiError> {
+    match (&w.date_only, &w.date_time) {
+        (Some(day), None) => {
+            let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {
+                bad(format!(
+                    "{field}.dateOnly '{day}' is not a date like 2024-05-01"
+                ))
+            })?;
+            let tz = w
+                .timezone
+                .as_deref()
+                .map(outlook_zone)
+                .transpose()?
+                .unwrap_or_else(|| "UTC".into());
+            Ok((
+                json!({ "dateTime": format!("{day}T00:00:00.0000000"), "timeZone": tz }),
+                true,
+            ))
+        }
+        (None, Some(text)) => {
+            let instant: DateTime<Utc> = DateTime::parse_from_rfc3339(text)
+                .map_err(|_| bad(format!("{field}.dateTime '{text}' must be RFC 3339 with an offset, e.g. 2024-05-01T09:00:00-07:00")))?
+                .with_timezone(&Utc);
+            let (local, tz) = match w.timezone.as_deref() {
+                Some(iana) => {
+                    let name = outlook_zone(iana)?;
+                    let tz = zone(iana).expect("checked by outlook_zone");
+                    (instant.with_timezone(&tz).naive_local(), name)
+                }
+                None => (instant.naive_utc(), "UTC".to_string()),
+            };
+            Ok((
+                json!({ "dateTime": local.format("%Y-%m-%dT%H:%M:%S.0000000").to_string(), "timeZone": tz }),
+                false,
+            ))
+        }
+        _ => Err(bad(format!(
+            "{field} needs exactly one of dateOnly and dateTime"
+        ))),
+    }
+}
+
+/// The Graph fields for what `e` gives (on a PATCH, only those change).
+pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value, ApiError> {
+    let mut m = Map::new();
+    if let Some(subject) = &e.subject {
+        m.insert("subject".into(), json!(subject));
+    }
+    if let Some(description) = &e.description {
+        let kind = if body_type == BodyType::Text {
+            "Text"
+        } else {
+            "HTML"
+        };
+        m.insert(
+            "body".into(),
+            json!({ "contentType": kind, "content": description }),
+        );
+    }
+    if let Some(location) = &e.location {
+        m.insert("location".into(), json!({ "displayName": location }));
+    }
+    match (&e.start, &e.end) {
+        (Some(start), Some(end)) => {
+            let (s, s_all_day) = graph_when("start", start)?;
+            let (en, e_all_day) = graph_when("end", end)?;
+            if s_all_day != e_all_day {
+                return Err(bad(
+                    "start and end must both be dateOnly (all-day) or both dateTime".into(),
+                ));
+            }
+            let (a, b) = (
+                start.date_only.clone().or(start.date_time.clone()),
+                end.date_only.clone().or(end.date_time.clone()),
+            );
+            let order = |t: &Option<String>| {
+                t.as_deref().and_then(|t| {
+                    DateTime::parse_from_rfc3339(t)
+                        .ok()
+                        .map(|d| d.timestamp())
+                        .or_else(|| {
+                            NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(|d| {
+                                d.and_hms_opt(0, 0, 0)
+                                    .expect("midnight")
+                                    .and_utc()
+                                    .timestamp()
+                            })
+                        })
+                })
+            };
+            if order(&b) <= order(&a) {
+                return Err(bad(
+                    "end must be after start (for all-day events, the day after the last day)"
+                        .into(),
+                ));
+            }
+            m.insert("start".into(), s);
+            m.insert("end".into(), en);
+            m.insert("isAllDay".into(), json!(s_all_day));
+        }
+        (None, None) if !creating => {}
+        _ => return Err(bad("give both start and end".into())),
+    }
+    if let Some(info) = &e.meeting_info {
+        if let Some(attendees) = &info.attendees {
+            let list: Vec<Value> = attendees
+                .iter()
+                .map(|a| {
+                    let kind = a.kind.as_deref().unwrap_or("required");
+                    if !matches!(kind, "required" | "optional" | "resource") {
+                        return Err(bad(format!("attendee type '{kind}' is not one of required, optional, resource")));
+                    }
+                    Ok(json!({ "emailAddress": { "address": a.email_address.address, "name": a.email_address.name.as_deref().unwrap_or(&a.email_address.address) }, "type": kind }))
+                })
+                .collect::<Result<_, _>>()?;
+            m.insert("attendees".into(), json!(list));
+        }
+        if let Some(online) = info.online_meeting {
+            m.insert("isOnlineMeeting".into(), json!(online));
+            if online {
+                m.insert(
+                    "onlineMeetingProvider".into(),
+                    json!(info
+                        .online_meeting_provider
+                        .as_deref()
+                        .unwrap_or("teamsForBusiness")),
+                );
+            }
+        }
+    }
+    if let Some(show) = &e.show_as {
+        let graph = SHOW_AS
+            .iter()
+            .find(|(_, ours)| ours == show)
+            .map(|(g, _)| *g)
+            .ok_or_else(|| {
+                bad(format!(
+                    "showAs '{show}' is not one of free, busy, tentative, outOfOffice, unknown"
+                ))
+            })?;
+        m.insert("showAs".into(), json!(graph));
+    }
+    if let Some(sensitivity) = &e.sensitivity {
+        if !matches!(
+            sensitivity.as_str(),
+            "normal" | "private" | "personal" | "confidential"
+        ) {
+            return Err(bad(format!(
+                "sensitivity '{sensitivity}' is not one of normal, private, personal, confidential"
+            )));
+        }
+        m.insert("sensitivity".into(), json!(sensitivity));
+    }
+    if let Some(categories) = &e.categories {
+        m.insert("categories".into(), json!(categories));
+    }
+    if let Some(reminder) = &e.reminder {
+        match (reminder.use_default, reminder.overrides.as_deref()) {
+            (_, Some([])) => {
+                m.insert("isReminderOn".into(), json!(false));
+            }
+            (_, Some([one])) => {
+                m.insert("isReminderOn".into(), json!(true));
+                m.insert("reminderMinutesBeforeStart".into(), json!(one.minutes));
+            }
+            (_, Some(_)) => return Err(bad("Outlook keeps one reminder per event".into())),
+            (Some(true), None) => {
+                m.insert("isReminderOn".into(), json!(true));
+            }
+            _ => {}
+        }
+    }
+    Ok(Value::Object(m))
+}

@@ -1,0 +1,256 @@
+//! Events of a calendar: a time range with the contract's exclusive bounds, one event, create,
+//! change (`If-Match`), delete, and the account's response to an invitation.
+
+use super::calendar::{bad, calendar_path, instant, IN_UTC};
+use super::event_map::{from_graph, to_graph};
+use super::graph::{segment, GraphRequest};
+use super::messages::{BodyType, IMMUTABLE_IDS};
+use crate::error::ApiError;
+use crate::model::calendar::{Event, EventOrId, EventsPage};
+use crate::paging;
+use crate::state::Services;
+use crate::store::AccountRecord;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+#[derive(Serialize, Deserialize)]
+struct RangeState {
+    next: String,
+    calendar: String,
+    min: i64,
+    max: i64,
+}
+
+/// The instant an event starts or ends (all-day days as midnight UTC), for the range bounds.
+fn bound(w: &Option<crate::model::calendar::EventDateTime>) -> Option<i64> {
+    let w = w.as_ref()?;
+    match (&w.date_time, &w.date_only) {
+        (Some(t), _) => DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp()),
+        (None, Some(d)) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .ok()
+            .map(|d| {
+                d.and_hms_opt(0, 0, 0)
+                    .expect("midnight")
+                    .and_utc()
+                    .timestamp()
+            }),
+        _ => None,
+    }
+}
+
+/// How an event is written: body type, whether attendees are told, what to return, the etag.
+pub struct EventWrite<'a> {
+    pub body: BodyType,
+    pub notify: bool,
+    pub return_record: bool,
+    pub if_match: Option<&'a str>,
+}
+
+impl Services {
+    /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
+    pub async fn events_range(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        time_min: Option<&str>,
+        time_max: Option<&str>,
+        page_token: Option<&str>,
+    ) -> Result<EventsPage, ApiError> {
+        let state = match page_token.filter(|t| !t.is_empty()) {
+            Some(t) => paging::open(self, account, t, |s: &RangeState| &s.next)?,
+            None => {
+                let (Some(min), Some(max)) = (time_min, time_max) else {
+                    return Err(bad("timeMin and timeMax are required"));
+                };
+                let (min, max) = (instant("timeMin", min)?, instant("timeMax", max)?);
+                if min >= max {
+                    return Err(bad("timeMin must be before timeMax"));
+                }
+                let fmt = |t: DateTime<Utc>| {
+                    segment(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                };
+                let next = format!(
+                    "{}/calendarView?startDateTime={}&endDateTime={}&$top=50",
+                    self.graph.url(&calendar_path(calendar)),
+                    fmt(min),
+                    fmt(max)
+                );
+                RangeState {
+                    next,
+                    calendar: calendar.to_string(),
+                    min: min.timestamp(),
+                    max: max.timestamp(),
+                }
+            }
+        };
+        let page = self
+            .graph_json(
+                account,
+                &GraphRequest::get(state.next.clone(), vec![IN_UTC, IMMUTABLE_IDS]),
+            )
+            .await?;
+        let records: Vec<Event> = page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|v| from_graph(v, Some(&state.calendar)))
+            .filter(|e| {
+                bound(&e.end).is_none_or(|end| end > state.min)
+                    && bound(&e.start).is_none_or(|start| start < state.max)
+            })
+            .collect();
+        let next_page_token = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(|l| {
+                paging::issue(
+                    self,
+                    account,
+                    &RangeState {
+                        next: l.to_string(),
+                        ..state
+                    },
+                )
+            });
+        Ok(EventsPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    fn event_path(calendar: &str, id: &str) -> String {
+        format!("{}/events/{}", calendar_path(calendar), segment(id))
+    }
+
+    pub async fn event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+    ) -> Result<Event, ApiError> {
+        Ok(from_graph(
+            &self
+                .on_calendar(
+                    account,
+                    Method::GET,
+                    &Self::event_path(calendar, id),
+                    None,
+                    None,
+                )
+                .await?,
+            Some(calendar),
+        ))
+    }
+
+    fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
+        let record = from_graph(v, Some(calendar));
+        EventOrId {
+            id: record.id.clone().unwrap_or_default(),
+            etag: record.etag.clone(),
+            i_cal_u_id: record.i_cal_uid.clone(),
+            record: return_record.then_some(record),
+        }
+    }
+
+    pub async fn create_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        event: &Event,
+        how: &EventWrite<'_>,
+    ) -> Result<EventOrId, ApiError> {
+        let graph = to_graph(event, how.body, true)?;
+        let invites = graph
+            .get("attendees")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        if !how.notify && invites {
+            return Err(bad("Office 365 always sends invitations when an event has attendees; notifyAttendees=false cannot be honoured"));
+        }
+        let created = self
+            .on_calendar(
+                account,
+                Method::POST,
+                &format!("{}/events", calendar_path(calendar)),
+                Some(graph),
+                None,
+            )
+            .await?;
+        Ok(Self::event_or_id(&created, calendar, how.return_record))
+    }
+
+    pub async fn update_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        event: &Event,
+        how: &EventWrite<'_>,
+    ) -> Result<EventOrId, ApiError> {
+        let graph = to_graph(event, how.body, false)?;
+        let updated = self
+            .on_calendar(
+                account,
+                Method::PATCH,
+                &Self::event_path(calendar, id),
+                Some(graph),
+                how.if_match,
+            )
+            .await?;
+        Ok(Self::event_or_id(&updated, calendar, how.return_record))
+    }
+
+    pub async fn delete_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ApiError> {
+        self.on_calendar(
+            account,
+            Method::DELETE,
+            &Self::event_path(calendar, id),
+            None,
+            if_match,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Accept, tentatively accept or decline an invitation.
+    pub async fn respond(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        response: &str,
+        comment: Option<&str>,
+        notify: bool,
+    ) -> Result<(), ApiError> {
+        let action = match response {
+            "accepted" => "accept",
+            "tentative" => "tentativelyAccept",
+            "declined" => "decline",
+            other => {
+                return Err(bad(format!(
+                    "response '{other}' is not one of accepted, tentative, declined"
+                )))
+            }
+        };
+        let body = json!({ "comment": comment.unwrap_or_default(), "sendResponse": notify });
+        self.on_calendar(
+            account,
+            Method::POST,
+            &format!("{}/{action}", Self::event_path(calendar, id)),
+            Some(body),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+}

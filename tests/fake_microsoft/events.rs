@@ -1,0 +1,230 @@
+//! Graph events: created with Outlook's defaults, read in the caller's zone, changed with
+//! If-Match, deleted, answered.
+
+use super::calendar::{calendar_id, etag, not_found, shown, stamp, wanted_zone};
+use super::fixtures::utc_of;
+use super::graph::{graph_error, require};
+use super::FakeMicrosoft;
+use axum::extract::{Path, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::{json, Value};
+use std::collections::HashMap;
+
+const WRITE: &[&str] = &["Calendars.ReadWrite"];
+const READ: &[&str] = &["Calendars.Read", "Calendars.ReadWrite"];
+
+pub(super) async fn create_event(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    p: Option<Path<String>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let email = match require(&fake, &headers, WRITE) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let Some(cal) = calendar_id(&fake, &email, p.as_ref().map(|Path(k)| k.as_str())) else {
+        return not_found();
+    };
+    if utc_of(&body["start"]).is_none() || utc_of(&body["end"]).is_none() {
+        return graph_error(
+            StatusCode::BAD_REQUEST,
+            "ErrorInvalidRequest",
+            "start and end are required, with a known time zone.",
+        );
+    }
+    let name = fake
+        .with(|i| {
+            i.users
+                .iter()
+                .find(|u| u.email == email)
+                .map(|u| u.name.clone())
+        })
+        .unwrap_or_default();
+    let online = body["isOnlineMeeting"] == true;
+    let mut e = json!({
+        "id": format!("AAMkAGI1event{}=", uuid::Uuid::new_v4().simple()), "@odata.etag": etag(), "createdDateTime": stamp(), "lastModifiedDateTime": stamp(),
+        "iCalUId": format!("040000008200E00074C5B7101A82E008{}", uuid::Uuid::new_v4().simple().to_string().to_uppercase()),
+        "type": "singleInstance", "isOrganizer": true, "isCancelled": false, "isAllDay": false, "showAs": "busy", "sensitivity": "normal",
+        "importance": "normal", "isReminderOn": true, "reminderMinutesBeforeStart": 15, "hasAttachments": false, "categories": [],
+        "responseStatus": { "response": "organizer", "time": "0001-01-01T00:00:00Z" }, "attendees": [],
+        "organizer": { "emailAddress": { "name": name, "address": email } }, "location": { "displayName": "" },
+        "body": { "contentType": "html", "content": "" }, "isOnlineMeeting": online,
+        "onlineMeetingProvider": if online { "teamsForBusiness" } else { "unknown" },
+        "onlineMeeting": if online { json!({ "joinUrl": "https://teams.microsoft.com/l/meetup-join/fake", "conferenceId": "123456789" }) } else { Value::Null },
+        "_calendar": cal,
+    });
+    apply(&mut e, &body);
+    e["webLink"] = json!(format!(
+        "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item",
+        e["id"].as_str().unwrap()
+    ));
+    let shown_event = shown(&e, &wanted_zone(&headers));
+    fake.with(|i| i.events.entry(email).or_default().push(e));
+    (StatusCode::CREATED, Json(shown_event)).into_response()
+}
+
+fn apply(e: &mut Value, body: &Value) {
+    for (k, v) in body.as_object().into_iter().flatten() {
+        e[k] = match k.as_str() {
+            "attendees" => json!(v
+                .as_array()
+                .into_iter()
+                .flatten()
+                .map(|a| {
+                    let mut a = a.clone();
+                    a["status"] = json!({"response": "none", "time": "0001-01-01T00:00:00Z"});
+                    a
+                })
+                .collect::<Vec<_>>()),
+            "body" => {
+                json!({ "contentType": v["contentType"].as_str().unwrap_or("html").to_lowercase(), "content": v["content"] })
+            }
+            _ => v.clone(),
+        };
+    }
+    if let Some(z) = body["start"]["timeZone"].as_str() {
+        e["originalStartTimeZone"] = json!(z);
+    }
+    if let Some(z) = body["end"]["timeZone"].as_str() {
+        e["originalEndTimeZone"] = json!(z);
+    }
+}
+
+fn find_event(fake: &FakeMicrosoft, email: &str, cal: &str, id: &str) -> Option<Value> {
+    fake.with(|i| {
+        i.events.get(email).and_then(|es| {
+            es.iter()
+                .find(|e| e["id"] == id && e["_calendar"] == cal)
+                .cloned()
+        })
+    })
+}
+
+/// `/me/calendar/events/{id}…` or `/me/calendars/{cal}/events/{id}…`.
+fn keys(p: &HashMap<String, String>) -> (Option<&str>, &str) {
+    (
+        p.get("cal").map(String::as_str),
+        p.get("id").map(String::as_str).unwrap_or_default(),
+    )
+}
+
+pub(super) async fn event(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let email = match require(&fake, &headers, READ) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    find_event(&fake, &email, &cal, id).map_or_else(not_found, |e| {
+        Json(shown(&e, &wanted_zone(&headers))).into_response()
+    })
+}
+
+fn stale(headers: &HeaderMap, current: &Value) -> bool {
+    headers
+        .get("if-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|m| m != "*" && current["@odata.etag"] != m)
+}
+
+pub(super) async fn update_event(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let email = match require(&fake, &headers, WRITE) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    let Some(mut e) = find_event(&fake, &email, &cal, id) else {
+        return not_found();
+    };
+    if stale(&headers, &e) {
+        return graph_error(StatusCode::PRECONDITION_FAILED, "ErrorIrresolvableConflict", "The change key passed in the request does not match the current change key for the item.");
+    }
+    apply(&mut e, &body);
+    e["@odata.etag"] = json!(etag());
+    e["lastModifiedDateTime"] = json!(stamp());
+    fake.with(|i| {
+        if let Some(slot) = i
+            .events
+            .get_mut(&email)
+            .and_then(|es| es.iter_mut().find(|x| x["id"] == id))
+        {
+            *slot = e.clone();
+        }
+    });
+    Json(shown(&e, &wanted_zone(&headers))).into_response()
+}
+
+pub(super) async fn delete_event(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let email = match require(&fake, &headers, WRITE) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    if find_event(&fake, &email, &cal, id).is_none() {
+        return not_found();
+    }
+    fake.with(|i| {
+        i.events
+            .get_mut(&email)
+            .map(|es| es.retain(|e| e["id"] != id))
+    });
+    StatusCode::NO_CONTENT.into_response()
+}
+
+pub(super) async fn respond(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+    Json(body): Json<Value>,
+) -> Response {
+    let email = match require(&fake, &headers, WRITE) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    let response = match p.get("action").map(String::as_str) {
+        Some("accept") => "accepted",
+        Some("tentativelyAccept") => "tentativelyAccepted",
+        Some("decline") => "declined",
+        _ => return not_found(),
+    };
+    let done = fake.with(|i| {
+        let e = i
+            .events
+            .get_mut(&email)?
+            .iter_mut()
+            .find(|e| e["id"] == id && e["_calendar"] == cal.as_str())?;
+        e["responseStatus"] = json!({ "response": response, "time": stamp() });
+        e["_lastComment"] = body["comment"].clone();
+        e["_sendResponse"] = body["sendResponse"].clone();
+        Some(())
+    });
+    done.map_or_else(not_found, |_| StatusCode::ACCEPTED.into_response())
+}

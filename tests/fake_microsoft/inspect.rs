@@ -1,0 +1,95 @@
+//! What tests set up directly in the fake's mailboxes, and read back from them.
+
+use super::{attach, FakeMicrosoft};
+use serde_json::Value;
+
+impl FakeMicrosoft {
+    /// Attaches a file to one of the user's messages.
+    pub fn add_attachment(
+        &self,
+        email: &str,
+        message_id: &str,
+        name: &str,
+        content_type: &str,
+        bytes: &[u8],
+    ) -> String {
+        use base64::Engine;
+        let id = format!("AAMkAtt{}=", uuid::Uuid::new_v4().simple());
+        let attachment = serde_json::json!({
+            "@odata.type": "#microsoft.graph.fileAttachment", "id": id, "name": name, "contentType": content_type,
+            "size": bytes.len(), "isInline": false, "contentId": null, "contentLocation": null,
+            "lastModifiedDateTime": "2018-09-09T03:15:05Z",
+            "contentBytes": base64::engine::general_purpose::STANDARD.encode(bytes)
+        });
+        self.with(|i| {
+            let m = i
+                .messages
+                .get_mut(email)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
+                .expect("message exists");
+            attach(m, attachment);
+        });
+        id
+    }
+
+    /// Marks an attachment inline (a picture of the HTML body).
+    pub fn make_inline(
+        &self,
+        email: &str,
+        message_id: &str,
+        attachment_id: &str,
+        content_id: &str,
+    ) {
+        self.with(|i| {
+            let m = i
+                .messages
+                .get_mut(email)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == message_id))
+                .expect("message exists");
+            for a in m["_attachments"]
+                .as_array_mut()
+                .into_iter()
+                .flatten()
+                .filter(|a| a["id"] == attachment_id)
+            {
+                a["isInline"] = Value::Bool(true);
+                a["contentId"] = Value::String(content_id.to_string());
+            }
+        });
+    }
+
+    /// Gives a contact a photo.
+    pub fn set_contact_photo(&self, email: &str, contact_id: &str, jpeg: &[u8]) {
+        self.with(|i| {
+            i.contact_photos
+                .insert((email.to_string(), contact_id.to_string()), jpeg.to_vec())
+        });
+    }
+
+    /// A contact of the user as stored.
+    pub fn stored_contact(&self, email: &str, id: &str) -> Option<Value> {
+        self.with(|i| {
+            i.contacts
+                .get(email)
+                .and_then(|cs| cs.iter().find(|c| c["id"] == id).cloned())
+        })
+    }
+
+    /// An event of the user as stored (its times as sent, in their zones).
+    pub fn stored_event(&self, email: &str, id: &str) -> Option<Value> {
+        self.with(|i| {
+            i.events
+                .get(email)
+                .and_then(|es| es.iter().find(|e| e["id"] == id).cloned())
+        })
+    }
+
+    /// A message of the user as stored (its folder, read state, categories…).
+    pub fn stored_message(&self, email: &str, message_id: &str) -> Option<Value> {
+        self.with(|i| {
+            i.messages
+                .get(email)
+                .and_then(|ms| ms.iter().find(|m| m["id"] == message_id).cloned())
+        })
+    }
+}
