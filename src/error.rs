@@ -27,7 +27,6 @@ pub enum ErrorKind {
     /// Microsoft answered with an error we pass on with Microsoft's own status.
     Upstream(StatusCode),
     Unavailable,
-    NotImplemented,
     Internal,
 }
 
@@ -47,7 +46,6 @@ impl ErrorKind {
             ErrorKind::TooManyRequests => StatusCode::TOO_MANY_REQUESTS,
             ErrorKind::Upstream(status) => status,
             ErrorKind::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ErrorKind::NotImplemented => StatusCode::NOT_IMPLEMENTED,
             ErrorKind::Internal => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }

@@ -1,6 +1,9 @@
 use super::extract::{if_match, AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::ApiError;
+use crate::model::availability::{
+    FreeBusyRequest, FreeBusySchedulePage, SuggestRequest, SuggestResponse,
+};
 use crate::model::calendar::{
     Calendar, CalendarInput, CalendarsPage, Event, EventOrId, EventsPage, MeetingResponse,
 };
@@ -191,7 +194,20 @@ pub async fn respond(
     Ok(Json(OK))
 }
 
-/// Free/busy and meeting-time suggestions are not in this version: say so plainly.
-pub async fn not_yet() -> ApiError {
-    ApiError::new(ErrorKind::NotImplemented, "notImplemented", "Free/busy and meeting-time suggestions are not available in this version of switchboard yet.")
+pub async fn free_busy(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiJson(req): ApiJson<FreeBusyRequest>,
+) -> Result<Json<FreeBusySchedulePage>, ApiError> {
+    scope_check::require(&state, &account, "calendar.read")?;
+    Ok(Json(state.free_busy(&account, &req).await?))
+}
+
+pub async fn suggest_meeting_times(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiJson(req): ApiJson<SuggestRequest>,
+) -> Result<Json<SuggestResponse>, ApiError> {
+    scope_check::require(&state, &account, "calendar.read")?;
+    Ok(Json(state.suggest_meeting_times(&account, req).await?))
 }

@@ -110,8 +110,11 @@ pub fn router(state: AppState) -> Router {
             "/v1/calendars",
             get(calendar::calendars).post(calendar::create_calendar),
         )
-        .route("/v1/calendars/freeBusy", post(calendar::not_yet))
-        .route("/v1/calendars/suggestMeetingTimes", post(calendar::not_yet))
+        .route("/v1/calendars/freeBusy", post(calendar::free_busy))
+        .route(
+            "/v1/calendars/suggestMeetingTimes",
+            post(calendar::suggest_meeting_times),
+        )
         .route(
             "/v1/calendars/{calendar}",
             get(calendar::calendar).patch(calendar::update_calendar),

@@ -1,6 +1,7 @@
 //! The public contract's resource types (Aurinko-compatible, camelCase JSON).
 
 pub mod account;
+pub mod availability;
 pub mod calendar;
 pub mod contact;
 pub mod email;

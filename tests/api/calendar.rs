@@ -412,14 +412,4 @@ async fn events_outlook_cannot_hold_are_refused() {
         "scope.missing",
     )
     .await;
-    let r = call(
-        &app,
-        &l,
-        Method::POST,
-        "/v1/calendars/freeBusy",
-        Some(json!({})),
-        None,
-    )
-    .await;
-    expect_error(r, StatusCode::NOT_IMPLEMENTED, "notImplemented").await;
 }

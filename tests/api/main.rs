@@ -4,6 +4,7 @@
 mod fake_microsoft;
 
 mod accounts;
+mod availability;
 mod calendar;
 mod contacts;
 mod direct;

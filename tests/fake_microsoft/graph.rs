@@ -3,7 +3,7 @@
 
 use super::{
     attachments, calendar, contacts, drive, events, folders, mail_read, mail_send, mail_write, now,
-    todo, FakeMicrosoft, GraphFault,
+    schedule, todo, FakeMicrosoft, GraphFault,
 };
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -18,6 +18,10 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
+        .route(
+            "/v1.0/me/calendar/getSchedule",
+            post(schedule::get_schedule),
+        )
         .route(
             "/v1.0/me/calendars",
             get(calendar::calendars).post(calendar::create_calendar),

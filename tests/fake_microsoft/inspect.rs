@@ -92,4 +92,15 @@ impl FakeMicrosoft {
                 .and_then(|ms| ms.iter().find(|m| m["id"] == message_id).cloned())
         })
     }
+
+    /// Puts an event (times in UTC) straight into a user's default calendar.
+    pub fn add_event(&self, email: &str, subject: &str, start: &str, end: &str, show_as: &str) {
+        let at = |t: &str| serde_json::json!({ "dateTime": t, "timeZone": "UTC" });
+        let event = serde_json::json!({
+            "id": format!("AAMkAGI1event{}=", uuid::Uuid::new_v4().simple()), "subject": subject, "start": at(start), "end": at(end),
+            "showAs": show_as, "isAllDay": false, "type": "singleInstance", "originalStartTimeZone": "UTC",
+            "_calendar": format!("AAMkCal{}=", email.replace(['@', '.'], "")),
+        });
+        self.with(|i| i.events.entry(email.to_string()).or_default().push(event));
+    }
 }

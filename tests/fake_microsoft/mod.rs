@@ -21,6 +21,7 @@ mod mail_read;
 mod mail_send;
 mod mail_write;
 mod odata;
+mod schedule;
 mod todo;
 
 pub use fixtures::{attach, folder_id, message, WELL_KNOWN};

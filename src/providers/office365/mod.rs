@@ -1,5 +1,6 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph.
 
+pub mod availability;
 pub mod calendar;
 pub mod catalog;
 pub mod compose;
