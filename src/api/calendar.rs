@@ -211,3 +211,41 @@ pub async fn suggest_meeting_times(
     scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(state.suggest_meeting_times(&account, req).await?))
 }
+
+#[derive(Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct FindParams {
+    #[serde(rename = "iCalUId")]
+    ical_uid: Option<String>,
+}
+
+pub async fn find(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath(calendar): ApiPath<String>,
+    ApiQuery(p): ApiQuery<FindParams>,
+) -> Result<Json<EventsPage>, ApiError> {
+    scope_check::require(&state, &account, "calendar.read")?;
+    Ok(Json(
+        state
+            .find_events(
+                &account,
+                &calendar,
+                p.ical_uid.as_deref().unwrap_or_default(),
+            )
+            .await?,
+    ))
+}
+
+pub async fn attachment(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiPath((calendar, id, attachment)): ApiPath<(String, String, String)>,
+) -> Result<Json<crate::model::email::EmailAttachment>, ApiError> {
+    scope_check::require(&state, &account, "calendar.read")?;
+    Ok(Json(
+        state
+            .event_attachment(&account, &calendar, &id, &attachment)
+            .await?,
+    ))
+}

@@ -137,6 +137,11 @@ pub fn router(state: AppState) -> Router {
             "/v1/calendars/{calendar}/events/{id}/response",
             axum::routing::put(calendar::respond),
         )
+        .route("/v1/calendars/{calendar}/events/find", get(calendar::find))
+        .route(
+            "/v1/calendars/{calendar}/events/{id}/attachments/{attachment}",
+            get(calendar::attachment),
+        )
         .route("/v1/direct/{*path}", any(direct::forward))
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))

@@ -413,3 +413,93 @@ async fn events_outlook_cannot_hold_are_refused() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn events_are_found_by_ical_uid_and_their_attachments_read() {
+    let app = spawn_app().await;
+    let l = account(&app, "Calendar.ReadWrite").await;
+    let created = create(&app, &l, json!({"subject": "Contract review", "start": {"dateTime": "2024-02-01T10:00:00Z"}, "end": {"dateTime": "2024-02-01T11:00:00Z"}})).await;
+    create(&app, &l, json!({"subject": "Other", "start": {"dateTime": "2024-02-01T12:00:00Z"}, "end": {"dateTime": "2024-02-01T13:00:00Z"}})).await;
+    let uid = created["iCalUId"].as_str().unwrap();
+    let found: Value = call(
+        &app,
+        &l,
+        Method::GET,
+        &format!(
+            "/v1/calendars/primary/events/find?iCalUId={}",
+            urlencode(uid)
+        ),
+        None,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(found["length"], 1);
+    assert_eq!(found["records"][0]["subject"], "Contract review");
+    assert_eq!(found["records"][0]["iCalUid"], uid);
+    let none: Value = call(
+        &app,
+        &l,
+        Method::GET,
+        "/v1/calendars/primary/events/find?iCalUId=O%27Brien",
+        None,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(none["length"], 0);
+    expect_error(
+        call(
+            &app,
+            &l,
+            Method::GET,
+            "/v1/calendars/primary/events/find",
+            None,
+            None,
+        )
+        .await,
+        StatusCode::BAD_REQUEST,
+        "badRequest",
+    )
+    .await;
+
+    let id = created["id"].as_str().unwrap();
+    let att = app
+        .ms
+        .add_event_attachment(ADELE, id, "contract.pdf", b"%PDF-1.7");
+    let path = format!(
+        "/v1/calendars/primary/events/{}/attachments/{}",
+        urlencode(id),
+        urlencode(&att)
+    );
+    let a: Value = call(&app, &l, Method::GET, &path, None, None)
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(a["name"], "contract.pdf");
+    use base64::Engine;
+    assert_eq!(
+        base64::engine::general_purpose::STANDARD
+            .decode(a["content"].as_str().unwrap())
+            .unwrap(),
+        b"%PDF-1.7"
+    );
+    let read: Value = call(
+        &app,
+        &l,
+        Method::GET,
+        &format!("/v1/calendars/primary/events/{}", urlencode(id)),
+        None,
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(read["hasAttachments"], true);
+}

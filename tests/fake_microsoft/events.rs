@@ -228,3 +228,61 @@ pub(super) async fn respond(
     });
     done.map_or_else(not_found, |_| StatusCode::ACCEPTED.into_response())
 }
+
+/// `GET …/events?$filter=iCalUId eq '…'`: the one filter the fake understands here.
+pub(super) async fn list(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    p: Option<Path<HashMap<String, String>>>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let email = match require(&fake, &headers, READ) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let cal = p.as_ref().and_then(|Path(m)| m.get("cal").cloned());
+    let Some(cal) = calendar_id(&fake, &email, cal.as_deref()) else {
+        return not_found();
+    };
+    let wanted = q
+        .get("$filter")
+        .and_then(|f| f.strip_prefix("iCalUId eq '"))
+        .and_then(|f| f.strip_suffix('\''))
+        .map(|v| v.replace("''", "'"));
+    if q.contains_key("$filter") && wanted.is_none() {
+        return graph_error(StatusCode::BAD_REQUEST, "BadRequest", "Unsupported filter.");
+    }
+    let zone = wanted_zone(&headers);
+    let events: Vec<Value> = fake
+        .with(|i| i.events.get(&email).cloned().unwrap_or_default())
+        .into_iter()
+        .filter(|e| {
+            e["_calendar"] == cal.as_str()
+                && wanted.as_ref().is_none_or(|w| e["iCalUId"] == w.as_str())
+        })
+        .map(|e| shown(&e, &zone))
+        .collect();
+    Json(json!({ "value": events })).into_response()
+}
+
+pub(super) async fn attachment(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+) -> Response {
+    let email = match require(&fake, &headers, READ) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    let wanted = p.get("attachment").cloned().unwrap_or_default();
+    let found = find_event(&fake, &email, &cal, id).and_then(|e| {
+        e["_attachments"]
+            .as_array()
+            .and_then(|a| a.iter().find(|x| x["id"] == wanted.as_str()).cloned())
+    });
+    found.map_or_else(not_found, |a| Json(a).into_response())
+}

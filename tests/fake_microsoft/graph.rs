@@ -19,6 +19,14 @@ pub const MAILBOX_CONCURRENCY: usize = 4;
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
         .route(
+            "/v1.0/me/calendar/events/{id}/attachments/{attachment}",
+            get(events::attachment),
+        )
+        .route(
+            "/v1.0/me/calendars/{cal}/events/{id}/attachments/{attachment}",
+            get(events::attachment),
+        )
+        .route(
             "/v1.0/me/calendar/getSchedule",
             post(schedule::get_schedule),
         )
@@ -42,10 +50,13 @@ pub fn routes() -> Router<FakeMicrosoft> {
             "/v1.0/me/calendars/{cal}/calendarView",
             get(calendar::calendar_view),
         )
-        .route("/v1.0/me/calendar/events", post(events::create_event))
+        .route(
+            "/v1.0/me/calendar/events",
+            get(events::list).post(events::create_event),
+        )
         .route(
             "/v1.0/me/calendars/{cal}/events",
-            post(events::create_event),
+            get(events::list).post(events::create_event),
         )
         .route(
             "/v1.0/me/calendar/events/{id}",

@@ -103,4 +103,27 @@ impl FakeMicrosoft {
         });
         self.with(|i| i.events.entry(email.to_string()).or_default().push(event));
     }
+
+    /// Attaches a file to an event.
+    pub fn add_event_attachment(
+        &self,
+        email: &str,
+        event_id: &str,
+        name: &str,
+        bytes: &[u8],
+    ) -> String {
+        use base64::Engine;
+        let id = format!("AAMkEvAtt{}=", uuid::Uuid::new_v4().simple());
+        let a = serde_json::json!({ "@odata.type": "#microsoft.graph.fileAttachment", "id": id, "name": name, "contentType": "application/pdf",
+            "size": bytes.len(), "isInline": false, "contentBytes": base64::engine::general_purpose::STANDARD.encode(bytes) });
+        self.with(|i| {
+            let e = i
+                .events
+                .get_mut(email)
+                .and_then(|es| es.iter_mut().find(|e| e["id"] == event_id))
+                .expect("event exists");
+            attach(e, a);
+        });
+        id
+    }
 }

@@ -7,6 +7,7 @@ use super::graph::{segment, GraphRequest};
 use super::messages::{BodyType, IMMUTABLE_IDS};
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventOrId, EventsPage};
+use crate::model::email::EmailAttachment;
 use crate::paging;
 use crate::state::Services;
 use crate::store::AccountRecord;
@@ -252,5 +253,57 @@ impl Services {
         )
         .await
         .map(|_| ())
+    }
+
+    /// The events with an iCalendar UID (a series and its exceptions share one).
+    pub async fn find_events(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        ical_uid: &str,
+    ) -> Result<EventsPage, ApiError> {
+        if ical_uid.trim().is_empty() {
+            return Err(bad("iCalUId is required"));
+        }
+        let filter = format!("iCalUId eq '{}'", ical_uid.replace('\'', "''"));
+        let path = format!(
+            "{}/events?$filter={}",
+            calendar_path(calendar),
+            segment(&filter)
+        );
+        let page = self
+            .on_calendar(account, Method::GET, &path, None, None)
+            .await?;
+        let records: Vec<Event> = page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|v| from_graph(v, Some(calendar)))
+            .collect();
+        Ok(EventsPage {
+            next_page_token: None,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub async fn event_attachment(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        attachment: &str,
+    ) -> Result<EmailAttachment, ApiError> {
+        let path = format!(
+            "{}/attachments/{}",
+            Self::event_path(calendar, id),
+            segment(attachment)
+        );
+        Ok(super::mail::attachment(
+            &self
+                .on_calendar(account, Method::GET, &path, None, None)
+                .await?,
+        ))
     }
 }
