@@ -12,6 +12,7 @@ mod folders;
 mod health;
 pub mod request_id;
 pub mod scope_check;
+mod series;
 mod tasks;
 
 use crate::error::ApiError;
@@ -138,6 +139,14 @@ pub fn router(state: AppState) -> Router {
             axum::routing::put(calendar::respond),
         )
         .route("/v1/calendars/{calendar}/events/find", get(calendar::find))
+        .route(
+            "/v1/calendars/{calendar}/events/{id}/series",
+            get(series::series),
+        )
+        .route(
+            "/v1/calendars/{calendar}/events/{id}/occurrences/{ost}",
+            get(series::occurrence),
+        )
         .route(
             "/v1/calendars/{calendar}/events/{id}/attachments/{attachment}",
             get(calendar::attachment),

@@ -145,6 +145,10 @@ pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub recurrence_type: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence: Option<super::recurrence::Recurrence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub occurrence_info: Option<super::recurrence::OccurrenceInfo>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub reminder: Option<Reminder>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub i_cal_uid: Option<String>,

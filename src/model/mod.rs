@@ -5,6 +5,7 @@ pub mod availability;
 pub mod calendar;
 pub mod contact;
 pub mod email;
+pub mod recurrence;
 pub mod task;
 
 use chrono::{DateTime, SecondsFormat, Utc};

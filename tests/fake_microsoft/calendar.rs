@@ -189,10 +189,13 @@ pub(super) async fn calendar_view(
         return graph_error(StatusCode::BAD_REQUEST, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
     };
     let zone = wanted_zone(&headers);
-    let mut hits: Vec<Value> = fake
+    let mine: Vec<Value> = fake
         .with(|i| i.events.get(&email).cloned().unwrap_or_default())
         .into_iter()
         .filter(|e| e["_calendar"] == cal.as_str())
+        .collect();
+    let mut hits: Vec<Value> = super::series::expanded(&mine)
+        .into_iter()
         .filter(|e| {
             utc_of(&e["end"]).is_some_and(|end| end > from)
                 && utc_of(&e["start"]).is_some_and(|start| start < to)

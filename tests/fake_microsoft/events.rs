@@ -4,6 +4,7 @@
 use super::calendar::{calendar_id, etag, not_found, shown, stamp, wanted_zone};
 use super::fixtures::utc_of;
 use super::graph::{graph_error, require};
+use super::series;
 use super::FakeMicrosoft;
 use axum::extract::{Path, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -57,6 +58,9 @@ pub(super) async fn create_event(
         "_calendar": cal,
     });
     apply(&mut e, &body);
+    if body["recurrence"].is_object() {
+        e["type"] = json!("seriesMaster");
+    }
     e["webLink"] = json!(format!(
         "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item",
         e["id"].as_str().unwrap()
@@ -93,14 +97,19 @@ fn apply(e: &mut Value, body: &Value) {
     }
 }
 
+/// A stored event, or an occurrence computed from its series.
 fn find_event(fake: &FakeMicrosoft, email: &str, cal: &str, id: &str) -> Option<Value> {
-    fake.with(|i| {
-        i.events.get(email).and_then(|es| {
-            es.iter()
-                .find(|e| e["id"] == id && e["_calendar"] == cal)
-                .cloned()
-        })
-    })
+    let events: Vec<Value> = fake
+        .with(|i| i.events.get(email).cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e["_calendar"] == cal)
+        .collect();
+    events
+        .iter()
+        .find(|e| e["id"] == id)
+        .cloned()
+        .or_else(|| series::computed(&events, id))
 }
 
 /// `/me/calendar/events/{id}…` or `/me/calendars/{cal}/events/{id}…`.
@@ -159,13 +168,14 @@ pub(super) async fn update_event(
     apply(&mut e, &body);
     e["@odata.etag"] = json!(etag());
     e["lastModifiedDateTime"] = json!(stamp());
+    if e["type"] == "occurrence" {
+        e["type"] = json!("exception");
+    }
     fake.with(|i| {
-        if let Some(slot) = i
-            .events
-            .get_mut(&email)
-            .and_then(|es| es.iter_mut().find(|x| x["id"] == id))
-        {
-            *slot = e.clone();
+        let es = i.events.entry(email.clone()).or_default();
+        match es.iter_mut().find(|x| x["id"] == id) {
+            Some(slot) => *slot = e.clone(),
+            None => es.push(e.clone()),
         }
     });
     Json(shown(&e, &wanted_zone(&headers))).into_response()
@@ -187,10 +197,18 @@ pub(super) async fn delete_event(
     if find_event(&fake, &email, &cal, id).is_none() {
         return not_found();
     }
+    let occurrence = series::occurrence_day(id);
     fake.with(|i| {
-        i.events
-            .get_mut(&email)
-            .map(|es| es.retain(|e| e["id"] != id))
+        let es = i.events.entry(email.clone()).or_default();
+        es.retain(|e| e["id"] != id && e["seriesMasterId"] != id);
+        if let Some((master, day)) = occurrence {
+            if let Some(m) = es.iter_mut().find(|e| e["id"] == master.as_str()) {
+                if !m["_cancelled"].is_array() {
+                    m["_cancelled"] = json!([]);
+                }
+                m["_cancelled"].as_array_mut().unwrap().push(json!(day));
+            }
+        }
     });
     StatusCode::NO_CONTENT.into_response()
 }
@@ -285,4 +303,54 @@ pub(super) async fn attachment(
             .and_then(|a| a.iter().find(|x| x["id"] == wanted.as_str()).cloned())
     });
     found.map_or_else(not_found, |a| Json(a).into_response())
+}
+
+/// `GET …/events/{id}/instances?startDateTime&endDateTime`: a series' occurrences and exceptions.
+pub(super) async fn instances(
+    State(fake): State<FakeMicrosoft>,
+    headers: HeaderMap,
+    Path(p): Path<HashMap<String, String>>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
+) -> Response {
+    let email = match require(&fake, &headers, READ) {
+        Ok(e) => e,
+        Err(r) => return r,
+    };
+    let (cal, id) = keys(&p);
+    let Some(cal) = calendar_id(&fake, &email, cal) else {
+        return not_found();
+    };
+    if p.get("action").map(String::as_str) != Some("instances") {
+        return not_found();
+    }
+    let window = |k: &str| {
+        q.get(k)
+            .and_then(|v| chrono::DateTime::parse_from_rfc3339(v).ok())
+            .map(|t| t.with_timezone(&chrono::Utc))
+    };
+    let (Some(from), Some(to)) = (window("startDateTime"), window("endDateTime")) else {
+        return graph_error(StatusCode::BAD_REQUEST, "ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.");
+    };
+    let Some(master) = find_event(&fake, &email, &cal, id).filter(|m| m["type"] == "seriesMaster")
+    else {
+        return not_found();
+    };
+    let events: Vec<Value> = fake
+        .with(|i| i.events.get(&email).cloned())
+        .unwrap_or_default()
+        .into_iter()
+        .filter(|e| e["_calendar"] == cal.as_str())
+        .collect();
+    let zone = wanted_zone(&headers);
+    let mut hits: Vec<Value> = series::expanded(&events)
+        .into_iter()
+        .filter(|e| e["seriesMasterId"] == master["id"])
+        .filter(|e| {
+            utc_of(&e["end"]).is_some_and(|end| end > from)
+                && utc_of(&e["start"]).is_some_and(|start| start < to)
+        })
+        .collect();
+    hits.sort_by_key(|e| utc_of(&e["start"]));
+    Json(json!({ "value": hits.iter().map(|e| shown(e, &zone)).collect::<Vec<_>>() }))
+        .into_response()
 }

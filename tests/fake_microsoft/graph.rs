@@ -72,11 +72,11 @@ pub fn routes() -> Router<FakeMicrosoft> {
         )
         .route(
             "/v1.0/me/calendar/events/{id}/{action}",
-            post(events::respond),
+            post(events::respond).get(events::instances),
         )
         .route(
             "/v1.0/me/calendars/{cal}/events/{id}/{action}",
-            post(events::respond),
+            post(events::respond).get(events::instances),
         )
         .route(
             "/v1.0/me/todo/lists",

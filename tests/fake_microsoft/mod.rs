@@ -22,6 +22,7 @@ mod mail_send;
 mod mail_write;
 mod odata;
 mod schedule;
+mod series;
 mod todo;
 
 pub use fixtures::{attach, folder_id, message, WELL_KNOWN};

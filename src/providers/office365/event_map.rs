@@ -3,6 +3,7 @@
 //! Writes go to Outlook in its Windows zone names.
 
 use super::messages::BodyType;
+use super::recurrence_map;
 use super::time::{iana_name, windows_name, zone};
 use crate::error::ApiError;
 use crate::model::calendar::{
@@ -10,6 +11,7 @@ use crate::model::calendar::{
     Reminder, ReminderOverride,
 };
 use crate::model::normalize_time;
+use crate::model::recurrence::OccurrenceInfo;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Map, Value};
 
@@ -132,6 +134,15 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
         }),
         None => None,
     };
+    let start = v
+        .get("start")
+        .and_then(|s| when(s, all_day, zone_of("originalStartTimeZone").as_deref()));
+    let occurrence_info = occurrence(
+        v,
+        all_day,
+        start.as_ref(),
+        &zone_of("originalStartTimeZone"),
+    );
     Event {
         id: text(v, "id"),
         etag: text(v, "@odata.etag"),
@@ -148,9 +159,12 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
             .and_then(Value::as_str)
             .filter(|s| !s.is_empty())
             .map(str::to_string),
-        start: v
-            .get("start")
-            .and_then(|s| when(s, all_day, zone_of("originalStartTimeZone").as_deref())),
+        recurrence: v
+            .get("recurrence")
+            .filter(|r| r.is_object())
+            .and_then(|r| recurrence_map::from_graph(r, start.as_ref())),
+        occurrence_info,
+        start,
         end: v.get("end").and_then(|e| {
             when(
                 e,
@@ -190,12 +204,36 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
     }
 }
 
+/// Where an occurrence or exception sits in its series.
+fn occurrence(
+    v: &Value,
+    all_day: bool,
+    start: Option<&EventDateTime>,
+    event_zone: &Option<String>,
+) -> Option<OccurrenceInfo> {
+    let kind = match v.get("type")?.as_str()? {
+        "occurrence" => "regular",
+        "exception" => "modified",
+        _ => return None,
+    };
+    let original = text(v, "originalStart")
+        .map(|t| json!({ "dateTime": t.trim_end_matches('Z'), "timeZone": "UTC" }))
+        .and_then(|t| when(&t, all_day, event_zone.as_deref()));
+    Some(OccurrenceInfo {
+        id: text(v, "id"),
+        kind: kind.into(),
+        original_start: original,
+        start: start.cloned(),
+        master_id: text(v, "seriesMasterId"),
+    })
+}
+
 fn bad(message: String) -> ApiError {
     ApiError::bad_request("badRequest", message)
 }
 
 /// The Windows name Outlook wants for an IANA zone (or the IANA name when it has none).
-fn outlook_zone(iana: &str) -> Result<String, ApiError> {
+pub(super) fn outlook_zone(iana: &str) -> Result<String, ApiError> {
     if zone(iana).is_none() {
         return Err(bad(format!(
             "timezone '{iana}' is not an IANA time zone name such as Europe/Berlin"
@@ -311,6 +349,12 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
         }
         (None, None) if !creating => {}
         _ => return Err(bad("give both start and end".into())),
+    }
+    if let Some(recurrence) = &e.recurrence {
+        m.insert(
+            "recurrence".into(),
+            recurrence_map::to_graph(recurrence, e.start.as_ref())?,
+        );
     }
     if let Some(info) = &e.meeting_info {
         if let Some(attendees) = &info.attendees {

@@ -123,7 +123,7 @@ impl Services {
         })
     }
 
-    fn event_path(calendar: &str, id: &str) -> String {
+    pub(super) fn event_path(calendar: &str, id: &str) -> String {
         format!("{}/events/{}", calendar_path(calendar), segment(id))
     }
 

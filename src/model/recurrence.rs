@@ -1,0 +1,98 @@
+//! `Recurrence`, `SeriesInfo` and `OccurrenceInfo`, as the contract has them.
+
+use super::calendar::EventDateTime;
+use serde::{Deserialize, Serialize};
+
+/// `Recurrence`: a series' rule as `simple` fields and as iCalendar lines. On input give one.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct Recurrence {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub ical: Option<IcalRecurrence>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub simple: Option<SimpleRecurrence>,
+}
+
+/// `Recurrence_ical`: `RRULE:`/`EXDATE` lines and the first start.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct IcalRecurrence {
+    #[serde(default)]
+    pub rules: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_start: Option<EventDateTime>,
+}
+
+/// `Recurrence_simple`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(deny_unknown_fields)]
+pub struct SimpleRecurrence {
+    pub pattern: Pattern,
+    #[serde(default)]
+    pub range: Range,
+}
+
+/// `Recurrence_simple_pattern`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Pattern {
+    pub frequency: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub interval: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub days_of_week: Option<Vec<String>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub week_start: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub day_of_month: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub month_of_year: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub instance: Option<String>,
+}
+
+/// `Recurrence_simple_range`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct Range {
+    #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
+    pub kind: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_start: Option<EventDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub recurrence_end: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub count: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub pattern_exclusions: Option<Vec<EventDateTime>>,
+}
+
+/// `OccurrenceInfo`.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct OccurrenceInfo {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
+    #[serde(rename = "type")]
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub original_start: Option<EventDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub start: Option<EventDateTime>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub master_id: Option<String>,
+}
+
+/// `SeriesInfo`.
+#[derive(Debug, Serialize)]
+#[serde(rename_all = "camelCase")]
+pub struct SeriesInfo {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_id: Option<String>,
+    pub recurrence: Recurrence,
+    pub modified_occurrences: Vec<OccurrenceInfo>,
+    pub deleted_occurrences: Vec<OccurrenceInfo>,
+}
