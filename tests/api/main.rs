@@ -23,3 +23,4 @@ mod series;
 mod startup;
 mod tasks;
 mod tokens;
+mod zones;

@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod direct;
 pub mod drafts;
 pub mod event_map;
+pub mod event_time;
 pub mod events;
 pub mod folders;
 pub mod graph;

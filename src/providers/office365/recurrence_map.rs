@@ -1,7 +1,7 @@
 //! Graph `patternedRecurrence` ⇄ the contract's `Recurrence`. Reads give both forms (`simple`
 //! fields and an `RRULE`); writes take either, as long as Outlook can keep the rule.
 
-use super::event_map::outlook_zone;
+use super::event_time::outlook_zone;
 use super::rrule;
 use super::time::{iana_name, zone};
 use crate::error::ApiError;

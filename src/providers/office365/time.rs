@@ -34,10 +34,21 @@ pub fn iana_name(name: &str) -> Option<String> {
     zone(name).map(|tz| tz.name().to_string())
 }
 
-/// The Windows name Outlook prefers for an IANA zone.
+/// The Windows name Outlook prefers for an IANA zone, when that Windows zone keeps the same clock
+/// now and half a year on (the CLDR table lags behind some zones' rule changes; those are sent by
+/// their IANA name, which Outlook also takes).
 pub fn windows_name(iana: &str) -> Option<String> {
+    use chrono::Offset;
     let tz = Tz::from_str(iana).ok()?;
-    WindowsTimezone::try_from(tz).ok().map(|w| w.to_string())
+    let windows = WindowsTimezone::try_from(tz).ok()?;
+    let same_clock = |back: Tz| {
+        let now = Utc::now();
+        [now, now + chrono::Duration::days(182)]
+            .iter()
+            .all(|t| t.with_timezone(&tz).offset().fix() == t.with_timezone(&back).offset().fix())
+    };
+    let back: Tz = windows.into();
+    same_clock(back).then(|| windows.to_string())
 }
 
 fn naive(text: &str) -> Option<NaiveDateTime> {
@@ -98,6 +109,31 @@ mod tests {
             Some("Eastern Standard Time")
         );
         assert!(zone("Mars Standard Time").is_none());
+    }
+
+    #[test]
+    fn every_windows_zone_outlook_can_send_resolves_to_the_same_clock() {
+        use chrono::Offset;
+        let (mut windows, mut skipped) = (std::collections::BTreeSet::new(), vec![]);
+        for tz in chrono_tz::TZ_VARIANTS {
+            let Some(name) = windows_name(tz.name()) else {
+                skipped.push(tz.name());
+                continue;
+            };
+            let back = zone(&name).unwrap_or_else(|| panic!("{name} does not resolve"));
+            if windows.insert(name.clone()) {
+                let now = Utc::now();
+                for t in [now, now + chrono::Duration::days(182)] {
+                    let (a, b) = (
+                        t.with_timezone(&tz).offset().fix(),
+                        t.with_timezone(&back).offset().fix(),
+                    );
+                    assert_eq!(a, b, "{} vs {name} ({})", tz.name(), back.name());
+                }
+            }
+        }
+        assert!(windows.len() > 130, "only {} Windows zones", windows.len());
+        assert!(skipped.contains(&"America/Scoresbysund"), "{skipped:?}");
     }
 
     #[test]
