@@ -1,35 +1,6 @@
-use crate::helpers::{expect_error, spawn_app, urlencode, Linked, TestApp};
+use crate::helpers::{account, call, expect_error, spawn_app, urlencode, Linked, TestApp, ADELE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
-
-pub(crate) const ADELE: &str = "adele@contoso.com";
-
-pub(crate) async fn account(app: &TestApp, scopes: &str) -> Linked {
-    let client = app.create_client().await;
-    app.add_user(ADELE);
-    app.link(&client, scopes).await
-}
-
-pub(crate) async fn call(
-    app: &TestApp,
-    l: &Linked,
-    method: Method,
-    path: &str,
-    body: Option<Value>,
-    etag: Option<&str>,
-) -> reqwest::Response {
-    let mut r = app
-        .http
-        .request(method, format!("{}{path}", app.address))
-        .bearer_auth(&l.token);
-    if let Some(b) = body {
-        r = r.json(&b);
-    }
-    if let Some(e) = etag {
-        r = r.header("If-Match", e);
-    }
-    r.send().await.unwrap()
-}
 
 pub(crate) async fn create(app: &TestApp, l: &Linked, event: Value) -> Value {
     let r = call(

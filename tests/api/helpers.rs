@@ -402,3 +402,34 @@ pub async fn expect_error(r: Response, status: StatusCode, code: &str) -> Value 
     );
     body
 }
+
+pub const ADELE: &str = "adele@contoso.com";
+
+/// A new app with Adele linked to it with `scopes`.
+pub async fn account(app: &TestApp, scopes: &str) -> Linked {
+    let client = app.create_client().await;
+    app.add_user(ADELE);
+    app.link(&client, scopes).await
+}
+
+/// An API call as the linked account, with an optional JSON body and `If-Match`.
+pub async fn call(
+    app: &TestApp,
+    l: &Linked,
+    method: reqwest::Method,
+    path: &str,
+    body: Option<Value>,
+    etag: Option<&str>,
+) -> Response {
+    let mut r = app
+        .http
+        .request(method, format!("{}{path}", app.address))
+        .bearer_auth(&l.token);
+    if let Some(b) = body {
+        r = r.json(&b);
+    }
+    if let Some(e) = etag {
+        r = r.header("If-Match", e);
+    }
+    r.send().await.unwrap()
+}

@@ -1,8 +1,8 @@
 //! Recurring series: written as `simple` or `RRULE`, read back both ways, expanded in ranges,
 //! occurrences found by their planned date, and exceptions and deletions reported by the series.
 
-use crate::calendar::{account, call, create};
-use crate::helpers::{expect_error, spawn_app, urlencode, Linked, TestApp};
+use crate::calendar::create;
+use crate::helpers::{account, call, expect_error, spawn_app, urlencode, Linked, TestApp};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 

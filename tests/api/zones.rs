@@ -1,7 +1,7 @@
 //! Zones whose Windows name would put Outlook on another clock are sent by their IANA name.
 
-use crate::calendar::{account, create, ADELE};
-use crate::helpers::spawn_app;
+use crate::calendar::create;
+use crate::helpers::{account, spawn_app, ADELE};
 use serde_json::json;
 
 #[tokio::test]

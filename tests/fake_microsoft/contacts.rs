@@ -1,7 +1,7 @@
 //! Graph contacts: the default folder, paged; etags checked against `If-Match` (412 when stale);
 //! photos.
 
-use super::graph::{graph_error, require};
+use super::graph::{graph_error, require, stale};
 use super::FakeMicrosoft;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -61,13 +61,6 @@ fn etag() -> String {
 
 fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn stale(headers: &HeaderMap, current: &Value) -> bool {
-    headers
-        .get("if-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|m| m != "*" && current["@odata.etag"] != m)
 }
 
 fn conflict() -> Response {

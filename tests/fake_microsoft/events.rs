@@ -3,7 +3,7 @@
 
 use super::calendar::{calendar_id, etag, not_found, shown, stamp, wanted_zone};
 use super::fixtures::utc_of;
-use super::graph::{graph_error, require};
+use super::graph::{graph_error, require, stale};
 use super::series;
 use super::FakeMicrosoft;
 use axum::extract::{Path, State};
@@ -136,13 +136,6 @@ pub(super) async fn event(
     find_event(&fake, &email, &cal, id).map_or_else(not_found, |e| {
         Json(shown(&e, &wanted_zone(&headers))).into_response()
     })
-}
-
-fn stale(headers: &HeaderMap, current: &Value) -> bool {
-    headers
-        .get("if-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|m| m != "*" && current["@odata.etag"] != m)
 }
 
 pub(super) async fn update_event(

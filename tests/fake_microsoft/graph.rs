@@ -358,3 +358,11 @@ async fn mailbox_settings(State(fake): State<FakeMicrosoft>, headers: HeaderMap)
     Json(json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#users('x')/mailboxSettings",
         "timeZone": u.time_zone, "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt" })).into_response()
 }
+
+/// Whether `If-Match` names another version than the item's current one.
+pub fn stale(headers: &HeaderMap, current: &Value) -> bool {
+    headers
+        .get("if-match")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|m| m != "*" && current["@odata.etag"] != m)
+}

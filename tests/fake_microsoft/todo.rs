@@ -1,7 +1,7 @@
 //! Microsoft To Do: lists (a default one and Flagged Emails per user) and tasks, with due dates
 //! normalised to UTC as the service does, etags and If-Match.
 
-use super::graph::{graph_error, require};
+use super::graph::{graph_error, require, stale};
 use super::FakeMicrosoft;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -72,13 +72,6 @@ fn to_utc(v: &Value) -> Option<Value> {
     Some(
         json!({ "dateTime": utc.format("%Y-%m-%dT%H:%M:%S.0000000").to_string(), "timeZone": "UTC" }),
     )
-}
-
-fn stale(headers: &HeaderMap, current: &Value) -> bool {
-    headers
-        .get("if-match")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|m| m != "*" && current["@odata.etag"] != m)
 }
 
 fn conflict() -> Response {
