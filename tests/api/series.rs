@@ -168,7 +168,7 @@ async fn a_weekly_series_reports_its_changed_and_deleted_occurrences() {
 async fn a_series_keeps_its_local_time_across_daylight_saving() {
     let app = spawn_app().await;
     let l = account(&app, "Calendar.ReadWrite").await;
-    create(&app, &l, json!({
+    let master = create(&app, &l, json!({
         "subject": "Review",
         "start": berlin("2024-03-18T09:00:00+01:00"), "end": berlin("2024-03-18T10:00:00+01:00"),
         "recurrence": {"simple": {"pattern": {"frequency": "weekly"}, "range": {"type": "byDate", "recurrenceEnd": "2024-04-08"}}}
@@ -187,6 +187,18 @@ async fn a_series_keeps_its_local_time_across_daylight_saving() {
             "2024-04-08T09:00:00+02:00",
         ]
     );
+
+    // A new rule for the series keeps its start: here, it now ends a week earlier.
+    let path = format!(
+        "/v1/calendars/primary/events/{}",
+        urlencode(master["id"].as_str().unwrap())
+    );
+    let rule = json!({"recurrence": {"simple": {"pattern": {"frequency": "weekly"}, "range": {"type": "byDate", "recurrenceEnd": "2024-04-01"}}}});
+    let r = call(&app, &l, Method::PATCH, &path, Some(rule), None).await;
+    assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
+    let left = range(&app, &l, "2024-03-01T00:00:00Z", "2024-05-01T00:00:00Z").await;
+    assert_eq!(left.len(), 3);
+    assert_eq!(left[0]["start"]["dateTime"], "2024-03-18T09:00:00+01:00");
 }
 
 #[tokio::test]

@@ -192,7 +192,21 @@ impl Services {
         event: &Event,
         how: &EventWrite<'_>,
     ) -> Result<EventOrId, ApiError> {
-        let graph = to_graph(event, how.body, false)?;
+        let mut event = event.clone();
+        if let Some(r) = event.recurrence.as_mut().filter(|_| event.start.is_none()) {
+            let given = r.simple.as_ref().map(|s| &s.range.recurrence_start);
+            let given = given.or(r.ical.as_ref().map(|i| &i.recurrence_start));
+            if given.is_none_or(Option::is_none) {
+                // A new rule for a series keeps the series' start unless told otherwise.
+                let start = self.event(account, calendar, id).await?.start;
+                match (r.simple.as_mut(), r.ical.as_mut()) {
+                    (Some(s), _) => s.range.recurrence_start = start,
+                    (None, Some(i)) => i.recurrence_start = start,
+                    (None, None) => {}
+                }
+            }
+        }
+        let graph = to_graph(&event, how.body, false)?;
         let updated = self
             .on_calendar(
                 account,
