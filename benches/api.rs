@@ -90,7 +90,7 @@ async fn setup() -> Bench {
         .unwrap();
     let base = format!("http://127.0.0.1:{port}");
     let authorize = format!(
-        "{base}/v1/auth/authorize?clientId={}&serviceType=Office365&scopes=Mail.Read&returnUrl={}",
+        "{base}/v1/auth/authorize?clientId={}&serviceType=Office365&scopes=Mail.Read%20Calendar.ReadWrite&returnUrl={}",
         created.app.client_id,
         url::form_urlencoded::byte_serialize(RETURN_URL.as_bytes()).collect::<String>()
     );
@@ -248,6 +248,59 @@ async fn main() {
     println!(
         "  max Graph requests in flight for the mailbox: {} (limit 4); throttled by the fake: {}",
         c.max_in_flight, c.throttled_by_concurrency
+    );
+
+    // A week of 50 events, in the events' zones, against calendarView straight from the fake.
+    for n in 0..50 {
+        let (day, hour) = (1 + n % 5, 8 + n / 5);
+        let at = |h: u32| format!("2024-05-{:02}T{h:02}:00:00.0000000", day + 5);
+        b.ms.add_event(
+            "bench@contoso.com",
+            "Bench",
+            &at(hour),
+            &at(hour + 1),
+            "busy",
+        );
+    }
+    let week = "startDateTime=2024-05-06T00:00:00Z&endDateTime=2024-05-13T00:00:00Z";
+    let direct = format!(
+        "{}/me/calendar/calendarView?{week}&$top=50",
+        b.ms.graph_url()
+    );
+    let (_, d50, _) = load(&b.http, &direct, &graph_token, 100, 1).await;
+    let ours = format!(
+        "{}/v1/calendars/primary/events/range?timeMin=2024-05-06T00:00:00Z&timeMax=2024-05-13T00:00:00Z",
+        b.base
+    );
+    let (r_rate, r50, _) = load(&b.http, &ours, &b.token, 100, 1).await;
+    println!(
+        "a week of 50 events (range):                   {r_rate:>8.0} req/s   p50 {}   ({:.3}x calendarView direct)",
+        ms(r50),
+        r50.as_secs_f64() / d50.as_secs_f64()
+    );
+    let series = serde_json::json!({"subject": "Weekly", "start": {"dateTime": "2024-01-01T09:00:00Z"}, "end": {"dateTime": "2024-01-01T09:30:00Z"},
+        "recurrence": {"simple": {"pattern": {"frequency": "weekly"}, "range": {"type": "byCount", "count": 52}}}});
+    let created: serde_json::Value = b
+        .http
+        .post(format!("{}/v1/calendars/primary/events", b.base))
+        .bearer_auth(&b.token)
+        .json(&series)
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let series_url = format!(
+        "{}/v1/calendars/primary/events/{}/series",
+        b.base,
+        url::form_urlencoded::byte_serialize(created["id"].as_str().unwrap().as_bytes())
+            .collect::<String>()
+    );
+    let (_, s50, _) = load(&b.http, &series_url, &b.token, 20, 1).await;
+    println!(
+        "series of 52 weekly occurrences:                p50 {} (master + one page of instances)",
+        ms(s50)
     );
 
     // A refresh storm: 200 concurrent calls when the access token is due.
