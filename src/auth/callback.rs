@@ -344,7 +344,9 @@ async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkF
             .unwrap_or_default()
             .get("timeZone")
             .and_then(Value::as_str)
-            .map(str::to_string),
+            .map(|z| {
+                crate::providers::office365::time::iana_name(z).unwrap_or_else(|| z.to_string())
+            }),
         Err(_) => None,
     };
     let object_id =

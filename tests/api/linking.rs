@@ -16,7 +16,10 @@ async fn a_user_links_an_account_and_the_app_reads_it() {
     assert_eq!(account["tokenStatus"], "active");
     assert_eq!(account["email"], "adele@contoso.com");
     assert_eq!(account["name"], "Adele Vance");
-    assert_eq!(account["timezone"], "Pacific Standard Time");
+    assert_eq!(
+        account["timezone"], "America/Los_Angeles",
+        "the mailbox zone, in IANA"
+    );
     assert_eq!(
         account["authScopes"],
         serde_json::json!(["Calendar.Read", "Mail.Read"])
