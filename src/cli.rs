@@ -2,6 +2,7 @@
 
 use crate::apps::{self, AppDetails, Office365Input};
 use crate::config::Settings;
+use crate::owners;
 use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
 use crate::startup::{init_tracing, open_store, Application};
 use crate::state::now;
@@ -36,6 +37,22 @@ enum Command {
     /// Show how unified scopes translate into Microsoft Graph permissions.
     #[command(subcommand)]
     Scopes(ScopesCommand),
+    /// Manage the people who sign in to the portal.
+    #[command(subcommand)]
+    Owner(OwnerCommand),
+}
+
+#[derive(Subcommand)]
+enum OwnerCommand {
+    /// Create a portal owner; the password is read from a file (or `-` for standard input).
+    Create {
+        #[arg(long)]
+        email: String,
+        #[arg(long = "password-file")]
+        password_file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
 }
 
 #[derive(Subcommand)]
@@ -139,12 +156,36 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .await
         }
         Command::App(cmd) => app_command(&settings, cmd).await,
+        Command::Owner(cmd) => owner_command(&settings, cmd).await,
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,
             json,
         }) => explain(&settings, &scopes, &native, json),
     }
+}
+
+async fn owner_command(settings: &Settings, cmd: OwnerCommand) -> anyhow::Result<()> {
+    let (store, _) = open_store(settings).await?;
+    let OwnerCommand::Create {
+        email,
+        password_file,
+        json,
+    } = cmd;
+    let text = if password_file.as_os_str() == "-" {
+        std::io::read_to_string(std::io::stdin()).context("cannot read the password")?
+    } else {
+        std::fs::read_to_string(&password_file)
+            .with_context(|| format!("cannot read {}", password_file.display()))?
+    };
+    let password = SecretString::from(text.trim_end_matches(['\r', '\n']).to_string());
+    let owner = owners::create(store.as_ref(), &email, &password, now()).await?;
+    if json {
+        println!("{}", json!({ "id": owner.id, "email": owner.email }));
+    } else {
+        println!("Owner created: {} (id {})", owner.email, owner.id);
+    }
+    Ok(())
 }
 
 async fn app_command(settings: &Settings, cmd: AppCommand) -> anyhow::Result<()> {

@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod error;
 pub mod model;
+pub mod owners;
 pub mod paging;
 pub mod providers;
 pub mod scopes;

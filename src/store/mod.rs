@@ -129,8 +129,34 @@ pub trait TokenStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
-pub trait Store: MetaStore + AppStore + AuthStore + AccountStore + TokenStore {}
-impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore> Store for T {}
+/// Portal owners and their sign-in sessions (session tokens stored as hashes).
+#[async_trait]
+pub trait OwnerStore: Send + Sync {
+    /// `None` when the e-mail address is taken (compared without case).
+    async fn create_owner(
+        &self,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<OwnerRecord>>;
+    async fn owner_by_email(&self, email: &str) -> StoreResult<Option<OwnerRecord>>;
+    async fn insert_owner_session(
+        &self,
+        token_hash: &[u8],
+        owner_id: i64,
+        expires_at: i64,
+    ) -> StoreResult<()>;
+    /// The owner of a session that has not expired at `now`.
+    async fn owner_by_session(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<Option<OwnerRecord>>;
+    async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+}
+
+pub trait Store: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore {}
+impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore> Store for T {}
 
 /// Opens the store named by the database URL, running its migrations.
 pub async fn connect(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {

@@ -173,3 +173,22 @@ pub struct ProviderTokens {
     pub lease_owner: Option<String>,
     pub lease_until: Option<i64>,
 }
+
+/// A portal owner. The password hash is argon2 (PHC string) and never shown.
+#[derive(Clone)]
+pub struct OwnerRecord {
+    pub id: i64,
+    pub email: String,
+    pub password_hash: String,
+    pub created_at: i64,
+}
+
+impl std::fmt::Debug for OwnerRecord {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("OwnerRecord")
+            .field("id", &self.id)
+            .field("email", &self.email)
+            .field("password_hash", &"<redacted>")
+            .finish()
+    }
+}

@@ -19,6 +19,7 @@ mod exchange;
 mod helpers;
 mod linking;
 mod logs;
+mod owners;
 mod series;
 mod startup;
 mod tasks;

@@ -3,6 +3,7 @@
 mod accounts;
 mod apps;
 mod auth;
+mod owners;
 mod tokens;
 
 use super::{MetaStore, StoreError, StoreResult};

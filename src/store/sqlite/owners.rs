@@ -1,0 +1,85 @@
+use super::SqliteStore;
+use crate::store::{OwnerRecord, OwnerStore, StoreResult};
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+fn owner_from_row(row: &SqliteRow) -> OwnerRecord {
+    OwnerRecord {
+        id: row.get("id"),
+        email: row.get("email"),
+        password_hash: row.get("password_hash"),
+        created_at: row.get("created_at"),
+    }
+}
+
+#[async_trait]
+impl OwnerStore for SqliteStore {
+    async fn create_owner(
+        &self,
+        email: &str,
+        password_hash: &str,
+        now: i64,
+    ) -> StoreResult<Option<OwnerRecord>> {
+        let row = sqlx::query(
+            "INSERT INTO owners (email, password_hash, created_at) VALUES (?, ?, ?) \
+             ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, created_at",
+        )
+        .bind(email)
+        .bind(password_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(owner_from_row))
+    }
+
+    async fn owner_by_email(&self, email: &str) -> StoreResult<Option<OwnerRecord>> {
+        let row =
+            sqlx::query("SELECT id, email, password_hash, created_at FROM owners WHERE email = ?")
+                .bind(email)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.as_ref().map(owner_from_row))
+    }
+
+    async fn insert_owner_session(
+        &self,
+        token_hash: &[u8],
+        owner_id: i64,
+        expires_at: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO owner_sessions (token_hash, owner_id, expires_at) VALUES (?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(owner_id)
+        .bind(expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn owner_by_session(
+        &self,
+        token_hash: &[u8],
+        now: i64,
+    ) -> StoreResult<Option<OwnerRecord>> {
+        let row = sqlx::query(
+            "SELECT o.id, o.email, o.password_hash, o.created_at FROM owner_sessions s \
+             JOIN owners o ON o.id = s.owner_id WHERE s.token_hash = ? AND s.expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.as_ref().map(owner_from_row))
+    }
+
+    async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()> {
+        sqlx::query("DELETE FROM owner_sessions WHERE token_hash = ?")
+            .bind(token_hash)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+}
