@@ -9,6 +9,7 @@ pub mod error;
 pub mod model;
 pub mod owners;
 pub mod paging;
+pub mod portal;
 pub mod providers;
 pub mod scopes;
 pub mod startup;

@@ -116,6 +116,7 @@ impl Application {
             ),
             refresher: Refresher::default(),
             folders: Default::default(),
+            signin_limit: Default::default(),
             scopes,
             keys,
             store,

@@ -19,6 +19,7 @@ pub struct Services {
     pub graph: GraphClient,
     pub refresher: Refresher,
     pub folders: FolderCache,
+    pub signin_limit: crate::portal::limit::SignInLimiter,
 }
 
 pub type AppState = Arc<Services>;

@@ -152,6 +152,7 @@ pub fn router(state: AppState) -> Router {
             get(calendar::attachment),
         )
         .route("/v1/direct/{*path}", any(direct::forward))
+        .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))
         .with_state(state)

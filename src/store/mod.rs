@@ -32,6 +32,8 @@ pub trait AppStore: Send + Sync {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord>;
     async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>>;
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>>;
+    /// The apps a portal owner owns.
+    async fn owner_apps(&self, owner_id: i64) -> StoreResult<Vec<AppRecord>>;
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>>;
     async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<()>;
     async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>>;

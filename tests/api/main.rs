@@ -20,6 +20,7 @@ mod helpers;
 mod linking;
 mod logs;
 mod owners;
+mod portal;
 mod series;
 mod startup;
 mod tasks;

@@ -61,6 +61,16 @@ impl AppStore for SqliteStore {
         Ok(rows.iter().map(app_from_row).collect())
     }
 
+    async fn owner_apps(&self, owner_id: i64) -> StoreResult<Vec<AppRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {APP_COLUMNS} FROM apps WHERE owner_id = ? ORDER BY id"
+        ))
+        .bind(owner_id)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(app_from_row).collect())
+    }
+
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>> {
         let rows = sqlx::query("SELECT url FROM app_return_urls WHERE app_id = ? ORDER BY url")
             .bind(app_id)

@@ -1,0 +1,27 @@
+//! The portal for app owners, served by the same binary under `/portal`. Pages are plain HTML
+//! forms (they work without JavaScript); every rule comes from the same service layer as the API
+//! and the CLI.
+
+mod home;
+pub mod html;
+pub mod limit;
+pub mod session;
+mod signin;
+
+use crate::state::AppState;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/portal", get(home::home))
+        .route(
+            "/portal/signin",
+            get(signin::signin_page).post(signin::signin),
+        )
+        .route(
+            "/portal/signup",
+            get(signin::signup_page).post(signin::signup),
+        )
+        .route("/portal/signout", post(signin::signout))
+}

@@ -1,0 +1,97 @@
+//! The portal's cookies: the sign-in session (HttpOnly, Secure, SameSite=Lax, only under
+//! `/portal`), CSRF tokens derived from it, and a form cookie for the double-submit check on the
+//! sign-in and sign-up forms, which are shown before there is a session.
+
+use crate::owners;
+use crate::state::{now, AppState};
+use crate::store::crypto::random_token;
+use crate::store::OwnerRecord;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use axum::http::{header, HeaderMap, HeaderValue};
+use axum::response::{IntoResponse, Redirect, Response};
+use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+use base64::Engine;
+use secrecy::ExposeSecret;
+use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
+
+pub const SESSION: &str = "sb_session";
+pub const FORM: &str = "sb_form";
+
+/// A cookie's value from the request.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_string())
+}
+
+/// `Set-Cookie` for a portal cookie; `max_age` 0 removes it.
+pub fn set_cookie(name: &str, value: &str, max_age: i64) -> (header::HeaderName, HeaderValue) {
+    let text =
+        format!("{name}={value}; Path=/portal; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}");
+    (
+        header::SET_COOKIE,
+        HeaderValue::from_str(&text).expect("cookie values are base64url"),
+    )
+}
+
+/// The CSRF token for forms of a session: derived from the session token, never stored.
+pub fn csrf_for(session_token: &str) -> String {
+    let digest = Sha256::new()
+        .chain_update(b"switchboard portal csrf\0")
+        .chain_update(session_token.as_bytes())
+        .finalize();
+    URL_SAFE_NO_PAD.encode(digest)
+}
+
+/// Equal, in constant time, and not empty.
+pub fn same(expected: &str, given: &str) -> bool {
+    !expected.is_empty() && bool::from(expected.as_bytes().ct_eq(given.as_bytes()))
+}
+
+/// The form cookie of this visitor, or a new one to set.
+pub fn form_token(headers: &HeaderMap) -> (String, bool) {
+    match cookie(headers, FORM).filter(|v| v.len() >= 32) {
+        Some(v) => (v, false),
+        None => (random_token().expose_secret().to_string(), true),
+    }
+}
+
+/// A signed-in owner, and the CSRF token their forms carry. Without a live session the request
+/// is sent to the sign-in page.
+pub struct SignedIn {
+    pub owner: OwnerRecord,
+    pub csrf: String,
+    pub token: String,
+}
+
+impl SignedIn {
+    /// Whether a submitted form carries this session's CSRF token.
+    pub fn csrf_ok(&self, given: &str) -> bool {
+        same(&self.csrf, given)
+    }
+}
+
+impl FromRequestParts<AppState> for SignedIn {
+    type Rejection = Response;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Response> {
+        let to_sign_in = || Redirect::to("/portal/signin").into_response();
+        let token = cookie(&parts.headers, SESSION).ok_or_else(to_sign_in)?;
+        let owner = owners::session_owner(state.store.as_ref(), &token, now())
+            .await
+            .map_err(|e| crate::error::ApiError::internal(e).into_response())?
+            .ok_or_else(to_sign_in)?;
+        Ok(SignedIn {
+            csrf: csrf_for(&token),
+            owner,
+            token,
+        })
+    }
+}

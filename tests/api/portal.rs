@@ -1,0 +1,268 @@
+//! The portal over HTTP as a browser without JavaScript sees it: cookies, CSRF, sign-up, sign-in
+//! with its rate limit, sign-out.
+
+use crate::helpers::{spawn_app, TestApp};
+use reqwest::{Response, StatusCode};
+
+/// A browser's cookie jar and the last page's CSRF field, kept by hand to see every header.
+#[derive(Default)]
+struct Browser {
+    cookies: Vec<(String, String)>,
+    csrf: String,
+}
+
+impl Browser {
+    fn header(&self) -> String {
+        let pairs: Vec<String> = self
+            .cookies
+            .iter()
+            .map(|(k, v)| format!("{k}={v}"))
+            .collect();
+        pairs.join("; ")
+    }
+
+    async fn take(&mut self, r: Response) -> (StatusCode, String, Option<String>) {
+        for set in r.headers().get_all("set-cookie") {
+            let set = set.to_str().unwrap();
+            for flag in ["HttpOnly", "Secure", "SameSite=Lax", "Path=/portal"] {
+                assert!(set.contains(flag), "{set} lacks {flag}");
+            }
+            let (name, rest) = set.split_once('=').unwrap();
+            let value = rest.split(';').next().unwrap().to_string();
+            self.cookies.retain(|(k, _)| k != name);
+            if !set.contains("Max-Age=0") {
+                self.cookies.push((name.to_string(), value));
+            }
+        }
+        let status = r.status();
+        let location = r
+            .headers()
+            .get("location")
+            .map(|l| l.to_str().unwrap().to_string());
+        let body = r.text().await.unwrap();
+        if let Some(at) = body.find(r#"name="csrf" value=""#) {
+            let rest = &body[at + 19..];
+            self.csrf = rest[..rest.find('"').unwrap()].to_string();
+        }
+        (status, body, location)
+    }
+
+    async fn get(&mut self, app: &TestApp, path: &str) -> (StatusCode, String, Option<String>) {
+        let r = app
+            .http
+            .get(format!("{}{path}", app.address))
+            .header("cookie", self.header())
+            .send()
+            .await
+            .unwrap();
+        self.take(r).await
+    }
+
+    async fn post(
+        &mut self,
+        app: &TestApp,
+        path: &str,
+        form: &[(&str, &str)],
+    ) -> (StatusCode, String, Option<String>) {
+        let r = app
+            .http
+            .post(format!("{}{path}", app.address))
+            .header("cookie", self.header())
+            .form(form)
+            .send()
+            .await
+            .unwrap();
+        self.take(r).await
+    }
+}
+
+#[tokio::test]
+async fn owners_sign_up_sign_out_and_sign_in_through_forms_with_csrf() {
+    let app = spawn_app().await;
+    let mut b = Browser::default();
+    let (status, _, location) = b.get(&app, "/portal").await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/portal/signin"))
+    );
+
+    let (status, page, _) = b.get(&app, "/portal/signup").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains(r#"<label for="email">"#) && page.contains(r#"<label for="password">"#));
+    let form_csrf = b.csrf.clone();
+    assert!(!form_csrf.is_empty());
+
+    // A form posted from elsewhere (no form cookie) is refused.
+    let mut stranger = Browser::default();
+    let (status, page, _) = stranger
+        .post(
+            &app,
+            "/portal/signup",
+            &[
+                ("email", "x@example.com"),
+                ("password", "long enough pw"),
+                ("csrf", &form_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("another site"));
+
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/signup",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "short"),
+                ("csrf", &form_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains(r#"id="password-error""#) && page.contains("at least 10 characters"));
+    assert!(
+        page.contains(r#"value="dana@example.com""#),
+        "what was typed is kept"
+    );
+    assert!(!page.contains("short\""), "the password is never echoed");
+
+    let (status, _, location) = b
+        .post(
+            &app,
+            "/portal/signup",
+            &[
+                ("email", "Dana@Example.com"),
+                ("password", "a long passphrase"),
+                ("csrf", &form_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/portal"))
+    );
+    assert!(b.cookies.iter().any(|(k, _)| k == "sb_session"));
+    let (status, page, _) = b.get(&app, "/portal").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("dana@example.com") && page.contains("Your apps"));
+
+    let session = b.header();
+    let (status, _, _) = b.post(&app, "/portal/signout", &[("csrf", "forged")]).await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "sign-out needs the session's CSRF token"
+    );
+    let csrf = b.csrf.clone();
+    let (status, _, location) = b.post(&app, "/portal/signout", &[("csrf", &csrf)]).await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/portal/signin"))
+    );
+    let old = app
+        .http
+        .get(format!("{}/portal", app.address))
+        .header("cookie", session)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        old.status(),
+        StatusCode::SEE_OTHER,
+        "the old session cookie is dead"
+    );
+
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/signup",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "another long one"),
+                ("csrf", &form_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CONFLICT);
+    assert!(page.contains("Sign in instead"));
+    let (status, _, location) = b
+        .post(
+            &app,
+            "/portal/signin",
+            &[
+                ("email", "dana@example.com"),
+                ("password", "a long passphrase"),
+                ("csrf", &form_csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        (status, location.as_deref()),
+        (StatusCode::SEE_OTHER, Some("/portal"))
+    );
+}
+
+#[tokio::test]
+async fn sign_in_attempts_are_limited_per_address() {
+    let app = spawn_app().await;
+    let file = app.dir.join("pw");
+    std::fs::write(&file, "the right password").unwrap();
+    app.cli_json(&[
+        "owner",
+        "create",
+        "--email",
+        "ops@example.com",
+        "--password-file",
+        file.to_str().unwrap(),
+        "--json",
+    ]);
+    let mut b = Browser::default();
+    b.get(&app, "/portal/signin").await;
+    let csrf = b.csrf.clone();
+    for _ in 0..5 {
+        let (status, page, _) = b
+            .post(
+                &app,
+                "/portal/signin",
+                &[
+                    ("email", "ops@example.com"),
+                    ("password", "wrong password"),
+                    ("csrf", &csrf),
+                ],
+            )
+            .await;
+        assert_eq!(status, StatusCode::UNAUTHORIZED);
+        assert!(page.contains("Wrong e-mail address or password."));
+    }
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/signin",
+            &[
+                ("email", "ops@example.com"),
+                ("password", "the right password"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(page.contains("Try again in 15 minutes"));
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/signin",
+            &[
+                ("email", "nobody@example.com"),
+                ("password", "whatever it is"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(
+        status,
+        StatusCode::UNAUTHORIZED,
+        "an unknown address reads like a wrong password"
+    );
+    assert!(page.contains("Wrong e-mail address or password."));
+}
