@@ -54,7 +54,7 @@ async fn setup() -> Bench {
     .collect();
     let (settings, _) = Settings::from_sources(None, &env).unwrap();
     let (store, keys) = open_store(&settings).await.unwrap();
-    let created = apps::create(store.as_ref(), "bench", &[RETURN_URL.to_string()], 0)
+    let created = apps::create(store.as_ref(), "bench", &[RETURN_URL.to_string()], None, 0)
         .await
         .unwrap();
     let azure = uuid::Uuid::new_v4().to_string();

@@ -197,7 +197,7 @@ async fn app_command(settings: &Settings, cmd: AppCommand) -> anyhow::Result<()>
             return_urls,
             json,
         } => {
-            let created = apps::create(store, &name, &return_urls, now()).await?;
+            let created = apps::create(store, &name, &return_urls, None, now()).await?;
             let secret = created.client_secret.expose_secret();
             if json {
                 println!(

@@ -37,6 +37,7 @@ pub async fn create(
     store: &dyn Store,
     name: &str,
     return_urls: &[String],
+    owner_id: Option<i64>,
     now: i64,
 ) -> Result<CreatedApp, AppError> {
     let name = name.trim();
@@ -57,6 +58,7 @@ pub async fn create(
             name: name.to_string(),
             secret_hash: hash_secret(client_secret.expose_secret()),
             return_urls: urls,
+            owner_id,
             now,
         })
         .await?;

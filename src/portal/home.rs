@@ -14,7 +14,8 @@ pub async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Respon
         .iter()
         .map(|a| {
             format!(
-                "<tr><td>{}</td><td><code>{}</code></td></tr>",
+                r#"<tr><td><a href="/portal/apps/{}">{}</a></td><td><code>{}</code></td></tr>"#,
+                escape(&a.client_id),
                 escape(&a.name),
                 escape(&a.client_id)
             )
@@ -30,7 +31,9 @@ pub async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Respon
         page(
             "Apps",
             Some((&who.owner.email, &who.csrf)),
-            &format!(r#"<div class="card"><h1>Your apps</h1>{list}</div>"#),
+            &format!(
+                r#"<div class="card"><h1>Your apps</h1>{list}<a class="button" href="/portal/apps/new">Create an app</a></div>"#
+            ),
         ),
     ))
 }

@@ -2,6 +2,7 @@
 //! forms (they work without JavaScript); every rule comes from the same service layer as the API
 //! and the CLI.
 
+mod apps;
 mod home;
 pub mod html;
 pub mod limit;
@@ -24,4 +25,7 @@ pub fn router() -> Router<AppState> {
             get(signin::signup_page).post(signin::signup),
         )
         .route("/portal/signout", post(signin::signout))
+        .route("/portal/apps", post(apps::create))
+        .route("/portal/apps/new", get(apps::new_app))
+        .route("/portal/apps/{client_id}", get(apps::show))
 }

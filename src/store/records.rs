@@ -9,6 +9,8 @@ pub struct NewApp {
     pub name: String,
     pub secret_hash: Vec<u8>,
     pub return_urls: Vec<String>,
+    /// The portal owner, for apps made in the portal.
+    pub owner_id: Option<i64>,
     pub now: i64,
 }
 
@@ -18,6 +20,7 @@ pub struct AppRecord {
     pub client_id: String,
     pub name: String,
     pub secret_hash: Vec<u8>,
+    pub owner_id: Option<i64>,
     pub created_at: i64,
     pub updated_at: i64,
 }

@@ -266,3 +266,105 @@ async fn sign_in_attempts_are_limited_per_address() {
     );
     assert!(page.contains("Wrong e-mail address or password."));
 }
+
+/// A new owner, signed in.
+async fn signed_up(app: &TestApp, email: &str) -> Browser {
+    let mut b = Browser::default();
+    b.get(app, "/portal/signup").await;
+    let csrf = b.csrf.clone();
+    let (status, _, _) = b
+        .post(
+            app,
+            "/portal/signup",
+            &[
+                ("email", email),
+                ("password", "a long passphrase"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    b.get(app, "/portal").await;
+    b
+}
+
+#[tokio::test]
+async fn owners_create_apps_whose_credentials_work_and_only_they_can_see() {
+    let app = spawn_app().await;
+    let mut b = signed_up(&app, "dana@example.com").await;
+    let csrf = b.csrf.clone();
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/apps",
+            &[
+                ("name", "CRM"),
+                ("returnUrl", "http://crm.example.com/linked"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(
+        page.contains(r#"id="returnUrl-error""#) && page.contains("https"),
+        "{page}"
+    );
+    assert!(page.contains(r#"value="CRM""#));
+
+    let (status, _, _) = b
+        .post(
+            &app,
+            "/portal/apps",
+            &[
+                ("name", "CRM"),
+                ("returnUrl", "https://crm.example.com/linked"),
+                ("csrf", "forged"),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    let (status, page, _) = b
+        .post(
+            &app,
+            "/portal/apps",
+            &[
+                ("name", "CRM <b>"),
+                ("returnUrl", "https://crm.example.com/linked"),
+                ("csrf", &csrf),
+            ],
+        )
+        .await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert!(page.contains("CRM &lt;b&gt;"), "names are escaped");
+    let grab = |id: &str| {
+        let at = page.find(&format!(r#"id="{id}">"#)).unwrap() + id.len() + 6;
+        page[at..at + page[at..].find('<').unwrap()].to_string()
+    };
+    let (client_id, secret) = (grab("client-id"), grab("client-secret"));
+    let r = app
+        .http
+        .get(format!("{}/v1/am/accounts", app.address))
+        .basic_auth(&client_id, Some(&secret))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        r.status(),
+        StatusCode::OK,
+        "the credentials work on the API"
+    );
+
+    let (status, page, _) = b.get(&app, &format!("/portal/apps/{client_id}")).await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(page.contains("https://crm.example.com/linked"));
+    assert!(page.contains(&format!(r#"value="{}/v1/auth/callback""#, app.address)));
+    assert!(!page.contains(&secret), "the secret is never shown again");
+    let (_, home, _) = b.get(&app, "/portal").await;
+    assert!(home.contains(&client_id));
+
+    let mut other = signed_up(&app, "eve@example.com").await;
+    let (status, _, _) = other.get(&app, &format!("/portal/apps/{client_id}")).await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    let (_, home, _) = other.get(&app, "/portal").await;
+    assert!(!home.contains(&client_id) && home.contains("No apps yet"));
+}

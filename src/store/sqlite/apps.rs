@@ -4,7 +4,7 @@ use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
-const APP_COLUMNS: &str = "id, client_id, name, secret_hash, created_at, updated_at";
+const APP_COLUMNS: &str = "id, client_id, name, secret_hash, owner_id, created_at, updated_at";
 
 fn app_from_row(row: &SqliteRow) -> AppRecord {
     AppRecord {
@@ -12,6 +12,7 @@ fn app_from_row(row: &SqliteRow) -> AppRecord {
         client_id: row.get("client_id"),
         name: row.get("name"),
         secret_hash: row.get("secret_hash"),
+        owner_id: row.get("owner_id"),
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
     }
@@ -22,12 +23,13 @@ impl AppStore for SqliteStore {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
-            "INSERT INTO apps (client_id, name, secret_hash, created_at, updated_at) VALUES (?, ?, ?, ?, ?) \
+            "INSERT INTO apps (client_id, name, secret_hash, owner_id, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?) \
              RETURNING {APP_COLUMNS}"
         ))
         .bind(&app.client_id)
         .bind(&app.name)
         .bind(&app.secret_hash)
+        .bind(app.owner_id)
         .bind(app.now)
         .bind(app.now)
         .fetch_one(&mut *tx)

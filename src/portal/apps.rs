@@ -1,0 +1,175 @@
+//! An owner's apps: create one (its client secret shown once), and see one with its return URLs,
+//! its Office 365 settings and the redirect URI to register in Azure.
+
+use super::html::{csrf_field, escape, field, page, respond};
+use super::session::SignedIn;
+use crate::apps::{self, AppDetails, AppError};
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use axum::Form;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+fn new_app_form(who: &SignedIn, name: &str, url: &str, error: Option<(&str, &str)>) -> String {
+    let err = |f: &str| error.filter(|(field, _)| *field == f).map(|(_, m)| m);
+    page(
+        "New app",
+        Some((&who.owner.email, &who.csrf)),
+        &format!(
+            r#"<div class="card"><h1>New app</h1><form method="post" action="/portal/apps">{}{}{}<button type="submit">Create app</button></form></div>"#,
+            csrf_field(&who.csrf),
+            field("name", "App name", "text", name, err("name")),
+            field(
+                "returnUrl",
+                "Return URL (where your users come back after linking; https, or http on localhost)",
+                "url",
+                url,
+                err("returnUrl")
+            ),
+        ),
+    )
+}
+
+pub async fn new_app(who: SignedIn) -> Response {
+    respond(StatusCode::OK, new_app_form(&who, "", "", None))
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default, rename_all = "camelCase")]
+pub struct NewApp {
+    name: String,
+    return_url: String,
+    csrf: String,
+}
+
+fn forbidden(who: &SignedIn) -> Response {
+    respond(
+        StatusCode::FORBIDDEN,
+        page(
+            "Form expired",
+            Some((&who.owner.email, &who.csrf)),
+            r#"<div class="card"><p class="notice">This form expired or came from another site. <a href="/portal">Back to your apps</a>.</p></div>"#,
+        ),
+    )
+}
+
+pub async fn create(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Form(f): Form<NewApp>,
+) -> Result<Response, ApiError> {
+    if !who.csrf_ok(&f.csrf) {
+        return Ok(forbidden(&who));
+    }
+    let urls = [f.return_url.clone()];
+    let now = crate::state::now();
+    match apps::create(
+        state.store.as_ref(),
+        &f.name,
+        &urls,
+        Some(who.owner.id),
+        now,
+    )
+    .await
+    {
+        Ok(created) => {
+            let id = escape(&created.app.client_id);
+            let body = format!(
+                r#"<div class="card"><h1>{} is ready</h1><p class="ok">Copy the client secret now: it is shown only this once and stored only as a hash.</p><table><tr><th>Client id</th><td><code id="client-id">{id}</code></td></tr><tr><th>Client secret</th><td><code id="client-secret">{}</code></td></tr></table><a class="button" href="/portal/apps/{id}">Continue to the app</a></div>"#,
+                escape(&created.app.name),
+                escape(created.client_secret.expose_secret())
+            );
+            Ok(respond(
+                StatusCode::CREATED,
+                page("App created", Some((&who.owner.email, &who.csrf)), &body),
+            ))
+        }
+        Err(AppError::Input(e)) => {
+            let field = if e.0.contains("return URL") {
+                "returnUrl"
+            } else {
+                "name"
+            };
+            Ok(respond(
+                StatusCode::BAD_REQUEST,
+                new_app_form(&who, &f.name, &f.return_url, Some((field, &e.0))),
+            ))
+        }
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+/// The app if this owner owns it; anything else reads as not found.
+pub async fn owned(
+    state: &AppState,
+    who: &SignedIn,
+    client_id: &str,
+) -> Result<AppDetails, Response> {
+    let not_found = || {
+        respond(
+            StatusCode::NOT_FOUND,
+            page(
+                "Not found",
+                Some((&who.owner.email, &who.csrf)),
+                r#"<div class="card"><p>No such app. <a href="/portal">Back to your apps</a>.</p></div>"#,
+            ),
+        )
+    };
+    match apps::details(state.store.as_ref(), client_id).await {
+        Ok(d) if d.app.owner_id == Some(who.owner.id) => Ok(d),
+        _ => Err(not_found()),
+    }
+}
+
+pub async fn show(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+) -> Response {
+    let d = match owned(&state, &who, &client_id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let urls: String = d
+        .return_urls
+        .iter()
+        .map(|u| format!("<li><code>{}</code></li>", escape(u)))
+        .collect();
+    let redirect = escape(&state.settings.redirect_uri());
+    let office = match &d.office365 {
+        None => {
+            "<p class=\"notice\">Not set up yet: add your Azure app registration.</p>".to_string()
+        }
+        Some(o) => format!(
+            "<p>Azure client id <code>{}</code>, authority <code>{}</code>, {}.</p>{}",
+            escape(&o.azure_client_id),
+            escape(&o.authority),
+            if o.client_secret_enc.is_some() {
+                "client secret set"
+            } else {
+                "public client (no secret)"
+            },
+            o.problem
+                .as_ref()
+                .map(|p| format!(
+                    r#"<p class="notice" role="alert">{}</p>"#,
+                    escape(&p.message)
+                ))
+                .unwrap_or_default()
+        ),
+    };
+    let body = format!(
+        r#"<div class="card"><h1>{}</h1><p>Client id <code>{}</code></p></div>
+<div class="card"><h2>Return URLs</h2><ul>{urls}</ul></div>
+<div class="card"><h2>Office 365</h2>{office}<label for="redirect-uri">Redirect URI to register in Azure (Authentication → Web)</label><input id="redirect-uri" type="text" readonly value="{redirect}"><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('redirect-uri').value)">Copy</button></div>"#,
+        escape(&d.app.name),
+        escape(&d.app.client_id),
+    );
+    respond(
+        StatusCode::OK,
+        page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
+    )
+}
