@@ -14,7 +14,7 @@ use reqwest::header::LOCATION;
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
-use switchboard::apps::{self, Office365Input};
+use switchboard::apps::{self, Office365Input, SecretChoice};
 use switchboard::config::Settings;
 use switchboard::startup::{open_store, Application};
 
@@ -61,7 +61,7 @@ async fn setup() -> Bench {
     let secret = SecretString::from("bench~secret".to_string());
     let input = Office365Input {
         azure_client_id: &azure,
-        client_secret: Some(&secret),
+        client_secret: SecretChoice::New(&secret),
         authority: "common",
         secret_expires_at: None,
     };

@@ -1,6 +1,6 @@
 //! The command line: `serve` (the default), `app …` and `scopes explain`.
 
-use crate::apps::{self, AppDetails, Office365Input};
+use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
 use crate::config::Settings;
 use crate::owners;
 use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
@@ -226,7 +226,9 @@ async fn app_command(settings: &Settings, cmd: AppCommand) -> anyhow::Result<()>
             let expires = a.secret_expires.as_deref().map(parse_date).transpose()?;
             let input = Office365Input {
                 azure_client_id: &a.azure_client_id,
-                client_secret: secret.as_ref(),
+                client_secret: secret
+                    .as_ref()
+                    .map_or(SecretChoice::Public, SecretChoice::New),
                 authority: &a.authority,
                 secret_expires_at: expires,
             };

@@ -65,10 +65,18 @@ pub async fn create(
     Ok(CreatedApp { app, client_secret })
 }
 
+/// The Azure client secret to keep with the settings.
+pub enum SecretChoice<'a> {
+    New(&'a SecretString),
+    /// Keep the one already saved (the portal never shows it back).
+    Keep,
+    /// A public client: PKCE only, no secret.
+    Public,
+}
+
 pub struct Office365Input<'a> {
     pub azure_client_id: &'a str,
-    /// `None` for a public client.
-    pub client_secret: Option<&'a SecretString>,
+    pub client_secret: SecretChoice<'a>,
     pub authority: &'a str,
     pub secret_expires_at: Option<i64>,
 }
@@ -84,11 +92,24 @@ pub async fn set_office365(
     let azure_client_id = AzureClientId::parse(input.azure_client_id)?;
     let authority = Authority::parse(input.authority)?;
     let client_secret_enc = match input.client_secret {
-        Some(secret) => {
+        SecretChoice::New(secret) => {
             check_client_secret(secret.expose_secret())?;
             Some(keys.encrypt_str(secret.expose_secret().trim(), &office365_purpose(app.id)))
         }
-        None => None,
+        SecretChoice::Public => None,
+        SecretChoice::Keep => match store
+            .office365(app.id)
+            .await?
+            .and_then(|o| o.client_secret_enc)
+        {
+            Some(saved) => Some(saved),
+            None => {
+                return Err(InputError(
+                    "enter the client secret value (or make it a public client)".into(),
+                )
+                .into())
+            }
+        },
     };
     let settings = Office365Settings {
         azure_client_id: azure_client_id.as_str().to_string(),

@@ -45,7 +45,7 @@ pub struct NewApp {
     csrf: String,
 }
 
-fn forbidden(who: &SignedIn) -> Response {
+pub fn forbidden(who: &SignedIn) -> Response {
     respond(
         StatusCode::FORBIDDEN,
         page(
@@ -88,11 +88,7 @@ pub async fn create(
             ))
         }
         Err(AppError::Input(e)) => {
-            let field = if e.0.contains("return URL") {
-                "returnUrl"
-            } else {
-                "name"
-            };
+            let field = input_field(&e.0);
             Ok(respond(
                 StatusCode::BAD_REQUEST,
                 new_app_form(&who, &f.name, &f.return_url, Some((field, &e.0))),
@@ -138,38 +134,32 @@ pub async fn show(
         .iter()
         .map(|u| format!("<li><code>{}</code></li>", escape(u)))
         .collect();
-    let redirect = escape(&state.settings.redirect_uri());
-    let office = match &d.office365 {
-        None => {
-            "<p class=\"notice\">Not set up yet: add your Azure app registration.</p>".to_string()
-        }
-        Some(o) => format!(
-            "<p>Azure client id <code>{}</code>, authority <code>{}</code>, {}.</p>{}",
-            escape(&o.azure_client_id),
-            escape(&o.authority),
-            if o.client_secret_enc.is_some() {
-                "client secret set"
-            } else {
-                "public client (no secret)"
-            },
-            o.problem
-                .as_ref()
-                .map(|p| format!(
-                    r#"<p class="notice" role="alert">{}</p>"#,
-                    escape(&p.message)
-                ))
-                .unwrap_or_default()
-        ),
-    };
     let body = format!(
         r#"<div class="card"><h1>{}</h1><p>Client id <code>{}</code></p></div>
 <div class="card"><h2>Return URLs</h2><ul>{urls}</ul></div>
-<div class="card"><h2>Office 365</h2>{office}<label for="redirect-uri">Redirect URI to register in Azure (Authentication → Web)</label><input id="redirect-uri" type="text" readonly value="{redirect}"><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('redirect-uri').value)">Copy</button></div>"#,
+{}"#,
         escape(&d.app.name),
         escape(&d.app.client_id),
+        super::office365::settings_card(&state, &who, &d),
     );
     respond(
         StatusCode::OK,
         page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
     )
+}
+
+/// Which form field a service input error is about.
+pub fn input_field(message: &str) -> &'static str {
+    let m = message.to_lowercase();
+    if m.contains("return url") {
+        "returnUrl"
+    } else if m.contains("secret") {
+        "clientSecret"
+    } else if m.contains("authority") {
+        "authority"
+    } else if m.contains("client id") {
+        "azureClientId"
+    } else {
+        "name"
+    }
 }

@@ -6,6 +6,7 @@ mod apps;
 mod home;
 pub mod html;
 pub mod limit;
+mod office365;
 pub mod session;
 mod signin;
 
@@ -28,4 +29,9 @@ pub fn router() -> Router<AppState> {
         .route("/portal/apps", post(apps::create))
         .route("/portal/apps/new", get(apps::new_app))
         .route("/portal/apps/{client_id}", get(apps::show))
+        .route("/portal/apps/{client_id}/office365", post(office365::save))
+        .route(
+            "/portal/apps/{client_id}/permissions",
+            get(office365::permissions),
+        )
 }

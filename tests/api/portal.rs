@@ -6,9 +6,9 @@ use reqwest::{Response, StatusCode};
 
 /// A browser's cookie jar and the last page's CSRF field, kept by hand to see every header.
 #[derive(Default)]
-struct Browser {
+pub(crate) struct Browser {
     cookies: Vec<(String, String)>,
-    csrf: String,
+    pub csrf: String,
 }
 
 impl Browser {
@@ -47,7 +47,7 @@ impl Browser {
         (status, body, location)
     }
 
-    async fn get(&mut self, app: &TestApp, path: &str) -> (StatusCode, String, Option<String>) {
+    pub async fn get(&mut self, app: &TestApp, path: &str) -> (StatusCode, String, Option<String>) {
         let r = app
             .http
             .get(format!("{}{path}", app.address))
@@ -58,7 +58,7 @@ impl Browser {
         self.take(r).await
     }
 
-    async fn post(
+    pub async fn post(
         &mut self,
         app: &TestApp,
         path: &str,
@@ -268,7 +268,7 @@ async fn sign_in_attempts_are_limited_per_address() {
 }
 
 /// A new owner, signed in.
-async fn signed_up(app: &TestApp, email: &str) -> Browser {
+pub(crate) async fn signed_up(app: &TestApp, email: &str) -> Browser {
     let mut b = Browser::default();
     b.get(app, "/portal/signup").await;
     let csrf = b.csrf.clone();
