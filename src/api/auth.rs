@@ -26,7 +26,7 @@ pub async fn callback(
             let page = format!(
                 "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head>\
                  <body><h1>Sign-in could not be completed</h1><p>{}</p></body></html>",
-                html_escape(&message)
+                crate::portal::html::escape(&message)
             );
             (
                 StatusCode::BAD_REQUEST,
@@ -44,11 +44,4 @@ pub async fn token(
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<AccountSaveResult>, ApiError> {
     Ok(Json(exchange::exchange(&state, &app, &code).await?))
-}
-
-fn html_escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
 }

@@ -124,10 +124,10 @@ pub async fn show(
     State(state): State<AppState>,
     who: SignedIn,
     Path(client_id): Path<String>,
-) -> Response {
+) -> Result<Response, ApiError> {
     let d = match owned(&state, &who, &client_id).await {
         Ok(d) => d,
-        Err(r) => return r,
+        Err(r) => return Ok(r),
     };
     let urls: String = d
         .return_urls
@@ -137,15 +137,16 @@ pub async fn show(
     let body = format!(
         r#"<div class="card"><h1>{}</h1><p>Client id <code>{}</code></p></div>
 <div class="card"><h2>Return URLs</h2><ul>{urls}</ul></div>
-{}"#,
+{}{}"#,
         escape(&d.app.name),
         escape(&d.app.client_id),
         super::office365::settings_card(&state, &who, &d),
+        super::accounts::card(&state, &who, d.app.id, &d.app.client_id).await?,
     );
-    respond(
+    Ok(respond(
         StatusCode::OK,
         page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
-    )
+    ))
 }
 
 /// Which form field a service input error is about.

@@ -2,6 +2,7 @@
 //! forms (they work without JavaScript); every rule comes from the same service layer as the API
 //! and the CLI.
 
+pub mod accounts;
 mod apps;
 mod home;
 pub mod html;
@@ -33,5 +34,11 @@ pub fn router() -> Router<AppState> {
         .route(
             "/portal/apps/{client_id}/permissions",
             get(office365::permissions),
+        )
+        .route("/portal/apps/{client_id}/link", post(accounts::link))
+        .route("/portal/apps/{client_id}/linked", get(accounts::linked))
+        .route(
+            "/portal/apps/{client_id}/accounts/{account_id}/delete",
+            post(accounts::delete),
         )
 }

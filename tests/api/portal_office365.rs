@@ -1,7 +1,7 @@
 //! The Office 365 settings of an app, set in the portal and used by a real link.
 
 use crate::fake_microsoft::AzureApp;
-use crate::helpers::{spawn_app, TestApp, TestClient, RETURN_URL};
+use crate::helpers::{spawn_app, Linked, TestApp, TestClient, RETURN_URL};
 use crate::portal::{signed_up, Browser};
 use reqwest::StatusCode;
 
@@ -120,4 +120,71 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
     };
     let linked = app.link(&client, "Mail.Read").await;
     assert!(linked.account_id > 0);
+
+    // "Link a test account" runs the real flow and comes back to the portal.
+    app.add_user("alex@contoso.com");
+    app.ms.sign_in_as("alex@contoso.com");
+    let csrf = b.csrf.clone();
+    let link = format!("/portal/apps/{}/link", client.client_id);
+    let (status, _, to_microsoft) = b
+        .post(&app, &link, &[("scopes", "Mail.Read"), ("csrf", &csrf)])
+        .await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let at_microsoft = to_microsoft.unwrap();
+    assert!(
+        at_microsoft.starts_with(&app.ms.login_url()),
+        "{at_microsoft}"
+    );
+    let signed_in = app.http.get(&at_microsoft).send().await.unwrap();
+    let callback = signed_in.headers()["location"]
+        .to_str()
+        .unwrap()
+        .to_string();
+    let done = app.http.get(&callback).send().await.unwrap();
+    let back = url::Url::parse(done.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(back.path().ends_with("/linked"), "{back}");
+    let (status, page, _) = b
+        .get(&app, &format!("{}?{}", back.path(), back.query().unwrap()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    assert!(page.contains("is linked"));
+    let at = page.find(r#"id="account-token">"#).unwrap() + r#"id="account-token">"#.len();
+    let token = page[at..at + page[at..].find('<').unwrap()].to_string();
+    let alex = Linked {
+        account_id: 0,
+        token,
+    };
+    assert_eq!(app.account_json(&alex).await["email"], "alex@contoso.com");
+
+    let (_, page, _) = b
+        .get(&app, &format!("/portal/apps/{}", client.client_id))
+        .await;
+    assert!(page.contains("alex@contoso.com") && page.contains("adele@contoso.com"));
+    assert!(page.contains(r#"<td class="status">active"#));
+
+    // Revoked at Microsoft: the next call finds out, and the portal says why.
+    app.ms.revoke_user("alex@contoso.com");
+    app.ms.expire_access_tokens();
+    let r = app.as_account(&alex, "/v1/email/messages").await;
+    assert_eq!(
+        r.status(),
+        StatusCode::UNAUTHORIZED,
+        "{}",
+        r.text().await.unwrap()
+    );
+    let (_, page, _) = b
+        .get(&app, &format!("/portal/apps/{}", client.client_id))
+        .await;
+    assert!(page.contains(r#"<td class="status">dead"#), "{page}");
+    assert!(page.contains("class=\"error\">"), "the reason is shown");
+
+    let id = app.account_json(&linked).await["id"].as_i64().unwrap();
+    let csrf = b.csrf.clone();
+    let delete = format!("/portal/apps/{}/accounts/{id}/delete", client.client_id);
+    let (status, _, _) = b.post(&app, &delete, &[("csrf", &csrf)]).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    let (_, page, _) = b
+        .get(&app, &format!("/portal/apps/{}", client.client_id))
+        .await;
+    assert!(!page.contains("adele@contoso.com"));
 }
