@@ -40,10 +40,7 @@ pub async fn create(
     owner_id: Option<i64>,
     now: i64,
 ) -> Result<CreatedApp, AppError> {
-    let name = name.trim();
-    if name.is_empty() || name.len() > 100 {
-        return Err(InputError("the app name must be 1 to 100 characters".into()).into());
-    }
+    let name = check_name(name)?;
     if return_urls.is_empty() {
         return Err(InputError("give at least one return URL".into()).into());
     }
@@ -72,6 +69,63 @@ pub enum SecretChoice<'a> {
     Keep,
     /// A public client: PKCE only, no secret.
     Public,
+}
+
+fn check_name(name: &str) -> Result<&str, InputError> {
+    let name = name.trim();
+    if name.is_empty() || name.chars().count() > 100 {
+        return Err(InputError(
+            "the app name must be 1 to 100 characters".into(),
+        ));
+    }
+    Ok(name)
+}
+
+pub async fn rename(
+    store: &dyn Store,
+    app: &AppRecord,
+    name: &str,
+    now: i64,
+) -> Result<(), AppError> {
+    Ok(store.rename_app(app.id, check_name(name)?, now).await?)
+}
+
+/// A new client secret; the old one stops working at once.
+pub async fn rotate_secret(
+    store: &dyn Store,
+    app: &AppRecord,
+    now: i64,
+) -> Result<SecretString, AppError> {
+    let secret = random_token();
+    store
+        .set_app_secret(app.id, &hash_secret(secret.expose_secret()), now)
+        .await?;
+    Ok(secret)
+}
+
+pub async fn add_return_url(store: &dyn Store, app: &AppRecord, url: &str) -> Result<(), AppError> {
+    let url = ReturnUrl::parse(url)?;
+    Ok(store.add_return_url(app.id, url.as_str()).await?)
+}
+
+/// Removes a return URL; the last one stays (an app needs somewhere to send its users back).
+pub async fn remove_return_url(
+    store: &dyn Store,
+    app: &AppRecord,
+    url: &str,
+) -> Result<(), AppError> {
+    let urls = store.return_urls(app.id).await?;
+    if urls.len() <= 1 && urls.iter().any(|u| u == url) {
+        return Err(InputError(
+            "an app keeps at least one return URL; add another before removing this one".into(),
+        )
+        .into());
+    }
+    Ok(store.remove_return_url(app.id, url).await?)
+}
+
+pub async fn delete(store: &dyn Store, app: &AppRecord) -> Result<(), AppError> {
+    Ok(store.delete_app(app.id).await?)
 }
 
 pub struct Office365Input<'a> {

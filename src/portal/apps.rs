@@ -129,17 +129,12 @@ pub async fn show(
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    let urls: String = d
-        .return_urls
-        .iter()
-        .map(|u| format!("<li><code>{}</code></li>", escape(u)))
-        .collect();
     let body = format!(
         r#"<div class="card"><h1>{}</h1><p>Client id <code>{}</code></p></div>
-<div class="card"><h2>Return URLs</h2><ul>{urls}</ul></div>
-{}{}"#,
+{}{}{}"#,
         escape(&d.app.name),
         escape(&d.app.client_id),
+        super::manage::card(&who, &d),
         super::office365::settings_card(&state, &who, &d),
         super::accounts::card(&state, &who, d.app.id, &d.app.client_id).await?,
     );

@@ -7,6 +7,7 @@ mod apps;
 mod home;
 pub mod html;
 pub mod limit;
+mod manage;
 mod office365;
 pub mod session;
 mod signin;
@@ -34,6 +35,20 @@ pub fn router() -> Router<AppState> {
         .route(
             "/portal/apps/{client_id}/permissions",
             get(office365::permissions),
+        )
+        .route("/portal/apps/{client_id}/rename", post(manage::rename))
+        .route("/portal/apps/{client_id}/secret", post(manage::new_secret))
+        .route(
+            "/portal/apps/{client_id}/return-urls",
+            post(manage::add_url),
+        )
+        .route(
+            "/portal/apps/{client_id}/return-urls/remove",
+            post(manage::remove_url),
+        )
+        .route(
+            "/portal/apps/{client_id}/delete",
+            get(manage::delete_page).post(manage::delete),
         )
         .route("/portal/apps/{client_id}/link", post(accounts::link))
         .route("/portal/apps/{client_id}/linked", get(accounts::linked))

@@ -32,6 +32,12 @@ pub trait AppStore: Send + Sync {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord>;
     async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>>;
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>>;
+    async fn rename_app(&self, app_id: i64, name: &str, now: i64) -> StoreResult<()>;
+    async fn set_app_secret(&self, app_id: i64, secret_hash: &[u8], now: i64) -> StoreResult<()>;
+    /// Deletes the app with its settings, accounts and tokens.
+    async fn delete_app(&self, app_id: i64) -> StoreResult<()>;
+    async fn add_return_url(&self, app_id: i64, url: &str) -> StoreResult<()>;
+    async fn remove_return_url(&self, app_id: i64, url: &str) -> StoreResult<()>;
     /// The apps a portal owner owns.
     async fn owner_apps(&self, owner_id: i64) -> StoreResult<Vec<AppRecord>>;
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>>;

@@ -21,6 +21,7 @@ mod linking;
 mod logs;
 mod owners;
 mod portal;
+mod portal_manage;
 mod portal_office365;
 mod series;
 mod startup;

@@ -63,6 +63,52 @@ impl AppStore for SqliteStore {
         Ok(rows.iter().map(app_from_row).collect())
     }
 
+    async fn rename_app(&self, app_id: i64, name: &str, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE apps SET name = ?, updated_at = ? WHERE id = ?")
+            .bind(name)
+            .bind(now)
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn set_app_secret(&self, app_id: i64, secret_hash: &[u8], now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE apps SET secret_hash = ?, updated_at = ? WHERE id = ?")
+            .bind(secret_hash)
+            .bind(now)
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn delete_app(&self, app_id: i64) -> StoreResult<()> {
+        sqlx::query("DELETE FROM apps WHERE id = ?")
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn add_return_url(&self, app_id: i64, url: &str) -> StoreResult<()> {
+        sqlx::query("INSERT OR IGNORE INTO app_return_urls (app_id, url) VALUES (?, ?)")
+            .bind(app_id)
+            .bind(url)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn remove_return_url(&self, app_id: i64, url: &str) -> StoreResult<()> {
+        sqlx::query("DELETE FROM app_return_urls WHERE app_id = ? AND url = ?")
+            .bind(app_id)
+            .bind(url)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     async fn owner_apps(&self, owner_id: i64) -> StoreResult<Vec<AppRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {APP_COLUMNS} FROM apps WHERE owner_id = ? ORDER BY id"

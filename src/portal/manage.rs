@@ -1,0 +1,208 @@
+//! Changing an app from the portal: rename, a new client secret, return URLs, and deletion after
+//! the owner types the app's name.
+
+use super::apps::{forbidden, owned};
+use super::html::{csrf_field, escape, field, page, respond};
+use super::session::SignedIn;
+use crate::apps::{self, AppDetails, AppError};
+use crate::error::ApiError;
+use crate::state::{now, AppState};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use secrecy::ExposeSecret;
+use serde::Deserialize;
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct Change {
+    name: String,
+    url: String,
+    confirm: String,
+    csrf: String,
+}
+
+/// The management card of the app page.
+pub fn card(who: &SignedIn, d: &AppDetails) -> String {
+    let id = escape(&d.app.client_id);
+    let csrf = csrf_field(&who.csrf);
+    let urls: String = d
+        .return_urls
+        .iter()
+        .map(|u| {
+            format!(
+                r#"<li><code>{0}</code> <form method="post" action="/portal/apps/{id}/return-urls/remove" style="display:inline">{csrf}<input type="hidden" name="url" value="{0}"><button class="link" type="submit">remove</button></form></li>"#,
+                escape(u)
+            )
+        })
+        .collect();
+    format!(
+        r#"<div class="card"><h2>Return URLs</h2><ul id="return-urls">{urls}</ul><form method="post" action="/portal/apps/{id}/return-urls">{csrf}{}<button type="submit">Add return URL</button></form></div>
+<div class="card"><h2>Manage</h2><form method="post" action="/portal/apps/{id}/rename">{csrf}{}<button type="submit">Rename</button></form>
+<form method="post" action="/portal/apps/{id}/secret" onsubmit="return confirm('The current client secret stops working at once. Continue?')">{csrf}<button type="submit">New client secret</button></form>
+<p><a href="/portal/apps/{id}/delete">Delete this app…</a></p></div>"#,
+        field("url", "New return URL", "url", "", None),
+        field("name", "App name", "text", &d.app.name, None),
+    )
+}
+
+fn problem(who: &SignedIn, d: &AppDetails, status: StatusCode, message: &str) -> Response {
+    let body = format!(
+        r#"<div class="card"><h1>{}</h1><p class="notice" role="alert">{}</p><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
+        escape(&d.app.name),
+        escape(message),
+        escape(&d.app.client_id)
+    );
+    respond(
+        status,
+        page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
+    )
+}
+
+/// Runs a change on an owned app after the CSRF check; input errors come back as a page.
+async fn change<F, Fut>(
+    state: &AppState,
+    who: &SignedIn,
+    client_id: &str,
+    csrf: &str,
+    run: F,
+) -> Result<Response, ApiError>
+where
+    F: FnOnce(AppDetails) -> Fut,
+    Fut: std::future::Future<Output = Result<Response, AppError>>,
+{
+    let d = match owned(state, who, client_id).await {
+        Ok(d) => d,
+        Err(r) => return Ok(r),
+    };
+    if !who.csrf_ok(csrf) {
+        return Ok(forbidden(who));
+    }
+    let keep = AppDetails {
+        app: d.app.clone(),
+        return_urls: d.return_urls.clone(),
+        office365: None,
+    };
+    match run(d).await {
+        Ok(r) => Ok(r),
+        Err(AppError::Input(e)) => Ok(problem(who, &keep, StatusCode::BAD_REQUEST, &e.0)),
+        Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+fn back(client_id: &str) -> Response {
+    Redirect::to(&format!("/portal/apps/{client_id}")).into_response()
+}
+
+pub async fn rename(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+    Form(f): Form<Change>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    change(&state, &who, &client_id, &f.csrf, |d| async move {
+        apps::rename(store.as_ref(), &d.app, &f.name, now()).await?;
+        Ok(back(&d.app.client_id))
+    })
+    .await
+}
+
+pub async fn add_url(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+    Form(f): Form<Change>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    change(&state, &who, &client_id, &f.csrf, |d| async move {
+        apps::add_return_url(store.as_ref(), &d.app, &f.url).await?;
+        Ok(back(&d.app.client_id))
+    })
+    .await
+}
+
+pub async fn remove_url(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+    Form(f): Form<Change>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    change(&state, &who, &client_id, &f.csrf, |d| async move {
+        apps::remove_return_url(store.as_ref(), &d.app, &f.url).await?;
+        Ok(back(&d.app.client_id))
+    })
+    .await
+}
+
+pub async fn new_secret(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+    Form(f): Form<Change>,
+) -> Result<Response, ApiError> {
+    let (store, email, csrf) = (
+        state.store.clone(),
+        who.owner.email.clone(),
+        who.csrf.clone(),
+    );
+    change(&state, &who, &client_id, &f.csrf, |d| async move {
+        let secret = apps::rotate_secret(store.as_ref(), &d.app, now()).await?;
+        let body = format!(
+            r#"<div class="card"><h1>New client secret</h1><p class="ok">The old secret no longer works. Copy this one now: it is shown only this once.</p><p><code id="client-secret">{}</code></p><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
+            escape(secret.expose_secret()),
+            escape(&d.app.client_id)
+        );
+        Ok(respond(StatusCode::OK, page("New client secret", Some((&email, &csrf)), &body)))
+    })
+    .await
+}
+
+pub async fn delete_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+) -> Response {
+    let d = match owned(&state, &who, &client_id).await {
+        Ok(d) => d,
+        Err(r) => return r,
+    };
+    let body = format!(
+        r#"<div class="card"><h1>Delete {}</h1><p class="notice">This deletes the app, its Office 365 settings and every linked account. Apps using its credentials stop working at once.</p><form method="post" action="/portal/apps/{}/delete">{}{}<button type="submit">Delete for good</button></form></div>"#,
+        escape(&d.app.name),
+        escape(&d.app.client_id),
+        csrf_field(&who.csrf),
+        field(
+            "confirm",
+            "Type the app's name to confirm",
+            "text",
+            "",
+            None
+        )
+    );
+    respond(
+        StatusCode::OK,
+        page("Delete app", Some((&who.owner.email, &who.csrf)), &body),
+    )
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+    Form(f): Form<Change>,
+) -> Result<Response, ApiError> {
+    let store = state.store.clone();
+    change(&state, &who, &client_id, &f.csrf, |d| async move {
+        if f.confirm.trim() != d.app.name {
+            return Err(AppError::Input(crate::apps::input::InputError(
+                "type the app's name exactly to delete it".into(),
+            )));
+        }
+        apps::delete(store.as_ref(), &d.app).await?;
+        Ok(Redirect::to("/portal").into_response())
+    })
+    .await
+}
