@@ -30,11 +30,12 @@ fn row(client_id: &str, csrf: &str, a: &AccountRecord) -> String {
         .token_error
         .as_ref()
         .map(|e| {
-            format!(
-                r#"<br><span class="error">{}: {}</span>"#,
-                escape(&e.code),
-                escape(&e.message)
-            )
+            let text = if e.message.starts_with(&e.code) {
+                e.message.clone()
+            } else {
+                format!("{}: {}", e.code, e.message)
+            };
+            format!(r#"<br><span class="error">{}</span>"#, escape(&text))
         })
         .unwrap_or_default();
     let when = |t: Option<i64>| t.map(rfc3339).unwrap_or_else(|| "—".into());

@@ -1,0 +1,108 @@
+// The portal in a real browser: sign up, create an app, Office 365 settings, a return URL, a test
+// account linked through the fake Microsoft and listed healthy, then dead once the fake revokes it.
+// Run by e2e/run, which starts switchboard (BASE) and the fake Microsoft (FAKE).
+import { chromium } from 'playwright-core';
+import assert from 'node:assert/strict';
+import { mkdirSync } from 'node:fs';
+
+const { BASE, FAKE, SHOTS = 'artifacts/screenshots' } = process.env;
+mkdirSync(SHOTS, { recursive: true });
+const AZURE = '00001111-aaaa-2222-bbbb-3333cccc4444';
+const SECRET = 'Xy8Q~browser.test.secret';
+const USER = 'megan@contoso.com';
+
+async function fake(path, body) {
+  const r = await fetch(`${FAKE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
+  assert.ok(r.ok, `${path}: ${r.status}`);
+}
+
+const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
+const page = await browser.newPage();
+let shot = 0;
+const snap = async (name) => page.screenshot({ path: `${SHOTS}/${String(++shot).padStart(2, '0')}-${name}.png`, fullPage: true });
+
+try {
+  // Sign up.
+  await page.goto(`${BASE}/portal`);
+  assert.match(page.url(), /\/portal\/signin$/);
+  await snap('sign-in');
+  await page.click('text=Sign up');
+  await page.fill('#email', 'owner@example.com');
+  await page.fill('#password', 'short');
+  await page.click('button[type=submit]');
+  assert.match(await page.textContent('#password-error'), /at least 10 characters/);
+  await snap('sign-up-error');
+  await page.fill('#password', 'a long browser passphrase');
+  await page.click('button[type=submit]');
+  await page.waitForURL(`${BASE}/portal`);
+  assert.match(await page.textContent('main'), /No apps yet/);
+  await snap('apps-empty');
+
+  // Create an app.
+  await page.click('text=Create an app');
+  await page.fill('#name', 'Browser CRM');
+  await page.fill('#returnUrl', 'https://crm.example.com/linked');
+  await page.click('button:has-text("Create app")');
+  const clientId = (await page.textContent('#client-id')).trim();
+  const clientSecret = (await page.textContent('#client-secret')).trim();
+  assert.ok(clientId.length > 10 && clientSecret.length > 20);
+  await snap('app-created');
+  await page.click('text=Continue to the app');
+  assert.match(await page.textContent('main'), /Not set up yet/);
+
+  // Office 365 settings: the secret's ID is caught, then the value is saved.
+  const redirectUri = await page.inputValue('#redirect-uri');
+  assert.equal(redirectUri, `${BASE}/v1/auth/callback`);
+  await fake('/_fake/apps', { clientId: AZURE, secret: SECRET, redirectUris: [redirectUri] });
+  await page.fill('#azureClientId', AZURE);
+  await page.fill('#clientSecret', '9b1c2d3e-aaaa-bbbb-cccc-123456789abc');
+  await page.fill('#authority', 'common');
+  await page.click('button:has-text("Save Office 365 settings")');
+  assert.match(await page.textContent('#clientSecret-error'), /secret's ID/);
+  await snap('office365-secret-id');
+  await page.fill('#clientSecret', SECRET);
+  await page.click('button:has-text("Save Office 365 settings")');
+  await page.waitForURL(`${BASE}/portal/apps/${clientId}`);
+  assert.match(await page.textContent('main'), /a secret is saved/);
+  assert.ok(!(await page.content()).includes(SECRET), 'the secret is not in the page');
+  await snap('office365-saved');
+
+  // A second return URL.
+  await page.fill('#url', 'https://crm.example.com/other');
+  await page.click('button:has-text("Add return URL")');
+  assert.match(await page.textContent('#return-urls'), /crm\.example\.com\/other/);
+
+  // A test account through the fake Microsoft, back in the portal.
+  await fake('/_fake/users', { email: USER, name: 'Megan Bowen' });
+  await page.fill('#link-scopes', 'Mail.Read');
+  await page.click('button:has-text("Link a test account")');
+  await page.waitForURL(/\/linked\?/);
+  assert.match(await page.textContent('main'), /is linked/);
+  const token = (await page.textContent('#account-token')).trim();
+  await snap('test-account-linked');
+  await page.click('text=Back to the app');
+  const row = page.locator('#accounts tr', { hasText: USER });
+  assert.match(await row.locator('.status').textContent(), /^active/);
+  await snap('account-active');
+
+  // Revoked at Microsoft: the next API call finds out; the portal shows it dead, with the reason.
+  await fake(`/_fake/users/${encodeURIComponent(USER)}/revoke`);
+  const api = await fetch(`${BASE}/v1/email/messages`, { headers: { authorization: `Bearer ${token}` } });
+  assert.equal(api.status, 401);
+  await page.reload();
+  const status = await page.locator('#accounts tr', { hasText: USER }).locator('.status').textContent();
+  assert.match(status, /^dead/);
+  assert.match(status, /AADSTS|revoked|sign in/i);
+  await snap('account-dead');
+
+  // Narrow screens still work.
+  await page.setViewportSize({ width: 390, height: 844 });
+  await snap('app-on-phone');
+  console.log(`portal browser test passed; ${shot} screenshots in ${SHOTS}`);
+} catch (e) {
+  await snap('failure').catch(() => {});
+  console.error(e);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}
