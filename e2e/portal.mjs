@@ -94,6 +94,9 @@ try {
   assert.match(status, /^dead/);
   assert.match(status, /AADSTS|revoked|sign in/i);
   await snap('account-dead');
+  await page.click('header >> text=Apps');
+  assert.match(await page.textContent('#apps'), /1 need their user again/);
+  await snap('apps-health');
 
   // Narrow screens still work.
   await page.setViewportSize({ width: 390, height: 844 });

@@ -40,11 +40,12 @@ fn row(client_id: &str, csrf: &str, a: &AccountRecord) -> String {
         .unwrap_or_default();
     let when = |t: Option<i64>| t.map(rfc3339).unwrap_or_else(|| "—".into());
     format!(
-        r#"<tr data-account="{id}"><td>{}<br><small>{}</small></td><td>{}</td><td class="status">{status}{reason}</td><td>{}</td><td><form method="post" action="/portal/apps/{client_id}/accounts/{id}/delete" onsubmit="return confirm('Delete this account?')">{}<button type="submit">Delete</button></form></td></tr>"#,
+        r#"<tr data-account="{id}"><td>{}<br><small>{}</small></td><td>{}</td><td class="status">{status}{reason}</td><td>{}</td><td>{}</td><td><form method="post" action="/portal/apps/{client_id}/accounts/{id}/delete" onsubmit="return confirm('Delete this account?')">{}<button type="submit">Delete</button></form></td></tr>"#,
         escape(a.email.as_deref().unwrap_or("—")),
         escape(a.name.as_deref().unwrap_or("")),
         escape(&a.auth_scopes.join(" ")),
         escape(&when(a.auth_obtained_at)),
+        escape(&when(a.access_expires_at)),
         csrf_field(csrf),
         id = a.id,
     )
@@ -66,7 +67,7 @@ pub async fn card(
         "<p>No linked accounts yet.</p>".to_string()
     } else {
         format!(
-            r#"<table id="accounts"><thead><tr><th>Account</th><th>Scopes</th><th>Token status</th><th>Tokens obtained</th><th></th></tr></thead><tbody>{rows}</tbody></table><p>{total} account(s).</p>"#
+            r#"<table id="accounts"><thead><tr><th>Account</th><th>Scopes</th><th>Token status</th><th>Linked</th><th>Last refreshed token valid until</th><th></th></tr></thead><tbody>{rows}</tbody></table><p>{total} account(s).</p>"#
         )
     };
     Ok(format!(

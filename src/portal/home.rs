@@ -1,30 +1,53 @@
-//! The owner's home: their apps.
+//! The owner's home: their apps, with the health of each at a glance (accounts that need their
+//! user again, Office 365 settings missing or refused, a secret about to expire).
 
 use super::html::{escape, page, respond};
+use super::office365::expiry_warning;
 use super::session::SignedIn;
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::state::{now, AppState};
+use crate::store::{AppRecord, TokenStatus};
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 
+async fn health(state: &AppState, app: &AppRecord) -> Result<(String, String), ApiError> {
+    let (accounts, total) = state.store.list_accounts(app.id, 1000, 0).await?;
+    let count = |s: TokenStatus| accounts.iter().filter(|a| a.token_status == s).count();
+    let (invalid, dead) = (count(TokenStatus::Invalid), count(TokenStatus::Dead));
+    let mut accounts_text = format!("{total} linked");
+    if invalid + dead > 0 {
+        accounts_text.push_str(&format!(
+            r#"<br><span class="error">{dead} need their user again, {invalid} failing</span>"#
+        ));
+    }
+    let office = state.store.office365(app.id).await?;
+    let settings = match office {
+        None => r#"<span class="error">not set up</span>"#.to_string(),
+        Some(o) => match (&o.problem, expiry_warning(o.secret_expires_at, now())) {
+            (Some(p), _) => format!(r#"<span class="error">{}</span>"#, escape(&p.message)),
+            (None, Some(w)) => format!(r#"<span class="error">{}</span>"#, escape(&w)),
+            (None, None) => "ready".to_string(),
+        },
+    };
+    Ok((accounts_text, settings))
+}
+
 pub async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Response, ApiError> {
     let apps = state.store.owner_apps(who.owner.id).await?;
-    let rows: String = apps
-        .iter()
-        .map(|a| {
-            format!(
-                r#"<tr><td><a href="/portal/apps/{}">{}</a></td><td><code>{}</code></td></tr>"#,
-                escape(&a.client_id),
-                escape(&a.name),
-                escape(&a.client_id)
-            )
-        })
-        .collect();
+    let mut rows = String::new();
+    for a in &apps {
+        let (accounts, settings) = health(&state, a).await?;
+        rows.push_str(&format!(
+            r#"<tr><td><a href="/portal/apps/{0}">{1}</a><br><small><code>{0}</code></small></td><td>{settings}</td><td>{accounts}</td></tr>"#,
+            escape(&a.client_id),
+            escape(&a.name),
+        ));
+    }
     let list = if apps.is_empty() {
         "<p>No apps yet.</p>".to_string()
     } else {
-        format!("<table><thead><tr><th>Name</th><th>Client id</th></tr></thead><tbody>{rows}</tbody></table>")
+        format!("<table id=\"apps\"><thead><tr><th>App</th><th>Office 365</th><th>Accounts</th></tr></thead><tbody>{rows}</tbody></table>")
     };
     Ok(respond(
         StatusCode::OK,

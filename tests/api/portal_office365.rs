@@ -178,6 +178,11 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
     assert!(page.contains(r#"<td class="status">dead"#), "{page}");
     assert!(page.contains("class=\"error\">"), "the reason is shown");
 
+    let (_, home, _) = b.get(&app, "/portal").await;
+    assert!(
+        home.contains("2 linked") && home.contains("1 need their user again"),
+        "{home}"
+    );
     let id = app.account_json(&linked).await["id"].as_i64().unwrap();
     let csrf = b.csrf.clone();
     let delete = format!("/portal/apps/{}/accounts/{id}/delete", client.client_id);
