@@ -56,6 +56,7 @@ pub trait AuthStore: Send + Sync {
     async fn insert_auth_session(&self, session: &AuthSession) -> StoreResult<()>;
     /// Removes and returns the session: a state can be used once.
     async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>>;
+    /// Deletes expired sign-in sessions (API and portal) and codes; returns how many rows went.
     async fn purge_expired(&self, now: i64) -> StoreResult<u64>;
     async fn insert_auth_code(
         &self,

@@ -336,11 +336,7 @@ async fn owners_create_apps_whose_credentials_work_and_only_they_can_see() {
         .await;
     assert_eq!(status, StatusCode::CREATED);
     assert!(page.contains("CRM &lt;b&gt;"), "names are escaped");
-    let grab = |id: &str| {
-        let at = page.find(&format!(r#"id="{id}">"#)).unwrap() + id.len() + 6;
-        page[at..at + page[at..].find('<').unwrap()].to_string()
-    };
-    let (client_id, secret) = (grab("client-id"), grab("client-secret"));
+    let (client_id, secret) = (grab(&page, "client-id"), grab(&page, "client-secret"));
     let r = app
         .http
         .get(format!("{}/v1/am/accounts", app.address))
@@ -367,4 +363,11 @@ async fn owners_create_apps_whose_credentials_work_and_only_they_can_see() {
     assert_eq!(status, StatusCode::NOT_FOUND);
     let (_, home, _) = other.get(&app, "/portal").await;
     assert!(!home.contains(&client_id) && home.contains("No apps yet"));
+}
+
+/// The text of the element with this id.
+pub(crate) fn grab(page: &str, id: &str) -> String {
+    let needle = format!(r#"id="{id}">"#);
+    let at = page.find(&needle).unwrap() + needle.len();
+    page[at..at + page[at..].find('<').unwrap()].to_string()
 }

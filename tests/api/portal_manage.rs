@@ -1,7 +1,7 @@
 //! Changing and deleting an app from the portal.
 
 use crate::helpers::{spawn_app, TestApp, RETURN_URL};
-use crate::portal::signed_up;
+use crate::portal::{grab, signed_up};
 use reqwest::StatusCode;
 
 async fn api_status(app: &TestApp, client_id: &str, secret: &str) -> StatusCode {
@@ -13,12 +13,6 @@ async fn api_status(app: &TestApp, client_id: &str, secret: &str) -> StatusCode 
         .await
         .unwrap();
     r.status()
-}
-
-fn grab(page: &str, id: &str) -> String {
-    let needle = format!(r#"id="{id}">"#);
-    let at = page.find(&needle).unwrap() + needle.len();
-    page[at..at + page[at..].find('<').unwrap()].to_string()
 }
 
 #[tokio::test]

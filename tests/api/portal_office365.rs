@@ -2,7 +2,7 @@
 
 use crate::fake_microsoft::AzureApp;
 use crate::helpers::{spawn_app, Linked, TestApp, TestClient, RETURN_URL};
-use crate::portal::{signed_up, Browser};
+use crate::portal::{grab, signed_up, Browser};
 use reqwest::StatusCode;
 
 /// A new app made in the portal: (client id, client secret).
@@ -16,11 +16,7 @@ async fn new_app(app: &TestApp, b: &mut Browser) -> (String, String) {
         )
         .await;
     assert_eq!(status, StatusCode::CREATED);
-    let grab = |id: &str| {
-        let at = page.find(&format!(r#"id="{id}">"#)).unwrap() + id.len() + 6;
-        page[at..at + page[at..].find('<').unwrap()].to_string()
-    };
-    (grab("client-id"), grab("client-secret"))
+    (grab(&page, "client-id"), grab(&page, "client-secret"))
 }
 
 #[tokio::test]
@@ -148,8 +144,7 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
         .await;
     assert_eq!(status, StatusCode::OK, "{page}");
     assert!(page.contains("is linked"));
-    let at = page.find(r#"id="account-token">"#).unwrap() + r#"id="account-token">"#.len();
-    let token = page[at..at + page[at..].find('<').unwrap()].to_string();
+    let token = grab(&page, "account-token");
     let alex = Linked {
         account_id: 0,
         token,

@@ -58,7 +58,11 @@ impl AuthStore for SqliteStore {
             .bind(now)
             .execute(&self.pool)
             .await?;
-        Ok(sessions.rows_affected() + codes.rows_affected())
+        let portal = sqlx::query("DELETE FROM owner_sessions WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        Ok(sessions.rows_affected() + codes.rows_affected() + portal.rows_affected())
     }
 
     async fn insert_auth_code(
