@@ -134,7 +134,7 @@ pub async fn show(
 {}{}{}"#,
         escape(&d.app.name),
         escape(&d.app.client_id),
-        super::manage::card(&who, &d),
+        super::manage::card(&who, &d, None),
         super::office365::settings_card(&state, &who, &d),
         super::accounts::card(&state, &who, d.app.id, &d.app.client_id).await?,
     );

@@ -24,7 +24,11 @@ pub struct Change {
 }
 
 /// The management card of the app page.
-pub fn card(who: &SignedIn, d: &AppDetails) -> String {
+pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> String {
+    let err = |f: &str| error.filter(|(name, _)| *name == f).map(|(_, m)| m);
+    let list_error = err("list")
+        .map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, escape(m)))
+        .unwrap_or_default();
     let id = escape(&d.app.client_id);
     let csrf = csrf_field(&who.csrf);
     let urls: String = d
@@ -38,24 +42,31 @@ pub fn card(who: &SignedIn, d: &AppDetails) -> String {
         })
         .collect();
     format!(
-        r#"<div class="card"><h2>Return URLs</h2><ul id="return-urls">{urls}</ul><form method="post" action="/portal/apps/{id}/return-urls">{csrf}{}<button type="submit">Add return URL</button></form></div>
+        r#"<div class="card"><h2>Return URLs</h2><ul id="return-urls">{urls}</ul>{list_error}<form method="post" action="/portal/apps/{id}/return-urls">{csrf}{}<button type="submit">Add return URL</button></form></div>
 <div class="card"><h2>Manage</h2><form method="post" action="/portal/apps/{id}/rename">{csrf}{}<button type="submit">Rename</button></form>
 <form method="post" action="/portal/apps/{id}/secret" onsubmit="return confirm('The current client secret stops working at once. Continue?')">{csrf}<button type="submit">New client secret</button></form>
 <p><a href="/portal/apps/{id}/delete">Delete this app…</a></p></div>"#,
-        field("url", "New return URL", "url", "", None),
-        field("name", "App name", "text", &d.app.name, None),
+        field("url", "New return URL", "url", "", err("url")),
+        field("name", "App name", "text", &d.app.name, err("name")),
     )
 }
 
-fn problem(who: &SignedIn, d: &AppDetails, status: StatusCode, message: &str) -> Response {
+/// The management card again, with the error next to the field at fault.
+fn problem(who: &SignedIn, d: &AppDetails, message: &str) -> Response {
+    let m = message.to_lowercase();
+    let field = match () {
+        _ if m.contains("at least one return url") => "list",
+        _ if m.contains("return url") => "url",
+        _ => "name",
+    };
     let body = format!(
-        r#"<div class="card"><h1>{}</h1><p class="notice" role="alert">{}</p><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
+        r#"<div class="card"><h1>{}</h1><a href="/portal/apps/{}">Back to the app</a></div>{}"#,
         escape(&d.app.name),
-        escape(message),
-        escape(&d.app.client_id)
+        escape(&d.app.client_id),
+        card(who, d, Some((field, message)))
     );
     respond(
-        status,
+        StatusCode::BAD_REQUEST,
         page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
     )
 }
@@ -86,7 +97,7 @@ where
     };
     match run(d).await {
         Ok(r) => Ok(r),
-        Err(AppError::Input(e)) => Ok(problem(who, &keep, StatusCode::BAD_REQUEST, &e.0)),
+        Err(AppError::Input(e)) => Ok(problem(who, &keep, &e.0)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }
@@ -160,15 +171,12 @@ pub async fn new_secret(
     .await
 }
 
-pub async fn delete_page(
-    State(state): State<AppState>,
-    who: SignedIn,
-    Path(client_id): Path<String>,
+fn delete_form(
+    who: &SignedIn,
+    d: &AppDetails,
+    status: StatusCode,
+    error: Option<&str>,
 ) -> Response {
-    let d = match owned(&state, &who, &client_id).await {
-        Ok(d) => d,
-        Err(r) => return r,
-    };
     let body = format!(
         r#"<div class="card"><h1>Delete {}</h1><p class="notice">This deletes the app, its Office 365 settings and every linked account. Apps using its credentials stop working at once.</p><form method="post" action="/portal/apps/{}/delete">{}{}<button type="submit">Delete for good</button></form></div>"#,
         escape(&d.app.name),
@@ -179,13 +187,24 @@ pub async fn delete_page(
             "Type the app's name to confirm",
             "text",
             "",
-            None
+            error
         )
     );
     respond(
-        StatusCode::OK,
+        status,
         page("Delete app", Some((&who.owner.email, &who.csrf)), &body),
     )
+}
+
+pub async fn delete_page(
+    State(state): State<AppState>,
+    who: SignedIn,
+    Path(client_id): Path<String>,
+) -> Response {
+    match owned(&state, &who, &client_id).await {
+        Ok(d) => delete_form(&who, &d, StatusCode::OK, None),
+        Err(r) => r,
+    }
 }
 
 pub async fn delete(
@@ -194,12 +213,16 @@ pub async fn delete(
     Path(client_id): Path<String>,
     Form(f): Form<Change>,
 ) -> Result<Response, ApiError> {
-    let store = state.store.clone();
+    let (store, asker) = (state.store.clone(), &who);
     change(&state, &who, &client_id, &f.csrf, |d| async move {
         if f.confirm.trim() != d.app.name {
-            return Err(AppError::Input(crate::apps::input::InputError(
-                "type the app's name exactly to delete it".into(),
-            )));
+            let message = "Type the app's name exactly to delete it.";
+            return Ok(delete_form(
+                asker,
+                &d,
+                StatusCode::BAD_REQUEST,
+                Some(message),
+            ));
         }
         apps::delete(store.as_ref(), &d.app).await?;
         Ok(Redirect::to("/portal").into_response())

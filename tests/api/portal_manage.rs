@@ -42,7 +42,7 @@ async fn owners_rename_rotate_edit_return_urls_and_delete_with_confirmation() {
         .post(&app, &at("/rename"), &[("name", "  "), ("csrf", &csrf)])
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(page.contains("1 to 100 characters"));
+    assert!(page.contains(r#"id="name-error""#) && page.contains("1 to 100 characters"));
 
     let (status, page, _) = b
         .post(
@@ -52,7 +52,7 @@ async fn owners_rename_rotate_edit_return_urls_and_delete_with_confirmation() {
         )
         .await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
-    assert!(page.contains("fragment"));
+    assert!(page.contains(r#"id="url-error""#) && page.contains("fragment"));
     let (status, _, _) = b
         .post(
             &app,
@@ -90,9 +90,10 @@ async fn owners_rename_rotate_edit_return_urls_and_delete_with_confirmation() {
     );
     assert_eq!(api_status(&app, &id, &new_secret).await, StatusCode::OK);
 
-    let (status, _, _) = b
+    let (status, page, _) = b
         .post(&app, &at("/delete"), &[("confirm", "CRM"), ("csrf", &csrf)])
         .await;
+    assert!(page.contains(r#"id="confirm-error""#), "{page}");
     assert_eq!(
         status,
         StatusCode::BAD_REQUEST,
