@@ -3,9 +3,33 @@
 use std::fmt;
 use url::Url;
 
+/// Which input of an app a problem is about, so forms can show it next to that field.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Field {
+    Name,
+    ReturnUrl,
+    /// The set of return URLs as a whole (e.g. removing the last one).
+    ReturnUrls,
+    AzureClientId,
+    ClientSecret,
+    Authority,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-#[error("{0}")]
-pub struct InputError(pub String);
+#[error("{message}")]
+pub struct InputError {
+    pub field: Field,
+    pub message: String,
+}
+
+impl InputError {
+    pub fn new(field: Field, message: impl Into<String>) -> Self {
+        InputError {
+            field,
+            message: message.into(),
+        }
+    }
+}
 
 /// An app's return URL: absolute, https (plain http only for localhost), no fragment, no credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -14,9 +38,10 @@ pub struct ReturnUrl(String);
 impl ReturnUrl {
     pub fn parse(text: &str) -> Result<Self, InputError> {
         let bad = |why: &str| {
-            Err(InputError(format!(
-                "return URL '{text}' is not accepted: {why}"
-            )))
+            Err(InputError::new(
+                Field::ReturnUrl,
+                format!("return URL '{text}' is not accepted: {why}"),
+            ))
         };
         let Ok(url) = Url::parse(text.trim()) else {
             return bad("it is not an absolute URL");
@@ -75,7 +100,7 @@ impl Authority {
         if matches!(t.as_str(), "common" | "organizations" | "consumers") || guid || domain {
             Ok(Authority(t))
         } else {
-            Err(InputError(format!(
+            Err(InputError::new(Field::Authority, format!(
                 "authority '{text}' is not accepted: use common, organizations, consumers, a tenant id (GUID) or a tenant domain"
             )))
         }
@@ -95,7 +120,7 @@ impl AzureClientId {
         let t = text.trim().to_ascii_lowercase();
         match Authority::parse(&t) {
             Ok(a) if a.as_str().len() == 36 && !a.as_str().contains('.') => Ok(AzureClientId(t)),
-            _ => Err(InputError(format!(
+            _ => Err(InputError::new(Field::AzureClientId, format!(
                 "Azure client id '{text}' is not accepted: copy the Application (client) ID, a GUID, from the app's Overview page in Azure"
             ))),
         }
@@ -110,11 +135,15 @@ impl AzureClientId {
 pub fn check_client_secret(secret: &str) -> Result<(), InputError> {
     let s = secret.trim();
     if s.is_empty() {
-        return Err(InputError("the client secret is empty".into()));
+        return Err(InputError::new(
+            Field::ClientSecret,
+            "the client secret is empty",
+        ));
     }
     if AzureClientId::parse(s).is_ok() {
-        return Err(InputError(
-            "the client secret looks like a GUID: that is the secret's ID. Paste the secret's Value column from Certificates & secrets in Azure".into(),
+        return Err(InputError::new(
+            Field::ClientSecret,
+            "the client secret looks like a GUID: that is the secret's ID. Paste the secret's Value column from Certificates & secrets in Azure",
         ));
     }
     Ok(())
@@ -131,11 +160,11 @@ mod tests {
         assert!(ReturnUrl::parse("http://127.0.0.1/cb").is_ok());
         assert!(ReturnUrl::parse("http://app.example.com/cb")
             .unwrap_err()
-            .0
+            .message
             .contains("use https"));
         assert!(ReturnUrl::parse("https://app.example.com/cb#x")
             .unwrap_err()
-            .0
+            .message
             .contains("fragment"));
         assert!(ReturnUrl::parse("/relative").is_err());
         assert!(ReturnUrl::parse("javascript:alert(1)").is_err());
@@ -157,10 +186,9 @@ mod tests {
         assert!(Authority::parse("").is_err());
         assert!(AzureClientId::parse("00001111-aaaa-2222-bbbb-3333cccc4444").is_ok());
         assert!(AzureClientId::parse("contoso.com").is_err());
-        assert!(check_client_secret("00001111-aaaa-2222-bbbb-3333cccc4444")
-            .unwrap_err()
-            .0
-            .contains("Value"));
+        let id_not_value = check_client_secret("00001111-aaaa-2222-bbbb-3333cccc4444").unwrap_err();
+        assert!(id_not_value.message.contains("Value"));
+        assert_eq!(id_not_value.field, Field::ClientSecret);
         assert!(check_client_secret("Xy8Q~abc.def").is_ok());
     }
 }

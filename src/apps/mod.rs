@@ -5,7 +5,7 @@ pub mod input;
 
 use crate::store::crypto::{hash_secret, random_id, random_token, Keyring};
 use crate::store::{AppRecord, NewApp, Office365Settings, Store, StoreError};
-use input::{check_client_secret, Authority, AzureClientId, InputError, ReturnUrl};
+use input::{check_client_secret, Authority, AzureClientId, Field, InputError, ReturnUrl};
 use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
@@ -23,6 +23,7 @@ pub struct CreatedApp {
     pub client_secret: SecretString,
 }
 
+#[derive(Clone)]
 pub struct AppDetails {
     pub app: AppRecord,
     pub return_urls: Vec<String>,
@@ -42,7 +43,7 @@ pub async fn create(
 ) -> Result<CreatedApp, AppError> {
     let name = check_name(name)?;
     if return_urls.is_empty() {
-        return Err(InputError("give at least one return URL".into()).into());
+        return Err(InputError::new(Field::ReturnUrl, "give at least one return URL").into());
     }
     let urls = return_urls
         .iter()
@@ -74,8 +75,9 @@ pub enum SecretChoice<'a> {
 fn check_name(name: &str) -> Result<&str, InputError> {
     let name = name.trim();
     if name.is_empty() || name.chars().count() > 100 {
-        return Err(InputError(
-            "the app name must be 1 to 100 characters".into(),
+        return Err(InputError::new(
+            Field::Name,
+            "the app name must be 1 to 100 characters",
         ));
     }
     Ok(name)
@@ -116,8 +118,9 @@ pub async fn remove_return_url(
 ) -> Result<(), AppError> {
     let urls = store.return_urls(app.id).await?;
     if urls.len() <= 1 && urls.iter().any(|u| u == url) {
-        return Err(InputError(
-            "an app keeps at least one return URL; add another before removing this one".into(),
+        return Err(InputError::new(
+            Field::ReturnUrls,
+            "an app keeps at least one return URL; add another before removing this one",
         )
         .into());
     }
@@ -158,8 +161,9 @@ pub async fn set_office365(
         {
             Some(saved) => Some(saved),
             None => {
-                return Err(InputError(
-                    "enter the client secret value (or make it a public client)".into(),
+                return Err(InputError::new(
+                    Field::ClientSecret,
+                    "enter the client secret value (or make it a public client)",
                 )
                 .into())
             }

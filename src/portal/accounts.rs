@@ -1,7 +1,7 @@
 //! The accounts linked to an app: health, the decoded reason when one needs its user again, delete,
 //! and a button that links a test account through the real OAuth flow and comes back here.
 
-use super::apps::{forbidden, owned};
+use super::apps::{owned, owned_form};
 use super::html::{csrf_field, escape, page, respond};
 use super::session::SignedIn;
 use crate::auth::link::{self, AuthorizeParams};
@@ -89,11 +89,8 @@ pub async fn link(
     Path(client_id): Path<String>,
     Form(f): Form<LinkForm>,
 ) -> Result<Response, ApiError> {
-    if let Err(r) = owned(&state, &who, &client_id).await {
+    if let Err(r) = owned_form(&state, &who, &client_id, &f.csrf).await {
         return Ok(r);
-    }
-    if !who.csrf_ok(&f.csrf) {
-        return Ok(forbidden(&who));
     }
     let params = AuthorizeParams {
         client_id: Some(client_id.clone()),
@@ -181,13 +178,10 @@ pub async fn delete(
     Path((client_id, account_id)): Path<(String, i64)>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, ApiError> {
-    let d = match owned(&state, &who, &client_id).await {
+    let d = match owned_form(&state, &who, &client_id, &f.csrf).await {
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    if !who.csrf_ok(&f.csrf) {
-        return Ok(forbidden(&who));
-    }
     state.store.delete_account(d.app.id, account_id).await?;
     Ok(Redirect::to(&format!("/portal/apps/{client_id}")).into_response())
 }

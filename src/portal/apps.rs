@@ -3,6 +3,7 @@
 
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
+use crate::apps::input::Field;
 use crate::apps::{self, AppDetails, AppError};
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -88,13 +89,29 @@ pub async fn create(
             ))
         }
         Err(AppError::Input(e)) => {
-            let field = input_field(&e.0);
+            let field = form_field(e.field);
             Ok(respond(
                 StatusCode::BAD_REQUEST,
-                new_app_form(&who, &f.name, &f.return_url, Some((field, &e.0))),
+                new_app_form(&who, &f.name, &f.return_url, Some((field, &e.message))),
             ))
         }
         Err(e) => Err(ApiError::internal(e)),
+    }
+}
+
+/// The app a submitted form is about: not found unless this owner owns it, refused unless the
+/// form carries the session's CSRF token.
+pub async fn owned_form(
+    state: &AppState,
+    who: &SignedIn,
+    client_id: &str,
+    csrf: &str,
+) -> Result<AppDetails, Response> {
+    let d = owned(state, who, client_id).await?;
+    if who.csrf_ok(csrf) {
+        Ok(d)
+    } else {
+        Err(forbidden(who))
     }
 }
 
@@ -144,18 +161,13 @@ pub async fn show(
     ))
 }
 
-/// Which form field a service input error is about.
-pub fn input_field(message: &str) -> &'static str {
-    let m = message.to_lowercase();
-    if m.contains("return url") {
-        "returnUrl"
-    } else if m.contains("secret") {
-        "clientSecret"
-    } else if m.contains("authority") {
-        "authority"
-    } else if m.contains("client id") {
-        "azureClientId"
-    } else {
-        "name"
+/// The form field (its `name` and `id`) for an input the service refused.
+pub fn form_field(field: Field) -> &'static str {
+    match field {
+        Field::Name => "name",
+        Field::ReturnUrl | Field::ReturnUrls => "returnUrl",
+        Field::AzureClientId => "azureClientId",
+        Field::ClientSecret => "clientSecret",
+        Field::Authority => "authority",
     }
 }

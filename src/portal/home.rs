@@ -12,8 +12,15 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 async fn health(state: &AppState, app: &AppRecord) -> Result<(String, String), ApiError> {
-    let (accounts, total) = state.store.list_accounts(app.id, 1000, 0).await?;
-    let count = |s: TokenStatus| accounts.iter().filter(|a| a.token_status == s).count();
+    let counts = state.store.account_status_counts(app.id).await?;
+    let count = |s: TokenStatus| {
+        counts
+            .iter()
+            .filter(|(status, _)| *status == s)
+            .map(|(_, n)| n)
+            .sum::<i64>()
+    };
+    let total: i64 = counts.iter().map(|(_, n)| n).sum();
     let (invalid, dead) = (count(TokenStatus::Invalid), count(TokenStatus::Dead));
     let mut accounts_text = format!("{total} linked");
     if invalid + dead > 0 {

@@ -1,9 +1,10 @@
 //! Changing an app from the portal: rename, a new client secret, return URLs, and deletion after
 //! the owner types the app's name.
 
-use super::apps::{forbidden, owned};
+use super::apps::{owned, owned_form};
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
+use crate::apps::input::{Field, InputError};
 use crate::apps::{self, AppDetails, AppError};
 use crate::error::ApiError;
 use crate::state::{now, AppState};
@@ -52,13 +53,13 @@ pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> Stri
 }
 
 /// The management card again, with the error next to the field at fault.
-fn problem(who: &SignedIn, d: &AppDetails, message: &str) -> Response {
-    let m = message.to_lowercase();
-    let field = match () {
-        _ if m.contains("at least one return url") => "list",
-        _ if m.contains("return url") => "url",
+fn problem(who: &SignedIn, d: &AppDetails, e: &InputError) -> Response {
+    let field = match e.field {
+        Field::ReturnUrls => "list",
+        Field::ReturnUrl => "url",
         _ => "name",
     };
+    let message = e.message.as_str();
     let body = format!(
         r#"<div class="card"><h1>{}</h1><a href="/portal/apps/{}">Back to the app</a></div>{}"#,
         escape(&d.app.name),
@@ -83,21 +84,13 @@ where
     F: FnOnce(AppDetails) -> Fut,
     Fut: std::future::Future<Output = Result<Response, AppError>>,
 {
-    let d = match owned(state, who, client_id).await {
+    let d = match owned_form(state, who, client_id, csrf).await {
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    if !who.csrf_ok(csrf) {
-        return Ok(forbidden(who));
-    }
-    let keep = AppDetails {
-        app: d.app.clone(),
-        return_urls: d.return_urls.clone(),
-        office365: None,
-    };
-    match run(d).await {
+    match run(d.clone()).await {
         Ok(r) => Ok(r),
-        Err(AppError::Input(e)) => Ok(problem(who, &keep, &e.0)),
+        Err(AppError::Input(e)) => Ok(problem(who, &d, &e)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }

@@ -2,7 +2,7 @@
 //! the redirect URI to register, the Graph permissions to add for chosen scopes, the admin-consent
 //! link for a single tenant, and warnings for an expiring secret or a problem Microsoft reported.
 
-use super::apps::{forbidden, input_field, owned};
+use super::apps::{form_field, owned, owned_form};
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
 use crate::apps::{self, AppDetails, AppError, Office365Input, SecretChoice};
@@ -164,13 +164,10 @@ pub async fn save(
     Path(client_id): Path<String>,
     Form(f): Form<Settings>,
 ) -> Result<Response, ApiError> {
-    let d = match owned(&state, &who, &client_id).await {
+    let d = match owned_form(&state, &who, &client_id, &f.csrf).await {
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    if !who.csrf_ok(&f.csrf) {
-        return Ok(forbidden(&who));
-    }
     let again = |field: &str, message: &str| {
         let body = card(&state, &who, &d, &f, Some((field, message)));
         respond(
@@ -204,7 +201,7 @@ pub async fn save(
     };
     match apps::set_office365(state.store.as_ref(), &state.keys, &client_id, input, now()).await {
         Ok(_) => Ok(Redirect::to(&format!("/portal/apps/{client_id}")).into_response()),
-        Err(AppError::Input(e)) => Ok(again(input_field(&e.0), &e.0)),
+        Err(AppError::Input(e)) => Ok(again(form_field(e.field), &e.message)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }

@@ -219,14 +219,7 @@ pub async fn signout(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     if !who.csrf_ok(&f.csrf) {
-        return Ok(respond(
-            StatusCode::FORBIDDEN,
-            page(
-                "Sign out",
-                None,
-                r#"<div class="card"><p class="notice">This form expired. <a href="/portal">Back to the portal</a>.</p></div>"#,
-            ),
-        ));
+        return Ok(super::apps::forbidden(&who));
     }
     owners::end_session(state.store.as_ref(), &who.token)
         .await

@@ -97,6 +97,8 @@ pub trait AccountStore: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)>;
+    /// How many of an app's accounts are in each token status.
+    async fn account_status_counts(&self, app_id: i64) -> StoreResult<Vec<(TokenStatus, i64)>>;
     /// Deletes the account with its tokens; false when it did not exist for that app.
     async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool>;
     async fn set_token_status(

@@ -63,7 +63,8 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
     let (status, _, _) = b.post(&app, &path, &form).await;
     assert_eq!(status, StatusCode::SEE_OTHER);
     let (_, page, _) = b.get(&app, &format!("/portal/apps/{client_id}")).await;
-    assert!(page.contains("expires in 1"), "{page}");
+    // The secret ends with its last day (23:59:59 UTC), ten days and some hours from now.
+    assert!(page.contains("expires in 11 day(s)"), "{page}");
     assert!(page.contains(&format!("/{tenant}/adminconsent?client_id={azure}")));
     assert!(page.contains("a secret is saved"));
     assert!(

@@ -111,12 +111,11 @@ pub(super) fn expanded(events: &[Value]) -> Vec<Value> {
 
 /// A computed occurrence by id, if its master still has it.
 pub(super) fn computed(events: &[Value], id: &str) -> Option<Value> {
-    let (master_id, day) = id.split_once("_OCC_")?;
-    let day = NaiveDate::parse_from_str(day, "%Y%m%d").ok()?;
-    let master = events.iter().find(|e| e["id"] == master_id)?;
+    let (master_id, _) = occurrence_day(id)?;
+    let master = events.iter().find(|e| e["id"] == master_id.as_str())?;
     expanded(std::slice::from_ref(master))
         .into_iter()
-        .find(|o| o["id"] == id && dates(master).contains(&day))
+        .find(|o| o["id"] == id)
 }
 
 /// The local date an occurrence id stands for.

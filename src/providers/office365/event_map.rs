@@ -2,7 +2,7 @@
 //! (RFC 3339 with that zone's offset, and its IANA name); all-day events are floating dates.
 //! Writes go to Outlook in its Windows zone names.
 
-use super::event_time::{graph_when, when};
+use super::event_time::{graph_when, seconds, when};
 use super::messages::BodyType;
 use super::recurrence_map;
 use crate::error::ApiError;
@@ -12,7 +12,6 @@ use crate::model::calendar::{
 };
 use crate::model::normalize_time;
 use crate::model::recurrence::OccurrenceInfo;
-use chrono::{DateTime, NaiveDate};
 use serde_json::{json, Map, Value};
 
 fn text(v: &Value, key: &str) -> Option<String> {
@@ -238,26 +237,7 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
                     "start and end must both be dateOnly (all-day) or both dateTime".into(),
                 ));
             }
-            let (a, b) = (
-                start.date_only.clone().or(start.date_time.clone()),
-                end.date_only.clone().or(end.date_time.clone()),
-            );
-            let order = |t: &Option<String>| {
-                t.as_deref().and_then(|t| {
-                    DateTime::parse_from_rfc3339(t)
-                        .ok()
-                        .map(|d| d.timestamp())
-                        .or_else(|| {
-                            NaiveDate::parse_from_str(t, "%Y-%m-%d").ok().map(|d| {
-                                d.and_hms_opt(0, 0, 0)
-                                    .expect("midnight")
-                                    .and_utc()
-                                    .timestamp()
-                            })
-                        })
-                })
-            };
-            if order(&b) <= order(&a) {
+            if seconds(end) <= seconds(start) {
                 return Err(bad(
                     "end must be after start (for all-day events, the day after the last day)"
                         .into(),

@@ -11,6 +11,18 @@ fn bad(message: String) -> ApiError {
     ApiError::bad_request("badRequest", message)
 }
 
+/// The instant an `EventDateTime` stands for, in Unix seconds (an all-day date as midnight UTC).
+pub(super) fn seconds(w: &EventDateTime) -> Option<i64> {
+    match (&w.date_time, &w.date_only) {
+        (Some(t), _) => DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp()),
+        (None, Some(d)) => NaiveDate::parse_from_str(d, "%Y-%m-%d")
+            .ok()
+            .and_then(|d| d.and_hms_opt(0, 0, 0))
+            .map(|d| d.and_utc().timestamp()),
+        _ => None,
+    }
+}
+
 /// A Graph start or end, read in the event's zone.
 pub(super) fn when(v: &Value, all_day: bool, event_zone: Option<&str>) -> Option<EventDateTime> {
     if all_day {

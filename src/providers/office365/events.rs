@@ -3,6 +3,7 @@
 
 use super::calendar::{bad, calendar_path, instant, IN_UTC};
 use super::event_map::{from_graph, to_graph};
+use super::event_time::seconds;
 use super::graph::{segment, GraphRequest};
 use super::messages::{BodyType, IMMUTABLE_IDS};
 use crate::error::ApiError;
@@ -22,23 +23,6 @@ struct RangeState {
     calendar: String,
     min: i64,
     max: i64,
-}
-
-/// The instant an event starts or ends (all-day days as midnight UTC), for the range bounds.
-fn bound(w: &Option<crate::model::calendar::EventDateTime>) -> Option<i64> {
-    let w = w.as_ref()?;
-    match (&w.date_time, &w.date_only) {
-        (Some(t), _) => DateTime::parse_from_rfc3339(t).ok().map(|t| t.timestamp()),
-        (None, Some(d)) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
-            .ok()
-            .map(|d| {
-                d.and_hms_opt(0, 0, 0)
-                    .expect("midnight")
-                    .and_utc()
-                    .timestamp()
-            }),
-        _ => None,
-    }
 }
 
 /// How an event is written: body type, whether attendees are told, what to return, the etag.
@@ -99,8 +83,14 @@ impl Services {
             .flatten()
             .map(|v| from_graph(v, Some(&state.calendar)))
             .filter(|e| {
-                bound(&e.end).is_none_or(|end| end > state.min)
-                    && bound(&e.start).is_none_or(|start| start < state.max)
+                e.end
+                    .as_ref()
+                    .and_then(seconds)
+                    .is_none_or(|end| end > state.min)
+                    && e.start
+                        .as_ref()
+                        .and_then(seconds)
+                        .is_none_or(|start| start < state.max)
             })
             .collect();
         let next_page_token = page

@@ -176,6 +176,24 @@ impl AccountStore for SqliteStore {
         ))
     }
 
+    async fn account_status_counts(&self, app_id: i64) -> StoreResult<Vec<(TokenStatus, i64)>> {
+        let rows = sqlx::query(
+            "SELECT token_status, COUNT(*) AS n FROM accounts WHERE app_id = ? GROUP BY token_status",
+        )
+        .bind(app_id)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter()
+            .map(|r| {
+                let status: String = r.get("token_status");
+                let parsed = status
+                    .parse()
+                    .map_err(|_| StoreError::Corrupt(format!("token_status '{status}'")))?;
+                Ok((parsed, r.get("n")))
+            })
+            .collect()
+    }
+
     async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool> {
         // Tokens, codes and account tokens go with it (ON DELETE CASCADE).
         let done = sqlx::query("DELETE FROM accounts WHERE id = ? AND app_id = ?")
