@@ -85,6 +85,20 @@ pub async fn spawn_app() -> TestApp {
     }
 }
 
+/// Every test fails if switchboard sent Graph a request that is not on its Graph request list.
+impl Drop for TestApp {
+    fn drop(&mut self) {
+        if std::thread::panicking() {
+            return;
+        }
+        let unlisted = self.ms.unlisted_requests();
+        assert!(
+            unlisted.is_empty(),
+            "Graph requests missing from the Graph request list (src/providers/office365/surface.rs): {unlisted:#?}"
+        );
+    }
+}
+
 impl TestApp {
     /// Starts another instance of the service on the same database and fake Microsoft, as a
     /// second replica would run; returns its base URL.

@@ -16,6 +16,7 @@ mod email_query;
 mod email_send;
 mod errors;
 mod exchange;
+mod graph_surface;
 mod helpers;
 mod linking;
 mod logs;

@@ -286,3 +286,32 @@ async fn task_input_is_checked_and_scopes_enforced() {
     )
     .await;
 }
+
+#[tokio::test]
+async fn every_task_list_is_listed_even_past_the_first_sixteen() {
+    let app = spawn_app().await;
+    let l = account(&app, "Tasks.ReadWrite").await;
+    for n in 0..18 {
+        let body = json!({"title": format!("List {n}")});
+        let r = call(&app, &l, Method::POST, "/v1/tasklists", Some(body), None).await;
+        assert_eq!(r.status(), StatusCode::CREATED);
+    }
+    let mut titles = Vec::new();
+    let mut path = "/v1/tasklists".to_string();
+    loop {
+        let page: Value = call(&app, &l, Method::GET, &path, None, None)
+            .await
+            .json()
+            .await
+            .unwrap();
+        for t in page["records"].as_array().unwrap() {
+            titles.push(t["title"].as_str().unwrap().to_string());
+        }
+        match page["nextPageToken"].as_str() {
+            Some(t) => path = format!("/v1/tasklists?pageToken={}", urlencode(t)),
+            None => break,
+        }
+    }
+    assert_eq!(titles.len(), 20, "{titles:?}");
+    assert!(titles.contains(&"List 17".to_string()));
+}

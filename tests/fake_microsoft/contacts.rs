@@ -1,7 +1,7 @@
 //! Graph contacts: the default folder, paged; etags checked against `If-Match` (412 when stale);
 //! photos.
 
-use super::graph::{graph_error, require, stale};
+use super::graph::{conflict, graph_error, require, stale};
 use super::FakeMicrosoft;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -61,10 +61,6 @@ fn etag() -> String {
 
 fn now() -> String {
     chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string()
-}
-
-fn conflict() -> Response {
-    graph_error(StatusCode::PRECONDITION_FAILED, "ErrorIrresolvableConflict", "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.")
 }
 
 fn check_writable(body: &Map<String, Value>) -> Option<Response> {

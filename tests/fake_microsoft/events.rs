@@ -3,7 +3,7 @@
 
 use super::calendar::{calendar_id, etag, not_found, shown, stamp, wanted_zone};
 use super::fixtures::utc_of;
-use super::graph::{graph_error, require, stale};
+use super::graph::{conflict, graph_error, require, stale};
 use super::series;
 use super::FakeMicrosoft;
 use axum::extract::{Path, State};
@@ -65,7 +65,12 @@ pub(super) async fn create_event(
         "https://outlook.office365.com/owa/?itemid={}&exvsurl=1&path=/calendar/item",
         e["id"].as_str().unwrap()
     ));
-    let shown_event = shown(&e, &wanted_zone(&headers));
+    // Graph ignores `Prefer: outlook.timezone` here and answers in the event's own zone.
+    let own_zone = e["originalStartTimeZone"]
+        .as_str()
+        .unwrap_or("UTC")
+        .to_string();
+    let shown_event = shown(&e, &own_zone);
     fake.with(|i| i.events.entry(email).or_default().push(e));
     (StatusCode::CREATED, Json(shown_event)).into_response()
 }
@@ -156,7 +161,7 @@ pub(super) async fn update_event(
         return not_found();
     };
     if stale(&headers, &e) {
-        return graph_error(StatusCode::PRECONDITION_FAILED, "ErrorIrresolvableConflict", "The change key passed in the request does not match the current change key for the item.");
+        return conflict();
     }
     apply(&mut e, &body);
     e["@odata.etag"] = json!(etag());
@@ -171,7 +176,8 @@ pub(super) async fn update_event(
             None => es.push(e.clone()),
         }
     });
-    Json(shown(&e, &wanted_zone(&headers))).into_response()
+    // Graph answers an update in UTC, whatever `Prefer: outlook.timezone` asked for.
+    Json(shown(&e, "UTC")).into_response()
 }
 
 pub(super) async fn delete_event(
@@ -187,8 +193,10 @@ pub(super) async fn delete_event(
     let Some(cal) = calendar_id(&fake, &email, cal) else {
         return not_found();
     };
-    if find_event(&fake, &email, &cal, id).is_none() {
-        return not_found();
+    match find_event(&fake, &email, &cal, id) {
+        None => return not_found(),
+        Some(e) if stale(&headers, &e) => return conflict(),
+        Some(_) => {}
     }
     let occurrence = series::occurrence_day(id);
     fake.with(|i| {

@@ -359,6 +359,15 @@ async fn mailbox_settings(State(fake): State<FakeMicrosoft>, headers: HeaderMap)
         "timeZone": u.time_zone, "dateFormat": "M/d/yyyy", "timeFormat": "h:mm tt" })).into_response()
 }
 
+/// Graph's answer to a stale `If-Match` on any Outlook item (message, event, contact, task).
+pub fn conflict() -> Response {
+    graph_error(
+        StatusCode::PRECONDITION_FAILED,
+        "ErrorIrresolvableConflict",
+        "The send or update operation could not be performed because the change key passed in the request does not match the current change key for the item.",
+    )
+}
+
 /// Whether `If-Match` names another version than the item's current one.
 pub fn stale(headers: &HeaderMap, current: &Value) -> bool {
     headers

@@ -31,21 +31,26 @@ pub(super) fn select(message: &Value, fields: Option<&str>) -> Value {
 }
 
 pub(super) fn expand(mut selected: Value, message: &Value, expand: Option<&str>) -> Value {
-    if expand.is_some_and(|e| e.starts_with("attachments")) {
-        let list: Vec<Value> = message["_attachments"]
-            .as_array()
-            .cloned()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|mut a| {
+    let Some(expand) = expand.filter(|e| e.starts_with("attachments")) else {
+        return selected;
+    };
+    let inner = super::strict::nested_select(expand, "attachments");
+    let list: Vec<Value> = message["_attachments"]
+        .as_array()
+        .cloned()
+        .unwrap_or_default()
+        .into_iter()
+        .map(|mut a| match inner {
+            Some(select) => super::strict::project(&a, select),
+            None => {
                 if let Some(o) = a.as_object_mut() {
                     o.remove("contentBytes");
                 }
                 a
-            })
-            .collect();
-        selected["attachments"] = Value::Array(list);
-    }
+            }
+        })
+        .collect();
+    selected["attachments"] = Value::Array(list);
     selected
 }
 

@@ -1,15 +1,16 @@
 //! Graph mail changes: PATCH, DELETE (to Deleted Items), move (a new id unless immutable ids are
 //! asked for, as Outlook does), attachments and `$value` (MIME).
 
-use super::graph::{graph_error, require};
+use super::graph::{conflict, graph_error, require, stale};
 use super::{folder_id, FakeMicrosoft, WELL_KNOWN};
 use axum::body::Bytes;
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use base64::Engine;
 use serde_json::{json, Value};
+use std::collections::HashMap;
 
 fn not_found() -> Response {
     graph_error(
@@ -48,6 +49,16 @@ fn on_message<T>(
             .and_then(|ms| ms.iter_mut().find(|m| m["id"] == id))
             .map(f)
     })
+}
+
+/// Every change gives an Outlook item a new change key, and so a new etag.
+fn renew_change_key(m: &mut Value) {
+    let key = format!(
+        "CQAAABYAAAC4ofQHEIqCSbQPot83AFcb{}",
+        &uuid::Uuid::new_v4().simple().to_string()[..8]
+    );
+    m["@odata.etag"] = json!(format!("W/\"{key}\""));
+    m["changeKey"] = json!(key);
 }
 
 /// What a client sees of a stored message.
@@ -97,14 +108,18 @@ pub(super) async fn patch(
         );
     }
     let updated = on_message(&fake, &email, &id, |m| {
+        if stale(&headers, m) {
+            return conflict();
+        }
         for (k, v) in changes {
             m[&k] = v;
         }
         m["lastModifiedDateTime"] =
             json!(chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string());
-        public(m)
+        renew_change_key(m);
+        Json(public(m)).into_response()
     });
-    updated.map_or_else(not_found, |m| Json(m).into_response())
+    updated.unwrap_or_else(not_found)
 }
 
 fn move_to(
@@ -138,6 +153,9 @@ pub(super) async fn delete(
         Ok(e) => e,
         Err(r) => return r,
     };
+    if on_message(&fake, &email, &id, |m| stale(&headers, m)) == Some(true) {
+        return conflict();
+    }
     match move_to(&fake, &email, &id, "deleteditems", true) {
         Some(_) => StatusCode::NO_CONTENT.into_response(),
         None => not_found(),
@@ -227,13 +245,19 @@ pub(super) async fn list_attachments(
     State(fake): State<FakeMicrosoft>,
     headers: HeaderMap,
     Path(id): Path<String>,
+    Query(q): Query<HashMap<String, String>>,
 ) -> Response {
     let email = match require(&fake, &headers, &["Mail.Read", "Mail.ReadWrite"]) {
         Ok(e) => e,
         Err(r) => return r,
     };
+    let select = q.get("$select");
     match on_message(&fake, &email, &id, |m| {
-        m["_attachments"].as_array().cloned().unwrap_or_default()
+        let all = m["_attachments"].as_array().cloned().unwrap_or_default();
+        match select {
+            Some(s) => all.iter().map(|a| super::strict::project(a, s)).collect(),
+            None => all,
+        }
     }) {
         Some(list) => Json(json!({ "value": list })).into_response(),
         None => not_found(),

@@ -22,7 +22,9 @@ mod mail_send;
 mod mail_write;
 mod odata;
 mod schedule;
+mod schema;
 mod series;
+mod strict;
 mod todo;
 
 pub use fixtures::{attach, folder_id, message, WELL_KNOWN};
@@ -153,6 +155,10 @@ pub(crate) struct Inner {
     strict_rotation: bool,
     pub(crate) counters: Counters,
     in_flight: HashMap<String, usize>,
+    /// How often each entry of switchboard's Graph request list was called (and accepted).
+    surface_hits: HashMap<&'static str, u32>,
+    /// Requests that match no entry of that list.
+    unlisted: Vec<String>,
 }
 
 #[derive(Default, Clone, Debug)]
@@ -204,6 +210,10 @@ impl FakeMicrosoft {
         // Graph refuses request bodies over 4 MB.
         let graph = graph::routes()
             .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
+            .layer(axum::middleware::from_fn_with_state(
+                fake.clone(),
+                strict::check,
+            ))
             .layer(axum::middleware::from_fn_with_state(
                 fake.clone(),
                 graph::limits,
@@ -325,6 +335,16 @@ impl FakeMicrosoft {
 
     pub fn counters(&self) -> Counters {
         self.with(|i| i.counters.clone())
+    }
+
+    /// How often each entry of switchboard's Graph request list was called, by name.
+    pub fn surface_hits(&self) -> HashMap<&'static str, u32> {
+        self.with(|i| i.surface_hits.clone())
+    }
+
+    /// Requests Graph got that are on no entry of switchboard's Graph request list.
+    pub fn unlisted_requests(&self) -> Vec<String> {
+        self.with(|i| i.unlisted.clone())
     }
 
     /// Every token and code this fake ever issued.

@@ -1,7 +1,7 @@
 //! Microsoft To Do: lists (a default one and Flagged Emails per user) and tasks, with due dates
 //! normalised to UTC as the service does, etags and If-Match.
 
-use super::graph::{graph_error, require, stale};
+use super::graph::{conflict, graph_error, require, stale};
 use super::FakeMicrosoft;
 use axum::extract::{Path, Query, State};
 use axum::http::{HeaderMap, StatusCode};
@@ -74,14 +74,6 @@ fn to_utc(v: &Value) -> Option<Value> {
     )
 }
 
-fn conflict() -> Response {
-    graph_error(
-        StatusCode::PRECONDITION_FAILED,
-        "PreconditionFailed",
-        "The ETag of the item does not match.",
-    )
-}
-
 pub(super) fn default_lists() -> Vec<Value> {
     [("Tasks", "defaultList"), ("Flagged Emails", "flaggedEmails")]
         .iter()
@@ -118,6 +110,11 @@ pub(super) async fn lists(
         Err(r) => return r,
     };
     let all = fake.with(|i| i.todo_lists.get(&email).cloned().unwrap_or_default());
+    if !q.contains_key("$top") {
+        // Graph's quirk: without `$top`, the first lists and no nextLink to the others.
+        let first: Vec<Value> = all.into_iter().take(16).collect();
+        return Json(json!({ "value": first })).into_response();
+    }
     page(&fake, all, &q, "/v1.0/me/todo/lists")
 }
 

@@ -6,8 +6,10 @@ use crate::model::normalize_time;
 use serde_json::Value;
 
 /// What one message is asked for: everything, attachments described (not their content).
-pub const FULL_QUERY: &str =
-    "$expand=attachments($select=id,name,contentType,size,isInline,contentId)";
+/// `contentId` belongs to file attachments, not to the base `attachment` type that `$select`
+/// inside the expansion is read against: Graph refuses the whole request unless it is cast.
+pub const FULL_QUERY: &str = "$expand=attachments($select=id,name,contentType,size,isInline,\
+microsoft.graph.fileAttachment/contentId)";
 
 /// What a list page asks Graph for: everything but the body (the snippet stands in for it).
 pub const LIST_SELECT: &str =

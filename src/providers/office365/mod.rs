@@ -25,6 +25,7 @@ pub mod rrule;
 pub mod sending;
 pub mod series;
 pub mod session;
+pub mod surface;
 pub mod task_map;
 pub mod tasks;
 pub mod time;

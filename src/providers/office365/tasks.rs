@@ -12,6 +12,10 @@ use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
 
+/// Without `$top`, Graph answers the first lists (16 to 18 of them) and no `@odata.nextLink`,
+/// so the rest could never be reached.
+const LISTS: &str = "/me/todo/lists?$top=100";
+
 #[derive(Serialize, Deserialize)]
 struct PageState {
     next: String,
@@ -73,11 +77,7 @@ impl Services {
         let mut token: Option<String> = None;
         loop {
             let (lists, next) = self
-                .todo_page(
-                    account,
-                    self.graph.url("/me/todo/lists?$top=100"),
-                    token.as_deref(),
-                )
+                .todo_page(account, self.graph.url(LISTS), token.as_deref())
                 .await?;
             if let Some(found) = lists
                 .iter()
@@ -103,7 +103,7 @@ impl Services {
         page_token: Option<&str>,
     ) -> Result<TaskListPage, ApiError> {
         let (lists, next_page_token) = self
-            .todo_page(account, self.graph.url("/me/todo/lists"), page_token)
+            .todo_page(account, self.graph.url(LISTS), page_token)
             .await?;
         let records: Vec<TaskList> = lists.iter().map(list_from_graph).collect();
         Ok(TaskListPage {
