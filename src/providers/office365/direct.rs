@@ -3,6 +3,7 @@
 //! absolute URLs, no backslashes. The caller's credentials, cookies and hop-by-hop headers stay
 //! here.
 
+use super::direct_links::LinkRewriter;
 use crate::error::ApiError;
 use crate::state::Services;
 use crate::store::AccountRecord;
@@ -164,17 +165,55 @@ impl Services {
         }
         let status = response.status();
         let headers = filtered(response.headers(), NOT_RETURNED);
+        let json = headers
+            .get("content-type")
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|t| t.starts_with("application/json"));
         // The mailbox permit goes with the stream: Graph counts the request until it is read.
         let stream = response.bytes_stream().map(move |chunk| {
             let _held = &permit;
             chunk
         });
-        let mut out = Response::new(Body::from_stream(stream));
+        let body = if json {
+            let direct = format!(
+                "{}/v1/direct",
+                self.settings.public_url.as_str().trim_end_matches('/')
+            );
+            Body::from_stream(with_links_rewritten(
+                stream,
+                LinkRewriter::new(self.graph.base(), &direct),
+            ))
+        } else {
+            Body::from_stream(stream)
+        };
+        let mut out = Response::new(body);
         *out.status_mut() = status;
         *out.headers_mut() = headers;
         out.extensions_mut().insert(crate::error::Passthrough);
         Ok(out)
     }
+}
+
+/// A JSON body streamed through the link rewriter, what it held back sent at the end.
+fn with_links_rewritten<S, E>(
+    inner: S,
+    rewriter: LinkRewriter,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Send + 'static,
+{
+    let state = (Box::pin(inner), Some(rewriter));
+    futures_util::stream::unfold(state, |(mut inner, rewriter)| async move {
+        let mut rewriter = rewriter?;
+        match inner.next().await {
+            Some(Ok(chunk)) => {
+                let out = bytes::Bytes::from(rewriter.feed(&chunk));
+                Some((Ok(out), (inner, Some(rewriter))))
+            }
+            Some(Err(e)) => Some((Err(e), (inner, None))),
+            None => Some((Ok(bytes::Bytes::from(rewriter.finish())), (inner, None))),
+        }
+    })
 }
 
 #[cfg(test)]

@@ -111,6 +111,11 @@ impl GraphClient {
         format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
     }
 
+    /// The Graph base, without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
     /// Whether a URL (a stored nextLink) points at our Graph base and nowhere else.
     pub fn is_graph_url(&self, url: &str) -> bool {
         let base = self.base.as_str().trim_end_matches('/');

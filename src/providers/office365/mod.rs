@@ -7,6 +7,7 @@ pub mod compose;
 pub mod contact_map;
 pub mod contacts;
 pub mod direct;
+pub mod direct_links;
 pub mod drafts;
 pub mod event_map;
 pub mod event_time;
