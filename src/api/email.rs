@@ -201,14 +201,12 @@ pub async fn reply(
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<SendParams>,
     ApiJson(email): ApiJson<OutgoingEmail>,
-) -> Result<(StatusCode, Json<EmailSendResponse>), ApiError> {
+) -> Result<Json<EmailSendResponse>, ApiError> {
     let (body, return_ids) = p.check(&state, &account)?;
-    Ok((
-        StatusCode::CREATED,
-        Json(
-            state
-                .reply_to_message(&account, &id, &email, body, return_ids)
-                .await?,
-        ),
+    // 200, as the contract says for a reply (a new message is 201).
+    Ok(Json(
+        state
+            .reply_to_message(&account, &id, &email, body, return_ids)
+            .await?,
     ))
 }

@@ -90,7 +90,8 @@ pub struct MeetingInfo {
     /// The account's own response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
+    /// Write-only in the contract: asks for a Teams meeting; answers carry the details instead.
+    #[serde(skip_serializing)]
     pub online_meeting: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub online_meeting_provider: Option<String>,

@@ -133,7 +133,7 @@ async fn graphs_paging_links_lead_back_through_the_direct_api() {
         match page["@odata.nextLink"].as_str() {
             Some(link) => {
                 assert!(
-                    link.starts_with(&format!("{}/v1/direct/me/messages?", app.address)),
+                    link.starts_with(&format!("{}/v1/direct/me/messages?", app.direct_address)),
                     "{link}"
                 );
                 next = link.to_string();

@@ -1,6 +1,7 @@
 //! `spawn_app`: the real service on a free port with a fresh SQLite file, wired to a fresh fake
 //! Microsoft. Apps are created with the real CLI binary, users are linked through the real flow.
 
+use crate::contract::ContractRelay;
 use crate::fake_microsoft::{AzureApp, FakeMicrosoft, User};
 use reqwest::header::LOCATION;
 use reqwest::{Response, StatusCode};
@@ -15,7 +16,11 @@ use url::Url;
 pub const RETURN_URL: &str = "http://localhost:3000/linked";
 
 pub struct TestApp {
+    /// Where tests talk to switchboard: through the contract relay, which checks every answer.
     pub address: String,
+    /// switchboard itself, for requests that must arrive byte for byte.
+    pub direct_address: String,
+    pub relay: ContractRelay,
     pub ms: FakeMicrosoft,
     pub http: reqwest::Client,
     pub dir: PathBuf,
@@ -76,8 +81,12 @@ pub async fn spawn_app() -> TestApp {
         .redirect(reqwest::redirect::Policy::none())
         .build()
         .unwrap();
+    let direct_address = format!("http://127.0.0.1:{port}");
+    let relay = ContractRelay::start(&direct_address).await;
     TestApp {
-        address: format!("http://127.0.0.1:{port}"),
+        address: relay.address.clone(),
+        direct_address,
+        relay,
         ms,
         http,
         dir,
@@ -95,6 +104,11 @@ impl Drop for TestApp {
         assert!(
             unlisted.is_empty(),
             "Graph requests missing from the Graph request list (src/providers/office365/surface.rs): {unlisted:#?}"
+        );
+        let broken = self.relay.findings();
+        assert!(
+            broken.is_empty(),
+            "answers that break Aurinko's contract: {broken:#?}"
         );
     }
 }
@@ -150,7 +164,7 @@ impl TestApp {
     }
 
     pub fn redirect_uri(&self) -> String {
-        format!("{}/v1/auth/callback", self.address)
+        format!("{}/v1/auth/callback", self.direct_address)
     }
 
     /// A confidential app (client secret), registered on the fake.
@@ -297,7 +311,7 @@ impl TestApp {
     /// A GET sent byte for byte (no URL normalisation on the way), as an attacker would send it.
     pub async fn raw_get(&self, path: &str, bearer: &str) -> (u16, String) {
         use tokio::io::{AsyncReadExt, AsyncWriteExt};
-        let host = self.address.trim_start_matches("http://");
+        let host = self.direct_address.trim_start_matches("http://");
         let mut stream = tokio::net::TcpStream::connect(host).await.unwrap();
         let request = format!("GET {path} HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {bearer}\r\nConnection: close\r\n\r\n");
         stream.write_all(request.as_bytes()).await.unwrap();

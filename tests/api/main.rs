@@ -7,6 +7,7 @@ mod accounts;
 mod availability;
 mod calendar;
 mod contacts;
+mod contract;
 mod direct;
 mod email;
 mod email_actions;

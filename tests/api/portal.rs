@@ -353,7 +353,10 @@ async fn owners_create_apps_whose_credentials_work_and_only_they_can_see() {
     let (status, page, _) = b.get(&app, &format!("/portal/apps/{client_id}")).await;
     assert_eq!(status, StatusCode::OK);
     assert!(page.contains("https://crm.example.com/linked"));
-    assert!(page.contains(&format!(r#"value="{}/v1/auth/callback""#, app.address)));
+    assert!(page.contains(&format!(
+        r#"value="{}/v1/auth/callback""#,
+        app.direct_address
+    )));
     assert!(!page.contains(&secret), "the secret is never shown again");
     let (_, home, _) = b.get(&app, "/portal").await;
     assert!(home.contains(&client_id));

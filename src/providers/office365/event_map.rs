@@ -37,12 +37,21 @@ const SHOW_AS: &[(&str, &str)] = &[
     ("workingElsewhere", "busy"),
     ("unknown", "unknown"),
 ];
+/// The account's own response (`MeetingResponseType`).
 const RESPONSES: &[(&str, &str)] = &[
     ("none", "noResponse"),
     ("notResponded", "noResponse"),
     ("organizer", "accepted"),
     ("accepted", "accepted"),
     ("tentativelyAccepted", "tentative"),
+    ("declined", "declined"),
+];
+/// An attendee's response (`Attendee.response`): the contract has no value for "none yet", and
+/// spells the tentative one `tentitive`, which is what its clients parse.
+const ATTENDEE_RESPONSES: &[(&str, &str)] = &[
+    ("organizer", "accepted"),
+    ("accepted", "accepted"),
+    ("tentativelyAccepted", "tentitive"),
     ("declined", "declined"),
 ];
 
@@ -69,7 +78,7 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
                         response: a
                             .pointer("/status/response")
                             .and_then(Value::as_str)
-                            .and_then(|r| lookup(RESPONSES, r))
+                            .and_then(|r| lookup(ATTENDEE_RESPONSES, r))
                             .map(str::to_string),
                         comment: None,
                     })
