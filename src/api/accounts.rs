@@ -1,6 +1,6 @@
-use super::extract::{AccountAuth, ApiPath, ApiQuery, AppAuth};
+use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery, AppAuth, QueryPairs};
 use crate::error::ApiError;
-use crate::model::account::{Account, AccountsPage};
+use crate::model::account::{Account, AccountImport, AccountSaveResult, AccountsPage};
 use crate::state::{AppState, Services};
 use crate::store::AccountRecord;
 use axum::extract::State;
@@ -76,5 +76,85 @@ pub async fn delete_one(
 ) -> Result<Json<crate::model::Ok>, ApiError> {
     let account = app_account(&state, app.id, &id).await?;
     state.store.delete_account(app.id, account.id).await?;
+    Ok(Json(crate::model::OK))
+}
+
+/// Service keys of the contract; an account is always matched by its Microsoft tenant and user.
+const SERVICE_KEYS: &[&str] = &[
+    "email",
+    "orgId",
+    "userId",
+    "serverUrl",
+    "username",
+    "clientOrgId",
+];
+
+/// `userId`/`userAccount` attach accounts to Aurinko users, which switchboard does not have.
+fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
+    for name in ["userId", "userAccount"] {
+        if q.one(name).is_some() {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                format!("{name}: accounts are not attached to users here; leave it out."),
+            ));
+        }
+    }
+    if let Some(key) = q
+        .all("recycleKeys")
+        .into_iter()
+        .find(|k| !SERVICE_KEYS.contains(k))
+    {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            format!(
+                "recycleKeys: '{key}' is not one of {}",
+                SERVICE_KEYS.join(", ")
+            ),
+        ));
+    }
+    Ok(q.flag("ensureAccess")?.unwrap_or(false))
+}
+
+/// `POST /v1/am/accounts`: an account from Microsoft tokens the app already holds.
+pub async fn import(
+    State(state): State<AppState>,
+    AppAuth(app): AppAuth,
+    q: QueryPairs,
+    ApiJson(input): ApiJson<AccountImport>,
+) -> Result<Json<AccountSaveResult>, ApiError> {
+    let ensure_access = import_options(&q)?;
+    let checked = state.check_import(&app, &input, ensure_access).await?;
+    Ok(Json(state.save_import(&app, checked).await?))
+}
+
+/// `POST /v1/am/accounts/connect`: the same checks, nothing saved.
+pub async fn connect(
+    State(state): State<AppState>,
+    AppAuth(app): AppAuth,
+    q: QueryPairs,
+    ApiJson(input): ApiJson<AccountImport>,
+) -> Result<Json<crate::model::Ok>, ApiError> {
+    // A check reads a little of each kind of data, whatever ensureAccess says.
+    import_options(&q)?;
+    state.check_import(&app, &input, true).await?;
+    Ok(Json(crate::model::OK))
+}
+
+/// `DELETE /v1/account/token`: this account token goes (with app credentials: all of them), and
+/// so do the Microsoft tokens behind the account; it stays `dead` until it is re-authorized.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    headers: axum::http::HeaderMap,
+) -> Result<Json<crate::model::Ok>, ApiError> {
+    let bearer = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.split_once(' '))
+        .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
+        .map(|(_, token)| crate::store::crypto::hash_secret(token.trim()));
+    state
+        .revoke_account_access(&account, bearer.as_deref())
+        .await?;
     Ok(Json(crate::model::OK))
 }

@@ -164,3 +164,51 @@ pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiErro
         })
         .transpose()
 }
+
+/// The query as name–value pairs, for parameters the contract repeats (`recycleKeys=a&recycleKeys=b`).
+pub struct QueryPairs(pub Vec<(String, String)>);
+
+impl<S: Send + Sync> FromRequestParts<S> for QueryPairs {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let query = parts.uri.query().unwrap_or_default();
+        Ok(QueryPairs(
+            url::form_urlencoded::parse(query.as_bytes())
+                .map(|(k, v)| (k.into_owned(), v.into_owned()))
+                .collect(),
+        ))
+    }
+}
+
+impl QueryPairs {
+    /// Every value of a parameter, in order (also `a,b` within one value).
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .flat_map(|(_, v)| v.split(','))
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect()
+    }
+
+    pub fn one(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    pub fn flag(&self, name: &str) -> Result<Option<bool>, ApiError> {
+        match self.one(name) {
+            None => Ok(None),
+            Some("true") => Ok(Some(true)),
+            Some("false") => Ok(Some(false)),
+            Some(other) => Err(ApiError::bad_request(
+                "badRequest",
+                format!("{name} must be true or false, not '{other}'"),
+            )),
+        }
+    }
+}

@@ -32,7 +32,15 @@ pub fn router(state: AppState) -> Router {
         .route("/v1/auth/callback", get(auth::callback))
         .route("/v1/auth/token/{code}", post(auth::token).get(auth::token))
         .route("/v1/account", get(accounts::me).delete(accounts::delete_me))
-        .route("/v1/am/accounts", get(accounts::list))
+        .route(
+            "/v1/account/token",
+            axum::routing::delete(accounts::revoke_token),
+        )
+        .route(
+            "/v1/am/accounts",
+            get(accounts::list).post(accounts::import),
+        )
+        .route("/v1/am/accounts/connect", post(accounts::connect))
         .route(
             "/v1/am/accounts/{id}",
             get(accounts::get_one).delete(accounts::delete_one),

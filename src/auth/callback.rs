@@ -32,9 +32,9 @@ pub enum CallbackOutcome {
     ErrorPage(String),
 }
 
-struct LinkFailure {
-    code: &'static str,
-    message: String,
+pub(super) struct LinkFailure {
+    pub(super) code: &'static str,
+    pub(super) message: String,
     aadsts: Option<u32>,
 }
 
@@ -245,6 +245,7 @@ async fn complete(
         name: identity.name,
         timezone: identity.timezone,
         auth_scopes,
+        account_token_hash: None,
     };
     let (account, created) = services
         .store
@@ -300,17 +301,17 @@ async fn exchange_failed(services: &Services, app_id: i64, failure: &TokenFailur
     }
 }
 
-struct Identity {
-    tenant_id: String,
-    object_id: String,
-    email: Option<String>,
-    name: Option<String>,
-    timezone: Option<String>,
+pub(super) struct Identity {
+    pub(super) tenant_id: String,
+    pub(super) object_id: String,
+    pub(super) email: Option<String>,
+    pub(super) name: Option<String>,
+    pub(super) timezone: Option<String>,
 }
 
 /// Who signed in: tenant and object id from the id_token, address and name from `/me`, the
 /// mailbox time zone from `/me/mailboxSettings` (absent for accounts without a mailbox).
-async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkFailure> {
+pub(super) async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkFailure> {
     let claims = set
         .id_token
         .as_deref()

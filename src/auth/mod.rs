@@ -2,9 +2,11 @@
 
 pub mod callback;
 pub mod exchange;
+pub mod import;
 pub mod link;
 pub mod outcome;
 pub mod refresh;
+pub mod revoke;
 
 use crate::apps::office365_purpose;
 use crate::error::{ApiError, ErrorKind};

@@ -1,6 +1,6 @@
 use super::rfc3339;
 use crate::store::AccountRecord;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 /// `ApiAccountOutDto`, the fields that apply to Office 365 accounts.
 #[derive(Debug, Serialize)]
@@ -18,16 +18,23 @@ pub struct Account {
     #[serde(rename = "type")]
     pub account_type: &'static str,
     pub daemon: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub login_string: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub email: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub mailbox_address: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub auth_user_id: String,
     pub auth_org_id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub timezone: Option<String>,
     pub auth_scopes: Vec<String>,
     pub auth_native_scopes: Vec<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_obtained_at: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub auth_expires_at: Option<String>,
     pub created_at: String,
     pub updated_at: String,
@@ -70,6 +77,37 @@ pub struct AccountsPage {
     pub total_size: i64,
     pub done: bool,
     pub records: Vec<Account>,
+}
+
+/// `ApiAccountInDto`: an account brought in with Microsoft tokens an app already holds. Every
+/// field of the contract is accepted; what each does for Office 365 is in the README.
+#[derive(Debug, Default, Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct AccountImport {
+    pub service_type: Option<String>,
+    pub service_provider: Option<String>,
+    pub auth_scopes: Option<Vec<String>>,
+    pub auth_org_id: Option<String>,
+    pub auth_user_id: Option<String>,
+    pub client_org_id: Option<String>,
+    pub server_url: Option<String>,
+    pub login_string: Option<String>,
+    pub oauth_client_id: Option<String>,
+    pub active: Option<bool>,
+    /// The Microsoft refresh token.
+    pub auth_string1: Option<String>,
+    /// A Microsoft access token; a refresh replaces it at once.
+    pub auth_string2: Option<String>,
+    pub password: Option<String>,
+    pub auth_obtained_at: Option<String>,
+    pub auth_expires_at: Option<String>,
+    pub email: Option<String>,
+    pub email2: Option<String>,
+    pub name: Option<String>,
+    pub server_info: Option<String>,
+    pub timezone: Option<String>,
+    pub copy_to_sent: Option<bool>,
+    pub trust_server: Option<bool>,
 }
 
 /// `AccountSaveResult`.

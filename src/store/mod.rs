@@ -101,6 +101,15 @@ pub trait AccountStore: Send + Sync {
     async fn account_status_counts(&self, app_id: i64) -> StoreResult<Vec<(TokenStatus, i64)>>;
     /// Deletes the account with its tokens; false when it did not exist for that app.
     async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool>;
+    /// Takes access away in one write: the account token (or, with `None`, all of them) and the
+    /// Microsoft tokens go, and the account is `dead` with `reason` until it is re-authorized.
+    async fn revoke_access(
+        &self,
+        account_id: i64,
+        token_hash: Option<&[u8]>,
+        reason: &TokenError,
+        now: i64,
+    ) -> StoreResult<()>;
     async fn set_token_status(
         &self,
         account_id: i64,

@@ -147,6 +147,8 @@ pub struct LinkAccount {
     pub timezone: Option<String>,
     pub auth_scopes: Vec<String>,
     pub tokens: RefreshedTokens,
+    /// An account token to issue in the same transaction (its hash).
+    pub account_token_hash: Option<Vec<u8>>,
 }
 
 #[derive(Clone)]

@@ -4,10 +4,12 @@
 mod fake_microsoft;
 
 mod accounts;
+mod accounts_import;
 mod availability;
 mod calendar;
 mod contacts;
 mod contract;
+mod contract_operations;
 mod direct;
 mod email;
 mod email_actions;

@@ -120,6 +120,14 @@ fn scope_field(scopes: &[String]) -> String {
         .join(" ")
 }
 
+const GRAPH_DEFAULT: &str = "https://graph.microsoft.com/.default";
+
+/// `.default` itself, or an OIDC scope asked for beside it (both always answered).
+fn default_or_oidc(scope: &str, default: bool) -> bool {
+    scope.eq_ignore_ascii_case(GRAPH_DEFAULT)
+        || default && ["openid", "profile", "email", "offline_access"].contains(&scope)
+}
+
 fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Response {
     let access = format!("EwBwA8l6BAAU{}", random());
     i.access_tokens.insert(
@@ -233,12 +241,22 @@ async fn token(
                 if rt.client_id != client_id {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 70000, "The refresh token was issued to another client.");
                 }
-                let strict = i.strict_rotation;
-                rt.revoked = strict;
                 let (user, scopes) = (rt.user.clone(), rt.scopes.clone());
-                let asked: Vec<&str> = f.get("scope").map(|s| s.split(' ').collect()).unwrap_or_default();
-                if let Some(extra) = asked.iter().find(|a| !a.is_empty() && !scopes.iter().any(|s| s.eq_ignore_ascii_case(a))) {
+                let asked: Vec<&str> = f.get("scope").map(|s| s.split(' ').filter(|a| !a.is_empty()).collect()).unwrap_or_default();
+                // `{resource}/.default` means everything consented; it cannot sit beside the
+                // resource's own permissions (OIDC scopes may).
+                let default = asked.iter().any(|a| a.eq_ignore_ascii_case(GRAPH_DEFAULT));
+                const OIDC: [&str; 4] = ["openid", "profile", "email", "offline_access"];
+                if default && asked.iter().any(|a| !a.eq_ignore_ascii_case(GRAPH_DEFAULT) && !OIDC.contains(a)) {
+                    return oauth_error(StatusCode::BAD_REQUEST, "invalid_scope", 70011, "The provided value for the input parameter 'scope' isn't valid. The scope .default can't be combined with resource-specific scopes.");
+                }
+                if let Some(extra) = asked.iter().find(|a| !default_or_oidc(a, default) && !scopes.iter().any(|s| s.eq_ignore_ascii_case(a))) {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 65001, &format!("The user or administrator has not consented to use the application with ID '{client_id}'. Scope {extra}."));
+                }
+                // A used refresh token stays valid at Microsoft; the strict fake revokes it.
+                let strict = i.strict_rotation;
+                if let Some(rt) = i.refresh_tokens.get_mut(&p("refresh_token")) {
+                    rt.revoked = strict;
                 }
                 issue(i, &client_id, &user, scopes)
             }

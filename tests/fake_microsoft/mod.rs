@@ -359,6 +359,24 @@ impl FakeMicrosoft {
         })
     }
 
+    /// A refresh token issued to `client_id` for the user, as an app that linked the user some
+    /// other way would hold (the migration path).
+    pub fn issue_refresh_token(&self, client_id: &str, email: &str, scopes: &[&str]) -> String {
+        let rt = format!("0.AXEAimported{}", uuid::Uuid::new_v4().simple());
+        self.with(|i| {
+            i.refresh_tokens.insert(
+                rt.clone(),
+                Refresh {
+                    client_id: client_id.to_string(),
+                    user: email.to_string(),
+                    scopes: scopes.iter().map(|s| s.to_string()).collect(),
+                    revoked: false,
+                },
+            )
+        });
+        rt
+    }
+
     /// The refresh tokens currently valid for a user.
     pub fn live_refresh_tokens(&self, email: &str) -> Vec<String> {
         self.with(|i| {

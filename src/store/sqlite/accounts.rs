@@ -99,6 +99,16 @@ impl AccountStore for SqliteStore {
         .bind(now)
         .execute(&mut *tx)
         .await?;
+        if let Some(hash) = &link.account_token_hash {
+            sqlx::query(
+                "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)",
+            )
+            .bind(hash)
+            .bind(id)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = ?"
         ))
@@ -202,6 +212,41 @@ impl AccountStore for SqliteStore {
             .execute(&self.pool)
             .await?;
         Ok(done.rows_affected() == 1)
+    }
+
+    async fn revoke_access(
+        &self,
+        account_id: i64,
+        token_hash: Option<&[u8]>,
+        reason: &TokenError,
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        match token_hash {
+            Some(hash) => {
+                sqlx::query("DELETE FROM account_tokens WHERE token_hash = ? AND account_id = ?")
+                    .bind(hash)
+                    .bind(account_id)
+            }
+            None => sqlx::query("DELETE FROM account_tokens WHERE account_id = ?").bind(account_id),
+        }
+        .execute(&mut *tx)
+        .await?;
+        sqlx::query("DELETE FROM provider_tokens WHERE account_id = ?")
+            .bind(account_id)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "UPDATE accounts SET token_status = 'dead', token_error_code = ?, token_error = ?, updated_at = ? WHERE id = ?",
+        )
+        .bind(&reason.code)
+        .bind(&reason.message)
+        .bind(now)
+        .bind(account_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(())
     }
 
     async fn set_token_status(
