@@ -19,6 +19,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     Conflict,
     PreconditionFailed,
+    /// The contract requires `If-Match` and it is missing (RFC 6585).
+    PreconditionRequired,
     PayloadTooLarge,
     UnsupportedMediaType,
     /// The request was fine, but something it depends on (the app's Azure settings) is broken.
@@ -40,6 +42,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ErrorKind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             ErrorKind::FailedDependency => StatusCode::FAILED_DEPENDENCY,

@@ -7,10 +7,41 @@ use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 
-pub async fn me(AccountAuth(account): AccountAuth) -> Json<Account> {
-    Json(Account::from_record(&account))
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct AccountParams {
+    /// `true`: ask Microsoft now whether the grant still works (one token refresh if needed, one
+    /// read of the profile); `tokenStatus` then says what Microsoft answered.
+    ping_provider: Option<bool>,
+    /// Refused: switchboard never hands out the Microsoft tokens (use the direct API instead).
+    include_provider_auth: Option<bool>,
 }
 
+/// The account the token belongs to.
+#[utoipa::path(get, path = "/v1/account", tag = "Account", operation_id = "getMyAccount",
+    params(AccountParams), responses((status = 200, body = Account)))]
+pub async fn me(
+    State(state): State<AppState>,
+    AccountAuth(account): AccountAuth,
+    ApiQuery(p): ApiQuery<AccountParams>,
+) -> Result<Json<Account>, ApiError> {
+    if p.include_provider_auth == Some(true) {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "includeProviderAuth: switchboard never hands out Microsoft tokens; call Graph through /v1/direct instead.",
+        ));
+    }
+    let account = match p.ping_provider {
+        Some(true) => state.ping_provider(&account).await?,
+        _ => account,
+    };
+    Ok(Json(Account::from_record(&account)))
+}
+
+/// Deletes the account with its tokens.
+#[utoipa::path(delete, path = "/v1/account", tag = "Account", operation_id = "deleteAccount",
+    responses((status = 200, body = crate::model::Ok)))]
 pub async fn delete_me(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -22,12 +53,24 @@ pub async fn delete_me(
     Ok(Json(crate::model::OK))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct Paging {
+    /// 1 to 500 (default 50).
     limit: Option<i64>,
     offset: Option<i64>,
+    /// Only the accounts of this Microsoft tenant.
+    auth_org_id: Option<String>,
+    /// Only accounts of this service (`Office365` is the one there is).
+    service_type: Option<String>,
+    /// Refused until webhooks come.
+    subscription_id: Option<String>,
 }
 
+/// The app's accounts.
+#[utoipa::path(get, path = "/v1/am/accounts", tag = "Accounts", operation_id = "getAccounts",
+    params(Paging), responses((status = 200, body = AccountsPage)))]
 pub async fn list(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
@@ -41,7 +84,24 @@ pub async fn list(
             "limit must be 1 to 500 and offset 0 or more",
         ));
     }
-    let (rows, total) = state.store.list_accounts(app.id, limit, offset).await?;
+    if p.subscription_id.is_some() {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "subscriptionId: webhook subscriptions are not offered yet.",
+        ));
+    }
+    if p.service_type.as_deref().is_some_and(|s| s != "Office365") {
+        return Ok(Json(AccountsPage {
+            offset,
+            total_size: 0,
+            done: true,
+            records: vec![],
+        }));
+    }
+    let (rows, total) = state
+        .store
+        .list_accounts(app.id, p.auth_org_id.as_deref(), limit, offset)
+        .await?;
     let records = rows.iter().map(Account::from_record).collect();
     Ok(Json(AccountsPage {
         offset,
@@ -60,6 +120,9 @@ async fn app_account(state: &Services, app_id: i64, id: &str) -> Result<AccountR
     })
 }
 
+/// One of the app's accounts.
+#[utoipa::path(get, path = "/v1/am/accounts/{id}", tag = "Accounts", operation_id = "getAccount",
+    params(("id" = i64, Path, description = "The account id")), responses((status = 200, body = Account)))]
 pub async fn get_one(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
@@ -69,6 +132,9 @@ pub async fn get_one(
     Ok(Json(Account::from_record(&account)))
 }
 
+/// Deletes one of the app's accounts with its tokens.
+#[utoipa::path(delete, path = "/v1/am/accounts/{id}", tag = "Accounts", operation_id = "amAccountDelete",
+    params(("id" = i64, Path, description = "The account id")), responses((status = 200, body = crate::model::Ok)))]
 pub async fn delete_one(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
@@ -116,6 +182,14 @@ fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
 }
 
 /// `POST /v1/am/accounts`: an account from Microsoft tokens the app already holds.
+#[utoipa::path(post, path = "/v1/am/accounts", tag = "Accounts", operation_id = "upsertPersonal",
+    params(
+        ("ensureAccess" = Option<bool>, Query, description = "Also read one item of each kind of data the scopes allow"),
+        ("recycleKeys" = Option<Vec<String>>, Query, description = "Accepted; an account is always matched by its Microsoft tenant and user"),
+        ("userId" = Option<String>, Query, description = "Refused: accounts are not attached to users here"),
+        ("userAccount" = Option<String>, Query, description = "Refused: accounts are not attached to users here"),
+    ),
+    request_body = AccountImport, responses((status = 200, body = AccountSaveResult)))]
 pub async fn import(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
@@ -128,6 +202,8 @@ pub async fn import(
 }
 
 /// `POST /v1/am/accounts/connect`: the same checks, nothing saved.
+#[utoipa::path(post, path = "/v1/am/accounts/connect", tag = "Accounts", operation_id = "checkConnection",
+    request_body = AccountImport, responses((status = 200, body = crate::model::Ok)))]
 pub async fn connect(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
@@ -142,6 +218,8 @@ pub async fn connect(
 
 /// `DELETE /v1/account/token`: this account token goes (with app credentials: all of them), and
 /// so do the Microsoft tokens behind the account; it stays `dead` until it is re-authorized.
+#[utoipa::path(delete, path = "/v1/account/token", tag = "Account", operation_id = "deleteToken",
+    responses((status = 200, body = crate::model::Ok)))]
 pub async fn revoke_token(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

@@ -9,6 +9,11 @@ use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Json;
 
+/// Starts linking an account: checks the app, the return URL and the scopes, then sends the
+/// user's browser to Microsoft.
+#[utoipa::path(get, path = "/v1/auth/authorize", tag = "Auth", operation_id = "authorize",
+    params(link::AuthorizeParams),
+    responses((status = 303, description = "To Microsoft's sign-in, or back to `returnUrl` with `status=error`.")))]
 pub async fn authorize(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<link::AuthorizeParams>,
@@ -16,6 +21,12 @@ pub async fn authorize(
     Ok(Redirect::to(&link::start(&state, params).await?))
 }
 
+/// Where Microsoft sends the user back; register `{public_url}/v1/auth/callback` in Azure.
+#[utoipa::path(get, path = "/v1/auth/callback", tag = "Auth", operation_id = "callback",
+    params(CallbackParams),
+    responses(
+        (status = 303, description = "To the app's return URL with `status`, `code` and `state`."),
+        (status = 400, description = "An HTML page, when the return URL cannot be trusted.")))]
 pub async fn callback(
     State(state): State<AppState>,
     ApiQuery(params): ApiQuery<CallbackParams>,
@@ -38,10 +49,26 @@ pub async fn callback(
     }
 }
 
+/// Trades a one-time code (10 minutes, single use) for the account's token, shown once.
+#[utoipa::path(post, path = "/v1/auth/token/{code}", tag = "Auth", operation_id = "authCodeExchange",
+    params(("code" = String, Path, description = "The code from the return URL")),
+    responses((status = 200, body = AccountSaveResult)))]
 pub async fn token(
     State(state): State<AppState>,
     AppAuth(app): AppAuth,
     ApiPath(code): ApiPath<String>,
 ) -> Result<Json<AccountSaveResult>, ApiError> {
     Ok(Json(exchange::exchange(&state, &app, &code).await?))
+}
+
+/// The same exchange by `GET`, deprecated in the contract.
+#[utoipa::path(get, path = "/v1/auth/token/{code}", tag = "Auth", operation_id = "getAccessTokenByCode",
+    params(("code" = String, Path, description = "The code from the return URL")),
+    responses((status = 200, body = AccountSaveResult)))]
+pub async fn token_by_get(
+    state: State<AppState>,
+    app: AppAuth,
+    code: ApiPath<String>,
+) -> Result<Json<AccountSaveResult>, ApiError> {
+    token(state, app, code).await
 }

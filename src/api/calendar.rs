@@ -1,4 +1,6 @@
-use super::extract::{if_match, AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::extract::{
+    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
+};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::availability::{
@@ -16,19 +18,32 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct CalendarsParams {
     page_token: Option<String>,
+    /// Also calendars others share with the account.
     with_shared: Option<bool>,
+    /// `user` (the account's calendars); `group` calendars are refused.
+    mode: Option<String>,
 }
 
+/// The account's calendars; `primary` is the default one everywhere an id goes.
+#[utoipa::path(get, path = "/v1/calendars", tag = "Calendars", operation_id = "calendars",
+    params(CalendarsParams), responses((status = 200, body = CalendarsPage)))]
 pub async fn calendars(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiQuery(p): ApiQuery<CalendarsParams>,
 ) -> Result<Json<CalendarsPage>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
+    if p.mode.as_deref().is_some_and(|m| m != "user") {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "mode: only `user` (the account's own calendars) is offered.",
+        ));
+    }
     Ok(Json(
         state
             .calendars(
@@ -40,6 +55,9 @@ pub async fn calendars(
     ))
 }
 
+/// Creates a calendar.
+#[utoipa::path(post, path = "/v1/calendars", tag = "Calendars", operation_id = "createCalendar",
+    request_body = CalendarInput, responses((status = 200, body = Calendar)))]
 pub async fn create_calendar(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -49,6 +67,10 @@ pub async fn create_calendar(
     Ok(Json(state.create_calendar(&account, &input).await?))
 }
 
+/// One calendar.
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}", tag = "Calendars", operation_id = "calendarById",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`")),
+    responses((status = 200, body = Calendar)))]
 pub async fn calendar(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -58,6 +80,10 @@ pub async fn calendar(
     Ok(Json(state.calendar(&account, &id).await?))
 }
 
+/// Renames a calendar.
+#[utoipa::path(patch, path = "/v1/calendars/{calendarId}", tag = "Calendars", operation_id = "updateCalendar",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`")),
+    request_body = CalendarInput, responses((status = 200, body = Calendar)))]
 pub async fn update_calendar(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -68,14 +94,21 @@ pub async fn update_calendar(
     Ok(Json(state.update_calendar(&account, &id, &input).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct RangeParams {
+    /// RFC 3339; events ending after it (exclusive). Required on the first page.
     time_min: Option<String>,
+    /// RFC 3339; events starting before it (exclusive). Required on the first page.
     time_max: Option<String>,
     page_token: Option<String>,
 }
 
+/// Events between two instants, occurrences of series one by one.
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/range", tag = "Events", operation_id = "range",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), RangeParams),
+    responses((status = 200, body = EventsPage)))]
 pub async fn range(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -96,11 +129,15 @@ pub async fn range(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct WriteParams {
+    /// Tell the attendees (default `true`).
     notify_attendees: Option<bool>,
+    /// Whether `description` is `html` (default) or `text`.
     body_type: Option<String>,
+    /// Answer the event as written (default `true`).
     return_record: Option<bool>,
 }
 
@@ -109,12 +146,16 @@ impl WriteParams {
         Ok(EventWrite {
             body: BodyType::parse(self.body_type.as_deref())?,
             notify: self.notify_attendees.unwrap_or(true),
-            return_record: self.return_record.unwrap_or(false),
+            return_record: self.return_record.unwrap_or(true),
             if_match,
         })
     }
 }
 
+/// Creates an event (Office 365 always invites the attendees of a new event).
+#[utoipa::path(post, path = "/v1/calendars/{calendarId}/events", tag = "Events", operation_id = "createEvent",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), WriteParams),
+    request_body = Event, responses((status = 201, body = EventOrId)))]
 pub async fn create_event(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -129,15 +170,33 @@ pub async fn create_event(
     Ok((StatusCode::CREATED, Json(created)))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct EventParams {
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
+}
+
+/// One event, with its attachments described.
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/{eventId}", tag = "Events", operation_id = "event",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("eventId" = String, Path, description = "The event id"), EventParams),
+    responses((status = 200, body = Event)))]
 pub async fn event(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
+    ApiQuery(p): ApiQuery<EventParams>,
 ) -> Result<Json<Event>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
+    super::email::no_native_properties(p.native_properties.as_ref())?;
     Ok(Json(state.event(&account, &calendar, &id).await?))
 }
 
+/// Changes the fields given; `If-Match` is the etag last read (`*`: whatever is there).
+#[utoipa::path(patch, path = "/v1/calendars/{calendarId}/events/{eventId}", tag = "Events", operation_id = "updateEvent",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("eventId" = String, Path, description = "The event id"), WriteParams, IfMatch),
+    request_body = Event, responses((status = 200, body = EventOrId)))]
 pub async fn update_event(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -147,32 +206,48 @@ pub async fn update_event(
     ApiJson(event): ApiJson<Event>,
 ) -> Result<Json<EventOrId>, ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
+    let how = p.how(required_if_match(&headers)?)?;
     Ok(Json(
         state
-            .update_event(
-                &account,
-                &calendar,
-                &id,
-                &event,
-                &p.how(if_match(&headers)?)?,
-            )
+            .update_event(&account, &calendar, &id, &event, &how)
             .await?,
     ))
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct DeleteParams {
+    /// `false` is refused for a meeting the account organizes: Outlook always sends the
+    /// cancellation.
+    notify_attendees: Option<bool>,
+}
+
+/// Deletes an event (`If-Match`, when given, must be its etag).
+#[utoipa::path(delete, path = "/v1/calendars/{calendarId}/events/{eventId}", tag = "Events", operation_id = "deleteEvent",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("eventId" = String, Path, description = "The event id"),
+        DeleteParams, ("If-Match" = Option<String>, Header, description = "The etag last read")),
+    responses((status = 200, body = OkResponse)))]
 pub async fn delete_event(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
+    ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
+    let notify = p.notify_attendees.unwrap_or(true);
     state
-        .delete_event(&account, &calendar, &id, if_match(&headers)?)
+        .delete_event(&account, &calendar, &id, if_match(&headers)?, notify)
         .await?;
     Ok(Json(OK))
 }
 
+/// The account's answer to an invitation: `accepted`, `tentative` or `declined`.
+#[utoipa::path(put, path = "/v1/calendars/{calendarId}/events/{eventId}/response", tag = "Events", operation_id = "updateMeetingResponse",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("eventId" = String, Path, description = "The event id"),
+        ("notifyAttendees" = Option<bool>, Query, description = "Send the answer to the organizer (default `true`)")),
+    request_body = MeetingResponse, responses((status = 200, body = OkResponse)))]
 pub async fn respond(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -194,6 +269,9 @@ pub async fn respond(
     Ok(Json(OK))
 }
 
+/// Busy times and working hours of up to 20 people.
+#[utoipa::path(post, path = "/v1/calendars/freeBusy", tag = "FreeBusySchedule", operation_id = "freeBusy",
+    request_body = FreeBusyRequest, responses((status = 200, body = FreeBusySchedulePage)))]
 pub async fn free_busy(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -203,6 +281,9 @@ pub async fn free_busy(
     Ok(Json(state.free_busy(&account, &req).await?))
 }
 
+/// Slots free for every attendee, inside everyone's working hours.
+#[utoipa::path(post, path = "/v1/calendars/suggestMeetingTimes", tag = "FreeBusySchedule", operation_id = "suggestMeetingTimes",
+    request_body = SuggestRequest, responses((status = 200, body = SuggestResponse)))]
 pub async fn suggest_meeting_times(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -212,31 +293,28 @@ pub async fn suggest_meeting_times(
     Ok(Json(state.suggest_meeting_times(&account, req).await?))
 }
 
-#[derive(Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct FindParams {
-    #[serde(rename = "iCalUId")]
-    ical_uid: Option<String>,
-}
-
+/// The events with these iCalendar UIDs (a series and its exceptions share one).
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/find", tag = "Events", operation_id = "eventsByICalUIds",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"),
+        ("iCalUId" = Vec<String>, Query, description = "One or more UIDs (repeat the parameter, at most 20)"),
+        ("pageToken" = Option<String>, Query, description = "Accepted; every match comes in one page")),
+    responses((status = 200, body = EventsPage)))]
 pub async fn find(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath(calendar): ApiPath<String>,
-    ApiQuery(p): ApiQuery<FindParams>,
+    q: QueryPairs,
 ) -> Result<Json<EventsPage>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
-    Ok(Json(
-        state
-            .find_events(
-                &account,
-                &calendar,
-                p.ical_uid.as_deref().unwrap_or_default(),
-            )
-            .await?,
-    ))
+    let uids = q.all("iCalUId");
+    Ok(Json(state.find_events(&account, &calendar, &uids).await?))
 }
 
+/// An event's attachment with its content in base64.
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/{eventId}/attachments/{attachmentId}", tag = "Events", operation_id = "attachment",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("eventId" = String, Path, description = "The event id"),
+        ("attachmentId" = String, Path, description = "The attachment id")),
+    responses((status = 200, body = crate::model::email::EmailAttachment)))]
 pub async fn attachment(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

@@ -1,4 +1,6 @@
-use super::extract::{if_match, AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::extract::{
+    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
+};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
@@ -9,13 +11,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
     page_token: Option<String>,
+    /// Contacts per page, 1 to 100 (default 25).
     limit: Option<u32>,
 }
 
+/// The contacts of the default Contacts folder; an extension of the contract, which lists
+/// contacts only through sync.
+#[utoipa::path(get, path = "/v1/contacts", tag = "Contacts", operation_id = "contacts",
+    params(ListParams), responses((status = 200, body = ContactsPage)))]
 pub async fn list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -29,12 +37,24 @@ pub async fn list(
     ))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct GetParams {
+    /// Also load the photo.
     with_photo: Option<bool>,
+    /// `text` (default; Outlook keeps notes as plain text) or `html` (the notes HTML-escaped).
+    body_type: Option<String>,
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
+    /// Refused until contact sync comes.
+    include_update_token: Option<bool>,
 }
 
+/// One contact.
+#[utoipa::path(get, path = "/v1/contacts/{contId}", tag = "Contacts", operation_id = "contact",
+    params(("contId" = String, Path, description = "The contact id"), GetParams),
+    responses((status = 200, body = Contact)))]
 pub async fn get_one(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -42,13 +62,35 @@ pub async fn get_one(
     ApiQuery(p): ApiQuery<GetParams>,
 ) -> Result<Json<Contact>, ApiError> {
     scope_check::require(&state, &account, "contacts.read")?;
-    Ok(Json(
-        state
-            .get_contact(&account, &id, p.with_photo.unwrap_or(false))
-            .await?,
-    ))
+    super::email::no_native_properties(p.native_properties.as_ref())?;
+    if p.include_update_token == Some(true) {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "includeUpdateToken: contact sync is not offered yet.",
+        ));
+    }
+    let html = match p.body_type.as_deref() {
+        None | Some("text") => false,
+        Some("html") => true,
+        Some(other) => {
+            return Err(ApiError::bad_request(
+                "badRequest",
+                format!("bodyType '{other}' is not one of html, text"),
+            ))
+        }
+    };
+    let mut contact = state
+        .get_contact(&account, &id, p.with_photo.unwrap_or(false))
+        .await?;
+    if html {
+        contact.notes = contact.notes.map(|n| crate::portal::html::escape(&n));
+    }
+    Ok(Json(contact))
 }
 
+/// Creates a contact.
+#[utoipa::path(post, path = "/v1/contacts", tag = "Contacts", operation_id = "createContact",
+    request_body = Contact, responses((status = 201, body = ContactOrId)))]
 pub async fn create(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -61,6 +103,10 @@ pub async fn create(
     ))
 }
 
+/// Changes the fields given; `If-Match` is the etag last read (`*`: whatever is there).
+#[utoipa::path(patch, path = "/v1/contacts/{contId}", tag = "Contacts", operation_id = "updateContact",
+    params(("contId" = String, Path, description = "The contact id"), IfMatch),
+    request_body = Contact, responses((status = 200, body = ContactOrId)))]
 pub async fn update(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -69,13 +115,16 @@ pub async fn update(
     ApiJson(contact): ApiJson<Contact>,
 ) -> Result<Json<ContactOrId>, ApiError> {
     scope_check::require(&state, &account, "contacts.write")?;
+    let etag = required_if_match(&headers)?;
     Ok(Json(
-        state
-            .update_contact(&account, &id, &contact, if_match(&headers)?)
-            .await?,
+        state.update_contact(&account, &id, &contact, etag).await?,
     ))
 }
 
+/// Deletes a contact (`If-Match`, when given, must be its etag).
+#[utoipa::path(delete, path = "/v1/contacts/{contId}", tag = "Contacts", operation_id = "deleteContact",
+    params(("contId" = String, Path, description = "The contact id"), ("If-Match" = Option<String>, Header, description = "The etag last read")),
+    responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

@@ -8,6 +8,10 @@ use axum::response::Response;
 
 /// `ANY /v1/direct/{graph path}`: the path is taken as received, still percent-encoded, so that
 /// what is checked is exactly what is sent.
+#[utoipa::path(method(get, post, put, patch, delete), path = "/v1/direct/{path}", tag = "Direct", operation_id = "direct",
+    params(("path" = String, Path, description = "A Microsoft Graph v1.0 path and query, e.g. `me/messages?$top=5`; any number of segments")),
+    request_body(content = Option<Object>, description = "Passed to Graph as it comes (any content type, streamed)"),
+    responses((status = 200, description = "Graph's answer as Graph gave it (status, headers, body); paging links in JSON lead back here")))]
 pub async fn forward(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

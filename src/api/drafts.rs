@@ -3,17 +3,31 @@ use super::scope_check;
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::{Ok as OkResponse, OK};
-use crate::providers::office365::messages::BodyType;
+use crate::providers::office365::messages::{BodyType, MessageRead};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct BodyParams {
+    /// Whether `body` is (or is read as) `html` (default) or `text`.
     body_type: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ReadParams {
+    /// Whether `body` is read as `html` (default) or `text`.
+    body_type: Option<String>,
+    /// Also load the content of inline attachments.
+    load_inlines: Option<bool>,
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
 }
 
 impl BodyParams {
@@ -22,6 +36,9 @@ impl BodyParams {
     }
 }
 
+/// Creates a draft.
+#[utoipa::path(post, path = "/v1/email/drafts", tag = "Drafts", operation_id = "createDraft",
+    params(BodyParams), request_body = OutgoingEmail, responses((status = 200, body = EmailDraftResponse)))]
 pub async fn create(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -32,16 +49,30 @@ pub async fn create(
     Ok(Json(state.create_draft(&account, &email, p.body()?).await?))
 }
 
+/// Reads a draft.
+#[utoipa::path(get, path = "/v1/email/drafts/{draftId}", tag = "Drafts", operation_id = "getDraft",
+    params(("draftId" = String, Path, description = "The draft id"), ReadParams),
+    responses((status = 200, body = EmailDraft)))]
 pub async fn get_one(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath(id): ApiPath<String>,
-    ApiQuery(p): ApiQuery<BodyParams>,
+    ApiQuery(p): ApiQuery<ReadParams>,
 ) -> Result<Json<EmailDraft>, ApiError> {
     scope_check::require_any(&state, &account, &["email.drafts", "email.read"])?;
-    Ok(Json(state.get_draft(&account, &id, p.body()?).await?))
+    super::email::no_native_properties(p.native_properties.as_ref())?;
+    let read = MessageRead {
+        body: BodyType::parse(p.body_type.as_deref())?,
+        load_inlines: p.load_inlines.unwrap_or(false),
+        strip_quoted: false,
+    };
+    Ok(Json(state.get_draft(&account, &id, read).await?))
 }
 
+/// Replaces a draft's subject, body, recipients and categories (its attachments too, when given).
+#[utoipa::path(put, path = "/v1/email/drafts/{draftId}", tag = "Drafts", operation_id = "updateDraft",
+    params(("draftId" = String, Path, description = "The draft id"), BodyParams),
+    request_body = OutgoingEmail, responses((status = 200, body = EmailDraftResponse)))]
 pub async fn update(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -55,6 +86,9 @@ pub async fn update(
     ))
 }
 
+/// Deletes a draft.
+#[utoipa::path(delete, path = "/v1/email/drafts/{draftId}", tag = "Drafts", operation_id = "deleteDraft",
+    params(("draftId" = String, Path, description = "The draft id")), responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -65,20 +99,39 @@ pub async fn delete(
     Ok(Json(OK))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SendParams {
+    /// Refused: scheduled sending is not offered.
     send_time: Option<String>,
 }
 
-/// `EmailDraftSendResponse`. Scheduled sending and tracking are not offered, so they are refused.
+/// `DraftSendDetails`: only `tracking`, which is refused.
+#[derive(utoipa::ToSchema)]
+#[allow(dead_code)]
+pub struct DraftSendDetails {
+    #[schema(value_type = Option<Object>)]
+    tracking: Option<()>,
+}
+
+/// `EmailDraftSendResponse`.
+#[derive(serde::Serialize, utoipa::ToSchema)]
+pub struct EmailDraftSendResponse {
+    status: &'static str,
+}
+
+/// Sends a draft. Scheduled sending and tracking are not offered, so they are refused.
+#[utoipa::path(post, path = "/v1/email/drafts/{draftId}/send", tag = "Drafts", operation_id = "sendDraft",
+    params(("draftId" = String, Path, description = "The draft id"), SendParams),
+    request_body(content = Option<DraftSendDetails>), responses((status = 200, body = EmailDraftSendResponse)))]
 pub async fn send(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<SendParams>,
     body: axum::body::Bytes,
-) -> Result<Json<Value>, ApiError> {
+) -> Result<Json<EmailDraftSendResponse>, ApiError> {
     scope_check::require(&state, &account, "email.drafts")?;
     scope_check::require(&state, &account, "email.send")?;
     if p.send_time.is_some() {
@@ -101,5 +154,5 @@ pub async fn send(
         ));
     }
     state.send_existing_draft(&account, &id).await?;
-    Ok(Json(serde_json::json!({ "status": "Ok" })))
+    Ok(Json(EmailDraftSendResponse { status: "Ok" }))
 }

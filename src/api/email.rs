@@ -6,7 +6,7 @@ use crate::model::email::{
     OutgoingEmail,
 };
 use crate::model::{Ok as OkResponse, OK};
-use crate::providers::office365::messages::{BodyType, ListRequest};
+use crate::providers::office365::messages::{BodyType, ListRequest, MessageRead};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -14,88 +14,165 @@ use axum::response::IntoResponse;
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct ListParams {
+    /// The `nextPageToken` of the previous page (it remembers the query).
     page_token: Option<String>,
+    /// Messages per page, 1 to 100 (default 25); an extension of the contract.
     limit: Option<u32>,
+    /// Gmail-style operators: `from:`, `to:`, `subject:`, `after:`, `is:unread`, `has:attachment`, words, "phrases".
     q: Option<String>,
+    /// `html` (default) or `text`.
     body_type: Option<String>,
+    /// Outside a folder, also Deleted Items and Junk Email.
     include_trash_and_junk: Option<bool>,
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
 }
 
-impl ListParams {
-    fn request<'a>(
-        &'a self,
-        folder: Option<&'a str>,
-        conversation: Option<&'a str>,
-    ) -> Result<ListRequest<'a>, ApiError> {
-        Ok(ListRequest {
-            folder,
-            conversation,
-            q: self.q.as_deref(),
-            body_type: BodyType::parse(self.body_type.as_deref())?,
-            include_trash_and_junk: self.include_trash_and_junk.unwrap_or(false),
-            page_token: self.page_token.as_deref(),
-            limit: self.limit,
-        })
+/// `nativeProperties` would change what comes back if ignored, so it is refused.
+pub(super) fn no_native_properties(value: Option<&String>) -> Result<(), ApiError> {
+    match value {
+        Some(_) => Err(ApiError::bad_request(
+            "badRequest",
+            "nativeProperties: Office 365's own properties are not returned here; read them with the direct API (/v1/direct/me/messages/{id}?$select=…).",
+        )),
+        None => Ok(()),
     }
 }
 
+impl ListParams {
+    fn request(&self) -> Result<ListRequest<'_>, ApiError> {
+        no_native_properties(self.native_properties.as_ref())?;
+        Ok(ListRequest {
+            include_trash_and_junk: self.include_trash_and_junk.unwrap_or(false),
+            ..page(
+                self.page_token.as_deref(),
+                self.limit,
+                self.body_type.as_deref(),
+            )?
+        }
+        .with_query(self.q.as_deref()))
+    }
+}
+
+/// A listing's paging and body type; the rest is added by the listing.
+fn page<'a>(
+    page_token: Option<&'a str>,
+    limit: Option<u32>,
+    body_type: Option<&str>,
+) -> Result<ListRequest<'a>, ApiError> {
+    Ok(ListRequest {
+        folder: None,
+        conversation: None,
+        q: None,
+        body_type: BodyType::parse(body_type)?,
+        include_trash_and_junk: false,
+        page_token,
+        limit,
+    })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct FolderParams {
+    /// The `nextPageToken` of the previous page (it remembers the query).
+    page_token: Option<String>,
+    /// Messages per page, 1 to 100 (default 25); an extension of the contract.
+    limit: Option<u32>,
+    /// Gmail-style operators, as for all messages.
+    q: Option<String>,
+    /// `html` (default) or `text`.
+    body_type: Option<String>,
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct ConversationParams {
+    page_token: Option<String>,
+    /// Messages per page, 1 to 100 (default 25); an extension of the contract.
+    limit: Option<u32>,
+    /// `html` (default) or `text`.
+    body_type: Option<String>,
+}
+
+/// Messages of the whole mailbox, newest first.
+#[utoipa::path(get, path = "/v1/email/messages", tag = "Messages", operation_id = "messages",
+    params(ListParams), responses((status = 200, body = EmailMessagesPage)))]
 pub async fn list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(
-        state
-            .list_messages(&account, p.request(None, None)?)
-            .await?,
-    ))
+    Ok(Json(state.list_messages(&account, p.request()?).await?))
 }
 
+/// One folder's messages, newest first.
+#[utoipa::path(get, path = "/v1/email/folders/{folderId}/messages", tag = "EmailFolders", operation_id = "folderEmails",
+    params(("folderId" = String, Path, description = "A folder id or a well-known name: inbox, sentitems, drafts, deleteditems, junkemail, archive"), FolderParams),
+    responses((status = 200, body = EmailMessagesPage)))]
 pub async fn list_in_folder(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath(folder): ApiPath<String>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<FolderParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(
-        state
-            .list_messages(&account, p.request(Some(&folder), None)?)
-            .await?,
-    ))
+    no_native_properties(p.native_properties.as_ref())?;
+    let request = ListRequest {
+        folder: Some(&folder),
+        ..page(p.page_token.as_deref(), p.limit, p.body_type.as_deref())?
+    }
+    .with_query(p.q.as_deref());
+    Ok(Json(state.list_messages(&account, request).await?))
 }
 
+/// A thread's messages, oldest first, with their bodies.
+#[utoipa::path(get, path = "/v1/email/conversations/{threadId}", tag = "Messages", operation_id = "conversation",
+    params(("threadId" = String, Path, description = "A message's `threadId`"), ConversationParams),
+    responses((status = 200, body = EmailMessagesPage)))]
 pub async fn conversation(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
     ApiPath(thread): ApiPath<String>,
-    ApiQuery(p): ApiQuery<ListParams>,
+    ApiQuery(p): ApiQuery<ConversationParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    if p.q.is_some() {
-        return Err(ApiError::bad_request(
-            "badRequest",
-            "q is not accepted on a conversation",
-        ));
-    }
-    Ok(Json(
-        state
-            .list_messages(&account, p.request(None, Some(&thread))?)
-            .await?,
-    ))
+    let request = ListRequest {
+        conversation: Some(&thread),
+        ..page(p.page_token.as_deref(), p.limit, p.body_type.as_deref())?
+    };
+    Ok(Json(state.list_messages(&account, request).await?))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct GetParams {
+    /// `html` (default) or `text`.
     body_type: Option<String>,
+    /// Also load the content of inline attachments (the pictures of an HTML body).
     load_inlines: Option<bool>,
+    /// The part of the body that is new in this message, without the quoted earlier ones.
+    strip_quoted: Option<bool>,
+    /// Always honoured: every message has its `threadId`.
+    #[allow(dead_code)]
+    require_thread_id: Option<bool>,
+    /// Refused: Office 365's own properties are read through the direct API.
+    native_properties: Option<String>,
 }
 
+/// One message: body, headers and its attachments described.
+#[utoipa::path(get, path = "/v1/email/messages/{messageId}", tag = "Messages", operation_id = "message",
+    params(("messageId" = String, Path, description = "The message id"), GetParams),
+    responses((status = 200, body = EmailMessage)))]
 pub async fn get_one(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -103,14 +180,19 @@ pub async fn get_one(
     ApiQuery(p): ApiQuery<GetParams>,
 ) -> Result<Json<EmailMessage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    let body = BodyType::parse(p.body_type.as_deref())?;
-    Ok(Json(
-        state
-            .get_message(&account, &id, body, p.load_inlines.unwrap_or(false))
-            .await?,
-    ))
+    no_native_properties(p.native_properties.as_ref())?;
+    let read = MessageRead {
+        body: BodyType::parse(p.body_type.as_deref())?,
+        load_inlines: p.load_inlines.unwrap_or(false),
+        strip_quoted: p.strip_quoted.unwrap_or(false),
+    };
+    Ok(Json(state.get_message(&account, &id, read).await?))
 }
 
+/// The message as MIME (RFC 822).
+#[utoipa::path(get, path = "/v1/email/messages/{messageId}/raw", tag = "Messages", operation_id = "messageRaw",
+    params(("messageId" = String, Path, description = "The message id")),
+    responses((status = 200, description = "The MIME message", content_type = "text/plain", body = String)))]
 pub async fn raw(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -121,6 +203,10 @@ pub async fn raw(
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], mime))
 }
 
+/// One attachment with its content in base64.
+#[utoipa::path(get, path = "/v1/email/messages/{messageId}/attachments/{attachmentId}", tag = "Messages", operation_id = "emailAttachment",
+    params(("messageId" = String, Path, description = "The message id"), ("attachmentId" = String, Path, description = "The attachment id")),
+    responses((status = 200, body = EmailAttachment)))]
 pub async fn attachment(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -134,6 +220,10 @@ pub async fn attachment(
     ))
 }
 
+/// Read state, Outlook categories (`keywords`), to or from Archive.
+#[utoipa::path(post, path = "/v1/email/messages/{messageId}/status", tag = "Messages", operation_id = "updateMessageStatus",
+    params(("messageId" = String, Path, description = "The message id")),
+    request_body = MessageStatusUpdate, responses((status = 200, body = OkResponse)))]
 pub async fn update_status(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -145,6 +235,10 @@ pub async fn update_status(
     Ok(Json(OK))
 }
 
+/// Moves the message to Deleted Items.
+#[utoipa::path(delete, path = "/v1/email/messages/{messageId}", tag = "Messages", operation_id = "deleteMessage",
+    params(("messageId" = String, Path, description = "The message id")),
+    responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -155,10 +249,13 @@ pub async fn delete(
     Ok(Json(OK))
 }
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct SendParams {
+    /// Whether `body` is `html` (default) or `text`.
     body_type: Option<String>,
+    /// Answer the sent message's `id` and `threadId` (sends through a draft).
     return_ids: Option<bool>,
 }
 
@@ -178,6 +275,11 @@ impl SendParams {
     }
 }
 
+/// Sends a new message.
+#[utoipa::path(post, path = "/v1/email/messages", tag = "Messages", operation_id = "send",
+    params(SendParams), request_body = OutgoingEmail,
+    responses((status = 201, body = EmailSendResponse),
+        (status = 413, description = "Too large to send without drafts (`message.tooLarge`)", body = crate::api::openapi::ErrorAnswer)))]
 pub async fn send(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -195,6 +297,10 @@ pub async fn send(
     ))
 }
 
+/// Replies in the thread (to the sender unless `to` is given).
+#[utoipa::path(post, path = "/v1/email/messages/{messageId}/reply", tag = "Messages", operation_id = "reply",
+    params(("messageId" = String, Path, description = "The message replied to"), SendParams),
+    request_body = OutgoingEmail, responses((status = 200, body = EmailSendResponse)))]
 pub async fn reply(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

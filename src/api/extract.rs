@@ -154,6 +154,29 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     }
 }
 
+/// `If-Match`, where the contract requires it: the etag last read, or `*` for whatever is there.
+#[derive(utoipa::IntoParams)]
+#[into_params(parameter_in = Header)]
+#[allow(dead_code)]
+pub struct IfMatch {
+    /// The etag last read (`*`: change whatever is there).
+    #[param(rename = "If-Match")]
+    if_match: String,
+}
+
+/// The etag an operation that requires `If-Match` must carry (`None` for `*`).
+pub fn required_if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
+    match if_match(headers)? {
+        None => Err(ApiError::new(
+            crate::error::ErrorKind::PreconditionRequired,
+            "precondition.required",
+            "Send If-Match with the etag you last read (or * to change whatever is there).",
+        )),
+        Some("*") => Ok(None),
+        Some(etag) => Ok(Some(etag)),
+    }
+}
+
 /// The `If-Match` etag, if the caller sent one.
 pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
     headers

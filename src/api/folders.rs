@@ -9,6 +9,10 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::Json;
 
+/// Every folder of the mailbox (the whole tree); `fullName` is the path.
+#[utoipa::path(get, path = "/v1/email/folders", tag = "EmailFolders", operation_id = "folders",
+    params(("pageToken" = Option<String>, Query, description = "Accepted; every folder comes in one page")),
+    responses((status = 200, body = EmailFolderInfoPage)))]
 pub async fn list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -17,6 +21,10 @@ pub async fn list(
     Ok(Json(state.list_folders(&account).await?))
 }
 
+/// One folder.
+#[utoipa::path(get, path = "/v1/email/folders/{folderId}", tag = "EmailFolders", operation_id = "folder",
+    params(("folderId" = String, Path, description = "A folder id or a well-known name")),
+    responses((status = 200, body = EmailFolderInfo)))]
 pub async fn get_one(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -26,6 +34,11 @@ pub async fn get_one(
     Ok(Json(state.get_folder(&account, &id).await?))
 }
 
+/// Creates a folder (a duplicate name is 409 `conflict`).
+#[utoipa::path(post, path = "/v1/email/folders", tag = "EmailFolders", operation_id = "createFolder",
+    request_body = EmailFolderCreate,
+    responses((status = 201, body = EmailFolderInfo),
+        (status = 409, description = "A folder of that name is already there", body = crate::api::openapi::ErrorAnswer)))]
 pub async fn create(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -42,6 +55,9 @@ pub async fn create(
     ))
 }
 
+/// The Sent Items and Archive folder ids.
+#[utoipa::path(get, path = "/v1/email/folders/wellKnown", tag = "EmailFolders", operation_id = "wellKnownFolders",
+    responses((status = 200, body = WellKnownFolderIds)))]
 pub async fn well_known(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -51,6 +67,8 @@ pub async fn well_known(
 }
 
 /// Office 365's Sent Items and Archive are fixed: naming them again is fine, remapping is refused.
+#[utoipa::path(patch, path = "/v1/email/folders/wellKnown", tag = "EmailFolders", operation_id = "updateWellKnownFolders",
+    request_body = WellKnownFolderIds, responses((status = 200, body = WellKnownFolderIds)))]
 pub async fn update_well_known(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

@@ -1,4 +1,5 @@
-//! The HTTP API: one module per resource, one router.
+//! The HTTP API: one module per resource, one router, and the OpenAPI document built from the
+//! same annotated handlers (so the routes and the document cannot disagree).
 
 mod accounts;
 mod auth;
@@ -10,6 +11,8 @@ mod email;
 pub mod extract;
 mod folders;
 mod health;
+mod home;
+pub mod openapi;
 pub mod request_id;
 pub mod scope_check;
 mod series;
@@ -18,148 +21,98 @@ mod tasks;
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get, post};
+use axum::routing::{any, get};
 use axum::Router;
+use utoipa::{Modify, OpenApi as _};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
 
 /// Outgoing mail carries its attachments in base64: Exchange's default 35 MB message limit, encoded.
 const MAIL_BODY_LIMIT: usize = 48 * 1024 * 1024;
 
+/// The routes that take outgoing mail, with their larger body limit.
+fn mail_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(email::list, email::send))
+        .routes(routes!(email::reply))
+        .routes(routes!(drafts::create))
+        .routes(routes!(drafts::get_one, drafts::update, drafts::delete))
+        .layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT))
+}
+
+fn api_routes() -> OpenApiRouter<AppState> {
+    OpenApiRouter::with_openapi(openapi::ApiDoc::openapi())
+        .routes(routes!(health::healthz))
+        .routes(routes!(health::readyz))
+        .routes(routes!(auth::authorize))
+        .routes(routes!(auth::callback))
+        .routes(routes!(auth::token, auth::token_by_get))
+        .routes(routes!(accounts::me, accounts::delete_me))
+        .routes(routes!(accounts::revoke_token))
+        .routes(routes!(accounts::list, accounts::import))
+        .routes(routes!(accounts::connect))
+        .routes(routes!(accounts::get_one, accounts::delete_one))
+        .merge(mail_routes())
+        .routes(routes!(email::get_one, email::delete))
+        .routes(routes!(email::raw))
+        .routes(routes!(email::update_status))
+        .routes(routes!(email::attachment))
+        .routes(routes!(email::conversation))
+        .routes(routes!(drafts::send))
+        .routes(routes!(folders::list, folders::create))
+        .routes(routes!(folders::well_known, folders::update_well_known))
+        .routes(routes!(folders::get_one))
+        .routes(routes!(email::list_in_folder))
+        .routes(routes!(contacts::list, contacts::create))
+        .routes(routes!(
+            contacts::get_one,
+            contacts::update,
+            contacts::delete
+        ))
+        .routes(routes!(tasks::lists, tasks::create_list))
+        .routes(routes!(tasks::list, tasks::update_list, tasks::delete_list))
+        .routes(routes!(tasks::tasks, tasks::create_task))
+        .routes(routes!(tasks::task, tasks::update_task, tasks::delete_task))
+        .routes(routes!(calendar::calendars, calendar::create_calendar))
+        .routes(routes!(calendar::free_busy))
+        .routes(routes!(calendar::suggest_meeting_times))
+        .routes(routes!(calendar::calendar, calendar::update_calendar))
+        .routes(routes!(calendar::range))
+        .routes(routes!(calendar::create_event))
+        .routes(routes!(
+            calendar::event,
+            calendar::update_event,
+            calendar::delete_event
+        ))
+        .routes(routes!(calendar::respond))
+        .routes(routes!(calendar::find))
+        .routes(routes!(series::series))
+        .routes(routes!(series::occurrence))
+        .routes(routes!(calendar::attachment))
+}
+
+/// The OpenAPI document: the handlers' annotations, then the shared conventions.
+pub fn openapi_document() -> utoipa::openapi::OpenApi {
+    let (_, doc) = api_routes().split_for_parts();
+    finish(doc)
+}
+
+fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
+    doc.merge(openapi::DirectDoc::openapi());
+    openapi::Conventions.modify(&mut doc);
+    doc.info.version = env!("CARGO_PKG_VERSION").to_string();
+    doc
+}
+
 pub fn router(state: AppState) -> Router {
+    let (api, doc) = api_routes().split_for_parts();
+    let doc = finish(doc);
     Router::new()
-        .route("/healthz", get(health::healthz))
-        .route("/readyz", get(health::readyz))
-        .route("/v1/auth/authorize", get(auth::authorize))
-        .route("/v1/auth/callback", get(auth::callback))
-        .route("/v1/auth/token/{code}", post(auth::token).get(auth::token))
-        .route("/v1/account", get(accounts::me).delete(accounts::delete_me))
-        .route(
-            "/v1/account/token",
-            axum::routing::delete(accounts::revoke_token),
-        )
-        .route(
-            "/v1/am/accounts",
-            get(accounts::list).post(accounts::import),
-        )
-        .route("/v1/am/accounts/connect", post(accounts::connect))
-        .route(
-            "/v1/am/accounts/{id}",
-            get(accounts::get_one).delete(accounts::delete_one),
-        )
-        .route(
-            "/v1/email/messages",
-            get(email::list)
-                .post(email::send)
-                .layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
-        )
-        .route(
-            "/v1/email/messages/{id}/reply",
-            post(email::reply).layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
-        )
-        .route(
-            "/v1/email/messages/{id}",
-            get(email::get_one).delete(email::delete),
-        )
-        .route("/v1/email/messages/{id}/raw", get(email::raw))
-        .route("/v1/email/messages/{id}/status", post(email::update_status))
-        .route(
-            "/v1/email/messages/{id}/attachments/{attachment}",
-            get(email::attachment),
-        )
-        .route("/v1/email/conversations/{thread}", get(email::conversation))
-        .route(
-            "/v1/email/drafts",
-            post(drafts::create).layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
-        )
-        .route(
-            "/v1/email/drafts/{id}",
-            get(drafts::get_one)
-                .put(drafts::update)
-                .delete(drafts::delete)
-                .layer(DefaultBodyLimit::max(MAIL_BODY_LIMIT)),
-        )
-        .route("/v1/email/drafts/{id}/send", post(drafts::send))
-        .route(
-            "/v1/email/folders",
-            get(folders::list).post(folders::create),
-        )
-        .route(
-            "/v1/email/folders/wellKnown",
-            get(folders::well_known).patch(folders::update_well_known),
-        )
-        .route("/v1/email/folders/{id}", get(folders::get_one))
-        .route(
-            "/v1/email/folders/{id}/messages",
-            get(email::list_in_folder),
-        )
-        .route("/v1/contacts", get(contacts::list).post(contacts::create))
-        .route(
-            "/v1/contacts/{id}",
-            get(contacts::get_one)
-                .patch(contacts::update)
-                .delete(contacts::delete),
-        )
-        .route("/v1/tasklists", get(tasks::lists).post(tasks::create_list))
-        .route(
-            "/v1/tasklists/{list}",
-            get(tasks::list)
-                .patch(tasks::update_list)
-                .delete(tasks::delete_list),
-        )
-        .route(
-            "/v1/tasklists/{list}/tasks",
-            get(tasks::tasks).post(tasks::create_task),
-        )
-        .route(
-            "/v1/tasklists/{list}/tasks/{id}",
-            get(tasks::task)
-                .patch(tasks::update_task)
-                .delete(tasks::delete_task),
-        )
-        .route(
-            "/v1/calendars",
-            get(calendar::calendars).post(calendar::create_calendar),
-        )
-        .route("/v1/calendars/freeBusy", post(calendar::free_busy))
-        .route(
-            "/v1/calendars/suggestMeetingTimes",
-            post(calendar::suggest_meeting_times),
-        )
-        .route(
-            "/v1/calendars/{calendar}",
-            get(calendar::calendar).patch(calendar::update_calendar),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events/range",
-            get(calendar::range),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events",
-            post(calendar::create_event),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events/{id}",
-            get(calendar::event)
-                .patch(calendar::update_event)
-                .delete(calendar::delete_event),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events/{id}/response",
-            axum::routing::put(calendar::respond),
-        )
-        .route("/v1/calendars/{calendar}/events/find", get(calendar::find))
-        .route(
-            "/v1/calendars/{calendar}/events/{id}/series",
-            get(series::series),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events/{id}/occurrences/{ost}",
-            get(series::occurrence),
-        )
-        .route(
-            "/v1/calendars/{calendar}/events/{id}/attachments/{attachment}",
-            get(calendar::attachment),
-        )
+        .merge(api)
+        // A Graph path has any number of segments, which OpenAPI cannot say: documented apart.
         .route("/v1/direct/{*path}", any(direct::forward))
+        .route("/", get(home::page))
+        .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", doc))
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))

@@ -7,6 +7,10 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
 
+/// A series' rule, its changed occurrences and its deleted ones.
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/{masterId}/series", tag = "Events", operation_id = "seriesInfo",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("masterId" = String, Path, description = "The series master's id")),
+    responses((status = 200, body = SeriesInfo)))]
 pub async fn series(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -16,6 +20,11 @@ pub async fn series(
     Ok(Json(state.series(&account, &calendar, &id).await?))
 }
 
+/// The occurrence first planned for `ost` (a date, or an RFC 3339 time).
+#[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/{masterId}/occurrences/{ost}", tag = "Events", operation_id = "occurrenceByOrigStart",
+    params(("calendarId" = String, Path, description = "A calendar id, or `primary`"), ("masterId" = String, Path, description = "The series master's id"),
+        ("ost" = String, Path, description = "The original start: a date or an RFC 3339 time")),
+    responses((status = 200, body = Event)))]
 pub async fn occurrence(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

@@ -1,4 +1,6 @@
-use super::extract::{if_match, AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::extract::{
+    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
+};
 use super::scope_check;
 use crate::error::ApiError;
 use crate::model::task::{
@@ -11,13 +13,19 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::Json;
 use serde::Deserialize;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct PageParams {
     page_token: Option<String>,
+    /// Tasks per page, 1 to 100 (default 25); an extension of the contract.
     limit: Option<u32>,
 }
 
+/// Microsoft To Do lists.
+#[utoipa::path(get, path = "/v1/tasklists", tag = "TaskLists", operation_id = "taskListsList",
+    params(("pageToken" = Option<String>, Query, description = "The `nextPageToken` of the previous page")),
+    responses((status = 200, body = TaskListPage)))]
 pub async fn lists(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -29,6 +37,9 @@ pub async fn lists(
     ))
 }
 
+/// Creates a list.
+#[utoipa::path(post, path = "/v1/tasklists", tag = "TaskLists", operation_id = "createTaskList",
+    request_body = TaskListInput, responses((status = 201, body = TaskList)))]
 pub async fn create_list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -41,6 +52,10 @@ pub async fn create_list(
     ))
 }
 
+/// One list (`default` names the default one).
+#[utoipa::path(get, path = "/v1/tasklists/{taskListId}", tag = "TaskLists", operation_id = "taskList",
+    params(("taskListId" = String, Path, description = "A list id, or `default`")),
+    responses((status = 200, body = TaskList)))]
 pub async fn list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -50,6 +65,10 @@ pub async fn list(
     Ok(Json(state.task_list(&account, &id).await?))
 }
 
+/// Renames a list; `If-Match` is the etag last read (`*`: whatever is there).
+#[utoipa::path(patch, path = "/v1/tasklists/{taskListId}", tag = "TaskLists", operation_id = "updateTaskList",
+    params(("taskListId" = String, Path, description = "A list id, or `default`"), IfMatch),
+    request_body = TaskListInput, responses((status = 200, body = TaskList)))]
 pub async fn update_list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -58,13 +77,18 @@ pub async fn update_list(
     ApiJson(input): ApiJson<TaskListInput>,
 ) -> Result<Json<TaskList>, ApiError> {
     scope_check::require(&state, &account, "tasks.write")?;
+    let etag = required_if_match(&headers)?;
     Ok(Json(
         state
-            .update_task_list(&account, &id, &input.title, if_match(&headers)?)
+            .update_task_list(&account, &id, &input.title, etag)
             .await?,
     ))
 }
 
+/// Deletes a list with its tasks.
+#[utoipa::path(delete, path = "/v1/tasklists/{taskListId}", tag = "TaskLists", operation_id = "deleteTaskList",
+    params(("taskListId" = String, Path, description = "A list id, or `default`")),
+    responses((status = 200, body = OkResponse)))]
 pub async fn delete_list(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -75,6 +99,10 @@ pub async fn delete_list(
     Ok(Json(OK))
 }
 
+/// A list's tasks.
+#[utoipa::path(get, path = "/v1/tasklists/{taskListId}/tasks", tag = "Tasks", operation_id = "tasksList",
+    params(("taskListId" = String, Path, description = "A list id, or `default`"), PageParams),
+    responses((status = 200, body = TasksPage)))]
 pub async fn tasks(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -89,6 +117,10 @@ pub async fn tasks(
     ))
 }
 
+/// Creates a task.
+#[utoipa::path(post, path = "/v1/tasklists/{taskListId}/tasks", tag = "Tasks", operation_id = "createTask",
+    params(("taskListId" = String, Path, description = "A list id, or `default`")),
+    request_body = TaskInput, responses((status = 201, body = TaskOrId)))]
 pub async fn create_task(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -102,6 +134,10 @@ pub async fn create_task(
     ))
 }
 
+/// One task.
+#[utoipa::path(get, path = "/v1/tasklists/{taskListId}/tasks/{id}", tag = "Tasks", operation_id = "task",
+    params(("taskListId" = String, Path, description = "A list id, or `default`"), ("id" = String, Path, description = "The task id")),
+    responses((status = 200, body = Task)))]
 pub async fn task(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -111,6 +147,11 @@ pub async fn task(
     Ok(Json(state.task(&account, &list, &id).await?))
 }
 
+/// Changes the fields given (`null` clears a date); `If-Match`, when given, must be its etag.
+#[utoipa::path(patch, path = "/v1/tasklists/{taskListId}/tasks/{id}", tag = "Tasks", operation_id = "updateTask",
+    params(("taskListId" = String, Path, description = "A list id, or `default`"), ("id" = String, Path, description = "The task id"),
+        ("If-Match" = Option<String>, Header, description = "The etag last read")),
+    request_body = TaskInput, responses((status = 200, body = TaskOrId)))]
 pub async fn update_task(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
@@ -126,6 +167,11 @@ pub async fn update_task(
     ))
 }
 
+/// Deletes a task (`If-Match`, when given, must be its etag).
+#[utoipa::path(delete, path = "/v1/tasklists/{taskListId}/tasks/{id}", tag = "Tasks", operation_id = "deleteTask",
+    params(("taskListId" = String, Path, description = "A list id, or `default`"), ("id" = String, Path, description = "The task id"),
+        ("If-Match" = Option<String>, Header, description = "The etag last read")),
+    responses((status = 200, body = OkResponse)))]
 pub async fn delete_task(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,

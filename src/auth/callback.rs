@@ -17,7 +17,8 @@ use url::Url;
 
 pub const CODE_SECONDS: i64 = 10 * 60;
 
-#[derive(Deserialize)]
+#[derive(Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 pub struct CallbackParams {
     pub code: Option<String>,
     pub state: Option<String>,
@@ -197,6 +198,20 @@ async fn complete(
             "auth.scopesNotGranted",
             format!("The user did not grant: {}. Link again and accept every permission, or ask the tenant administrator for consent.", missing.join(", ")),
         ));
+    }
+    if let (Some(expected), Some(actual)) = (&session.expected_email, &identity.email) {
+        if !expected.eq_ignore_ascii_case(actual) {
+            return Err(LinkFailure::new(
+                "auth.accountMismatch",
+                format!("The app asked for {expected}, but the user signed in as another account. Sign in as {expected}."),
+            ));
+        }
+    }
+    if session.ensure_access {
+        services
+            .probe(&set, &identity, &auth_scopes)
+            .await
+            .map_err(|e| LinkFailure::new("auth.noAccess", e.message))?;
     }
     if let Some(id) = session.account_id {
         let existing = services

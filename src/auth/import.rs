@@ -175,7 +175,7 @@ impl Services {
     }
 
     /// `ensureAccess`: reads one item of each kind of data the scopes allow.
-    async fn probe(
+    pub(super) async fn probe(
         &self,
         set: &TokenSet,
         who: &Identity,
@@ -190,6 +190,10 @@ impl Services {
             if let Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) =
                 self.graph.send(&mailbox, &set.access_token, &request).await
             {
+                // Throttling or an outage says nothing about access.
+                if !matches!(e.status().as_u16(), 401 | 403 | 404) {
+                    return Err(e);
+                }
                 return Err(ApiError::forbidden(
                     "import.noAccess",
                     format!(

@@ -16,19 +16,40 @@ use url::Url;
 
 pub const SESSION_SECONDS: i64 = 15 * 60;
 
-#[derive(Deserialize)]
+#[derive(Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
 pub struct AuthorizeParams {
+    /// The app's clientId. Required.
     pub client_id: Option<String>,
+    /// `Office365`. Required.
     pub service_type: Option<String>,
+    /// Unified scopes, space separated (`Mail.Read Calendar.ReadWrite`).
     pub scopes: Option<String>,
+    /// Extra Graph permissions, passed through after a shape check.
     pub native_scopes: Option<String>,
+    /// One of the app's registered return URLs, exactly. Required.
     pub return_url: Option<String>,
+    /// Given back on the return URL as is.
     pub state: Option<String>,
+    /// `code` (the only one offered).
     pub response_type: Option<String>,
+    /// Re-authorize this account (its id stays the same).
     pub account_id: Option<String>,
+    /// Prefills the sign-in.
     pub login_hint: Option<String>,
+    /// `true`: fail the link unless every requested scope was granted.
     pub ensure_scopes: Option<String>,
+    /// `true`: fail the link unless one item of each kind of data the scopes allow can be read.
+    pub ensure_access: Option<String>,
+    /// The address the user must sign in with (also used as the login hint).
+    pub auth_email: Option<String>,
+    /// Accepted: an account is always reused for the same Microsoft user.
+    pub recycle: Option<String>,
+    /// Accepted and unused: for Exchange servers; Office 365 has one.
+    pub server_url: Option<String>,
+    /// Refused: organisations of the app's own customers are not kept here.
+    pub client_org_id: Option<String>,
 }
 
 pub fn session_purpose(state_hash: &[u8]) -> String {
@@ -114,6 +135,26 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         ));
     }
     let ensure_scopes = flag(p.ensure_scopes.as_deref(), "ensureScopes")?;
+    let ensure_access = flag(p.ensure_access.as_deref(), "ensureAccess")?;
+    flag(p.recycle.as_deref(), "recycle")?;
+    if p.client_org_id.as_deref().is_some_and(|c| !c.is_empty()) {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "clientOrgId: organisations of the app's customers are not kept by switchboard; keep them on your side.",
+        ));
+    }
+    let expected_email = p
+        .auth_email
+        .as_deref()
+        .map(str::trim)
+        .filter(|e| !e.is_empty())
+        .map(str::to_string);
+    if expected_email.as_ref().is_some_and(|e| !e.contains('@')) {
+        return Err(ApiError::bad_request(
+            "badRequest",
+            "authEmail must be an e-mail address",
+        ));
+    }
     let scopes = split_list(p.scopes.as_deref().unwrap_or_default());
     let native = split_list(p.native_scopes.as_deref().unwrap_or_default());
     let resolved = services
@@ -155,6 +196,8 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
             scopes: resolved.scopes.clone(),
             permissions: resolved.permissions.clone(),
             ensure_scopes,
+            expected_email: expected_email.clone(),
+            ensure_access,
             account_id: account.as_ref().map(|a| a.id),
             expires_at: now() + SESSION_SECONDS,
         })
@@ -175,6 +218,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         let hint = p
             .login_hint
             .clone()
+            .or(expected_email)
             .or_else(|| account.as_ref().and_then(|a| a.email.clone()));
         if let Some(hint) = hint.filter(|h| !h.is_empty()) {
             q.append_pair("login_hint", &hint);

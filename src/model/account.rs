@@ -3,8 +3,9 @@ use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};
 
 /// `ApiAccountOutDto`, the fields that apply to Office 365 accounts.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
+#[schema(as = ApiAccountOutDto)]
 pub struct Account {
     pub id: i64,
     pub service_type: String,
@@ -70,7 +71,7 @@ impl Account {
 }
 
 /// `AccountsPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountsPage {
     pub offset: i64,
@@ -81,8 +82,9 @@ pub struct AccountsPage {
 
 /// `ApiAccountInDto`: an account brought in with Microsoft tokens an app already holds. Every
 /// field of the contract is accepted; what each does for Office 365 is in the README.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ApiAccountInDto)]
 pub struct AccountImport {
     pub service_type: Option<String>,
     pub service_provider: Option<String>,
@@ -111,7 +113,7 @@ pub struct AccountImport {
 }
 
 /// `AccountSaveResult`.
-#[derive(Serialize)]
+#[derive(Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct AccountSaveResult {
     pub account_id: i64,

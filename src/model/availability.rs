@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `WorkingInterval`: times of day, `HH:MM:SS`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct WorkingInterval {
     pub start: String,
@@ -11,7 +11,7 @@ pub struct WorkingInterval {
 }
 
 /// `DayWorkSchedule`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct DayWorkSchedule {
     pub day_of_week: String,
@@ -19,7 +19,7 @@ pub struct DayWorkSchedule {
 }
 
 /// `WeekWorkSchedule`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct WeekWorkSchedule {
     pub day_schedules: Vec<DayWorkSchedule>,
@@ -27,7 +27,7 @@ pub struct WeekWorkSchedule {
 }
 
 /// `TimeInterval` / `FreeBusyItem`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct TimeInterval {
     pub start: String,
@@ -37,7 +37,7 @@ pub struct TimeInterval {
 }
 
 /// `FreeBusyRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct FreeBusyRequest {
     pub time_min: String,
@@ -47,7 +47,7 @@ pub struct FreeBusyRequest {
 }
 
 /// `FreeBusySchedule`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct FreeBusySchedule {
     pub email: String,
@@ -59,13 +59,13 @@ pub struct FreeBusySchedule {
 }
 
 /// `FreeBusySchedulePage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct FreeBusySchedulePage {
     pub records: Vec<FreeBusySchedule>,
 }
 
 /// `MeetingAttendee`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MeetingAttendee {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -83,8 +83,9 @@ pub struct MeetingAttendee {
 }
 
 /// `SuggestMeetingTimesRequest`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = SuggestMeetingTimesRequest)]
 pub struct SuggestRequest {
     pub time_min: String,
     pub time_max: String,
@@ -101,7 +102,8 @@ pub struct SuggestRequest {
 }
 
 /// `SuggestMeetingTimesResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = SuggestMeetingTimesResponse)]
 pub struct SuggestResponse {
     pub items: Vec<TimeInterval>,
     pub attendees: Vec<MeetingAttendee>,

@@ -3,7 +3,7 @@
 use serde::{Deserialize, Serialize};
 
 /// `Calendar`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Calendar {
     pub id: String,
@@ -12,10 +12,12 @@ pub struct Calendar {
     pub color: Option<String>,
     pub access_role: &'static str,
     pub primary: bool,
+    /// Outlook keeps one reminder per event.
+    pub multiple_reminders_supported: bool,
 }
 
 /// `CalendarsPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct CalendarsPage {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -25,8 +27,9 @@ pub struct CalendarsPage {
 }
 
 /// `CalendarCreate` / `CalendarUpdate`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = CalendarCreate)]
 pub struct CalendarInput {
     pub name: Option<String>,
     pub color: Option<String>,
@@ -34,7 +37,7 @@ pub struct CalendarInput {
 }
 
 /// `EventDateTime`: a day for an all-day event, or an instant and its IANA zone.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EventDateTime {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -46,9 +49,12 @@ pub struct EventDateTime {
 }
 
 /// `Attendee`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Attendee {
+    /// Read-only; Outlook attendees have no id of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub email_address: EmailAddressIn,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -59,7 +65,7 @@ pub struct Attendee {
 }
 
 /// An address in an event: the contract's `EmailAddress`, accepted without `raw`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct EmailAddressIn {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -68,7 +74,7 @@ pub struct EmailAddressIn {
 }
 
 /// `OnlineMeetingDetails`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct OnlineMeetingDetails {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -80,13 +86,17 @@ pub struct OnlineMeetingDetails {
 }
 
 /// `MeetingInfo`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct MeetingInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub canceled: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub attendees: Option<Vec<Attendee>>,
+    /// `seeOthers` (Outlook's `hideAttendees` when absent) and `inviteOthers` (Outlook attendees
+    /// can always forward); `modify` is refused.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attendee_permissions: Option<Vec<String>>,
     /// The account's own response.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub response: Option<String>,
@@ -100,13 +110,13 @@ pub struct MeetingInfo {
 }
 
 /// `ReminderOverride` / `Reminder`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ReminderOverride {
     pub minutes: i64,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Reminder {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -116,7 +126,7 @@ pub struct Reminder {
 }
 
 /// `Event`. On input the read-only fields are ignored; on a PATCH only the fields given change.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Event {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -163,17 +173,26 @@ pub struct Event {
     pub html_link: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_attachments: Option<bool>,
+    /// Described (no content) on a single event; refused on writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachments: Option<Vec<crate::model::email::EmailAttachment>>,
+    /// Read-only; ignored on writes.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub global_id: Option<String>,
+    /// What this record leaves out (`attachments` in ranges).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub omitted: Option<Vec<String>>,
 }
 
 /// `Organizer`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Organizer {
     pub email_address: EmailAddressIn,
 }
 
 /// `EventOrId`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventOrId {
     pub id: String,
@@ -181,12 +200,17 @@ pub struct EventOrId {
     pub etag: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub i_cal_u_id: Option<String>,
+    /// The Teams meeting made for the event, if one was.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_meeting_provider: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub online_meeting_details: Option<OnlineMeetingDetails>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<Event>,
 }
 
 /// `EventsPageNext`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EventsPage {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -196,7 +220,7 @@ pub struct EventsPage {
 }
 
 /// `MeetingResponse`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MeetingResponse {
     pub response: String,

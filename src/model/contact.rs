@@ -2,7 +2,7 @@
 
 use serde::{Deserialize, Serialize};
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactName {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -23,7 +23,7 @@ pub struct ContactName {
     pub yomi_family_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactCompany {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -38,8 +38,9 @@ pub struct ContactCompany {
     pub yomi_company_name: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = ContactEmailAddress)]
 pub struct ContactEmail {
     pub address: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -48,8 +49,9 @@ pub struct ContactEmail {
     pub kind: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ContactPhoneNumber)]
 pub struct ContactPhone {
     pub number: String,
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
@@ -58,8 +60,9 @@ pub struct ContactPhone {
     pub canonical_form: Option<String>,
 }
 
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = ContactPostalAddress)]
 pub struct ContactAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
@@ -77,7 +80,7 @@ pub struct ContactAddress {
     pub kind: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactUrl {
     pub href: String,
@@ -85,7 +88,7 @@ pub struct ContactUrl {
     pub kind: Option<String>,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ContactRelation {
     pub name: String,
@@ -93,7 +96,7 @@ pub struct ContactRelation {
     pub kind: String,
 }
 
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct ContactPhoto {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -108,7 +111,7 @@ pub struct ContactPhoto {
 }
 
 /// `Contact`. On input every field is optional; on a PATCH only the fields given change.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Contact {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -151,7 +154,7 @@ pub struct Contact {
 }
 
 /// `ContactOrId`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct ContactOrId {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -160,7 +163,7 @@ pub struct ContactOrId {
 }
 
 /// `ContactsPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct ContactsPage {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -1,7 +1,7 @@
 use serde::Serialize;
 
 /// `EmailAddress`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -10,7 +10,7 @@ pub struct EmailAddress {
 }
 
 /// `EmailMessage`, the fields Office 365 can fill.
-#[derive(Debug, Clone, Serialize, Default)]
+#[derive(Debug, Clone, Serialize, Default, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailMessage {
     pub id: String,
@@ -53,18 +53,27 @@ pub struct EmailMessage {
     pub references: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub web_link: Option<String>,
+    /// The `Thread-Index` (Outlook's conversation index, base64).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub thread_index: Option<String>,
+    /// For meeting messages: `request`, `reply`, `cancel` or `other`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub meeting_message_method: Option<&'static str>,
+    /// On a single message read: `normal`, `personal`, `private` or `confidential`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sensitivity: Option<&'static str>,
     pub omitted: Vec<&'static str>,
 }
 
 /// `EmailHeader`.
-#[derive(Debug, Clone, Serialize, PartialEq)]
+#[derive(Debug, Clone, Serialize, PartialEq, utoipa::ToSchema)]
 pub struct EmailHeader {
     pub name: String,
     pub value: String,
 }
 
 /// `EmailMessagesPageNext`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailMessagesPage {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -74,8 +83,9 @@ pub struct EmailMessagesPage {
 }
 
 /// `UpdateMessageStatusData`.
-#[derive(Debug, Default, serde::Deserialize)]
+#[derive(Debug, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = UpdateMessageStatusData)]
 pub struct MessageStatusUpdate {
     pub unread: Option<bool>,
     pub archived: Option<bool>,
@@ -83,7 +93,7 @@ pub struct MessageStatusUpdate {
 }
 
 /// `EmailAttachment` (and `EmailAttachmentContent`): `content` only when it was loaded.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailAttachment {
     pub id: String,
@@ -99,24 +109,27 @@ pub struct EmailAttachment {
 }
 
 /// An address as the API receives it.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EmailAddressInput)]
 pub struct EmailAddressIn {
     pub name: Option<String>,
     pub address: String,
 }
 
 /// `EmailHeader`.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = EmailHeaderInput)]
 pub struct HeaderIn {
     pub name: String,
     pub value: String,
 }
 
 /// `OutgoingEmailAttachment`.
-#[derive(Debug, Clone, serde::Deserialize)]
+#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = OutgoingEmailAttachment)]
 pub struct AttachmentIn {
     pub name: String,
     pub mime_type: Option<String>,
@@ -128,7 +141,7 @@ pub struct AttachmentIn {
 }
 
 /// `OutgoingEmail` and `OutgoingEmailReply` (a reply has no `inReplyTo`, `references`, `keywords`).
-#[derive(Debug, Clone, Default, serde::Deserialize)]
+#[derive(Debug, Clone, Default, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OutgoingEmail {
     pub from: Option<EmailAddressIn>,
@@ -154,10 +167,12 @@ pub struct OutgoingEmail {
 }
 
 /// `EmailSendResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailSendResponse {
     pub status: &'static str,
+    /// `Ok`: everything asked was done (the message and all its attachments went out).
+    pub processing_status: &'static str,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub id: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -165,7 +180,7 @@ pub struct EmailSendResponse {
 }
 
 /// `EmailFolderInfo`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailFolderInfo {
     pub id: String,
@@ -181,14 +196,14 @@ pub struct EmailFolderInfo {
 }
 
 /// `EmailFolderInfoPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EmailFolderInfoPage {
     pub length: usize,
     pub records: Vec<EmailFolderInfo>,
 }
 
 /// `EmailFolderCreate`.
-#[derive(Debug, serde::Deserialize)]
+#[derive(Debug, serde::Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct EmailFolderCreate {
     pub name: String,
@@ -196,8 +211,9 @@ pub struct EmailFolderCreate {
 }
 
 /// `WellKnownFoldersOut` / `WellKnownFoldersIn`.
-#[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq)]
+#[derive(Debug, Default, Serialize, serde::Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = WellKnownFoldersOut)]
 pub struct WellKnownFolderIds {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub archive: Option<String>,
@@ -206,7 +222,7 @@ pub struct WellKnownFolderIds {
 }
 
 /// `EmailDraftResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct EmailDraftResponse {
     pub id: String,
@@ -215,7 +231,7 @@ pub struct EmailDraftResponse {
 }
 
 /// `EmailDraft`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 pub struct EmailDraft {
     pub id: String,
     pub message: EmailMessage,

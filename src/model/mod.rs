@@ -12,7 +12,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Serialize;
 
 /// `OkResponse`: `{"status":"Ok"}`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = OkResponse)]
 pub struct Ok {
     status: &'static str,
 }

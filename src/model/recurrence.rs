@@ -4,7 +4,7 @@ use super::calendar::EventDateTime;
 use serde::{Deserialize, Serialize};
 
 /// `Recurrence`: a series' rule as `simple` fields and as iCalendar lines. On input give one.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Recurrence {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -16,8 +16,9 @@ pub struct Recurrence {
 }
 
 /// `Recurrence_ical`: `RRULE:`/`EXDATE` lines and the first start.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = Recurrence_ical)]
 pub struct IcalRecurrence {
     #[serde(default)]
     pub rules: Vec<String>,
@@ -26,8 +27,9 @@ pub struct IcalRecurrence {
 }
 
 /// `Recurrence_simple`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = Recurrence_simple)]
 pub struct SimpleRecurrence {
     pub pattern: Pattern,
     #[serde(default)]
@@ -35,8 +37,9 @@ pub struct SimpleRecurrence {
 }
 
 /// `Recurrence_simple_pattern`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = Recurrence_simple_pattern)]
 pub struct Pattern {
     pub frequency: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -54,8 +57,9 @@ pub struct Pattern {
 }
 
 /// `Recurrence_simple_range`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = Recurrence_simple_range)]
 pub struct Range {
     #[serde(rename = "type", skip_serializing_if = "Option::is_none")]
     pub kind: Option<String>,
@@ -70,7 +74,7 @@ pub struct Range {
 }
 
 /// `OccurrenceInfo`.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq)]
+#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OccurrenceInfo {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -86,7 +90,7 @@ pub struct OccurrenceInfo {
 }
 
 /// `SeriesInfo`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SeriesInfo {
     pub id: String,

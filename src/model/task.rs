@@ -3,20 +3,22 @@
 use serde::{Deserialize, Serialize};
 
 /// `TaskList`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskList {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub etag: Option<String>,
     pub title: String,
+    /// Whether the account owns the list (else it was shared with it).
+    pub owner: bool,
     pub shared: bool,
     pub default_list: bool,
     pub emails_list: bool,
 }
 
 /// `TaskListPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskListPage {
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -26,14 +28,15 @@ pub struct TaskListPage {
 }
 
 /// `TaskListCreate` / `TaskListUpdate`.
-#[derive(Debug, Deserialize)]
+#[derive(Debug, Deserialize, utoipa::ToSchema)]
 #[serde(deny_unknown_fields)]
+#[schema(as = TaskListCreate)]
 pub struct TaskListInput {
     pub title: String,
 }
 
 /// `TaskLink`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 pub struct TaskLink {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub source: Option<String>,
@@ -44,7 +47,7 @@ pub struct TaskLink {
 }
 
 /// `Task`.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Task {
     pub id: String,
@@ -65,11 +68,14 @@ pub struct Task {
     pub start_date_time: Option<String>,
     pub categories: Vec<String>,
     pub links: Vec<TaskLink>,
+    /// What this record leaves out: nothing, To Do tasks come whole.
+    pub omitted: Vec<&'static str>,
 }
 
 /// `TaskCreate` / `TaskUpdate`: on an update only the fields given change; `null` clears a date.
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, Deserialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
+#[schema(as = TaskCreate)]
 pub struct TaskInput {
     pub title: Option<String>,
     pub parent_id: Option<String>,
@@ -90,7 +96,8 @@ fn present<'de, D: serde::Deserializer<'de>>(d: D) -> Result<Option<Option<Strin
 }
 
 /// `TaskCreateResponse` / `TaskUpdateResponse`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[schema(as = TaskCreateResponse)]
 pub struct TaskOrId {
     pub id: String,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -99,7 +106,7 @@ pub struct TaskOrId {
 }
 
 /// `TasksPage`.
-#[derive(Debug, Serialize)]
+#[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TasksPage {
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -58,7 +58,7 @@ pub async fn card(
     app_id: i64,
     client_id: &str,
 ) -> Result<String, ApiError> {
-    let (accounts, total) = state.store.list_accounts(app_id, 200, 0).await?;
+    let (accounts, total) = state.store.list_accounts(app_id, None, 200, 0).await?;
     let rows: String = accounts
         .iter()
         .map(|a| row(client_id, &who.csrf, a))
@@ -96,13 +96,8 @@ pub async fn link(
         client_id: Some(client_id.clone()),
         service_type: Some("Office365".into()),
         scopes: Some(f.scopes),
-        native_scopes: None,
         return_url: Some(link_return_url(&state.settings, &client_id)),
-        state: None,
-        response_type: None,
-        account_id: None,
-        login_hint: None,
-        ensure_scopes: None,
+        ..Default::default()
     };
     match link::start(&state, params).await {
         Ok(to) => Ok(Redirect::to(&to).into_response()),

@@ -91,9 +91,11 @@ pub trait AccountStore: Send + Sync {
         token_hash: &[u8],
         now: i64,
     ) -> StoreResult<()>;
+    /// A page of the app's accounts (of one tenant, if given), and how many there are in all.
     async fn list_accounts(
         &self,
         app_id: i64,
+        tenant: Option<&str>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)>;

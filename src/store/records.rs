@@ -73,6 +73,10 @@ pub struct AuthSession {
     pub scopes: Vec<String>,
     pub permissions: Vec<String>,
     pub ensure_scopes: bool,
+    /// `authEmail`: the address the user must sign in with.
+    pub expected_email: Option<String>,
+    /// `ensureAccess`: read one item of each kind of data the scopes allow before saving.
+    pub ensure_access: bool,
     pub account_id: Option<i64>,
     pub pkce_verifier_enc: String,
     pub expires_at: i64,

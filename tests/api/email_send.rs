@@ -48,7 +48,10 @@ async fn a_message_is_sent_with_recipients_headers_categories_and_attachments() 
     });
     let r = post(&app, &l, "/v1/email/messages", &email).await;
     assert_eq!(r.status(), StatusCode::CREATED);
-    assert_eq!(r.json::<Value>().await.unwrap(), json!({"status": "Ok"}));
+    assert_eq!(
+        r.json::<Value>().await.unwrap(),
+        json!({"status": "Ok", "processingStatus": "Ok"})
+    );
 
     let sent = sent_items(&app, &l).await;
     assert_eq!(sent.len(), 1);

@@ -14,7 +14,8 @@ struct As<'a>(&'a TestApp, &'a Linked);
 
 impl As<'_> {
     async fn send(&self, method: Method, path: &str, body: Option<Value>) -> Value {
-        let r = call(self.0, self.1, method.clone(), path, body, None).await;
+        let etag = (method == Method::PATCH).then_some("*");
+        let r = call(self.0, self.1, method.clone(), path, body, etag).await;
         let status = r.status();
         let text = r.text().await.unwrap();
         assert!(status.is_success(), "{method} {path}: {status} {text}");

@@ -23,6 +23,7 @@ mod graph_surface;
 mod helpers;
 mod linking;
 mod logs;
+mod openapi;
 mod owners;
 mod portal;
 mod portal_manage;

@@ -83,7 +83,7 @@ async fn a_weekly_series_reports_its_changed_and_deleted_occurrences() {
             "subject": "Standup (moved)",
             "start": berlin("2024-01-16T10:00:00+01:00"), "end": berlin("2024-01-16T10:30:00+01:00")
         })),
-        None,
+        Some("*"),
     )
     .await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
@@ -194,7 +194,7 @@ async fn a_series_keeps_its_local_time_across_daylight_saving() {
         urlencode(master["id"].as_str().unwrap())
     );
     let rule = json!({"recurrence": {"simple": {"pattern": {"frequency": "weekly"}, "range": {"type": "byDate", "recurrenceEnd": "2024-04-01"}}}});
-    let r = call(&app, &l, Method::PATCH, &path, Some(rule), None).await;
+    let r = call(&app, &l, Method::PATCH, &path, Some(rule), Some("*")).await;
     assert_eq!(r.status(), StatusCode::OK, "{}", r.text().await.unwrap());
     let left = range(&app, &l, "2024-03-01T00:00:00Z", "2024-05-01T00:00:00Z").await;
     assert_eq!(left.len(), 3);

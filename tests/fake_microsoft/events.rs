@@ -129,6 +129,7 @@ pub(super) async fn event(
     State(fake): State<FakeMicrosoft>,
     headers: HeaderMap,
     Path(p): Path<HashMap<String, String>>,
+    axum::extract::Query(q): axum::extract::Query<HashMap<String, String>>,
 ) -> Response {
     let email = match require(&fake, &headers, READ) {
         Ok(e) => e,
@@ -139,7 +140,9 @@ pub(super) async fn event(
         return not_found();
     };
     find_event(&fake, &email, &cal, id).map_or_else(not_found, |e| {
-        Json(shown(&e, &wanted_zone(&headers))).into_response()
+        let shown = shown(&e, &wanted_zone(&headers));
+        let expanded = super::mail_read::expand(shown, &e, q.get("$expand").map(String::as_str));
+        Json(expanded).into_response()
     })
 }
 
@@ -248,7 +251,8 @@ pub(super) async fn respond(
     done.map_or_else(not_found, |_| StatusCode::ACCEPTED.into_response())
 }
 
-/// `GET …/events?$filter=iCalUId eq '…'`: the one filter the fake understands here.
+/// `GET …/events?$filter=iCalUId eq '…' or iCalUId eq '…'`: the one filter the fake understands
+/// here; pages of 10 unless `$top` says otherwise, with `%24skip` nextLinks.
 pub(super) async fn list(
     State(fake): State<FakeMicrosoft>,
     headers: HeaderMap,
@@ -263,12 +267,14 @@ pub(super) async fn list(
     let Some(cal) = calendar_id(&fake, &email, cal.as_deref()) else {
         return not_found();
     };
-    let wanted = q
-        .get("$filter")
-        .and_then(|f| f.strip_prefix("iCalUId eq '"))
-        .and_then(|f| f.strip_suffix('\''))
-        .map(|v| v.replace("''", "'"));
-    if q.contains_key("$filter") && wanted.is_none() {
+    let wanted: Option<Vec<String>> = q.get("$filter").map(|f| {
+        f.split(" or ")
+            .filter_map(|c| c.trim().strip_prefix("iCalUId eq '")?.strip_suffix('\''))
+            .map(|v| v.replace("''", "'"))
+            .collect()
+    });
+    let clauses = q.get("$filter").map_or(0, |f| f.split(" or ").count());
+    if wanted.as_ref().is_some_and(|w| w.len() != clauses) {
         return graph_error(StatusCode::BAD_REQUEST, "BadRequest", "Unsupported filter.");
     }
     let zone = wanted_zone(&headers);
@@ -277,11 +283,27 @@ pub(super) async fn list(
         .into_iter()
         .filter(|e| {
             e["_calendar"] == cal.as_str()
-                && wanted.as_ref().is_none_or(|w| e["iCalUId"] == w.as_str())
+                && wanted
+                    .as_ref()
+                    .is_none_or(|w| w.iter().any(|uid| e["iCalUId"] == uid.as_str()))
         })
         .map(|e| shown(&e, &zone))
         .collect();
-    Json(json!({ "value": events })).into_response()
+    let top: usize = q.get("$top").and_then(|t| t.parse().ok()).unwrap_or(10);
+    let skip: usize = q.get("$skip").and_then(|s| s.parse().ok()).unwrap_or(0);
+    let mut body = json!({ "value": events.iter().skip(skip).take(top).collect::<Vec<_>>() });
+    if skip + top < events.len() {
+        let mut link =
+            url::Url::parse(&format!("{}/v1.0/me/calendars/{cal}/events", fake.base_url)).unwrap();
+        if let Some(f) = q.get("$filter") {
+            link.query_pairs_mut().append_pair("$filter", f);
+        }
+        link.query_pairs_mut()
+            .append_pair("$top", &top.to_string())
+            .append_pair("$skip", &(skip + top).to_string());
+        body["@odata.nextLink"] = json!(link.as_str().replace("%24", "$").replace('$', "%24"));
+    }
+    Json(body).into_response()
 }
 
 pub(super) async fn attachment(

@@ -14,43 +14,60 @@ use std::collections::HashMap;
 /// `$expand=attachments(...)` (their descriptions, never their content).
 pub(super) fn select(message: &Value, fields: Option<&str>) -> Value {
     let public = super::mail_write::public(message);
-    let Some(fields) = fields else {
-        let mut out = public;
-        if let Some(o) = out.as_object_mut() {
-            o.remove("internetMessageHeaders");
-        }
-        return out;
-    };
-    let mut out = serde_json::Map::new();
-    for key in ["@odata.etag", "id"].into_iter().chain(fields.split(',')) {
-        if let Some(v) = public.get(key) {
-            out.insert(key.to_string(), v.clone());
+    match fields {
+        Some(fields) => super::strict::project(&public, fields),
+        None => {
+            let mut out = public;
+            if let Some(o) = out.as_object_mut() {
+                o.remove("internetMessageHeaders");
+                o.remove("uniqueBody");
+            }
+            out
         }
     }
-    Value::Object(out)
 }
 
-pub(super) fn expand(mut selected: Value, message: &Value, expand: Option<&str>) -> Value {
-    let Some(expand) = expand.filter(|e| e.starts_with("attachments")) else {
+pub(super) fn expand(mut selected: Value, item: &Value, expand: Option<&str>) -> Value {
+    let Some(expand) = expand else {
         return selected;
     };
-    let inner = super::strict::nested_select(expand, "attachments");
-    let list: Vec<Value> = message["_attachments"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default()
-        .into_iter()
-        .map(|mut a| match inner {
-            Some(select) => super::strict::project(&a, select),
-            None => {
-                if let Some(o) = a.as_object_mut() {
-                    o.remove("contentBytes");
+    if expand.contains("attachments") {
+        let inner = super::strict::nested_select(expand, "attachments");
+        let list: Vec<Value> = item["_attachments"]
+            .as_array()
+            .cloned()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|mut a| match inner {
+                Some(select) => super::strict::project(&a, select),
+                None => {
+                    if let Some(o) = a.as_object_mut() {
+                        o.remove("contentBytes");
+                    }
+                    a
                 }
-                a
-            }
-        })
-        .collect();
-    selected["attachments"] = Value::Array(list);
+            })
+            .collect();
+        selected["attachments"] = Value::Array(list);
+    }
+    // `singleValueExtendedProperties($filter=id eq '…')`: the properties the item has, of those.
+    if let Some(filter) = super::strict::nested_filter(expand, "singleValueExtendedProperties") {
+        let wanted: Vec<String> = filter
+            .split(" or ")
+            .filter_map(|c| c.trim().strip_prefix("id eq '")?.strip_suffix('\''))
+            .map(str::to_ascii_lowercase)
+            .collect();
+        let found: Vec<Value> = item["_extended"]
+            .as_array()
+            .into_iter()
+            .flatten()
+            .filter(|p| wanted.contains(&p["id"].as_str().unwrap_or_default().to_ascii_lowercase()))
+            .cloned()
+            .collect();
+        if !found.is_empty() {
+            selected["singleValueExtendedProperties"] = Value::Array(found);
+        }
+    }
     selected
 }
 

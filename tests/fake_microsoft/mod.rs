@@ -55,6 +55,8 @@ pub struct User {
     pub time_zone: String,
     /// Permissions this user will not grant (partial consent), matched without case.
     pub refuses: Vec<String>,
+    /// A mailbox of the older Outlook REST shape, which refuses type casts in `$select`.
+    pub refuses_casts: bool,
 }
 
 impl User {
@@ -67,6 +69,7 @@ impl User {
             mail_null: false,
             time_zone: "Pacific Standard Time".into(),
             refuses: vec![],
+            refuses_casts: false,
         }
     }
 }

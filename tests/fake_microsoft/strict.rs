@@ -296,6 +296,22 @@ fn check_prefer(request: &Request) -> Result<Vec<String>, Refusal> {
     Ok(names)
 }
 
+/// Whether the caller's mailbox is one that refuses casts.
+fn refuses_casts(fake: &FakeMicrosoft, request: &Request) -> bool {
+    let token = request
+        .headers()
+        .get("authorization")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    fake.with(|i| {
+        let user = i.access_tokens.get(token).map(|a| a.user.clone());
+        i.users
+            .iter()
+            .any(|u| Some(&u.email) == user.as_ref() && u.refuses_casts)
+    })
+}
+
 fn decoded_query(request: &Request) -> Vec<(String, String)> {
     url::form_urlencoded::parse(request.uri().query().unwrap_or_default().as_bytes())
         .map(|(k, v)| (k.into_owned(), v.into_owned()))
@@ -341,6 +357,19 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
         return next.run(request).await;
     }
     let pairs = decoded_query(&request);
+    if refuses_casts(&fake, &request) {
+        if let Some((_, select)) = pairs
+            .iter()
+            .find(|(k, v)| k.starts_with('$') && v.contains("microsoft.graph."))
+        {
+            let cast = select
+                .split([',', '(', '='])
+                .find(|p| p.starts_with("microsoft.graph."))
+                .unwrap_or(select);
+            let message = format!("Could not find a property named '{cast}' on type 'Microsoft.OutlookServices.Message'.");
+            return graph_error(StatusCode::BAD_REQUEST, "RequestBroker--ParseUri", &message);
+        }
+    }
     let prefs = match check_prefer(&request) {
         Ok(p) => p,
         Err(Refusal(code, message)) => return graph_error(StatusCode::BAD_REQUEST, code, &message),
@@ -387,8 +416,8 @@ pub fn project(item: &serde_json::Value, select: &str) -> serde_json::Value {
     serde_json::Value::Object(out)
 }
 
-/// The `$select` inside `$expand=nav($select=…)`, if any.
-pub fn nested_select<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
+/// An option (`$select=`, `$filter=`) inside `$expand=nav(…)`, if any.
+fn nested<'a>(expand: &'a str, nav: &str, option: &str) -> Option<&'a str> {
     split_top(expand, ',').into_iter().find_map(|item| {
         let options = item
             .trim()
@@ -397,6 +426,14 @@ pub fn nested_select<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
             .strip_suffix(')')?;
         split_top(options, ';')
             .into_iter()
-            .find_map(|o| o.strip_prefix("$select="))
+            .find_map(|o| o.strip_prefix(option))
     })
+}
+
+pub fn nested_select<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
+    nested(expand, nav, "$select=")
+}
+
+pub fn nested_filter<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
+    nested(expand, nav, "$filter=")
 }

@@ -48,6 +48,7 @@ fn calendar_from_graph(v: &Value) -> Calendar {
             "reader"
         },
         primary,
+        multiple_reminders_supported: false,
     }
 }
 

@@ -1,9 +1,8 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
 use super::compose::{graph_message, Composed, Purpose};
-use super::mail::to_unified;
 use super::message_actions::message_path;
-use super::messages::BodyType;
+use super::messages::{BodyType, MessageRead};
 use super::sending::{draft_id, Route};
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
@@ -102,13 +101,23 @@ impl Services {
         &self,
         account: &AccountRecord,
         id: &str,
-        body: BodyType,
+        read: MessageRead,
     ) -> Result<EmailDraft, ApiError> {
-        let folders = self.well_known_folders(account).await?;
-        let message = self.draft_json(account, id, body).await?;
+        let message = self.get_message(account, id, read).await.map_err(|e| {
+            if e.status().as_u16() == 404 {
+                not_a_draft(id)
+            } else {
+                e
+            }
+        })?;
+        // A deleted draft sits in Deleted Items, still a draft to Outlook, but gone to the user.
+        let labels = &message.sys_labels;
+        if !labels.contains(&"draft") || labels.contains(&"trash") {
+            return Err(not_a_draft(id));
+        }
         Ok(EmailDraft {
             id: id.to_string(),
-            message: to_unified(&message, true, &folders),
+            message,
         })
     }
 

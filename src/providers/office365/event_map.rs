@@ -2,26 +2,26 @@
 //! (RFC 3339 with that zone's offset, and its IANA name); all-day events are floating dates.
 //! Writes go to Outlook in its Windows zone names.
 
+use super::event_meeting::{meeting_from_graph, meeting_to_graph};
 use super::event_time::{graph_when, seconds, when};
 use super::messages::BodyType;
 use super::recurrence_map;
 use crate::error::ApiError;
 use crate::model::calendar::{
-    Attendee, EmailAddressIn, Event, EventDateTime, MeetingInfo, OnlineMeetingDetails, Organizer,
-    Reminder, ReminderOverride,
+    EmailAddressIn, Event, EventDateTime, Organizer, Reminder, ReminderOverride,
 };
 use crate::model::normalize_time;
 use crate::model::recurrence::OccurrenceInfo;
 use serde_json::{json, Map, Value};
 
-fn text(v: &Value, key: &str) -> Option<String> {
+pub(super) fn text(v: &Value, key: &str) -> Option<String> {
     v.get(key)
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
 }
 
-fn address(v: &Value) -> Option<EmailAddressIn> {
+pub(super) fn address(v: &Value) -> Option<EmailAddressIn> {
     let inner = v.get("emailAddress").unwrap_or(v);
     Some(EmailAddressIn {
         address: text(inner, "address")?,
@@ -37,25 +37,7 @@ const SHOW_AS: &[(&str, &str)] = &[
     ("workingElsewhere", "busy"),
     ("unknown", "unknown"),
 ];
-/// The account's own response (`MeetingResponseType`).
-const RESPONSES: &[(&str, &str)] = &[
-    ("none", "noResponse"),
-    ("notResponded", "noResponse"),
-    ("organizer", "accepted"),
-    ("accepted", "accepted"),
-    ("tentativelyAccepted", "tentative"),
-    ("declined", "declined"),
-];
-/// An attendee's response (`Attendee.response`): the contract has no value for "none yet", and
-/// spells the tentative one `tentitive`, which is what its clients parse.
-const ATTENDEE_RESPONSES: &[(&str, &str)] = &[
-    ("organizer", "accepted"),
-    ("accepted", "accepted"),
-    ("tentativelyAccepted", "tentitive"),
-    ("declined", "declined"),
-];
-
-fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
+pub(super) fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
     table
         .iter()
         .find(|(k, _)| k.eq_ignore_ascii_case(key))
@@ -66,43 +48,12 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
     let all_day = v.get("isAllDay").and_then(Value::as_bool).unwrap_or(false);
     let zone_of =
         |key: &str| text(v, key).filter(|z| !z.eq_ignore_ascii_case("tzone://Microsoft/Custom"));
-    let attendees: Vec<Attendee> = v
-        .get("attendees")
+    let meeting = meeting_from_graph(v);
+    let has_attachments = v.get("hasAttachments").and_then(Value::as_bool);
+    let attachments = v
+        .get("attachments")
         .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|a| {
-                    Some(Attendee {
-                        email_address: address(a)?,
-                        kind: text(a, "type"),
-                        response: a
-                            .pointer("/status/response")
-                            .and_then(Value::as_str)
-                            .and_then(|r| lookup(ATTENDEE_RESPONSES, r))
-                            .map(str::to_string),
-                        comment: None,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let online = v.get("onlineMeeting").filter(|o| o.is_object());
-    let meeting = MeetingInfo {
-        canceled: v.get("isCancelled").and_then(Value::as_bool),
-        attendees: (!attendees.is_empty()).then_some(attendees),
-        response: v
-            .pointer("/responseStatus/response")
-            .and_then(Value::as_str)
-            .and_then(|r| lookup(RESPONSES, r))
-            .map(str::to_string),
-        online_meeting: v.get("isOnlineMeeting").and_then(Value::as_bool),
-        online_meeting_provider: text(v, "onlineMeetingProvider").filter(|p| p != "unknown"),
-        online_meeting_details: online.map(|o| OnlineMeetingDetails {
-            url: text(o, "joinUrl"),
-            phone: text(o, "tollNumber"),
-            pin: text(o, "conferenceId"),
-        }),
-    };
+        .map(|list| list.iter().map(super::mail::attachment).collect::<Vec<_>>());
     let reminder = match v.get("isReminderOn").and_then(Value::as_bool) {
         Some(true) => Some(Reminder {
             use_default: Some(false),
@@ -185,7 +136,11 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
                 .collect()
         }),
         html_link: text(v, "webLink"),
-        has_attachments: v.get("hasAttachments").and_then(Value::as_bool),
+        has_attachments,
+        omitted: (attachments.is_none() && has_attachments == Some(true))
+            .then(|| vec!["attachments".to_string()]),
+        attachments,
+        global_id: None,
     }
 }
 
@@ -213,7 +168,7 @@ fn occurrence(
     })
 }
 
-fn bad(message: String) -> ApiError {
+pub(super) fn bad(message: String) -> ApiError {
     ApiError::bad_request("badRequest", message)
 }
 
@@ -266,31 +221,10 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
         );
     }
     if let Some(info) = &e.meeting_info {
-        if let Some(attendees) = &info.attendees {
-            let list: Vec<Value> = attendees
-                .iter()
-                .map(|a| {
-                    let kind = a.kind.as_deref().unwrap_or("required");
-                    if !matches!(kind, "required" | "optional" | "resource") {
-                        return Err(bad(format!("attendee type '{kind}' is not one of required, optional, resource")));
-                    }
-                    Ok(json!({ "emailAddress": { "address": a.email_address.address, "name": a.email_address.name.as_deref().unwrap_or(&a.email_address.address) }, "type": kind }))
-                })
-                .collect::<Result<_, _>>()?;
-            m.insert("attendees".into(), json!(list));
-        }
-        if let Some(online) = info.online_meeting {
-            m.insert("isOnlineMeeting".into(), json!(online));
-            if online {
-                m.insert(
-                    "onlineMeetingProvider".into(),
-                    json!(info
-                        .online_meeting_provider
-                        .as_deref()
-                        .unwrap_or("teamsForBusiness")),
-                );
-            }
-        }
+        meeting_to_graph(info, &mut m)?;
+    }
+    if e.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
+        return Err(bad("attachments: an event's attachments cannot be written here yet; add them through the direct API (POST /v1/direct/me/events/{id}/attachments)".into()));
     }
     if let Some(show) = &e.show_as {
         let graph = SHOW_AS

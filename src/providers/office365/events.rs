@@ -5,6 +5,7 @@ use super::calendar::{bad, calendar_path, instant, IN_UTC};
 use super::event_map::{from_graph, to_graph};
 use super::event_time::seconds;
 use super::graph::{segment, GraphRequest};
+use super::mail_select::{attachments_described, refused_a_name};
 use super::messages::{BodyType, IMMUTABLE_IDS};
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventOrId, EventsPage};
@@ -16,6 +17,9 @@ use chrono::{DateTime, Utc};
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
 use serde_json::{json, Value};
+
+/// How many iCalendar UIDs one search takes.
+const MAX_UIDS: usize = 20;
 
 #[derive(Serialize, Deserialize)]
 struct RangeState {
@@ -123,26 +127,35 @@ impl Services {
         calendar: &str,
         id: &str,
     ) -> Result<Event, ApiError> {
-        Ok(from_graph(
-            &self
-                .on_calendar(
-                    account,
-                    Method::GET,
-                    &Self::event_path(calendar, id),
-                    None,
-                    None,
-                )
-                .await?,
-            Some(calendar),
-        ))
+        let path = |casts| {
+            format!(
+                "{}?$expand={}",
+                Self::event_path(calendar, id),
+                attachments_described(casts)
+            )
+        };
+        let event = match self
+            .on_calendar(account, Method::GET, &path(true), None, None)
+            .await
+        {
+            Err(e) if refused_a_name(&e) => {
+                self.on_calendar(account, Method::GET, &path(false), None, None)
+                    .await?
+            }
+            other => other?,
+        };
+        Ok(from_graph(&event, Some(calendar)))
     }
 
     fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
         let record = from_graph(v, Some(calendar));
+        let meeting = record.meeting_info.as_ref();
         EventOrId {
             id: record.id.clone().unwrap_or_default(),
             etag: record.etag.clone(),
             i_cal_u_id: record.i_cal_uid.clone(),
+            online_meeting_provider: meeting.and_then(|m| m.online_meeting_provider.clone()),
+            online_meeting_details: meeting.and_then(|m| m.online_meeting_details.clone()),
             record: return_record.then_some(record),
         }
     }
@@ -209,13 +222,31 @@ impl Services {
         Ok(Self::event_or_id(&updated, calendar, how.return_record))
     }
 
+    /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
+    /// `notify = false` is refused for such a meeting rather than ignored.
     pub async fn delete_event(
         &self,
         account: &AccountRecord,
         calendar: &str,
         id: &str,
         if_match: Option<&str>,
+        notify: bool,
     ) -> Result<(), ApiError> {
+        if !notify {
+            let e = self
+                .on_calendar(
+                    account,
+                    Method::GET,
+                    &Self::event_path(calendar, id),
+                    None,
+                    None,
+                )
+                .await?;
+            let has_attendees = e["attendees"].as_array().is_some_and(|a| !a.is_empty());
+            if e["isOrganizer"] == true && has_attendees {
+                return Err(bad("notifyAttendees=false: Office 365 sends the cancellation to the attendees when their organizer deletes a meeting; it cannot be turned off"));
+            }
+        }
         self.on_calendar(
             account,
             Method::DELETE,
@@ -260,31 +291,47 @@ impl Services {
     }
 
     /// The events with an iCalendar UID (a series and its exceptions share one).
+    /// The events with any of these iCalendar UIDs (at most 20 at once).
     pub async fn find_events(
         &self,
         account: &AccountRecord,
         calendar: &str,
-        ical_uid: &str,
+        ical_uids: &[&str],
     ) -> Result<EventsPage, ApiError> {
-        if ical_uid.trim().is_empty() {
+        if ical_uids.is_empty() {
             return Err(bad("iCalUId is required"));
         }
-        let filter = format!("iCalUId eq '{}'", ical_uid.replace('\'', "''"));
-        let path = format!(
-            "{}/events?$filter={}",
-            calendar_path(calendar),
+        if ical_uids.len() > MAX_UIDS {
+            return Err(bad(format!("at most {MAX_UIDS} iCalUId at a time")));
+        }
+        let filter = ical_uids
+            .iter()
+            .map(|uid| format!("iCalUId eq '{}'", uid.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let mut next = Some(format!(
+            "{}?$filter={}&$top=50",
+            self.graph
+                .url(&format!("{}/events", calendar_path(calendar))),
             segment(&filter)
-        );
-        let page = self
-            .on_calendar(account, Method::GET, &path, None, None)
-            .await?;
-        let records: Vec<Event> = page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|v| from_graph(v, Some(calendar)))
-            .collect();
+        ));
+        let mut records = Vec::new();
+        while let Some(url) = next.take() {
+            let request = GraphRequest::get(url, vec![IN_UTC, IMMUTABLE_IDS]);
+            let page = self.graph_json(account, &request).await?;
+            records.extend(
+                page.get("value")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| from_graph(v, Some(calendar))),
+            );
+            next = page
+                .get("@odata.nextLink")
+                .and_then(Value::as_str)
+                .filter(|l| self.graph.is_graph_url(l))
+                .map(str::to_string);
+        }
         Ok(EventsPage {
             next_page_token: None,
             length: records.len(),

@@ -5,18 +5,6 @@ use crate::model::email::{EmailAddress, EmailAttachment, EmailHeader, EmailMessa
 use crate::model::normalize_time;
 use serde_json::Value;
 
-/// What one message is asked for: everything, attachments described (not their content).
-/// `contentId` belongs to file attachments, not to the base `attachment` type that `$select`
-/// inside the expansion is read against: Graph refuses the whole request unless it is cast.
-pub const FULL_QUERY: &str = "$expand=attachments($select=id,name,contentType,size,isInline,\
-microsoft.graph.fileAttachment/contentId)";
-
-/// What a list page asks Graph for: everything but the body (the snippet stands in for it).
-pub const LIST_SELECT: &str =
-    "id,conversationId,createdDateTime,lastModifiedDateTime,sentDateTime,\
-receivedDateTime,internetMessageId,subject,categories,importance,from,toRecipients,ccRecipients,\
-bccRecipients,replyTo,hasAttachments,bodyPreview,parentFolderId,isRead,isDraft,flag,webLink";
-
 /// Graph wraps each recipient: `{"emailAddress":{"name":…,"address":…}}`.
 fn recipient(v: &Value) -> Option<EmailAddress> {
     let inner = v.get("emailAddress").unwrap_or(v);
@@ -159,6 +147,9 @@ pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> Ema
         internet_headers: headers,
         in_reply_to,
         references,
+        thread_index: text(v, "conversationIndex"),
+        meeting_message_method: super::mail_select::meeting_method(v),
+        sensitivity: super::mail_select::sensitivity(v),
         omitted,
     }
 }

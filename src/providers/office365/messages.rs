@@ -3,8 +3,9 @@
 
 use super::folders::WellKnownFolders;
 use super::graph::{segment, GraphRequest};
-use super::mail::{to_unified, FULL_QUERY, LIST_SELECT};
+use super::mail::to_unified;
 use super::mail_query::{translate, GraphQuery};
+use super::mail_select::{full_message, list_select, refused_a_name};
 use crate::error::ApiError;
 use crate::model::email::{EmailMessage, EmailMessagesPage};
 use crate::paging;
@@ -48,6 +49,16 @@ impl BodyType {
     }
 }
 
+/// How one message is read.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct MessageRead {
+    pub body: BodyType,
+    /// Also load the content of inline attachments.
+    pub load_inlines: bool,
+    /// Only the part of the body new in this message (Graph's `uniqueBody`).
+    pub strip_quoted: bool,
+}
+
 pub struct ListRequest<'a> {
     pub folder: Option<&'a str>,
     /// A conversation (thread): its messages oldest first, with their bodies.
@@ -57,6 +68,12 @@ pub struct ListRequest<'a> {
     pub include_trash_and_junk: bool,
     pub page_token: Option<&'a str>,
     pub limit: Option<u32>,
+}
+
+impl<'a> ListRequest<'a> {
+    pub fn with_query(self, q: Option<&'a str>) -> Self {
+        ListRequest { q, ..self }
+    }
 }
 
 /// What a page token carries.
@@ -77,9 +94,10 @@ impl Services {
         req: ListRequest<'_>,
     ) -> Result<EmailMessagesPage, ApiError> {
         let folders = self.well_known_folders(account).await?;
+        let fresh = req.page_token.filter(|t| !t.is_empty()).is_none();
         let mut state = match req.page_token.filter(|t| !t.is_empty()) {
             Some(token) => paging::open(self, account, token, |s: &PageState| &s.next)?,
-            None => self.first_page(&req, &folders)?,
+            None => self.first_page(&req, &folders, true)?,
         };
         let dropped = if state.drop_trash_and_junk {
             folders.ids_labelled(&["trash", "junk"])
@@ -91,7 +109,18 @@ impl Services {
         for _ in 0..MAX_EMPTY_HOPS {
             let request =
                 GraphRequest::get(state.next.clone(), vec![state.body.prefer(), IMMUTABLE_IDS]);
-            let page = self.graph_json(account, &request).await?;
+            let page = match self.graph_json(account, &request).await {
+                // A mailbox that refuses casts is asked again without them.
+                Err(e) if fresh && refused_a_name(&e) => {
+                    state = self.first_page(&req, &folders, false)?;
+                    let retry = GraphRequest::get(
+                        state.next.clone(),
+                        vec![state.body.prefer(), IMMUTABLE_IDS],
+                    );
+                    self.graph_json(account, &retry).await?
+                }
+                other => other?,
+            };
             let records: Vec<EmailMessage> = page
                 .get("value")
                 .and_then(Value::as_array)
@@ -140,6 +169,7 @@ impl Services {
         &self,
         req: &ListRequest<'_>,
         folders: &WellKnownFolders,
+        casts: bool,
     ) -> Result<PageState, ApiError> {
         let limit = req.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=100).contains(&limit) {
@@ -158,11 +188,7 @@ impl Services {
         let exclude =
             req.folder.is_none() && req.conversation.is_none() && !req.include_trash_and_junk;
         let with_body = req.conversation.is_some();
-        let select = if with_body {
-            format!("{LIST_SELECT},body")
-        } else {
-            LIST_SELECT.to_string()
-        };
+        let select = list_select(casts, with_body);
         let mut url = format!("{}?$select={select}&$top={limit}", self.graph.url(&path));
         let mut drop_trash_and_junk = false;
         match query {
@@ -219,29 +245,42 @@ impl Services {
         &self,
         account: &AccountRecord,
         id: &str,
-        body: BodyType,
-        load_inlines: bool,
+        read: MessageRead,
     ) -> Result<EmailMessage, ApiError> {
         let folders = self.well_known_folders(account).await?;
-        let url = format!(
-            "{}?$select={LIST_SELECT},body,internetMessageHeaders&{FULL_QUERY}",
-            self.graph.url(&super::message_actions::message_path(id))
-        );
-        let message = self
-            .graph_json(
-                account,
-                &GraphRequest::get(url, vec![body.prefer(), IMMUTABLE_IDS]),
-            )
-            .await?;
+        let path = super::message_actions::message_path(id);
+        let read_with = |casts: bool| {
+            let url = format!(
+                "{}?{}",
+                self.graph.url(&path),
+                full_message(casts, read.strip_quoted)
+            );
+            GraphRequest::get(url, vec![read.body.prefer(), IMMUTABLE_IDS])
+        };
+        let (mut message, casts) = match self.graph_json(account, &read_with(true)).await {
+            Err(e) if refused_a_name(&e) => {
+                (self.graph_json(account, &read_with(false)).await?, false)
+            }
+            other => (other?, true),
+        };
+        if read.strip_quoted {
+            if let Some(unique) = message.get("uniqueBody").cloned() {
+                message["body"] = unique;
+            }
+        }
         let mut unified = to_unified(&message, true, &folders);
-        if load_inlines {
-            for a in unified
-                .attachments
-                .iter_mut()
-                .flatten()
-                .filter(|a| a.inline)
-            {
-                a.content = self.message_attachment(account, id, &a.id).await?.content;
+        // Without casts, an inline picture's contentId comes only with the attachment itself.
+        let fetch_inline = read.load_inlines || !casts;
+        for a in unified
+            .attachments
+            .iter_mut()
+            .flatten()
+            .filter(|a| a.inline && fetch_inline)
+        {
+            let full = self.message_attachment(account, id, &a.id).await?;
+            a.content_id = a.content_id.take().or(full.content_id);
+            if read.load_inlines {
+                a.content = full.content;
             }
         }
         Ok(unified)

@@ -20,6 +20,7 @@ const GRAPH_BODY_LIMIT: usize = 4 * 1024 * 1024 - 64 * 1024;
 const UPLOAD_CHUNK: usize = 10 * 320 * 1024;
 
 const SENT: EmailSendResponse = EmailSendResponse {
+    processing_status: "Ok",
     status: "Ok",
     id: None,
     thread_id: None,
@@ -175,6 +176,7 @@ impl Services {
         self.graph_post(account, &format!("{}/send", message_path(id)), Value::Null)
             .await?;
         Ok(EmailSendResponse {
+            processing_status: "Ok",
             status: "Ok",
             id: Some(id.to_string()),
             thread_id: draft

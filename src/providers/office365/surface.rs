@@ -143,7 +143,7 @@ pub const GRAPH_REQUESTS: &[GraphCall] = &[
     call!("calendarView.list", "GET", "/me/{calendar}/calendarView", WINDOW, CALENDAR, "calendar-list-calendarview"),
     call!("events.find", "GET", "/me/{calendar}/events", &["$filter", "$top", "$skip", "$skiptoken"], CALENDAR, "calendar-list-events"),
     call!("event.create", "POST", "/me/{calendar}/events", &[], CALENDAR, "calendar-post-events"),
-    call!("event.get", "GET", "/me/{calendar}/events/{id}", &[], CALENDAR, "event-get"),
+    call!("event.get", "GET", "/me/{calendar}/events/{id}", &["$expand"], CALENDAR, "event-get"),
     call!("event.update", "PATCH", "/me/{calendar}/events/{id}", &[], CALENDAR, "event-update"),
     call!("event.delete", "DELETE", "/me/{calendar}/events/{id}", &[], CALENDAR, "event-delete"),
     call!("event.accept", "POST", "/me/{calendar}/events/{id}/accept", &[], CALENDAR, "event-accept"),

@@ -32,6 +32,7 @@ pub(super) fn list_from_graph(v: &Value) -> TaskList {
         id: text(v, "id").unwrap_or_default(),
         etag: text(v, "@odata.etag"),
         title: text(v, "displayName").unwrap_or_default(),
+        owner: v.get("isOwner").and_then(Value::as_bool).unwrap_or(true),
         shared: v.get("isShared").and_then(Value::as_bool).unwrap_or(false),
         default_list: wellknown == "defaultList",
         emails_list: wellknown == "flaggedEmails",
@@ -84,6 +85,7 @@ pub fn task_from_graph(v: &Value) -> Task {
             })
             .unwrap_or_default(),
         links,
+        omitted: vec![],
     }
 }
 

@@ -162,22 +162,29 @@ impl AccountStore for SqliteStore {
     async fn list_accounts(
         &self,
         app_id: i64,
+        tenant: Option<&str>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)> {
+        // `?2 IS NULL` keeps one query for "all tenants" and "this tenant".
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.app_id = ? ORDER BY a.id LIMIT ? OFFSET ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.app_id = ?1 AND (?2 IS NULL OR a.tenant_id = ?2) \
+             ORDER BY a.id LIMIT ?3 OFFSET ?4"
         ))
         .bind(app_id)
+        .bind(tenant)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query("SELECT COUNT(*) FROM accounts WHERE app_id = ?")
-            .bind(app_id)
-            .fetch_one(&self.pool)
-            .await?
-            .get(0);
+        let total: i64 = sqlx::query(
+            "SELECT COUNT(*) FROM accounts WHERE app_id = ?1 AND (?2 IS NULL OR tenant_id = ?2)",
+        )
+        .bind(app_id)
+        .bind(tenant)
+        .fetch_one(&self.pool)
+        .await?
+        .get(0);
         Ok((
             rows.iter()
                 .map(account_from_row)

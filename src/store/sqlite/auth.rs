@@ -8,7 +8,8 @@ impl AuthStore for SqliteStore {
     async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \
-             ensure_scopes, account_id, pkce_verifier_enc, expires_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.state_hash)
         .bind(s.app_id)
@@ -20,6 +21,8 @@ impl AuthStore for SqliteStore {
         .bind(s.account_id)
         .bind(&s.pkce_verifier_enc)
         .bind(s.expires_at)
+        .bind(&s.expected_email)
+        .bind(s.ensure_access)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -28,7 +31,7 @@ impl AuthStore for SqliteStore {
     async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>> {
         let row = sqlx::query(
             "DELETE FROM auth_sessions WHERE state_hash = ? RETURNING app_id, return_url, app_state, scopes, \
-             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at",
+             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access",
         )
         .bind(state_hash)
         .fetch_optional(&self.pool)
@@ -42,6 +45,8 @@ impl AuthStore for SqliteStore {
             scopes: json_list(r.get("scopes"))?,
             permissions: json_list(r.get("permissions"))?,
             ensure_scopes: r.get("ensure_scopes"),
+            expected_email: r.get("expected_email"),
+            ensure_access: r.get("ensure_access"),
             account_id: r.get("account_id"),
             pkce_verifier_enc: r.get("pkce_verifier_enc"),
             expires_at: r.get("expires_at"),
