@@ -9,6 +9,7 @@ mod availability;
 mod calendar;
 mod contacts;
 mod contract;
+mod contract_fields;
 mod contract_operations;
 mod direct;
 mod email;

@@ -46,6 +46,7 @@ pub fn message(n: usize, subject: &str) -> Value {
         "importance": if n % 5 == 0 { "high" } else { "normal" },
         "parentFolderId": "AAMkADcbAAAAAAEJAAA=",
         "conversationId": format!("AAQkADOUpag6yWs{n}="),
+        "conversationIndex": format!("AdQ{n:03}ZbLtwQn8mQ=="),
         "isRead": n % 2 == 0,
         "isDraft": false,
         "webLink": format!("https://outlook.office365.com/owa/?ItemID=AAMk{n}&exvsurl=1&viewmodel=ReadMessageItem"),

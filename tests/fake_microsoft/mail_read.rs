@@ -13,9 +13,16 @@ use std::collections::HashMap;
 /// Graph's `$select` (without it, the default properties: no `internetMessageHeaders`) and
 /// `$expand=attachments(...)` (their descriptions, never their content).
 pub(super) fn select(message: &Value, fields: Option<&str>) -> Value {
-    let public = super::mail_write::public(message);
+    let mut public = super::mail_write::public(message);
+    if public.get("uniqueBody").is_none() {
+        // What is new in the message: the body up to the quoted earlier one (after `<hr`).
+        let content = public["body"]["content"].as_str().unwrap_or_default();
+        let unique = content.split("<hr").next().unwrap_or_default().to_string();
+        public["uniqueBody"] =
+            json!({ "contentType": public["body"]["contentType"], "content": unique });
+    }
     match fields {
-        Some(fields) => super::strict::project(&public, fields),
+        Some(fields) => super::shape::project(&public, fields),
         None => {
             let mut out = public;
             if let Some(o) = out.as_object_mut() {
@@ -32,14 +39,14 @@ pub(super) fn expand(mut selected: Value, item: &Value, expand: Option<&str>) ->
         return selected;
     };
     if expand.contains("attachments") {
-        let inner = super::strict::nested_select(expand, "attachments");
+        let inner = super::shape::nested_select(expand, "attachments");
         let list: Vec<Value> = item["_attachments"]
             .as_array()
             .cloned()
             .unwrap_or_default()
             .into_iter()
             .map(|mut a| match inner {
-                Some(select) => super::strict::project(&a, select),
+                Some(select) => super::shape::project(&a, select),
                 None => {
                     if let Some(o) = a.as_object_mut() {
                         o.remove("contentBytes");
@@ -51,7 +58,7 @@ pub(super) fn expand(mut selected: Value, item: &Value, expand: Option<&str>) ->
         selected["attachments"] = Value::Array(list);
     }
     // `singleValueExtendedProperties($filter=id eq '…')`: the properties the item has, of those.
-    if let Some(filter) = super::strict::nested_filter(expand, "singleValueExtendedProperties") {
+    if let Some(filter) = super::shape::nested_filter(expand, "singleValueExtendedProperties") {
         let wanted: Vec<String> = filter
             .split(" or ")
             .filter_map(|c| c.trim().strip_prefix("id eq '")?.strip_suffix('\''))

@@ -65,7 +65,7 @@ fn renew_change_key(m: &mut Value) {
 pub(super) fn public(m: &Value) -> Value {
     let mut m = m.clone();
     if let Some(o) = m.as_object_mut() {
-        o.remove("_attachments");
+        o.retain(|k, _| !k.starts_with('_'));
     }
     m
 }
@@ -255,7 +255,7 @@ pub(super) async fn list_attachments(
     match on_message(&fake, &email, &id, |m| {
         let all = m["_attachments"].as_array().cloned().unwrap_or_default();
         match select {
-            Some(s) => all.iter().map(|a| super::strict::project(a, s)).collect(),
+            Some(s) => all.iter().map(|a| super::shape::project(a, s)).collect(),
             None => all,
         }
     }) {

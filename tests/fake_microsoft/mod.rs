@@ -24,6 +24,7 @@ mod odata;
 mod schedule;
 mod schema;
 mod series;
+mod shape;
 mod strict;
 mod todo;
 

@@ -5,6 +5,7 @@
 
 use super::graph::graph_error;
 use super::schema::{derives_from, entity, has_property, navigation, EntityType};
+use super::shape::split_top;
 use super::FakeMicrosoft;
 use axum::extract::{Request, State};
 use axum::http::StatusCode;
@@ -82,25 +83,6 @@ fn parse_uri(name: &str, t: &EntityType) -> Refusal {
 
 fn bad(message: String) -> Refusal {
     Refusal("BadRequest", message)
-}
-
-/// Splits on `sep` outside parentheses and quotes.
-fn split_top(text: &str, sep: char) -> Vec<&str> {
-    let (mut out, mut depth, mut quoted, mut start) = (Vec::new(), 0i32, false, 0);
-    for (i, c) in text.char_indices() {
-        match c {
-            '\'' => quoted = !quoted,
-            '(' if !quoted => depth += 1,
-            ')' if !quoted => depth -= 1,
-            c if c == sep && depth == 0 && !quoted => {
-                out.push(&text[start..i]);
-                start = i + 1;
-            }
-            _ => {}
-        }
-    }
-    out.push(&text[start..]);
-    out
 }
 
 /// `prop`, or `microsoft.graph.derivedType/prop`: the type the name is read on, and the name.
@@ -375,65 +357,75 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
         Err(Refusal(code, message)) => return graph_error(StatusCode::BAD_REQUEST, code, &message),
     };
     let method = request.method().as_str().to_string();
-    let outcome = match RULES
+    let rule = RULES
         .iter()
-        .find(|r| surface::matches_template(r.path, path))
-    {
+        .find(|r| surface::matches_template(r.path, path));
+    let outcome = match rule {
         Some(rule) if method == "GET" => check_query(rule, &pairs),
         _ if pairs.is_empty() => Ok(()),
         _ => Err(bad("This request takes no query options.".into())),
     };
-    match outcome {
-        Ok(()) => {
-            record(&fake, &method, path, &pairs, &prefs);
-            next.run(request).await
-        }
-        Err(Refusal(code, message)) => graph_error(StatusCode::BAD_REQUEST, code, &message),
+    if let Err(Refusal(code, message)) = outcome {
+        return graph_error(StatusCode::BAD_REQUEST, code, &message);
     }
+    // A new item is posted to a collection, a change patched onto an item; the rest are actions.
+    let writes_an_item = |r: &&Rule| match method.as_str() {
+        "POST" => matches!(r.kind, Kind::Collection { .. }),
+        "PATCH" => r.kind == Kind::Entity,
+        _ => false,
+    };
+    let request = match rule.filter(writes_an_item) {
+        Some(rule) => match checked_body(rule, request).await {
+            Ok(r) => r,
+            Err(refused) => return refused,
+        },
+        None => request,
+    };
+    record(&fake, &method, path, &pairs, &prefs);
+    next.run(request).await
 }
 
-/// What Graph returns of an item for a `$select` (already checked): the properties named, a
-/// derived type's ones (`microsoft.graph.fileAttachment/contentId`) only on items of that type,
-/// plus the annotations and `id` it always sends.
-pub fn project(item: &serde_json::Value, select: &str) -> serde_json::Value {
-    let mut out = serde_json::Map::new();
-    let item_type = item["@odata.type"].as_str().unwrap_or_default();
-    for key in ["@odata.type", "@odata.etag", "id"] {
-        if let Some(v) = item.get(key) {
-            out.insert(key.to_string(), v.clone());
-        }
+/// A JSON body written to a resource may name only properties of its type (or of the derived
+/// type its `@odata.type` names), as Graph's request reader insists.
+async fn checked_body(rule: &Rule, request: Request) -> Result<Request, Response> {
+    let json = request
+        .headers()
+        .get("content-type")
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|t| t.starts_with("application/json"));
+    if !json {
+        return Ok(request);
     }
-    for wanted in select.split(',').map(str::trim) {
-        let prop = match wanted.split_once('/') {
-            Some((cast, prop)) if item_type.trim_start_matches('#') == cast => prop,
-            Some(_) => continue,
-            None => wanted,
-        };
-        if let Some(v) = item.get(prop) {
-            out.insert(prop.to_string(), v.clone());
-        }
+    let (parts, body) = request.into_parts();
+    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
+        return Err(graph_error(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "RequestEntityTooLarge",
+            "The request body is too large.",
+        ));
+    };
+    let unknown = serde_json::from_slice::<serde_json::Value>(&bytes)
+        .ok()
+        .and_then(|v| unknown_property(rule.entity, &v));
+    if let Some(message) = unknown {
+        return Err(graph_error(
+            StatusCode::BAD_REQUEST,
+            "RequestBodyRead",
+            &message,
+        ));
     }
-    serde_json::Value::Object(out)
+    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
 }
 
-/// An option (`$select=`, `$filter=`) inside `$expand=nav(…)`, if any.
-fn nested<'a>(expand: &'a str, nav: &str, option: &str) -> Option<&'a str> {
-    split_top(expand, ',').into_iter().find_map(|item| {
-        let options = item
-            .trim()
-            .strip_prefix(nav)?
-            .strip_prefix('(')?
-            .strip_suffix(')')?;
-        split_top(options, ';')
-            .into_iter()
-            .find_map(|o| o.strip_prefix(option))
-    })
-}
-
-pub fn nested_select<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
-    nested(expand, nav, "$select=")
-}
-
-pub fn nested_filter<'a>(expand: &'a str, nav: &str) -> Option<&'a str> {
-    nested(expand, nav, "$filter=")
+fn unknown_property(entity_name: &str, body: &serde_json::Value) -> Option<String> {
+    let base = entity(entity_name)?;
+    let t = body["@odata.type"]
+        .as_str()
+        .and_then(|n| entity(n.trim_start_matches("#microsoft.graph.")))
+        .filter(|d| derives_from(d, base.name))
+        .unwrap_or(base);
+    body.as_object()?
+        .keys()
+        .find(|k| !k.starts_with("@odata.") && !has_property(t, k) && navigation(t, k).is_none())
+        .map(|k| format!("The property '{k}' does not exist on type 'microsoft.graph.{}'. Make sure to only use property names that are defined by the type or mark the type as open type.", t.name))
 }

@@ -1,0 +1,396 @@
+//! Fields of the contract that Graph can fill, filled; its inputs honoured or refused by name.
+
+use crate::calendar::create;
+use crate::fake_microsoft::{message, User};
+use crate::helpers::{account, call, expect_error, spawn_app, urlencode, TestApp, ADELE};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+
+async fn get(app: &TestApp, l: &crate::helpers::Linked, path: &str) -> Value {
+    let r = call(app, l, Method::GET, path, None, None).await;
+    assert_eq!(r.status(), StatusCode::OK, "{path}");
+    r.json().await.unwrap()
+}
+
+/// A meeting request marked private, with an inline picture, and a reply quoting its parent.
+fn mailbox(app: &TestApp, refuses_casts: bool) -> String {
+    app.ms.add_user(User {
+        refuses_casts,
+        ..User::work(ADELE, "Adele Vance")
+    });
+    let mut m = message(1, "Planning");
+    m["@odata.type"] = json!("#microsoft.graph.eventMessageRequest");
+    m["meetingMessageType"] = json!("meetingRequest");
+    m["_extended"] = json!([{"id": "Integer 0x0036", "value": "2"}]);
+    m["body"]["content"] = json!("<p>New words</p><hr><p>Quoted words</p>");
+    let id = m["id"].as_str().unwrap().to_string();
+    app.ms.add_messages(ADELE, vec![m]);
+    let att = app
+        .ms
+        .add_attachment(ADELE, &id, "logo.png", "image/png", b"png");
+    app.ms.make_inline(ADELE, &id, &att, "logo@01");
+    id
+}
+
+#[tokio::test]
+async fn a_message_has_its_thread_index_meeting_method_and_sensitivity() {
+    for refuses_casts in [false, true] {
+        let app = spawn_app().await;
+        let client = app.create_client().await;
+        let id = mailbox(&app, refuses_casts);
+        let l = app.link(&client, "Mail.Read").await;
+        let m = get(&app, &l, &format!("/v1/email/messages/{}", urlencode(&id))).await;
+        assert_eq!(m["threadIndex"], "AdQ001ZbLtwQn8mQ==");
+        assert_eq!(m["sensitivity"], "private");
+        assert_eq!(
+            m["attachments"][0]["contentId"], "logo@01",
+            "casts refused: {refuses_casts}"
+        );
+        let listed = get(&app, &l, "/v1/email/messages").await;
+        assert_eq!(listed["records"][0]["threadIndex"], "AdQ001ZbLtwQn8mQ==");
+        let method = if refuses_casts {
+            Value::Null
+        } else {
+            json!("request")
+        };
+        assert_eq!(
+            m["meetingMessageMethod"], method,
+            "casts refused: {refuses_casts}"
+        );
+        assert_eq!(listed["records"][0]["meetingMessageMethod"], method);
+    }
+}
+
+#[tokio::test]
+async fn strip_quoted_gives_only_what_is_new_in_the_message() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    let id = mailbox(&app, false);
+    let l = app.link(&client, "Mail.Read").await;
+    let path = format!("/v1/email/messages/{}", urlencode(&id));
+    let whole = get(&app, &l, &path).await;
+    assert!(whole["body"].as_str().unwrap().contains("Quoted words"));
+    let new = get(
+        &app,
+        &l,
+        &format!("{path}?stripQuoted=true&requireThreadId=true"),
+    )
+    .await;
+    assert_eq!(new["body"], "<p>New words</p>");
+    let r = call(
+        &app,
+        &l,
+        Method::GET,
+        &format!("{path}?nativeProperties=importance"),
+        None,
+        None,
+    )
+    .await;
+    let e = expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+    assert!(e["message"].as_str().unwrap().contains("nativeProperties"));
+}
+
+#[tokio::test]
+async fn events_carry_attachments_meeting_details_and_attendee_permissions() {
+    let app = spawn_app().await;
+    let l = account(&app, "Calendar.ReadWrite").await;
+    let at = |t: &str| json!({"dateTime": t, "timezone": "UTC"});
+    let created = create(&app, &l, json!({"subject": "Design review", "start": at("2024-05-01T10:00:00Z"), "end": at("2024-05-01T11:00:00Z"),
+        "meetingInfo": {"attendees": [{"emailAddress": {"address": "alex@contoso.com"}}], "onlineMeeting": true, "attendeePermissions": ["inviteOthers"]}})).await;
+    assert!(created["onlineMeetingDetails"]["url"]
+        .as_str()
+        .unwrap()
+        .starts_with("https://teams.microsoft.com/"));
+    let id = created["id"].as_str().unwrap().to_string();
+    assert_eq!(
+        app.ms.stored_event(ADELE, &id).unwrap()["hideAttendees"],
+        true,
+        "no seeOthers"
+    );
+    assert_eq!(
+        created["record"]["meetingInfo"]["attendeePermissions"],
+        json!(["inviteOthers"])
+    );
+    app.ms
+        .add_event_attachment(ADELE, &id, "agenda.pdf", b"%PDF");
+    let path = format!("/v1/calendars/primary/events/{}", urlencode(&id));
+    let event = get(&app, &l, &path).await;
+    assert_eq!(event["attachments"][0]["name"], "agenda.pdf");
+    assert!(
+        event["attachments"][0].get("content").is_none(),
+        "described, not loaded"
+    );
+    let range = get(&app, &l, "/v1/calendars/primary/events/range?timeMin=2024-05-01T00:00:00Z&timeMax=2024-05-02T00:00:00Z").await;
+    assert_eq!(range["records"][0]["omitted"], json!(["attachments"]));
+    let refused = [
+        json!({"meetingInfo": {"attendeePermissions": ["modify"]}}),
+        json!({"attachments": [{"id": "x", "name": "a.txt", "inline": false}]}),
+    ];
+    for body in refused {
+        let r = call(&app, &l, Method::PATCH, &path, Some(body), Some("*")).await;
+        expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+    }
+    let r = call(
+        &app,
+        &l,
+        Method::PATCH,
+        &path,
+        Some(json!({"subject": "No etag"})),
+        None,
+    )
+    .await;
+    expect_error(
+        r,
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition.required",
+    )
+    .await;
+    let r = call(
+        &app,
+        &l,
+        Method::DELETE,
+        &format!("{path}?notifyAttendees=false"),
+        None,
+        None,
+    )
+    .await;
+    let e = expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+    assert!(
+        e["message"].as_str().unwrap().contains("cancellation"),
+        "{e}"
+    );
+    assert!(app.ms.stored_event(ADELE, &id).is_some(), "not deleted");
+}
+
+#[tokio::test]
+async fn events_are_found_by_several_ical_uids_at_once() {
+    let app = spawn_app().await;
+    let l = account(&app, "Calendar.ReadWrite").await;
+    let at = |t: &str| json!({"dateTime": t, "timezone": "UTC"});
+    let mut uids = Vec::new();
+    for n in 0..12 {
+        let start = format!("2024-06-{:02}T09:00:00Z", n + 1);
+        let end = format!("2024-06-{:02}T10:00:00Z", n + 1);
+        let e = create(
+            &app,
+            &l,
+            json!({"subject": format!("E{n}"), "start": at(&start), "end": at(&end)}),
+        )
+        .await;
+        uids.push(e["iCalUId"].as_str().unwrap().to_string());
+    }
+    let query: String = uids
+        .iter()
+        .map(|u| format!("iCalUId={}&", urlencode(u)))
+        .collect();
+    let found = get(
+        &app,
+        &l,
+        &format!("/v1/calendars/primary/events/find?{query}"),
+    )
+    .await;
+    assert_eq!(found["length"], 12, "past Graph's page of 10");
+    let none = call(
+        &app,
+        &l,
+        Method::GET,
+        "/v1/calendars/primary/events/find",
+        None,
+        None,
+    )
+    .await;
+    expect_error(none, StatusCode::BAD_REQUEST, "badRequest").await;
+}
+
+#[tokio::test]
+async fn contacts_lists_and_calendars_answer_as_the_contract_says() {
+    let app = spawn_app().await;
+    let l = account(
+        &app,
+        "Contacts.ReadWrite Tasks.ReadWrite Calendar.ReadWrite",
+    )
+    .await;
+    let c: Value = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/contacts",
+        Some(json!({"name": {"givenName": "Pavel"}, "notes": "<b>VIP</b>"})),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let path = format!("/v1/contacts/{}", urlencode(c["id"].as_str().unwrap()));
+    let r = call(
+        &app,
+        &l,
+        Method::PATCH,
+        &path,
+        Some(json!({"notes": "x"})),
+        None,
+    )
+    .await;
+    expect_error(
+        r,
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition.required",
+    )
+    .await;
+    let html = get(&app, &l, &format!("{path}?bodyType=html")).await;
+    assert_eq!(html["notes"], "&lt;b&gt;VIP&lt;/b&gt;");
+    let r = call(
+        &app,
+        &l,
+        Method::PATCH,
+        "/v1/tasklists/default",
+        Some(json!({"title": "Renamed"})),
+        None,
+    )
+    .await;
+    expect_error(
+        r,
+        StatusCode::PRECONDITION_REQUIRED,
+        "precondition.required",
+    )
+    .await;
+    let list = get(&app, &l, "/v1/tasklists/default").await;
+    assert_eq!(list["owner"], true);
+    let calendar = get(&app, &l, "/v1/calendars/primary").await;
+    assert_eq!(calendar["multipleRemindersSupported"], false);
+    let r = call(
+        &app,
+        &l,
+        Method::GET,
+        "/v1/calendars?mode=group",
+        None,
+        None,
+    )
+    .await;
+    expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+}
+
+#[tokio::test]
+async fn accounts_are_filtered_pinged_and_never_hand_out_microsofts_tokens() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    app.add_user(ADELE);
+    let l = app.link(&client, "Mail.Read").await;
+    let me = app.account_json(&l).await;
+    let tenant = me["authOrgId"].as_str().unwrap().to_string();
+    let page = |q: String| {
+        let path = format!("/v1/am/accounts{q}");
+        let (app, client) = (&app, &client);
+        async move { app.app_call(client, Method::GET, &path).await }
+    };
+    let mine: Value = page(format!("?authOrgId={tenant}"))
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(mine["totalSize"], 1);
+    let other: Value = page("?authOrgId=another-tenant".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(other["totalSize"], 0);
+    let google: Value = page("?serviceType=Google".into())
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(google["records"], json!([]));
+    expect_error(
+        page("?subscriptionId=3".into()).await,
+        StatusCode::BAD_REQUEST,
+        "badRequest",
+    )
+    .await;
+    app.ms.revoke_user(ADELE);
+    app.ms.expire_access_tokens();
+    assert_eq!(
+        app.account_json(&l).await["tokenStatus"],
+        "active",
+        "not asked yet"
+    );
+    let pinged: Value = app
+        .as_account(&l, "/v1/account?pingProvider=true")
+        .await
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(pinged["tokenStatus"], "dead", "Microsoft was asked");
+    let r = app
+        .as_account(&l, "/v1/account?includeProviderAuth=true")
+        .await;
+    expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+}
+
+#[tokio::test]
+async fn a_link_checks_the_address_and_the_access_it_was_asked_to() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    app.add_user(ADELE);
+    let wrong = app
+        .follow_link(&app.authorize_url(&client, "Mail.Read", "&authEmail=bob%40contoso.com"))
+        .await;
+    assert_eq!(
+        crate::helpers::query(&wrong, "error").as_deref(),
+        Some("auth.accountMismatch"),
+        "{wrong}"
+    );
+    let checked = app
+        .follow_link(&app.authorize_url(
+            &client,
+            "Mail.Read",
+            &format!(
+                "&authEmail={}&ensureAccess=true&recycle=true",
+                urlencode(ADELE)
+            ),
+        ))
+        .await;
+    assert_eq!(
+        crate::helpers::query(&checked, "status").as_deref(),
+        Some("success"),
+        "{checked}"
+    );
+    assert!(
+        app.ms.surface_hits().contains_key("messages.list"),
+        "the mailbox was read"
+    );
+    let r = app
+        .get(
+            &app.authorize_url(&client, "Mail.Read", "&clientOrgId=acme")
+                .replace(&app.address, ""),
+        )
+        .await;
+    expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+}
+
+#[tokio::test]
+async fn the_address_of_the_service_tells_a_newcomer_where_to_go() {
+    let app = spawn_app().await;
+    let r = app.get("/").await;
+    assert_eq!(r.status(), StatusCode::OK);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("text/html"));
+    let page = r.text().await.unwrap();
+    for link in [
+        "href=\"/portal\"",
+        "href=\"/docs\"",
+        "href=\"/healthz\"",
+        "href=\"/openapi.json\"",
+    ] {
+        assert!(page.contains(link), "{link}");
+    }
+    let docs = app.get("/docs/").await;
+    assert_eq!(docs.status(), StatusCode::OK);
+    assert!(
+        docs.text().await.unwrap().contains("swagger"),
+        "the docs UI is served from the binary"
+    );
+}
