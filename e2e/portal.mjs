@@ -101,6 +101,18 @@ try {
   // Narrow screens still work.
   await page.setViewportSize({ width: 390, height: 844 });
   await snap('app-on-phone');
+
+  // A newcomer's first page, and the API reference rendered from the binary's own assets.
+  await page.setViewportSize({ width: 1280, height: 900 });
+  await page.goto(`${BASE}/`);
+  await page.click('text=API reference');
+  await page.waitForSelector('.opblock-tag-section', { timeout: 20000 });
+  assert.match(await page.textContent('.swagger-ui'), /switchboard/);
+  assert.ok(await page.locator('.opblock').count() > 60, 'every operation is listed');
+  await page.click('.opblock-summary:has-text("/v1/email/messages/{messageId}")');
+  await page.waitForSelector('.opblock-body .parameters');
+  assert.match(await page.textContent('.opblock-body'), /stripQuoted/);
+  await snap('api-docs');
   console.log(`portal browser test passed; ${shot} screenshots in ${SHOTS}`);
 } catch (e) {
   await snap('failure').catch(() => {});

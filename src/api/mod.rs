@@ -104,6 +104,15 @@ fn finish(mut doc: utoipa::openapi::OpenApi) -> utoipa::openapi::OpenApi {
     doc
 }
 
+/// The docs UI at `/docs`, from assets built into the binary; nothing is fetched elsewhere (no
+/// validator badge either).
+fn docs_ui(doc: utoipa::openapi::OpenApi) -> utoipa_swagger_ui::SwaggerUi {
+    let config = utoipa_swagger_ui::Config::from("/openapi.json").validator_url("none");
+    utoipa_swagger_ui::SwaggerUi::new("/docs")
+        .url("/openapi.json", doc)
+        .config(config)
+}
+
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_routes().split_for_parts();
     let doc = finish(doc);
@@ -112,7 +121,7 @@ pub fn router(state: AppState) -> Router {
         // A Graph path has any number of segments, which OpenAPI cannot say: documented apart.
         .route("/v1/direct/{*path}", any(direct::forward))
         .route("/", get(home::page))
-        .merge(utoipa_swagger_ui::SwaggerUi::new("/docs").url("/openapi.json", doc))
+        .merge(docs_ui(doc))
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn(request_id::middleware))

@@ -8,6 +8,7 @@ responses, schemas, auth schemes) without the prose, examples and code samples.
 The JSON it writes is committed; the suite validates every response against it, compares the
 OpenAPI document switchboard generates with it, and generates a client from it."""
 import datetime
+import http
 import json
 import os
 import sys
@@ -26,19 +27,35 @@ LEFT_OUT = {"prepareAuth", "authorizeUser", "authorizeDaemon"}
 PROSE = {"description", "summary", "example", "examples", "x-codeSamples", "externalDocs"}
 
 
-def plain(node, names=False):
-    """`names`: the keys are property names (a property may be called `description`)."""
+def plain(node, names=False, responses=False):
+    """`names`: the keys are property names (a property may be called `description`);
+    `responses`: the values are response objects, whose `description` OpenAPI requires (the
+    status's own name stands in for the contract's words)."""
     if isinstance(node, dict):
-        return {
-            k: plain(v, k == "properties" and not names)
+        out = {
+            k: plain(v, k == "properties" and not names, k == "responses" and not names)
             for k, v in node.items()
             if names or k not in PROSE
         }
+        if responses:
+            for status, response in out.items():
+                if isinstance(response, dict) and "$ref" not in response:
+                    response["description"] = reason(status)
+        return out
     if isinstance(node, list):
         return [plain(v) for v in node]
     if isinstance(node, (datetime.date, datetime.datetime)):
         return node.isoformat()
     return node
+
+
+def reason(status):
+    if status == "default":
+        return "Error"
+    try:
+        return http.HTTPStatus(int(status)).phrase
+    except ValueError:
+        return status
 
 
 def refs(node, found):
@@ -74,6 +91,8 @@ def main(source):
         done.add(ref)
         _, _, kind, name = ref.split("/")
         node = plain(spec["components"][kind][name])
+        if kind == "responses":
+            node["description"] = name
         components[kind][name] = node
         refs(node, pending)
     components = {k: dict(sorted(v.items())) for k, v in components.items() if v}

@@ -153,6 +153,15 @@ fn no_recipients() -> Response {
     )
 }
 
+/// An action's parameter: Graph reads their names without case (the Graph SDKs send `Message`,
+/// `SaveToSentItems`; the documentation writes `message`, `saveToSentItems`).
+fn param<'a>(body: &'a Value, name: &str) -> Option<&'a Value> {
+    body.as_object()?
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(name))
+        .map(|(_, v)| v)
+}
+
 fn store(fake: &FakeMicrosoft, email: &str, m: Value) {
     fake.with(|i| i.messages.entry(email.to_string()).or_default().push(m));
 }
@@ -166,7 +175,7 @@ pub(super) async fn send_mail(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let Some(message) = body.get("message").filter(|m| m.is_object()) else {
+    let Some(message) = param(&body, "message").filter(|m| m.is_object()) else {
         return graph_error(
             StatusCode::BAD_REQUEST,
             "ErrorInvalidParameter",
@@ -180,7 +189,8 @@ pub(super) async fn send_mail(
         Ok(m) => m,
         Err(r) => return r,
     };
-    if body.get("saveToSentItems") != Some(&json!(false)) {
+    let save = param(&body, "saveToSentItems");
+    if save != Some(&json!(false)) && save != Some(&json!("false")) {
         store(&fake, &email, m);
     }
     StatusCode::ACCEPTED.into_response()
@@ -261,7 +271,7 @@ async fn answer(
             "The specified object was not found in the store.",
         );
     };
-    let mut message = body.get("message").cloned().unwrap_or(json!({}));
+    let mut message = param(&body, "message").cloned().unwrap_or(json!({}));
     if message.get("toRecipients").is_none() {
         message["toRecipients"] = json!([original["from"]]);
     }
