@@ -271,7 +271,7 @@ async fn answer(
             "The specified object was not found in the store.",
         );
     };
-    let mut message = param(&body, "message").cloned().unwrap_or(json!({}));
+    let mut message = param(body, "message").cloned().unwrap_or(json!({}));
     if message.get("toRecipients").is_none() {
         message["toRecipients"] = json!([original["from"]]);
     }
