@@ -64,14 +64,7 @@ pub struct Attendee {
     pub comment: Option<String>,
 }
 
-/// An address in an event: the contract's `EmailAddress`, accepted without `raw`.
-#[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
-pub struct EmailAddressIn {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub name: Option<String>,
-    pub address: String,
-}
+pub use super::email::EmailAddressIn;
 
 /// `OnlineMeetingDetails`.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
@@ -188,6 +181,9 @@ pub struct Event {
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Organizer {
+    /// Read-only; Outlook organizers have no id of their own.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub id: Option<String>,
     pub email_address: EmailAddressIn,
 }
 

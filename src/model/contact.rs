@@ -66,6 +66,9 @@ pub struct ContactPhone {
 pub struct ContactAddress {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub street: Option<String>,
+    /// Outlook keeps it as the street's second line.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub street_line2: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub po_box: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -147,6 +150,9 @@ pub struct Contact {
     pub addresses: Option<Vec<ContactAddress>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub urls: Option<Vec<ContactUrl>>,
+    /// Refused on writes: Office 365's own properties go through the direct API.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub native_properties: Option<std::collections::BTreeMap<String, String>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub has_photo: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]

@@ -108,13 +108,72 @@ pub struct EmailAttachment {
     pub content: Option<String>,
 }
 
-/// An address as the API receives it.
-#[derive(Debug, Clone, serde::Deserialize, utoipa::ToSchema)]
-#[serde(deny_unknown_fields)]
+/// The contract's `EmailAddress` as the API receives it: `address` (and `name`), or `raw`
+/// (`Name <address>` or a bare address) when there is no `address`.
+#[derive(Debug, Clone, PartialEq, Serialize, serde::Deserialize, utoipa::ToSchema)]
+#[serde(try_from = "EmailAddressWire")]
 #[schema(as = EmailAddressInput)]
 pub struct EmailAddressIn {
+    #[serde(skip_serializing_if = "Option::is_none")]
     pub name: Option<String>,
     pub address: String,
+    /// Read only when `address` is missing.
+    #[serde(skip_serializing)]
+    pub raw: Option<String>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct EmailAddressWire {
+    name: Option<String>,
+    address: Option<String>,
+    raw: Option<String>,
+}
+
+impl EmailAddressIn {
+    pub fn new(address: impl Into<String>, name: Option<String>) -> Self {
+        EmailAddressIn {
+            name,
+            address: address.into(),
+            raw: None,
+        }
+    }
+}
+
+impl TryFrom<EmailAddressWire> for EmailAddressIn {
+    type Error = String;
+
+    fn try_from(w: EmailAddressWire) -> Result<Self, String> {
+        if let Some(address) = w.address.filter(|a| !a.trim().is_empty()) {
+            return Ok(EmailAddressIn {
+                name: w.name,
+                address,
+                raw: w.raw,
+            });
+        }
+        let raw = w
+            .raw
+            .as_deref()
+            .map(str::trim)
+            .filter(|r| !r.is_empty())
+            .ok_or("an address needs `address` (or `raw`)")?;
+        let (name, address) = match raw.rsplit_once('<') {
+            Some((name, rest)) => {
+                let name = name.trim().trim_matches('"').trim();
+                let address = rest.trim_end().strip_suffix('>').ok_or("raw: unclosed <")?;
+                (
+                    (!name.is_empty()).then(|| name.to_string()).or(w.name),
+                    address.trim(),
+                )
+            }
+            None => (w.name, raw),
+        };
+        Ok(EmailAddressIn {
+            name,
+            address: address.to_string(),
+            raw: Some(raw.to_string()),
+        })
+    }
 }
 
 /// `EmailHeader`.

@@ -394,3 +394,68 @@ async fn the_address_of_the_service_tells_a_newcomer_where_to_go() {
         "the docs UI is served from the binary"
     );
 }
+
+#[tokio::test]
+async fn street_lines_and_raw_addresses_are_honoured() {
+    let app = spawn_app().await;
+    let l = account(&app, "Contacts.ReadWrite Mail.All").await;
+    let address = json!({"street": "1 Main St", "streetLine2": "Suite 200", "city": "Redmond", "type": "work"});
+    let created: Value = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/contacts",
+        Some(json!({"name": {"givenName": "Pavel"}, "addresses": [address]})),
+        None,
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    let id = created["id"].as_str().unwrap();
+    assert_eq!(
+        app.ms.stored_contact(ADELE, id).unwrap()["businessAddress"]["street"],
+        "1 Main St\nSuite 200"
+    );
+    assert_eq!(
+        created["record"]["addresses"][0]["streetLine2"],
+        "Suite 200"
+    );
+    let email = json!({"subject": "Raw", "to": [{"raw": "\"Alex Wilber\" <alexw@contoso.com>"}, {"raw": "dan@contoso.com"}]});
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/email/messages?returnIds=true",
+        Some(email),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::CREATED);
+    let sent = app
+        .ms
+        .stored_message(
+            ADELE,
+            r.json::<Value>().await.unwrap()["id"].as_str().unwrap(),
+        )
+        .unwrap();
+    assert_eq!(
+        sent["toRecipients"][0]["emailAddress"],
+        json!({"name": "Alex Wilber", "address": "alexw@contoso.com"})
+    );
+    assert_eq!(
+        sent["toRecipients"][1]["emailAddress"]["address"],
+        "dan@contoso.com"
+    );
+    let bad = json!({"to": [{"raw": "Alex <alexw@contoso.com"}]});
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/email/messages",
+        Some(bad),
+        None,
+    )
+    .await;
+    expect_error(r, StatusCode::BAD_REQUEST, "badRequest").await;
+}

@@ -10,6 +10,7 @@ mod calendar;
 mod contacts;
 mod contract;
 mod contract_fields;
+mod contract_inputs;
 mod contract_operations;
 mod direct;
 mod email;

@@ -218,10 +218,7 @@ mod tests {
     use super::*;
 
     fn to(address: &str) -> EmailAddressIn {
-        EmailAddressIn {
-            name: Some("Someone".into()),
-            address: address.into(),
-        }
+        EmailAddressIn::new(address, Some("Someone".into()))
     }
 
     #[test]
@@ -230,10 +227,7 @@ mod tests {
             subject: Some("Hi".into()),
             body: Some("Hello".into()),
             to: vec![to("a@contoso.com")],
-            bcc: vec![EmailAddressIn {
-                name: None,
-                address: "b@contoso.com".into(),
-            }],
+            bcc: vec![EmailAddressIn::new("b@contoso.com", None)],
             keywords: Some(vec!["Blue".into()]),
             x_headers: vec![crate::model::email::HeaderIn {
                 name: "X-Campaign".into(),

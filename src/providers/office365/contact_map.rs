@@ -96,8 +96,18 @@ pub fn from_graph(v: &Value) -> Contact {
         .iter()
         .filter_map(|(key, kind)| {
             let a = v.get(*key)?;
+            // Outlook keeps the street lines in one field, one per line.
+            let street = text(a, "street");
+            let (first, second) = match street.as_deref().and_then(|s| s.split_once('\n')) {
+                Some((one, two)) => (
+                    Some(one.trim_end_matches('\r').to_string()),
+                    Some(two.to_string()),
+                ),
+                None => (street, None),
+            };
             let address = ContactAddress {
-                street: text(a, "street"),
+                street: first,
+                street_line2: second,
                 po_box: None,
                 city: text(a, "city"),
                 state: text(a, "state"),
@@ -129,6 +139,7 @@ pub fn from_graph(v: &Value) -> Contact {
         }]
     });
     Contact {
+        native_properties: None,
         id: text(v, "id"),
         etag: text(v, "@odata.etag"),
         created_time: text(v, "createdDateTime").and_then(|t| normalize_time(&t)),
@@ -164,6 +175,12 @@ fn set(m: &mut Map<String, Value>, key: &str, value: &Option<String>) {
 pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
     if c.photo.is_some() || c.has_photo.is_some() {
         return Err(bad("photo cannot be set through this endpoint".into()));
+    }
+    if c.native_properties.as_ref().is_some_and(|n| !n.is_empty()) {
+        return Err(bad(
+            "nativeProperties: Office 365's own properties are written through the direct API"
+                .into(),
+        ));
     }
     let mut m = Map::new();
     if let Some(n) = &c.name {
@@ -256,7 +273,11 @@ pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
                     "Office 365 addresses have no PO box field; put it in street".into(),
                 ));
             }
-            m.insert(slot.into(), json!({ "street": a.street, "city": a.city, "state": a.state, "postalCode": a.postal_code, "countryOrRegion": a.country }));
+            let street = match (&a.street, &a.street_line2) {
+                (Some(one), Some(two)) => Some(format!("{one}\n{two}")),
+                (one, two) => one.clone().or_else(|| two.clone()),
+            };
+            m.insert(slot.into(), json!({ "street": street, "city": a.city, "state": a.state, "postalCode": a.postal_code, "countryOrRegion": a.country }));
         }
     }
     if let Some(urls) = &c.urls {

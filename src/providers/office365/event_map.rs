@@ -23,10 +23,10 @@ pub(super) fn text(v: &Value, key: &str) -> Option<String> {
 
 pub(super) fn address(v: &Value) -> Option<EmailAddressIn> {
     let inner = v.get("emailAddress").unwrap_or(v);
-    Some(EmailAddressIn {
-        address: text(inner, "address")?,
-        name: text(inner, "name"),
-    })
+    Some(EmailAddressIn::new(
+        text(inner, "address")?,
+        text(inner, "name"),
+    ))
 }
 
 const SHOW_AS: &[(&str, &str)] = &[
@@ -113,7 +113,10 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
         organizer: v
             .get("organizer")
             .and_then(address)
-            .map(|email_address| Organizer { email_address }),
+            .map(|email_address| Organizer {
+                id: None,
+                email_address,
+            }),
         meeting_info: Some(meeting),
         recurrence_type: text(v, "type").map(|t| {
             match t.as_str() {
