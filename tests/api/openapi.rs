@@ -107,7 +107,6 @@ const DIFFERENCES: &[(&[&str], &str)] = &[
     ),
     (
         &[
-            "GET /v1/contacts/{contId}: answer field nativeProperties not given",
             "GET /v1/email/messages/{messageId}: answer field nativeProperties not given",
         ],
         "nativeProperties is refused (400): Office 365's own properties are read through the direct API",
