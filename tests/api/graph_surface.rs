@@ -293,6 +293,14 @@ async fn the_fake_refuses_what_graph_refuses() {
             "TimeZoneNotSupportedException",
         ),
         (&format!("{one}/$value?$select=subject"), None, "BadRequest"),
+        // Delta: mail per folder only, few options, calendars through a window.
+        ("/me/messages/delta", None, "BadRequest"),
+        ("/me/calendar/events/delta", None, "BadRequest"),
+        ("/me/mailFolders/inbox/messages/delta?$search=\"x\"", None, "ErrorInvalidUrlQuery"),
+        ("/me/mailFolders/inbox/messages/delta?$filter=subject eq 'x'", None, "ErrorInvalidUrlQuery"),
+        ("/me/calendarView/delta", None, "ErrorInvalidParameter"),
+        ("/me/calendarView/delta?startDateTime=2024-01-01T00:00:00Z&endDateTime=2024-02-01T00:00:00Z&$select=subject", None, "ErrorInvalidUrlQuery"),
+        ("/me/contacts/delta?$top=5", None, "ErrorInvalidUrlQuery"),
     ];
     for (path, prefer, code) in refused {
         let (status, body) = direct(&app, &l, path, prefer).await;

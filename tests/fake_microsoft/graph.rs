@@ -169,6 +169,21 @@ pub fn routes() -> Router<FakeMicrosoft> {
         .route("/v1.0/me/messages/{id}/$value", get(mail_write::mime))
 }
 
+/// A path Graph has no resource for (after the strict checks, which see every request).
+pub async fn no_such_segment(uri: axum::http::Uri) -> Response {
+    let last = uri
+        .path()
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    graph_error(
+        StatusCode::BAD_REQUEST,
+        "BadRequest",
+        &format!("Resource not found for the segment '{last}'."),
+    )
+}
+
 pub fn graph_error(status: StatusCode, code: &str, message: &str) -> Response {
     let body = json!({ "error": { "code": code, "message": message, "innerError": {
         "date": "2026-11-23T10:00:00", "request-id": uuid::Uuid::new_v4().to_string(),

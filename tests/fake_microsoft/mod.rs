@@ -7,9 +7,11 @@
 #![allow(clippy::result_large_err)]
 
 mod attachments;
+mod bodies;
 mod calendar;
 mod contacts;
 mod control;
+mod delta_rules;
 mod drive;
 mod events;
 mod fixtures;
@@ -213,6 +215,7 @@ impl FakeMicrosoft {
         };
         // Graph refuses request bodies over 4 MB.
         let graph = graph::routes()
+            .fallback(graph::no_such_segment)
             .layer(axum::extract::DefaultBodyLimit::max(4 * 1024 * 1024))
             .layer(axum::middleware::from_fn_with_state(
                 fake.clone(),

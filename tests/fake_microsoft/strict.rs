@@ -356,6 +356,9 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
         Ok(p) => p,
         Err(Refusal(code, message)) => return graph_error(StatusCode::BAD_REQUEST, code, &message),
     };
+    if let Some((code, message)) = super::delta_rules::refuse(path, &pairs) {
+        return graph_error(StatusCode::BAD_REQUEST, code, &message);
+    }
     let method = request.method().as_str().to_string();
     let rule = RULES
         .iter()
@@ -375,7 +378,7 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
         _ => false,
     };
     let request = match rule.filter(writes_an_item) {
-        Some(rule) => match checked_body(rule, request).await {
+        Some(rule) => match super::bodies::checked_body(rule.entity, request).await {
             Ok(r) => r,
             Err(refused) => return refused,
         },
@@ -383,49 +386,4 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
     };
     record(&fake, &method, path, &pairs, &prefs);
     next.run(request).await
-}
-
-/// A JSON body written to a resource may name only properties of its type (or of the derived
-/// type its `@odata.type` names), as Graph's request reader insists.
-async fn checked_body(rule: &Rule, request: Request) -> Result<Request, Response> {
-    let json = request
-        .headers()
-        .get("content-type")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|t| t.starts_with("application/json"));
-    if !json {
-        return Ok(request);
-    }
-    let (parts, body) = request.into_parts();
-    let Ok(bytes) = axum::body::to_bytes(body, 4 * 1024 * 1024).await else {
-        return Err(graph_error(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            "RequestEntityTooLarge",
-            "The request body is too large.",
-        ));
-    };
-    let unknown = serde_json::from_slice::<serde_json::Value>(&bytes)
-        .ok()
-        .and_then(|v| unknown_property(rule.entity, &v));
-    if let Some(message) = unknown {
-        return Err(graph_error(
-            StatusCode::BAD_REQUEST,
-            "RequestBodyRead",
-            &message,
-        ));
-    }
-    Ok(Request::from_parts(parts, axum::body::Body::from(bytes)))
-}
-
-fn unknown_property(entity_name: &str, body: &serde_json::Value) -> Option<String> {
-    let base = entity(entity_name)?;
-    let t = body["@odata.type"]
-        .as_str()
-        .and_then(|n| entity(n.trim_start_matches("#microsoft.graph.")))
-        .filter(|d| derives_from(d, base.name))
-        .unwrap_or(base);
-    body.as_object()?
-        .keys()
-        .find(|k| !k.starts_with("@odata.") && !has_property(t, k) && navigation(t, k).is_none())
-        .map(|k| format!("The property '{k}' does not exist on type 'microsoft.graph.{}'. Make sure to only use property names that are defined by the type or mark the type as open type.", t.name))
 }

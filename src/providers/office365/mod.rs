@@ -15,6 +15,7 @@ pub mod event_time;
 pub mod events;
 pub mod folders;
 pub mod graph;
+pub mod graph_errors;
 pub mod identity;
 pub mod mail;
 pub mod mail_folders;
