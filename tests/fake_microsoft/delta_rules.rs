@@ -36,13 +36,15 @@ pub fn refuse(path: &str, pairs: &[(String, String)]) -> Option<(&'static str, S
             return Some(("ErrorInvalidParameter", "This request requires a time window specified by the query string parameters StartDateTime and EndDateTime.".into()));
         }
         &["startDateTime", "endDateTime"]
-    } else if matches("/me/contactFolders/{f}/contacts/delta", path)
-        || matches("/me/contacts/delta", path)
-    {
-        &["$select"]
-    } else if matches("/me/todo/lists/{l}/tasks/delta", path)
-        || matches("/me/mailFolders/delta", path)
-        || matches("/me/todo/lists/delta", path)
+    } else if [
+        "/me/contactFolders/{f}/contacts/delta",
+        "/me/contacts/delta",
+        "/me/todo/lists/{l}/tasks/delta",
+        "/me/mailFolders/delta",
+        "/me/todo/lists/delta",
+    ]
+    .iter()
+    .any(|t| matches(t, path))
     {
         &["$select"]
     } else {
