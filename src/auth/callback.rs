@@ -9,7 +9,7 @@ use crate::providers::office365::identity::{read_id_token, Me};
 use crate::providers::office365::token_client::{decode, TokenFailure, TokenSet};
 use crate::state::{now, Services};
 use crate::store::crypto::{hash_secret, random_token};
-use crate::store::{token_purpose, AuthSession, LinkAccount, RefreshedTokens};
+use crate::store::{token_purpose, AuthSession, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -230,7 +230,7 @@ async fn complete(
             None => return Err(LinkFailure::new("auth.accountNotFound", "The account being re-authorized no longer exists.")),
         }
     }
-    let purpose = |which| {
+    let purpose = |which: &str| {
         token_purpose(
             session.app_id,
             &identity.tenant_id,
@@ -242,18 +242,7 @@ async fn complete(
     let link = LinkAccount {
         app_id: session.app_id,
         account_id: session.account_id,
-        tokens: RefreshedTokens {
-            access_token_enc: services
-                .keys
-                .encrypt_str(set.access_token.expose_secret(), &purpose("access")),
-            refresh_token_enc: set.refresh_token.as_ref().map(|rt| {
-                services
-                    .keys
-                    .encrypt_str(rt.expose_secret(), &purpose("refresh"))
-            }),
-            access_expires_at: t + set.expires_in,
-            permissions: granted,
-        },
+        tokens: super::seal_tokens(&services.keys, &set, purpose, granted, t),
         tenant_id: identity.tenant_id,
         object_id: identity.object_id,
         email: identity.email,

@@ -12,7 +12,7 @@ use crate::providers::office365::graph::{GraphFailure, GraphRequest};
 use crate::providers::office365::token_client::{TokenFailure, TokenSet};
 use crate::state::{now, Services};
 use crate::store::crypto::{hash_secret, random_token};
-use crate::store::{token_purpose, AppRecord, LinkAccount, RefreshedTokens};
+use crate::store::{token_purpose, AppRecord, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 
 /// Everything the user consented to for this app, whatever the original request named.
@@ -220,23 +220,13 @@ impl Services {
             auth_scopes,
         } = checked;
         let purpose =
-            |which| token_purpose(app.id, &identity.tenant_id, &identity.object_id, which);
+            |which: &str| token_purpose(app.id, &identity.tenant_id, &identity.object_id, which);
         let token = random_token();
         let t = now();
         let link = LinkAccount {
             app_id: app.id,
             account_id: None,
-            tokens: RefreshedTokens {
-                access_token_enc: self
-                    .keys
-                    .encrypt_str(set.access_token.expose_secret(), &purpose("access")),
-                refresh_token_enc: set.refresh_token.as_ref().map(|rt| {
-                    self.keys
-                        .encrypt_str(rt.expose_secret(), &purpose("refresh"))
-                }),
-                access_expires_at: t + set.expires_in,
-                permissions: granted,
-            },
+            tokens: super::seal_tokens(&self.keys, &set, purpose, granted, t),
             tenant_id: identity.tenant_id,
             object_id: identity.object_id,
             email: identity.email,

@@ -7,7 +7,7 @@ use crate::error::{ApiError, ErrorKind};
 use crate::providers::office365::token_client::TokenFailure;
 use crate::state::{now, Services};
 use crate::store::crypto::random_id;
-use crate::store::{AccountRecord, RefreshedTokens, TokenError, TokenStatus};
+use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};
 use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -239,18 +239,8 @@ impl Services {
                 } else {
                     self.scopes.normalize_granted(&set.scope)
                 };
-                let refreshed = RefreshedTokens {
-                    access_token_enc: self.keys.encrypt_str(
-                        set.access_token.expose_secret(),
-                        &account.token_purpose("access"),
-                    ),
-                    refresh_token_enc: set.refresh_token.as_ref().map(|rt| {
-                        self.keys
-                            .encrypt_str(rt.expose_secret(), &account.token_purpose("refresh"))
-                    }),
-                    access_expires_at: t + set.expires_in,
-                    permissions: granted,
-                };
+                let refreshed =
+                    super::seal_tokens(&self.keys, &set, |w| account.token_purpose(w), granted, t);
                 self.store.save_refresh(account.id, &refreshed, t).await?;
                 tracing::info!(
                     account_id = account.id,

@@ -12,6 +12,7 @@ mod contract;
 mod contract_fields;
 mod contract_inputs;
 mod contract_operations;
+mod contract_service;
 mod direct;
 mod email;
 mod email_actions;

@@ -222,6 +222,18 @@ impl Services {
         Ok(Self::event_or_id(&updated, calendar, how.return_record))
     }
 
+    /// An event as Graph answers it, untranslated.
+    pub(super) async fn raw_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+    ) -> Result<Value, ApiError> {
+        let path = Self::event_path(calendar, id);
+        self.on_calendar(account, Method::GET, &path, None, None)
+            .await
+    }
+
     /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
     /// `notify = false` is refused for such a meeting rather than ignored.
     pub async fn delete_event(
@@ -233,15 +245,7 @@ impl Services {
         notify: bool,
     ) -> Result<(), ApiError> {
         if !notify {
-            let e = self
-                .on_calendar(
-                    account,
-                    Method::GET,
-                    &Self::event_path(calendar, id),
-                    None,
-                    None,
-                )
-                .await?;
+            let e = self.raw_event(account, calendar, id).await?;
             let has_attendees = e["attendees"].as_array().is_some_and(|a| !a.is_empty());
             if e["isOrganizer"] == true && has_attendees {
                 return Err(bad("notifyAttendees=false: Office 365 sends the cancellation to the attendees when their organizer deletes a meeting; it cannot be turned off"));

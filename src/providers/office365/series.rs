@@ -14,7 +14,6 @@ use crate::state::Services;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use reqwest::Method;
 use serde_json::Value;
 
 /// How far ahead an endless series is searched for deleted occurrences.
@@ -67,15 +66,7 @@ impl Services {
         calendar: &str,
         id: &str,
     ) -> Result<Master, ApiError> {
-        let raw = self
-            .on_calendar(
-                account,
-                Method::GET,
-                &Self::event_path(calendar, id),
-                None,
-                None,
-            )
-            .await?;
+        let raw = self.raw_event(account, calendar, id).await?;
         if raw["type"] != "seriesMaster" {
             return Err(ApiError::bad_request(
                 "event.notSeries",
