@@ -2,8 +2,9 @@
 //! attendee's working hours (in the attendee's own zone), clear of their busy time plus the
 //! buffer after the meeting.
 
-use super::calendar::{bad, instant, IN_UTC};
+use super::calendar::{instant, IN_UTC};
 use super::graph::GraphRequest;
+use super::graph_values::bad;
 use super::time::{from_graph, iana_name, to_graph_utc, zone};
 use crate::error::ApiError;
 use crate::model::availability::{

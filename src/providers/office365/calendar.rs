@@ -1,6 +1,7 @@
 //! Calendars: `primary` names the default one.
 
 use super::graph::{segment, GraphRequest};
+use super::graph_values::bad;
 use super::messages::IMMUTABLE_IDS;
 use crate::error::ApiError;
 use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
@@ -50,10 +51,6 @@ fn calendar_from_graph(v: &Value) -> Calendar {
         primary,
         multiple_reminders_supported: false,
     }
-}
-
-pub(super) fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("badRequest", message)
 }
 
 pub(super) fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, ApiError> {

@@ -1,6 +1,7 @@
 //! An outgoing message of the contract → a Graph `message`, with every check that can be made
 //! before Microsoft is asked. What Graph cannot honour is refused, never dropped.
 
+use super::graph_values::bad;
 use super::messages::BodyType;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{AttachmentIn, EmailAddressIn, OutgoingEmail};
@@ -19,10 +20,6 @@ pub enum Purpose {
     Reply,
     /// A draft may lack recipients for now.
     Draft,
-}
-
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("badRequest", message)
 }
 
 fn address(a: &EmailAddressIn, field: &str) -> Result<Value, ApiError> {

@@ -2,6 +2,7 @@
 //! addresses, one mobile number, one home page, one address per kind): what does not fit is
 //! refused with the reason, never dropped.
 
+use super::graph_values::{bad, text};
 use crate::error::ApiError;
 use crate::model::contact::{
     Contact, ContactAddress, ContactCompany, ContactEmail, ContactName, ContactPhone,
@@ -9,13 +10,6 @@ use crate::model::contact::{
 };
 use crate::model::normalize_time;
 use serde_json::{json, Map, Value};
-
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
 
 fn strings(v: &Value, key: &str) -> Vec<String> {
     v.get(key)
@@ -161,10 +155,6 @@ pub fn from_graph(v: &Value) -> Contact {
     }
 }
 
-fn bad(message: String) -> ApiError {
-    ApiError::bad_request("badRequest", message)
-}
-
 fn set(m: &mut Map<String, Value>, key: &str, value: &Option<String>) {
     if let Some(v) = value {
         m.insert(key.into(), json!(v));
@@ -174,12 +164,11 @@ fn set(m: &mut Map<String, Value>, key: &str, value: &Option<String>) {
 /// The Graph fields for what `c` gives (on a PATCH, only those change).
 pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
     if c.photo.is_some() || c.has_photo.is_some() {
-        return Err(bad("photo cannot be set through this endpoint".into()));
+        return Err(bad("photo cannot be set through this endpoint"));
     }
     if c.native_properties.as_ref().is_some_and(|n| !n.is_empty()) {
         return Err(bad(
-            "nativeProperties: Office 365's own properties are written through the direct API"
-                .into(),
+            "nativeProperties: Office 365's own properties are written through the direct API",
         ));
     }
     let mut m = Map::new();
@@ -239,7 +228,7 @@ pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
             }
         }
         if mobile.len() > 1 {
-            return Err(bad("Office 365 keeps one mobile number per contact".into()));
+            return Err(bad("Office 365 keeps one mobile number per contact"));
         }
         m.insert("businessPhones".into(), json!(work));
         m.insert("homePhones".into(), json!(home));
@@ -270,7 +259,7 @@ pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
             }
             if a.po_box.is_some() {
                 return Err(bad(
-                    "Office 365 addresses have no PO box field; put it in street".into(),
+                    "Office 365 addresses have no PO box field; put it in street",
                 ));
             }
             let street = match (&a.street, &a.street_line2) {
@@ -288,7 +277,7 @@ pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
             [one] => {
                 m.insert("businessHomePage".into(), json!(one.href));
             }
-            _ => return Err(bad("Office 365 keeps one web page per contact".into())),
+            _ => return Err(bad("Office 365 keeps one web page per contact")),
         }
     }
     if let Some(relations) = &c.relations {

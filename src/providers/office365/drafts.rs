@@ -1,7 +1,7 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
 use super::compose::{graph_message, Composed, Purpose};
-use super::message_actions::message_path;
+use super::messages::message_path;
 use super::messages::{BodyType, MessageRead};
 use super::sending::{draft_id, Route};
 use crate::error::ApiError;

@@ -4,30 +4,14 @@
 
 use super::event_meeting::{meeting_from_graph, meeting_to_graph};
 use super::event_time::{graph_when, seconds, when};
+use super::graph_values::{address, bad, lookup, text};
 use super::messages::BodyType;
 use super::recurrence_map;
 use crate::error::ApiError;
-use crate::model::calendar::{
-    EmailAddressIn, Event, EventDateTime, Organizer, Reminder, ReminderOverride,
-};
+use crate::model::calendar::{Event, EventDateTime, Organizer, Reminder, ReminderOverride};
 use crate::model::normalize_time;
 use crate::model::recurrence::OccurrenceInfo;
 use serde_json::{json, Map, Value};
-
-pub(super) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
-
-pub(super) fn address(v: &Value) -> Option<EmailAddressIn> {
-    let inner = v.get("emailAddress").unwrap_or(v);
-    Some(EmailAddressIn::new(
-        text(inner, "address")?,
-        text(inner, "name"),
-    ))
-}
 
 const SHOW_AS: &[(&str, &str)] = &[
     ("free", "free"),
@@ -37,13 +21,6 @@ const SHOW_AS: &[(&str, &str)] = &[
     ("workingElsewhere", "busy"),
     ("unknown", "unknown"),
 ];
-pub(super) fn lookup(table: &[(&str, &'static str)], key: &str) -> Option<&'static str> {
-    table
-        .iter()
-        .find(|(k, _)| k.eq_ignore_ascii_case(key))
-        .map(|(_, v)| *v)
-}
-
 pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
     let all_day = v.get("isAllDay").and_then(Value::as_bool).unwrap_or(false);
     let zone_of =
@@ -171,10 +148,6 @@ fn occurrence(
     })
 }
 
-pub(super) fn bad(message: String) -> ApiError {
-    ApiError::bad_request("badRequest", message)
-}
-
 /// The Graph fields for what `e` gives (on a PATCH, only those change).
 pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value, ApiError> {
     let mut m = Map::new();
@@ -201,13 +174,12 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
             let (en, e_all_day) = graph_when("end", end)?;
             if s_all_day != e_all_day {
                 return Err(bad(
-                    "start and end must both be dateOnly (all-day) or both dateTime".into(),
+                    "start and end must both be dateOnly (all-day) or both dateTime",
                 ));
             }
             if seconds(end) <= seconds(start) {
                 return Err(bad(
-                    "end must be after start (for all-day events, the day after the last day)"
-                        .into(),
+                    "end must be after start (for all-day events, the day after the last day)",
                 ));
             }
             m.insert("start".into(), s);
@@ -215,7 +187,7 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
             m.insert("isAllDay".into(), json!(s_all_day));
         }
         (None, None) if !creating => {}
-        _ => return Err(bad("give both start and end".into())),
+        _ => return Err(bad("give both start and end")),
     }
     if let Some(recurrence) = &e.recurrence {
         m.insert(
@@ -227,7 +199,7 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
         meeting_to_graph(info, &mut m)?;
     }
     if e.attachments.as_ref().is_some_and(|a| !a.is_empty()) {
-        return Err(bad("attachments: an event's attachments cannot be written here yet; add them through the direct API (POST /v1/direct/me/events/{id}/attachments)".into()));
+        return Err(bad("attachments: an event's attachments cannot be written here yet; add them through the direct API (POST /v1/direct/me/events/{id}/attachments)"));
     }
     if let Some(show) = &e.show_as {
         let graph = SHOW_AS
@@ -264,7 +236,7 @@ pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value,
                 m.insert("isReminderOn".into(), json!(true));
                 m.insert("reminderMinutesBeforeStart".into(), json!(one.minutes));
             }
-            (_, Some(_)) => return Err(bad("Outlook keeps one reminder per event".into())),
+            (_, Some(_)) => return Err(bad("Outlook keeps one reminder per event")),
             (Some(true), None) => {
                 m.insert("isReminderOn".into(), json!(true));
             }

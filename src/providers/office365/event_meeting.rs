@@ -1,7 +1,7 @@
 //! The meeting side of an event (`MeetingInfo`) ⇄ Graph: attendees and their answers, the
 //! account's own answer, what attendees may do, the Teams meeting.
 
-use super::event_map::{address, bad, lookup, text};
+use super::graph_values::{address, bad, lookup, text};
 use crate::error::ApiError;
 use crate::model::calendar::{Attendee, MeetingInfo, OnlineMeetingDetails};
 use serde_json::{json, Map, Value};
@@ -108,8 +108,7 @@ pub fn meeting_to_graph(info: &MeetingInfo, m: &mut Map<String, Value>) -> Resul
         }
         if permissions.iter().any(|p| p == "modify") {
             return Err(bad(
-                "attendeePermissions: Outlook does not let attendees change a meeting (modify)"
-                    .into(),
+                "attendeePermissions: Outlook does not let attendees change a meeting (modify)",
             ));
         }
         m.insert(

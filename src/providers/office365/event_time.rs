@@ -1,15 +1,12 @@
 //! An event's start and end: Graph's `dateTimeTimeZone` (read in the event's own zone, written
 //! in the Windows zone Outlook prefers) ⇄ the contract's `EventDateTime`.
 
+use super::graph_values::bad;
 use super::time::{iana_name, windows_name, zone};
 use crate::error::ApiError;
 use crate::model::calendar::EventDateTime;
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
-
-fn bad(message: String) -> ApiError {
-    ApiError::bad_request("badRequest", message)
-}
 
 /// The instant an `EventDateTime` stands for, in Unix seconds (an all-day date as midnight UTC).
 pub(super) fn seconds(w: &EventDateTime) -> Option<i64> {

@@ -1,10 +1,11 @@
 //! Events of a calendar: a time range with the contract's exclusive bounds, one event, create,
 //! change (`If-Match`), delete, and the account's response to an invitation.
 
-use super::calendar::{bad, calendar_path, instant, IN_UTC};
+use super::calendar::{calendar_path, instant, IN_UTC};
 use super::event_map::{from_graph, to_graph};
 use super::event_time::seconds;
 use super::graph::{segment, GraphRequest};
+use super::graph_values::bad;
 use super::mail_select::{attachments_described, refused_a_name};
 use super::messages::{BodyType, IMMUTABLE_IDS};
 use crate::error::ApiError;

@@ -4,6 +4,7 @@
 //! backoff with jitter), bounded attempts, a time-out on every call, Graph errors decoded.
 
 use super::catalog::Throttling;
+pub use super::graph_errors::GraphFailure;
 use super::graph_errors::{classify, parse_retry_after};
 use crate::error::{ApiError, ErrorKind};
 use rand::Rng;
@@ -24,12 +25,6 @@ pub fn segment(id: &str) -> String {
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The direct API streams bodies of any size, so it gets longer.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
-
-pub enum GraphFailure {
-    /// Graph rejected the access token (expired early, revoked): refresh and try once more.
-    Unauthorized(ApiError),
-    Failed(ApiError),
-}
 
 pub struct GraphRequest<'a> {
     pub method: Method,

@@ -2,10 +2,16 @@
 //! it (seconds, possibly fractional), and each status mapped to our error with Graph's body kept as
 //! `originalError`.
 
-use super::graph::GraphFailure;
 use crate::error::{ApiError, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::Value;
+
+/// A Graph call that did not succeed.
+pub enum GraphFailure {
+    /// Graph rejected the access token (expired early, revoked): refresh and try once more.
+    Unauthorized(ApiError),
+    Failed(ApiError),
+}
 
 pub(super) fn parse_retry_after(value: Option<&reqwest::header::HeaderValue>) -> Option<f64> {
     value?

@@ -1,18 +1,13 @@
 //! What can be done to one message: change its state, delete it, fetch an attachment or its MIME.
 
 use super::graph::{GraphRequest, GraphResponse};
-use super::messages::IMMUTABLE_IDS;
+use super::messages::{message_path, IMMUTABLE_IDS};
 use crate::error::ApiError;
 use crate::model::email::{EmailAttachment, MessageStatusUpdate};
 use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
-
-/// A message's path on Graph, its id encoded.
-pub fn message_path(id: &str) -> String {
-    format!("/me/messages/{}", super::graph::segment(id))
-}
 
 impl Services {
     /// A request on one message, always with immutable ids (those are the ids we hand out).

@@ -87,6 +87,11 @@ struct PageState {
     with_body: bool,
 }
 
+/// A message's path on Graph, its id encoded.
+pub fn message_path(id: &str) -> String {
+    format!("/me/messages/{}", super::graph::segment(id))
+}
+
 impl Services {
     pub async fn list_messages(
         &self,
@@ -248,7 +253,7 @@ impl Services {
         read: MessageRead,
     ) -> Result<EmailMessage, ApiError> {
         let folders = self.well_known_folders(account).await?;
-        let path = super::message_actions::message_path(id);
+        let path = message_path(id);
         let read_with = |casts: bool| {
             let url = format!(
                 "{}?{}",

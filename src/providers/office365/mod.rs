@@ -16,6 +16,7 @@ pub mod events;
 pub mod folders;
 pub mod graph;
 pub mod graph_errors;
+mod graph_values;
 pub mod identity;
 pub mod mail;
 pub mod mail_folders;

@@ -5,7 +5,7 @@
 //! sits in Sent Items.
 
 use super::compose::{graph_message, Composed, LargeAttachment, Purpose};
-use super::message_actions::message_path;
+use super::messages::message_path;
 use super::messages::BodyType;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};

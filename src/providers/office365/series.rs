@@ -1,9 +1,10 @@
 //! A recurring series: its rule with the occurrences changed or deleted, and one occurrence by
 //! the date (or time) it was originally planned for.
 
-use super::calendar::{bad, IN_UTC};
+use super::calendar::IN_UTC;
 use super::event_map::from_graph;
 use super::graph::{segment, GraphRequest};
+use super::graph_values::bad;
 use super::messages::IMMUTABLE_IDS;
 use super::recurrence_expand::dates;
 use super::time::{from_graph as instant_of, local_to_utc, zone};

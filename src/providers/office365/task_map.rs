@@ -1,5 +1,6 @@
 //! Microsoft To Do `todoTaskList`/`todoTask` ⇄ unified `TaskList`/`Task`.
 
+use super::graph_values::{bad, text};
 use super::time::{from_graph, to_graph_utc};
 use crate::error::ApiError;
 use crate::model::normalize_time;
@@ -15,13 +16,6 @@ const STATUSES: &[&str] = &[
     "deferred",
 ];
 const IMPORTANCES: &[&str] = &["low", "normal", "high"];
-
-pub(super) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
 
 pub(super) fn list_from_graph(v: &Value) -> TaskList {
     let wellknown = v
@@ -89,10 +83,6 @@ pub fn task_from_graph(v: &Value) -> Task {
     }
 }
 
-pub(super) fn bad(message: String) -> ApiError {
-    ApiError::bad_request("badRequest", message)
-}
-
 /// An RFC 3339 time (or a plain `YYYY-MM-DD`, taken as midnight UTC) as Graph's UTC value.
 fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ApiError> {
     let Some(text) = value else {
@@ -114,15 +104,15 @@ fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ApiError> {
 
 pub fn task_to_graph(t: &TaskInput, creating: bool) -> Result<Value, ApiError> {
     if t.parent_id.is_some() || t.previous_id.is_some() {
-        return Err(bad("Microsoft To Do has no sub-tasks or task positions: parentId and previousId are not accepted".into()));
+        return Err(bad("Microsoft To Do has no sub-tasks or task positions: parentId and previousId are not accepted"));
     }
     let mut m = Map::new();
     match &t.title {
         Some(title) if !title.trim().is_empty() => {
             m.insert("title".into(), json!(title));
         }
-        Some(_) => return Err(bad("title must not be empty".into())),
-        None if creating => return Err(bad("title is required".into())),
+        Some(_) => return Err(bad("title must not be empty")),
+        None if creating => return Err(bad("title is required")),
         None => {}
     }
     if let Some(status) = &t.status {

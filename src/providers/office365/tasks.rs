@@ -2,7 +2,8 @@
 //! ways. Dates are instants in UTC; Graph's `dateTimeTimeZone` values are converted.
 
 use super::graph::{segment, GraphRequest};
-use super::task_map::{bad, list_from_graph, task_from_graph, task_to_graph, text};
+use super::graph_values::{bad, text};
+use super::task_map::{list_from_graph, task_from_graph, task_to_graph};
 use crate::error::ApiError;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
 use crate::paging;
@@ -119,7 +120,7 @@ impl Services {
         title: &str,
     ) -> Result<TaskList, ApiError> {
         if title.trim().is_empty() {
-            return Err(bad("title must not be empty".into()));
+            return Err(bad("title must not be empty"));
         }
         Ok(list_from_graph(
             &self
@@ -157,7 +158,7 @@ impl Services {
         if_match: Option<&str>,
     ) -> Result<TaskList, ApiError> {
         if title.trim().is_empty() {
-            return Err(bad("title must not be empty".into()));
+            return Err(bad("title must not be empty"));
         }
         let id = self.list_id(account, id).await?;
         let body = json!({ "displayName": title });
@@ -200,7 +201,7 @@ impl Services {
     ) -> Result<TasksPage, ApiError> {
         let limit = limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
-            return Err(bad("limit must be 1 to 200".into()));
+            return Err(bad("limit must be 1 to 200"));
         }
         let first = match page_token {
             Some(_) => String::new(),
