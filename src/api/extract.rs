@@ -5,7 +5,7 @@ use crate::state::AppState;
 use crate::store::crypto::{hash_secret, secret_matches};
 use crate::store::{AccountRecord, AppRecord};
 use axum::extract::rejection::{PathRejection, QueryRejection};
-use axum::extract::{FromRequestParts, Path, Query};
+use axum::extract::{FromRequestParts, Path, Query, RawPathParams};
 use axum::http::header::AUTHORIZATION;
 use axum::http::request::Parts;
 use base64::engine::general_purpose::STANDARD;
@@ -120,20 +120,27 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJ
     }
 }
 
-/// `Query` with our error shape.
+/// `Query` with our error shape. A parameter given empty (`pageToken=`) is taken as absent,
+/// as clients that fill a template with an empty variable mean it.
 pub struct ApiQuery<T>(pub T);
 
 impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuery<T> {
     type Rejection = ApiError;
 
-    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
-        match Query::<T>::from_request_parts(parts, state).await {
-            Ok(Query(v)) => Ok(ApiQuery(v)),
-            Err(e @ QueryRejection::FailedToDeserializeQueryString(_)) => {
-                Err(ApiError::bad_request("badRequest", e.body_text()))
-            }
-            Err(e) => Err(ApiError::bad_request("badRequest", e.body_text())),
-        }
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, ApiError> {
+        let given: Vec<&str> = parts
+            .uri
+            .query()
+            .unwrap_or_default()
+            .split('&')
+            .filter(|pair| pair.split_once('=').is_some_and(|(_, v)| !v.is_empty()))
+            .collect();
+        let uri: axum::http::Uri = format!("/?{}", given.join("&"))
+            .parse()
+            .map_err(|_| ApiError::bad_request("badRequest", "The query string is not valid."))?;
+        Query::<T>::try_from_uri(&uri)
+            .map(|Query(v)| ApiQuery(v))
+            .map_err(|e: QueryRejection| ApiError::bad_request("badRequest", e.body_text()))
     }
 }
 
@@ -144,6 +151,15 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
     type Rejection = ApiError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, ApiError> {
+        // `.` and `..` are no id: in a URL to Graph they would walk up its path.
+        if let Ok(raw) = RawPathParams::from_request_parts(parts, state).await {
+            if let Some((name, _)) = raw.iter().find(|(_, v)| matches!(*v, "." | "..")) {
+                return Err(ApiError::bad_request(
+                    "id.invalid",
+                    format!("{name} cannot be '.' or '..'."),
+                ));
+            }
+        }
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(e @ PathRejection::FailedToDeserializePathParams(_)) => {
@@ -216,10 +232,11 @@ impl QueryPairs {
             .collect()
     }
 
+    /// A parameter's first non-empty value (empty means absent).
     pub fn one(&self, name: &str) -> Option<&str> {
         self.0
             .iter()
-            .find(|(k, _)| k == name)
+            .find(|(k, v)| k == name && !v.is_empty())
             .map(|(_, v)| v.as_str())
     }
 

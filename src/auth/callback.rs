@@ -221,10 +221,10 @@ async fn complete(
             .map_err(|e| internal(&e))?;
         match existing {
             Some(a) if a.tenant_id == identity.tenant_id && a.object_id == identity.object_id => {}
-            Some(a) => {
+            Some(_) => {
                 return Err(LinkFailure::new(
                     "auth.accountMismatch",
-                    format!("You signed in as a different Microsoft account than the one being re-authorized ({}). Sign in as that account.", a.email.unwrap_or_default()),
+                    "You signed in as a different Microsoft account than the one being re-authorized. Sign in with the account that was linked before.",
                 ))
             }
             None => return Err(LinkFailure::new("auth.accountNotFound", "The account being re-authorized no longer exists.")),

@@ -161,15 +161,13 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .scopes
         .resolve(&scopes, &native)
         .map_err(|e| ApiError::bad_request("scope.invalid", e.to_string()))?;
-    let account = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
-        Some(id) => {
-            let id: i64 = id
-                .parse()
-                .map_err(|_| ApiError::bad_request("badRequest", "accountId must be an integer"))?;
-            Some(services.store.account(app.id, id).await?.ok_or_else(|| {
-                ApiError::not_found("account.notFound", format!("No account {id} for this app."))
-            })?)
-        }
+    // Which account to re-authorize is checked after sign-in, where only the app's return URL
+    // hears the outcome: this unauthenticated request must not tell whether it exists, nor whose.
+    let reauthorize = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
+        Some(id) => Some(
+            id.parse::<i64>()
+                .map_err(|_| ApiError::bad_request("badRequest", "accountId must be an integer"))?,
+        ),
         None => None,
     };
     let office365 = services.store.office365(app.id).await?.ok_or_else(|| {
@@ -198,7 +196,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
             ensure_scopes,
             expected_email: expected_email.clone(),
             ensure_access,
-            account_id: account.as_ref().map(|a| a.id),
+            account_id: reauthorize,
             expires_at: now() + SESSION_SECONDS,
         })
         .await?;
@@ -215,15 +213,11 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
             .append_pair("state", state.expose_secret())
             .append_pair("code_challenge", challenge.as_str())
             .append_pair("code_challenge_method", "S256");
-        let hint = p
-            .login_hint
-            .clone()
-            .or(expected_email)
-            .or_else(|| account.as_ref().and_then(|a| a.email.clone()));
+        let hint = p.login_hint.clone().or(expected_email);
         if let Some(hint) = hint.filter(|h| !h.is_empty()) {
             q.append_pair("login_hint", &hint);
         }
-        if account.is_some() {
+        if reauthorize.is_some() {
             q.append_pair("prompt", "select_account");
         }
     }

@@ -238,7 +238,8 @@ async fn reauthorizing_keeps_the_account_and_refuses_another_user() {
         .unwrap();
     assert_eq!(again["accountId"], linked.account_id);
 
-    // The link hints Adele's address; Mallory signs in anyway (Microsoft lets the user pick).
+    // The link says nothing of whose account it is; Mallory signs in and is refused without
+    // learning whose account she tried to take.
     app.ms
         .add_user(User::work("mallory@contoso.com", "Mallory"));
     let start = app
@@ -247,8 +248,13 @@ async fn reauthorizing_keeps_the_account_and_refuses_another_user() {
         .send()
         .await
         .unwrap();
-    assert!(location(&start).contains("login_hint=adele%40contoso.com"));
-    app.ms.ignore_login_hint_for("mallory@contoso.com");
+    assert!(
+        !location(&start).contains("login_hint"),
+        "{}",
+        location(&start)
+    );
+    assert!(location(&start).contains("prompt=select_account"));
+    app.ms.sign_in_as("mallory@contoso.com");
     let back = app
         .follow_link(&app.authorize_url(&client, "Mail.Read", &extra))
         .await;
@@ -256,6 +262,41 @@ async fn reauthorizing_keeps_the_account_and_refuses_another_user() {
         query(&back, "error").as_deref(),
         Some("auth.accountMismatch"),
         "{back}"
+    );
+    assert!(!back.as_str().contains("adele"), "{back}");
+}
+
+#[tokio::test]
+async fn a_link_for_an_account_tells_nothing_about_it_before_sign_in() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    app.add_user("adele@contoso.com");
+    let linked = app.link(&client, "Mail.Read").await;
+    let start = |id: i64| {
+        let url = app.authorize_url(&client, "Mail.Read", &format!("&accountId={id}"));
+        let http = app.http.clone();
+        async move { http.get(url).send().await.unwrap() }
+    };
+    let (existing, missing) = (start(linked.account_id).await, start(9999).await);
+    assert_eq!(existing.status(), missing.status());
+    let shape = |r: &reqwest::Response| {
+        let mut pairs: Vec<String> = url::Url::parse(&location(r))
+            .unwrap()
+            .query_pairs()
+            .map(|(k, _)| k.into_owned())
+            .collect();
+        pairs.sort();
+        pairs
+    };
+    assert_eq!(shape(&existing), shape(&missing));
+    assert!(!location(&existing).contains("adele"));
+    let back = app
+        .follow_link(&app.authorize_url(&client, "Mail.Read", "&accountId=9999"))
+        .await;
+    assert_eq!(
+        query(&back, "error").as_deref(),
+        Some("auth.accountNotFound"),
+        "only the app's return URL hears it: {back}"
     );
 }
 

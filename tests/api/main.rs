@@ -24,6 +24,7 @@ mod errors;
 mod exchange;
 mod graph_surface;
 mod helpers;
+mod hostile_paths;
 mod linking;
 mod logs;
 mod openapi;

@@ -89,7 +89,7 @@ impl Services {
             next: String,
         }
         let next = match page_token.filter(|t| !t.is_empty()) {
-            Some(t) => paging::open(self, account, t, |s: &State| &s.next)?.next,
+            Some(t) => paging::open(self, account, "calendars", t, |s: &State| &s.next)?.next,
             None => format!("{}?$top=50", self.graph.url("/me/calendars")),
         };
         let page = self
@@ -116,6 +116,7 @@ impl Services {
                 paging::issue(
                     self,
                     account,
+                    "calendars",
                     &State {
                         next: l.to_string(),
                     },

@@ -59,7 +59,9 @@ impl Services {
         limit: Option<u32>,
     ) -> Result<ContactsPage, ApiError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
-            Some(token) => paging::open(self, account, token, |s: &PageState| &s.next)?.next,
+            Some(token) => {
+                paging::open(self, account, "contacts", token, |s: &PageState| &s.next)?.next
+            }
             None => {
                 let limit = limit.unwrap_or(DEFAULT_PAGE);
                 if !(1..=500).contains(&limit) {
@@ -86,6 +88,7 @@ impl Services {
                 paging::issue(
                     self,
                     account,
+                    "contacts",
                     &PageState {
                         next: link.to_string(),
                     },

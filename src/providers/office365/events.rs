@@ -48,8 +48,9 @@ impl Services {
         time_max: Option<&str>,
         page_token: Option<&str>,
     ) -> Result<EventsPage, ApiError> {
+        let listing = format!("events:{calendar}");
         let state = match page_token.filter(|t| !t.is_empty()) {
-            Some(t) => paging::open(self, account, t, |s: &RangeState| &s.next)?,
+            Some(t) => paging::open(self, account, &listing, t, |s: &RangeState| &s.next)?,
             None => {
                 let (Some(min), Some(max)) = (time_min, time_max) else {
                     return Err(bad("timeMin and timeMax are required"));
@@ -105,6 +106,7 @@ impl Services {
                 paging::issue(
                     self,
                     account,
+                    &listing,
                     &RangeState {
                         next: l.to_string(),
                         ..state

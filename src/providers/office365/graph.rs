@@ -22,6 +22,14 @@ pub fn segment(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
+/// A segment URL parsers resolve as `.` or `..` (the WHATWG list, case-insensitive).
+pub fn is_dot_segment(segment: &str) -> bool {
+    matches!(
+        segment.to_ascii_lowercase().as_str(),
+        "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+    )
+}
+
 const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The direct API streams bodies of any size, so it gets longer.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
@@ -112,12 +120,24 @@ impl GraphClient {
         self.base.as_str().trim_end_matches('/')
     }
 
-    /// Whether a URL (a stored nextLink) points at our Graph base and nowhere else.
+    /// Whether a URL (a nextLink, a direct path) points at our Graph base and nowhere else: it
+    /// starts with the base, parses to the same origin and a path under it, and has no segment a
+    /// URL parser would take as `.` or `..` (`%2e%2e` included) nor a backslash.
     pub fn is_graph_url(&self, url: &str) -> bool {
         let base = self.base.as_str().trim_end_matches('/');
+        let Ok(parsed) = Url::parse(url) else {
+            return false;
+        };
+        let path = url.split(['?', '#']).next().unwrap_or_default();
         url.strip_prefix(base)
             .is_some_and(|rest| rest.starts_with('/'))
-            && !url.contains("/../")
+            && parsed.origin() == self.base.origin()
+            && parsed.username().is_empty()
+            && parsed.password().is_none()
+            && parsed
+                .path()
+                .starts_with(&format!("{}/", self.base.path().trim_end_matches('/')))
+            && !path.split('/').any(is_dot_segment)
             && !url.contains('\\')
     }
 
@@ -212,6 +232,12 @@ impl GraphClient {
         token: &SecretString,
         req: &GraphRequest<'_>,
     ) -> Result<GraphResponse, GraphFailure> {
+        if !self.is_graph_url(&req.url) {
+            return Err(GraphFailure::Failed(ApiError::bad_request(
+                "badRequest",
+                "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
+            )));
+        }
         let gate = self.gate(mailbox);
         let mut attempt = 0u32;
         loop {
@@ -307,6 +333,22 @@ mod tests {
         assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
         assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));
         assert!(!g.is_graph_url("https://evil.com/v1.0/me"));
-        assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0/../beta/me"));
+        for escape in [
+            "https://graph.microsoft.com/v1.0/../beta/me",
+            "https://graph.microsoft.com/v1.0/me/%2e%2e/%2E%2E/beta/me",
+            "https://graph.microsoft.com/v1.0/me/messages/.%2E",
+            "https://graph.microsoft.com/v1.0/me/messages/%2e.?$top=1",
+            "https://graph.microsoft.com/v1.0/me/messages/.",
+            "https://graph.microsoft.com/v1.0/me/messages/..",
+            "https://graph.microsoft.com/v1.0/me\\..\\x",
+            "https://graph.microsoft.com:8443/v1.0/me",
+            "https://graph.microsoft.com/v1.0@evil.com/me",
+            "",
+        ] {
+            assert!(!g.is_graph_url(escape), "{escape}");
+        }
+        assert!(
+            g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages/AAMk..x%2F..%2F?$skip=5")
+        );
     }
 }

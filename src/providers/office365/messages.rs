@@ -76,6 +76,9 @@ impl<'a> ListRequest<'a> {
     }
 }
 
+/// The listing message page tokens belong to.
+const LISTING: &str = "messages";
+
 /// What a page token carries.
 #[derive(Serialize, Deserialize)]
 struct PageState {
@@ -101,7 +104,7 @@ impl Services {
         let folders = self.well_known_folders(account).await?;
         let fresh = req.page_token.filter(|t| !t.is_empty()).is_none();
         let mut state = match req.page_token.filter(|t| !t.is_empty()) {
-            Some(token) => paging::open(self, account, token, |s: &PageState| &s.next)?,
+            Some(token) => paging::open(self, account, LISTING, token, |s: &PageState| &s.next)?,
             None => self.first_page(&req, &folders, true)?,
         };
         let dropped = if state.drop_trash_and_junk {
@@ -148,6 +151,7 @@ impl Services {
                         paging::issue(
                             self,
                             account,
+                            LISTING,
                             &PageState {
                                 next: link.to_string(),
                                 ..state
@@ -162,7 +166,7 @@ impl Services {
                 }
             }
         }
-        let next_page_token = Some(paging::issue(self, account, &state));
+        let next_page_token = Some(paging::issue(self, account, LISTING, &state));
         Ok(EmailMessagesPage {
             next_page_token,
             length: 0,

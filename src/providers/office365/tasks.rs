@@ -40,11 +40,14 @@ impl Services {
     async fn todo_page(
         &self,
         account: &AccountRecord,
+        listing: &str,
         first: String,
         page_token: Option<&str>,
     ) -> Result<(Vec<Value>, Option<String>), ApiError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
-            Some(token) => paging::open(self, account, token, |s: &PageState| &s.next)?.next,
+            Some(token) => {
+                paging::open(self, account, listing, token, |s: &PageState| &s.next)?.next
+            }
             None => first,
         };
         let page = self
@@ -62,6 +65,7 @@ impl Services {
                 paging::issue(
                     self,
                     account,
+                    listing,
                     &PageState {
                         next: l.to_string(),
                     },
@@ -78,7 +82,12 @@ impl Services {
         let mut token: Option<String> = None;
         loop {
             let (lists, next) = self
-                .todo_page(account, self.graph.url(LISTS), token.as_deref())
+                .todo_page(
+                    account,
+                    "tasklists",
+                    self.graph.url(LISTS),
+                    token.as_deref(),
+                )
                 .await?;
             if let Some(found) = lists
                 .iter()
@@ -104,7 +113,7 @@ impl Services {
         page_token: Option<&str>,
     ) -> Result<TaskListPage, ApiError> {
         let (lists, next_page_token) = self
-            .todo_page(account, self.graph.url(LISTS), page_token)
+            .todo_page(account, "tasklists", self.graph.url(LISTS), page_token)
             .await?;
         let records: Vec<TaskList> = lists.iter().map(list_from_graph).collect();
         Ok(TaskListPage {
@@ -203,6 +212,7 @@ impl Services {
         if !(1..=200).contains(&limit) {
             return Err(bad("limit must be 1 to 200"));
         }
+        let page_token = page_token.filter(|t| !t.is_empty());
         let first = match page_token {
             Some(_) => String::new(),
             None => self.graph.url(&format!(
@@ -210,7 +220,8 @@ impl Services {
                 segment(&self.list_id(account, list).await?)
             )),
         };
-        let (tasks, next_page_token) = self.todo_page(account, first, page_token).await?;
+        let listing = format!("tasks:{list}");
+        let (tasks, next_page_token) = self.todo_page(account, &listing, first, page_token).await?;
         let records: Vec<Task> = tasks.iter().map(task_from_graph).collect();
         Ok(TasksPage {
             next_page_token,
