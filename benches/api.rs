@@ -53,7 +53,7 @@ async fn setup() -> Bench {
     .map(|(k, v)| (k.to_string(), v))
     .collect();
     let (settings, _) = Settings::from_sources(None, &env).unwrap();
-    let (store, keys) = open_store(&settings).await.unwrap();
+    let (store, keys) = open_store(&mut settings.clone()).await.unwrap();
     let created = apps::create(store.as_ref(), "bench", &[RETURN_URL.to_string()], None, 0)
         .await
         .unwrap();

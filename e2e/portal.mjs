@@ -18,6 +18,9 @@ async function fake(path, body) {
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage();
+// The pages run under a strict Content-Security-Policy: anything it blocks is a bug.
+const blocked = [];
+page.on('console', (m) => { if (/Content Security Policy/i.test(m.text())) blocked.push(m.text()); });
 let shot = 0;
 const snap = async (name) => page.screenshot({ path: `${SHOTS}/${String(++shot).padStart(2, '0')}-${name}.png`, fullPage: true });
 
@@ -67,6 +70,14 @@ try {
   assert.ok(!(await page.content()).includes(SECRET), 'the secret is not in the page');
   await snap('office365-saved');
 
+  // The confirmation before a new client secret comes from the portal's script (no inline
+  // handlers); dismissing it keeps the secret.
+  const asked = [];
+  page.once('dialog', (d) => { asked.push(d.message()); d.dismiss(); });
+  await page.click('button:has-text("New client secret")');
+  assert.match(asked[0] ?? '', /stops working at once/);
+  assert.equal(page.url(), `${BASE}/portal/apps/${clientId}`);
+
   // A second return URL.
   await page.fill('#url', 'https://crm.example.com/other');
   await page.click('button:has-text("Add return URL")');
@@ -113,6 +124,7 @@ try {
   await page.waitForSelector('.opblock-body .parameters');
   assert.match(await page.textContent('.opblock-body'), /stripQuoted/);
   await snap('api-docs');
+  assert.deepEqual(blocked, [], 'nothing blocked by the Content-Security-Policy');
   console.log(`portal browser test passed; ${shot} screenshots in ${SHOTS}`);
 } catch (e) {
   await snap('failure').catch(() => {});

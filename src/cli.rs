@@ -138,7 +138,7 @@ pub fn main() -> ExitCode {
 }
 
 async fn run(cli: Cli) -> anyhow::Result<()> {
-    let (settings, warnings) = Settings::load(cli.config.as_deref())?;
+    let (mut settings, warnings) = Settings::load(cli.config.as_deref())?;
     let command = cli.command.unwrap_or(Command::Serve);
     init_tracing(if matches!(command, Command::Serve) {
         &settings.log
@@ -155,8 +155,8 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .run_until_stopped()
                 .await
         }
-        Command::App(cmd) => app_command(&settings, cmd).await,
-        Command::Owner(cmd) => owner_command(&settings, cmd).await,
+        Command::App(cmd) => app_command(&mut settings, cmd).await,
+        Command::Owner(cmd) => owner_command(&mut settings, cmd).await,
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,
@@ -165,7 +165,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
     }
 }
 
-async fn owner_command(settings: &Settings, cmd: OwnerCommand) -> anyhow::Result<()> {
+async fn owner_command(settings: &mut Settings, cmd: OwnerCommand) -> anyhow::Result<()> {
     let (store, _) = open_store(settings).await?;
     let OwnerCommand::Create {
         email,
@@ -188,7 +188,7 @@ async fn owner_command(settings: &Settings, cmd: OwnerCommand) -> anyhow::Result
     Ok(())
 }
 
-async fn app_command(settings: &Settings, cmd: AppCommand) -> anyhow::Result<()> {
+async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Result<()> {
     let (store, keys) = open_store(settings).await?;
     let store = store.as_ref();
     match cmd {

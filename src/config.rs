@@ -31,6 +31,8 @@ pub enum MasterKeySource {
     Given(SecretString),
     /// Nothing given: a local key file, generated on first run.
     LocalFile(PathBuf),
+    /// Already turned into the keyring: the running service keeps no copy of the key text.
+    Taken,
 }
 
 #[derive(Clone)]
@@ -44,6 +46,14 @@ pub struct Settings {
     pub scopes_file: Option<PathBuf>,
     pub office365_file: Option<PathBuf>,
     pub log: String,
+}
+
+impl Settings {
+    /// The key source, leaving `Taken` in its place, so that the settings the service keeps for
+    /// its whole life hold no key.
+    pub fn take_master_key(&mut self) -> MasterKeySource {
+        std::mem::replace(&mut self.master_key, MasterKeySource::Taken)
+    }
 }
 
 impl std::fmt::Debug for Settings {
@@ -263,7 +273,7 @@ mod tests {
             MasterKeySource::Given(k) => {
                 assert_eq!(secrecy::ExposeSecret::expose_secret(&k), "c2VjcmV0")
             }
-            MasterKeySource::LocalFile(_) => panic!("key file not read"),
+            _ => panic!("key file not read"),
         }
     }
 

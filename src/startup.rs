@@ -29,6 +29,7 @@ pub fn load_master_key(source: &MasterKeySource) -> anyhow::Result<MasterKey> {
                     .with_context(|| format!("cannot read master key file {}", path.display()))?,
             )
         }
+        MasterKeySource::Taken => bail!("the master key was already loaded"),
         MasterKeySource::LocalFile(path) => {
             let key = MasterKey::generate_base64();
             write_private(path, key.expose_secret())
@@ -63,8 +64,9 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
 }
 
 /// Opens the store and refuses to go on when the key cannot decrypt what it holds.
-pub async fn open_store(settings: &Settings) -> anyhow::Result<(Arc<dyn Store>, Keyring)> {
-    let keys = Keyring::new(load_master_key(&settings.master_key)?);
+/// The key is taken out of `settings`.
+pub async fn open_store(settings: &mut Settings) -> anyhow::Result<(Arc<dyn Store>, Keyring)> {
+    let keys = Keyring::new(load_master_key(&settings.take_master_key())?);
     let store = store::connect(settings.database_url.expose_secret()).await?;
     match store.meta(KEY_CHECK).await? {
         Some(sealed) => {
@@ -96,12 +98,12 @@ pub struct Application {
 }
 
 impl Application {
-    pub async fn build(settings: Settings) -> anyhow::Result<Self> {
+    pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let scopes = ScopeCatalog::load(
             settings.scopes_file.as_deref(),
             settings.office365_file.as_deref(),
         )?;
-        let (store, keys) = open_store(&settings).await?;
+        let (store, keys) = open_store(&mut settings).await?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
@@ -187,4 +189,40 @@ pub fn init_tracing(filter: &str) {
         .with_ansi(ansi)
         .with_writer(std::io::stderr)
         .try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn the_running_service_keeps_no_copy_of_the_master_key() {
+        let dir = std::env::temp_dir().join(format!("switchboard-key-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let key = MasterKey::generate_base64();
+        let env = [
+            ("SWITCHBOARD_LISTEN", "127.0.0.1:0".to_string()),
+            (
+                "SWITCHBOARD_DATABASE_URL",
+                format!("sqlite://{}/k.db?mode=rwc", dir.display()),
+            ),
+            ("SWITCHBOARD_MASTER_KEY", key.expose_secret().to_string()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .collect();
+        let (settings, _) = Settings::from_sources(None, &env).unwrap();
+        assert!(matches!(settings.master_key, MasterKeySource::Given(_)));
+        let app = Application::build(settings).await.unwrap();
+        assert!(matches!(
+            app.state.settings.master_key,
+            MasterKeySource::Taken
+        ));
+        assert!(app
+            .state
+            .keys
+            .decrypt(&app.state.keys.encrypt(b"x", "p"), "p")
+            .is_ok());
+        let _ = std::fs::remove_dir_all(dir);
+    }
 }

@@ -15,6 +15,7 @@ mod home;
 pub mod openapi;
 pub mod request_id;
 pub mod scope_check;
+mod security_headers;
 mod series;
 mod tasks;
 
@@ -124,6 +125,7 @@ pub fn router(state: AppState) -> Router {
         .merge(docs_ui(doc))
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
+        .layer(axum::middleware::from_fn(security_headers::middleware))
         .layer(axum::middleware::from_fn(request_id::middleware))
         .with_state(state)
 }

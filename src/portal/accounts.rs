@@ -40,7 +40,7 @@ fn row(client_id: &str, csrf: &str, a: &AccountRecord) -> String {
         .unwrap_or_default();
     let when = |t: Option<i64>| t.map(rfc3339).unwrap_or_else(|| "—".into());
     format!(
-        r#"<tr data-account="{id}"><td>{}<br><small>{}</small></td><td>{}</td><td class="status">{status}{reason}</td><td>{}</td><td>{}</td><td><form method="post" action="/portal/apps/{client_id}/accounts/{id}/delete" onsubmit="return confirm('Delete this account?')">{}<button type="submit">Delete</button></form></td></tr>"#,
+        r#"<tr data-account="{id}"><td>{}<br><small>{}</small></td><td>{}</td><td class="status">{status}{reason}</td><td>{}</td><td>{}</td><td><form method="post" action="/portal/apps/{client_id}/accounts/{id}/delete" data-confirm="Delete this account?">{}<button type="submit">Delete</button></form></td></tr>"#,
         escape(a.email.as_deref().unwrap_or("—")),
         escape(a.name.as_deref().unwrap_or("")),
         escape(&a.auth_scopes.join(" ")),

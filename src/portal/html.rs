@@ -34,22 +34,50 @@ button,.button{display:inline-block;margin-top:1rem;background:#2f5bea;color:#ff
 button.link{background:none;border:0;padding:0;margin:0;text-decoration:underline}
 table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #eceef2;vertical-align:top}
 code{background:#eef1f6;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
+form.inline{display:inline}
 @media (max-width:40rem){main{margin:1rem auto}.card{padding:1rem}}
 ";
+
+/// The portal's only script: confirmations (`data-confirm`) and copy buttons (`data-copy`), so
+/// pages carry no inline script and the Content-Security-Policy can forbid it.
+const SCRIPT: &str = "document.addEventListener('submit',function(e){var m=e.target.getAttribute('data-confirm');if(m&&!confirm(m))e.preventDefault()});
+document.addEventListener('click',function(e){var id=e.target.getAttribute('data-copy');if(id)navigator.clipboard.writeText(document.getElementById(id).value)});
+";
+
+/// `/portal/assets/portal.css`.
+pub async fn stylesheet() -> impl axum::response::IntoResponse {
+    asset("text/css; charset=utf-8", STYLE)
+}
+
+/// `/portal/assets/portal.js`.
+pub async fn script() -> impl axum::response::IntoResponse {
+    asset("text/javascript; charset=utf-8", SCRIPT)
+}
+
+fn asset(content_type: &'static str, body: &'static str) -> impl axum::response::IntoResponse {
+    use axum::http::header::{CACHE_CONTROL, CONTENT_TYPE};
+    (
+        [
+            (CONTENT_TYPE, content_type),
+            (CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        body,
+    )
+}
 
 /// A whole page. `owner` is the signed-in address (shown with a sign-out button) and `csrf` the
 /// token the sign-out form carries.
 pub fn page(title: &str, signed_in: Option<(&str, &str)>, body: &str) -> String {
     let nav = match signed_in {
         Some((email, csrf)) => format!(
-            r#"<nav><span>{}</span> · <a href="/portal">Apps</a> · <form method="post" action="/portal/signout" style="display:inline"><input type="hidden" name="csrf" value="{}"><button class="link" type="submit">Sign out</button></form></nav>"#,
+            r#"<nav><span>{}</span> · <a href="/portal">Apps</a> · <form method="post" action="/portal/signout" class="inline"><input type="hidden" name="csrf" value="{}"><button class="link" type="submit">Sign out</button></form></nav>"#,
             escape(email),
             escape(csrf)
         ),
         None => String::new(),
     };
     format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{} · switchboard</title><style>{STYLE}</style></head><body><header><strong>switchboard</strong>{nav}</header><main>{body}</main></body></html>"#,
+        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{} · switchboard</title><link rel="stylesheet" href="/portal/assets/portal.css"><script src="/portal/assets/portal.js" defer></script></head><body><header><strong>switchboard</strong>{nav}</header><main>{body}</main></body></html>"#,
         escape(title)
     )
 }

@@ -37,7 +37,7 @@ pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> Stri
         .iter()
         .map(|u| {
             format!(
-                r#"<li><code>{0}</code> <form method="post" action="/portal/apps/{id}/return-urls/remove" style="display:inline">{csrf}<input type="hidden" name="url" value="{0}"><button class="link" type="submit">remove</button></form></li>"#,
+                r#"<li><code>{0}</code> <form method="post" action="/portal/apps/{id}/return-urls/remove" class="inline">{csrf}<input type="hidden" name="url" value="{0}"><button class="link" type="submit">remove</button></form></li>"#,
                 escape(u)
             )
         })
@@ -45,7 +45,7 @@ pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> Stri
     format!(
         r#"<div class="card"><h2>Return URLs</h2><ul id="return-urls">{urls}</ul>{list_error}<form method="post" action="/portal/apps/{id}/return-urls">{csrf}{}<button type="submit">Add return URL</button></form></div>
 <div class="card"><h2>Manage</h2><form method="post" action="/portal/apps/{id}/rename">{csrf}{}<button type="submit">Rename</button></form>
-<form method="post" action="/portal/apps/{id}/secret" onsubmit="return confirm('The current client secret stops working at once. Continue?')">{csrf}<button type="submit">New client secret</button></form>
+<form method="post" action="/portal/apps/{id}/secret" data-confirm="The current client secret stops working at once. Continue?">{csrf}<button type="submit">New client secret</button></form>
 <p><a href="/portal/apps/{id}/delete">Delete this app…</a></p></div>"#,
         field("url", "New return URL", "url", "", err("url")),
         field("name", "App name", "text", &d.app.name, err("name")),

@@ -19,6 +19,8 @@ use axum::Router;
 pub fn router() -> Router<AppState> {
     Router::new()
         .route("/portal", get(home::home))
+        .route("/portal/assets/portal.css", get(html::stylesheet))
+        .route("/portal/assets/portal.js", get(html::script))
         .route(
             "/portal/signin",
             get(signin::signin_page).post(signin::signin),

@@ -119,7 +119,7 @@ pub fn card(
     };
     format!(
         r#"<div class="card"><h2>Office 365</h2>{notices}
-<label for="redirect-uri">Redirect URI to register in Azure (Authentication → Web)</label><input id="redirect-uri" type="text" readonly value="{redirect}"><button type="button" onclick="navigator.clipboard.writeText(document.getElementById('redirect-uri').value)">Copy</button>
+<label for="redirect-uri">Redirect URI to register in Azure (Authentication → Web)</label><input id="redirect-uri" type="text" readonly value="{redirect}"><button type="button" data-copy="redirect-uri">Copy</button>
 <form method="post" action="/portal/apps/{id}/office365">{}{}{}<label><input type="checkbox" name="publicClient"{public}> Public client (PKCE only, no secret)</label>{}{}<button type="submit">Save Office 365 settings</button></form>{consent}
 <form method="get" action="/portal/apps/{id}/permissions"><label for="scopes">Which Graph permissions to add in Azure for scopes (space separated)</label><input id="scopes" name="scopes" type="text" value="Mail.Read Calendar.ReadWrite"><button type="submit">Show permissions</button></form></div>"#,
         csrf_field(&who.csrf),

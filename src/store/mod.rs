@@ -16,6 +16,8 @@ pub enum StoreError {
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("stored data is corrupt: {0}")]
     Corrupt(String),
+    #[error("database file {0}")]
+    Io(String),
 }
 
 pub type StoreResult<T> = Result<T, StoreError>;

@@ -22,6 +22,7 @@ mod email_query;
 mod email_send;
 mod errors;
 mod exchange;
+mod exposure;
 mod graph_surface;
 mod helpers;
 mod hostile_paths;
