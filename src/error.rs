@@ -19,6 +19,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     Conflict,
     PreconditionFailed,
+    /// The client stopped sending its request body.
+    RequestTimeout,
     /// The contract requires `If-Match` and it is missing (RFC 6585).
     PreconditionRequired,
     PayloadTooLarge,
@@ -42,6 +44,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
             ErrorKind::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,

@@ -12,6 +12,7 @@ pub mod paging;
 pub mod portal;
 pub mod providers;
 pub mod scopes;
+pub mod server;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -115,6 +115,7 @@ impl Application {
                 http,
                 settings.office365_graph_url.clone(),
                 scopes.office365.throttling.clone(),
+                settings.limits.mailbox_wait,
             ),
             refresher: Refresher::default(),
             folders: Default::default(),
@@ -141,9 +142,14 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_expired(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
-        axum::serve(self.listener, api::router(self.state))
-            .with_graceful_shutdown(shutdown_signal())
-            .await?;
+        let limits = self.state.settings.limits.clone();
+        crate::server::serve(
+            self.listener,
+            api::router(self.state),
+            &limits,
+            shutdown_signal(),
+        )
+        .await;
         purge.abort();
         tracing::info!("stopped");
         Ok(())

@@ -103,14 +103,21 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJ
                 "unsupportedMediaType",
                 "Send the body as application/json.",
             )),
-            Err(JsonRejection::BytesRejection(e))
-                if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE =>
-            {
-                Err(ApiError::new(
-                    crate::error::ErrorKind::PayloadTooLarge,
-                    "payloadTooLarge",
-                    "The request body is too large.",
-                ))
+            Err(JsonRejection::BytesRejection(e)) => {
+                if let Some(timed_out) = super::request_limits::body_timed_out(&e) {
+                    Err(timed_out)
+                } else if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
+                    Err(ApiError::new(
+                        crate::error::ErrorKind::PayloadTooLarge,
+                        "payloadTooLarge",
+                        "The request body is too large.",
+                    ))
+                } else {
+                    Err(ApiError::bad_request(
+                        "badRequest",
+                        format!("The request body could not be read: {}", e.body_text()),
+                    ))
+                }
             }
             Err(e) => Err(ApiError::bad_request(
                 "badRequest",

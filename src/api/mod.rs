@@ -14,6 +14,7 @@ mod health;
 mod home;
 pub mod openapi;
 pub mod request_id;
+pub mod request_limits;
 pub mod scope_check;
 mod security_headers;
 mod series;
@@ -125,6 +126,10 @@ pub fn router(state: AppState) -> Router {
         .merge(docs_ui(doc))
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_limits::middleware,
+        ))
         .layer(axum::middleware::from_fn(security_headers::middleware))
         .layer(axum::middleware::from_fn(request_id::middleware))
         .with_state(state)

@@ -18,6 +18,10 @@ use std::time::{Duration, Instant};
 pub const REFRESH_SKEW: i64 = 300;
 /// How long another instance may hold the refresh lease before it is considered gone.
 const LEASE_SECONDS: i64 = 45;
+/// After a refresh forced by Graph refusing a token, the next one is not forced before this
+/// long: a Graph answer of 401 that a new token does not cure is about the request, and
+/// refreshing on each would let any caller drive grants.
+const FORCED_REFRESH_GAP: Duration = Duration::from_secs(60);
 
 enum Lease {
     /// This call holds the lease (its owner tag) and must refresh.
@@ -41,9 +45,27 @@ struct Flight {
     lock: tokio::sync::Mutex<()>,
     attempts: AtomicU64,
     failure: Mutex<Option<Failure>>,
+    /// When Graph's refusal of a token last made this process refresh.
+    forced_at: Mutex<Option<Instant>>,
 }
 
 impl Flight {
+    /// The error of the last refresh, if it failed.
+    fn last_failure(&self) -> Option<ApiError> {
+        let failure = self.failure.lock().expect("refresh failure poisoned");
+        failure.as_ref().map(|f| f.error.clone())
+    }
+
+    /// Whether a refresh forced by a refused token may go ahead now (and then notes it).
+    fn may_force(&self) -> bool {
+        let mut at = self.forced_at.lock().expect("forced refresh time poisoned");
+        if at.is_some_and(|t| t.elapsed() < FORCED_REFRESH_GAP) {
+            return false;
+        }
+        *at = Some(Instant::now());
+        true
+    }
+
     /// The failure a caller that arrived at attempt `seen` should get instead of trying again.
     fn failure_since(&self, seen: u64) -> Option<ApiError> {
         let failure = self.failure.lock().expect("refresh failure poisoned");
@@ -123,6 +145,16 @@ impl Services {
         let _guard = flight.lock.lock().await;
         if let Some(token) = self.stored_if_fresh(account, rejected).await? {
             return Ok(token);
+        }
+        if rejected.is_some() && !flight.may_force() {
+            // Refreshed moments ago on a refusal already: that refresh's failure, or what it
+            // stored.
+            if let Some(error) = flight.last_failure() {
+                return Err(error);
+            }
+            if let Some(token) = self.stored_if_fresh(account, None).await? {
+                return Ok(token);
+            }
         }
         // Callers that queued behind a refresh that failed get its answer, and nobody asks
         // Microsoft again within its Retry-After.

@@ -48,6 +48,11 @@ fn free_port() -> u16 {
 }
 
 pub async fn spawn_app() -> TestApp {
+    spawn_app_with(&[]).await
+}
+
+/// The service with some settings changed (`("SWITCHBOARD_HEADER_TIMEOUT", "1")`, …).
+pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
     let ms = FakeMicrosoft::start().await;
     let dir = std::env::temp_dir().join(format!("switchboard-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
@@ -71,6 +76,7 @@ pub async fn spawn_app() -> TestApp {
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
+    .chain(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())))
     .collect();
     let (settings, _) = Settings::from_sources(None, &env).unwrap();
     let app = Application::build(settings)

@@ -25,6 +25,7 @@ mod exchange;
 mod exposure;
 mod graph_surface;
 mod helpers;
+mod hostile_clients;
 mod hostile_paths;
 mod linking;
 mod logs;

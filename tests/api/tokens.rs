@@ -319,7 +319,8 @@ async fn a_token_graph_rejects_early_is_refreshed_once_and_the_call_retried() {
         StatusCode::OK
     );
     assert_eq!(app.ms.counters().refresh_grants, grants + 1);
-    app.ms.push_graph_fault(GraphFault::Unauthorized);
+    // Refused again within a minute of that refresh: no second forced refresh; the token,
+    // fresh as it is, is refused, and the account is marked invalid.
     app.ms.push_graph_fault(GraphFault::Unauthorized);
     expect_error(
         app.as_account(&linked, "/v1/email/messages").await,
@@ -327,6 +328,7 @@ async fn a_token_graph_rejects_early_is_refreshed_once_and_the_call_retried() {
         "token.invalid",
     )
     .await;
+    assert_eq!(app.ms.counters().refresh_grants, grants + 1);
     let account: Value = app.account_json(&linked).await;
     assert_eq!(account["tokenStatus"], "invalid");
     assert_eq!(

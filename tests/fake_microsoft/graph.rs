@@ -234,6 +234,7 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
         i.counters.graph_requests += 1;
         i.graph_faults.pop_front()
     });
+    let mut pause = Duration::from_millis(15);
     match fault {
         Some(GraphFault::Throttled { retry_after }) => {
             let mut r = graph_error(
@@ -268,6 +269,7 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
                 "Access token validation failure.",
             )
         }
+        Some(GraphFault::Slow(d)) => pause = d,
         None => {}
     }
     let mailbox = req
@@ -304,7 +306,7 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
         return r;
     }
     // Long enough for concurrent callers to overlap, as real Graph calls do.
-    tokio::time::sleep(Duration::from_millis(15)).await;
+    tokio::time::sleep(pause).await;
     let response = next.run(req).await;
     fake.with(|i| *i.in_flight.get_mut(&mailbox).unwrap() -= 1);
     response

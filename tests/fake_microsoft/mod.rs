@@ -95,10 +95,14 @@ pub enum TokenFault {
 /// A fault Graph answers with instead of doing its work.
 #[derive(Clone, Debug)]
 pub enum GraphFault {
-    Throttled { retry_after: Option<&'static str> },
+    Throttled {
+        retry_after: Option<&'static str>,
+    },
     Unavailable,
     Malformed,
     Unauthorized,
+    /// The call is answered normally, this long after it was admitted (a slow Graph).
+    Slow(std::time::Duration),
 }
 
 pub(crate) struct Code {

@@ -10,7 +10,7 @@ use crate::store::AccountRecord;
 use axum::body::Body;
 use axum::http::{HeaderMap, Method, Response, StatusCode};
 use futures_util::StreamExt;
-use secrecy::SecretString;
+use secrecy::{ExposeSecret, SecretString};
 
 /// RFC 9110 §7.6.1, and the old proxy ones.
 const HOP_BY_HOP: &[&str] = &[
@@ -159,9 +159,11 @@ impl Services {
         let (mut response, mut permit) = send(token.clone(), body).await?;
         // A body that streamed cannot be sent again; a bodyless request can, with a fresh token.
         if response.status() == StatusCode::UNAUTHORIZED && bodyless {
-            drop(permit);
             let fresh = self.access_token(account, Some(&token)).await?;
-            (response, permit) = send(fresh, reqwest::Body::from(Vec::new())).await?;
+            if fresh.expose_secret() != token.expose_secret() {
+                drop(permit);
+                (response, permit) = send(fresh, reqwest::Body::from(Vec::new())).await?;
+            }
         }
         let status = response.status();
         let headers = filtered(response.headers(), NOT_RETURNED);

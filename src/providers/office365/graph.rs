@@ -6,15 +6,13 @@
 use super::catalog::Throttling;
 pub use super::graph_errors::GraphFailure;
 use super::graph_errors::{classify, parse_retry_after};
+use super::mailbox_gate::MailboxGates;
 use crate::error::{ApiError, ErrorKind};
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use tokio::sync::Semaphore;
 use url::Url;
 
 /// An id or value made safe for a Graph URL (path segment or query value).
@@ -97,16 +95,22 @@ pub struct GraphClient {
     http: reqwest::Client,
     base: Url,
     throttling: Throttling,
-    gates: Mutex<HashMap<String, Arc<Semaphore>>>,
+    gates: MailboxGates,
 }
 
 impl GraphClient {
-    pub fn new(http: reqwest::Client, base: Url, throttling: Throttling) -> Self {
+    /// `mailbox_wait`: how long a call waits for a free slot of its mailbox.
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        throttling: Throttling,
+        mailbox_wait: Duration,
+    ) -> Self {
         GraphClient {
             http,
             base,
+            gates: MailboxGates::new(throttling.mailbox_concurrency, mailbox_wait),
             throttling,
-            gates: Mutex::new(HashMap::new()),
         }
     }
 
@@ -141,14 +145,6 @@ impl GraphClient {
             && !url.contains('\\')
     }
 
-    fn gate(&self, mailbox: &str) -> Arc<Semaphore> {
-        let mut gates = self.gates.lock().expect("gate map lock poisoned");
-        gates
-            .entry(mailbox.to_string())
-            .or_insert_with(|| Arc::new(Semaphore::new(self.throttling.mailbox_concurrency)))
-            .clone()
-    }
-
     /// Sends one request as is, for the direct API: no retries (its body may be a stream), the
     /// mailbox permit handed back to be held while the answer streams.
     pub async fn forward(
@@ -157,11 +153,7 @@ impl GraphClient {
         token: &SecretString,
         request: reqwest::RequestBuilder,
     ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ApiError> {
-        let permit = self
-            .gate(mailbox)
-            .acquire_owned()
-            .await
-            .expect("mailbox gate is never closed");
+        let permit = self.gates.enter(mailbox).await?;
         match request
             .timeout(FORWARD_TIMEOUT)
             .bearer_auth(token.expose_secret())
@@ -191,8 +183,7 @@ impl GraphClient {
         range: &str,
         bytes: Vec<u8>,
     ) -> Result<(), ApiError> {
-        let gate = self.gate(mailbox);
-        let _permit = gate.acquire().await.expect("mailbox gate is never closed");
+        let _permit = self.gates.enter(mailbox).await?;
         let sent = self
             .http
             .put(upload_url)
@@ -238,10 +229,13 @@ impl GraphClient {
                 "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
             )));
         }
-        let gate = self.gate(mailbox);
         let mut attempt = 0u32;
         loop {
-            let permit = gate.acquire().await.expect("mailbox gate is never closed");
+            let permit = self
+                .gates
+                .enter(mailbox)
+                .await
+                .map_err(GraphFailure::Failed)?;
             let mut builder = self
                 .http
                 .request(req.method.clone(), &req.url)
@@ -329,6 +323,7 @@ mod tests {
             reqwest::Client::new(),
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
+            Duration::from_secs(1),
         );
         assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
         assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));

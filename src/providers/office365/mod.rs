@@ -22,6 +22,7 @@ pub mod mail;
 pub mod mail_folders;
 pub mod mail_query;
 pub mod mail_select;
+pub mod mailbox_gate;
 pub mod message_actions;
 pub mod messages;
 pub mod recurrence_expand;

@@ -5,6 +5,7 @@ use super::graph::{GraphFailure, GraphRequest, GraphResponse};
 use crate::error::ApiError;
 use crate::state::{now, Services};
 use crate::store::{AccountRecord, TokenError, TokenStatus};
+use secrecy::ExposeSecret;
 use serde_json::Value;
 
 impl Services {
@@ -15,26 +16,31 @@ impl Services {
     ) -> Result<GraphResponse, ApiError> {
         let mailbox = account.id.to_string();
         let token = self.access_token(account, None).await?;
-        match self.graph.send(&mailbox, &token, req).await {
+        let refused = match self.graph.send(&mailbox, &token, req).await {
             Ok(r) => return self.worked(account, r).await,
             Err(GraphFailure::Failed(e)) => return Err(e),
-            Err(GraphFailure::Unauthorized(_)) => {}
-        }
-        let token = self.access_token(account, Some(&token)).await?;
-        match self.graph.send(&mailbox, &token, req).await {
-            Ok(r) => self.worked(account, r).await,
-            Err(GraphFailure::Failed(e)) => Err(e),
-            Err(GraphFailure::Unauthorized(e)) => {
-                let error = TokenError {
-                    code: "graph.unauthorized".into(),
-                    message: e.message.clone(),
-                };
-                self.store
-                    .set_token_status(account.id, TokenStatus::Invalid, Some(&error), now())
-                    .await?;
-                Err(e)
+            Err(GraphFailure::Unauthorized(e)) => e,
+        };
+        // A token issued moments ago is not replaced (see FORCED_REFRESH_SECONDS): then the
+        // answer stands without asking Graph again.
+        let fresh = self.access_token(account, Some(&token)).await?;
+        let refused = if fresh.expose_secret() == token.expose_secret() {
+            refused
+        } else {
+            match self.graph.send(&mailbox, &fresh, req).await {
+                Ok(r) => return self.worked(account, r).await,
+                Err(GraphFailure::Failed(e)) => return Err(e),
+                Err(GraphFailure::Unauthorized(e)) => e,
             }
-        }
+        };
+        let error = TokenError {
+            code: "graph.unauthorized".into(),
+            message: refused.message.clone(),
+        };
+        self.store
+            .set_token_status(account.id, TokenStatus::Invalid, Some(&error), now())
+            .await?;
+        Err(refused)
     }
 
     /// A Graph call whose answer is JSON (`null` for Graph's empty 202/204).

@@ -264,7 +264,9 @@ impl AccountStore for SqliteStore {
         now: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "UPDATE accounts SET token_status = ?, token_error_code = ?, token_error = ?, updated_at = ? WHERE id = ?",
+            // Only a new sign-in (link_account) brings a dead account back.
+            "UPDATE accounts SET token_status = ?, token_error_code = ?, token_error = ?, updated_at = ? \
+             WHERE id = ? AND token_status != 'dead'",
         )
         .bind(status.to_string())
         .bind(error.map(|e| e.code.as_str()))

@@ -9,6 +9,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use url::Url;
 
+mod limits;
+pub use limits::{Limits, SignupPolicy};
+
 const PREFIX: &str = "SWITCHBOARD_";
 
 /// Settings an operator can give, by their name without the `SWITCHBOARD_` prefix.
@@ -23,6 +26,15 @@ const KNOWN: &[&str] = &[
     "SCOPES_FILE",
     "OFFICE365_FILE",
     "LOG",
+    "HEADER_TIMEOUT",
+    "BODY_TIMEOUT",
+    "REQUEST_TIMEOUT",
+    "MAX_CONNECTIONS",
+    "PASSWORD_HASHING",
+    "LARGE_BODY_BUDGET_MB",
+    "MAILBOX_WAIT",
+    "TRUST_FORWARDED_FOR",
+    "PORTAL_SIGNUP",
 ];
 
 #[derive(Clone)]
@@ -46,6 +58,7 @@ pub struct Settings {
     pub scopes_file: Option<PathBuf>,
     pub office365_file: Option<PathBuf>,
     pub log: String,
+    pub limits: Limits,
 }
 
 impl Settings {
@@ -151,6 +164,7 @@ impl Settings {
             scopes_file: get("SCOPES_FILE").map(PathBuf::from),
             office365_file: get("OFFICE365_FILE").map(PathBuf::from),
             log: get("LOG").unwrap_or("info").to_string(),
+            limits: Limits::read(&values)?,
         };
         Ok((settings, warnings))
     }

@@ -1,0 +1,86 @@
+//! Limits that keep hostile or broken clients from taking the service down: how long a client
+//! gets to send its headers and its body, how long a request may run, how many connections,
+//! password hashes and large bodies run at once, how long a call waits for its mailbox, and who
+//! may sign up to the portal.
+
+use anyhow::{bail, Context};
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+/// Who may create a portal owner account.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SignupPolicy {
+    /// Anyone.
+    Open,
+    /// The first owner signs up; later owners need an invitation (or the CLI).
+    Invite,
+    /// Only the CLI creates owners.
+    Closed,
+}
+
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Time to send a request's headers; also how long an idle keep-alive connection stays open.
+    pub header_timeout: Duration,
+    /// Longest pause while a request body arrives.
+    pub body_timeout: Duration,
+    /// Longest a request may take, body included (the direct API, which streams, has its own).
+    pub request_timeout: Duration,
+    pub max_connections: usize,
+    /// Password hashes (portal sign-in and sign-up) computed at once.
+    pub password_hashing: usize,
+    /// Bytes of large request bodies (mail with attachments, direct uploads) in flight at once.
+    pub large_body_budget: usize,
+    /// Longest a call waits for a free slot of its mailbox before `provider.busy`.
+    pub mailbox_wait: Duration,
+    /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
+    pub trust_forwarded_for: bool,
+    pub signup: SignupPolicy,
+}
+
+impl Limits {
+    /// From the settings by name (`HEADER_TIMEOUT`, …), defaults for those not given.
+    pub fn read(values: &BTreeMap<String, String>) -> anyhow::Result<Limits> {
+        let get = |name: &str| values.get(name).map(String::as_str);
+        let seconds = |name: &str, default: u64| -> anyhow::Result<Duration> {
+            Ok(Duration::from_secs(number(values, name, default)?))
+        };
+        let signup = match get("PORTAL_SIGNUP").unwrap_or("invite") {
+            "open" => SignupPolicy::Open,
+            "invite" => SignupPolicy::Invite,
+            "closed" => SignupPolicy::Closed,
+            other => bail!("SWITCHBOARD_PORTAL_SIGNUP: '{other}' is not open, invite or closed"),
+        };
+        let trust_forwarded_for = match get("TRUST_FORWARDED_FOR").unwrap_or("false") {
+            "true" => true,
+            "false" => false,
+            other => bail!("SWITCHBOARD_TRUST_FORWARDED_FOR: '{other}' is not true or false"),
+        };
+        Ok(Limits {
+            header_timeout: seconds("HEADER_TIMEOUT", 10)?,
+            body_timeout: seconds("BODY_TIMEOUT", 30)?,
+            request_timeout: seconds("REQUEST_TIMEOUT", 120)?,
+            max_connections: number(values, "MAX_CONNECTIONS", 1024)? as usize,
+            password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
+            large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 200)? as usize * 1024 * 1024,
+            mailbox_wait: seconds("MAILBOX_WAIT", 10)?,
+            trust_forwarded_for,
+            signup,
+        })
+    }
+}
+
+/// A whole number of at least 1.
+fn number(values: &BTreeMap<String, String>, name: &str, default: u64) -> anyhow::Result<u64> {
+    let Some(text) = values.get(name) else {
+        return Ok(default);
+    };
+    let n: u64 = text
+        .trim()
+        .parse()
+        .with_context(|| format!("SWITCHBOARD_{name}: '{text}' is not a whole number"))?;
+    if n == 0 {
+        bail!("SWITCHBOARD_{name} must be at least 1");
+    }
+    Ok(n)
+}

@@ -1,0 +1,65 @@
+//! Each mailbox's share of Graph: at most `concurrency` calls at once per mailbox (Graph allows
+//! four), and a caller waits at most `wait` for a free slot before it is told `provider.busy`,
+//! so a slow Graph cannot pile up callers without end. How long a call waited is logged.
+
+use crate::error::ApiError;
+use std::collections::HashMap;
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+
+/// Waits shorter than this are not worth a log line.
+const NOTABLE_WAIT: Duration = Duration::from_millis(250);
+
+pub struct MailboxGates {
+    gates: Mutex<HashMap<String, Arc<Semaphore>>>,
+    concurrency: usize,
+    wait: Duration,
+}
+
+impl MailboxGates {
+    pub fn new(concurrency: usize, wait: Duration) -> Self {
+        MailboxGates {
+            gates: Mutex::new(HashMap::new()),
+            concurrency,
+            wait,
+        }
+    }
+
+    /// A slot of `mailbox`, held until the permit is dropped.
+    pub async fn enter(&self, mailbox: &str) -> Result<OwnedSemaphorePermit, ApiError> {
+        let gate = {
+            let mut gates = self.gates.lock().expect("gate map lock poisoned");
+            gates
+                .entry(mailbox.to_string())
+                .or_insert_with(|| Arc::new(Semaphore::new(self.concurrency)))
+                .clone()
+        };
+        let started = Instant::now();
+        match tokio::time::timeout(self.wait, gate.acquire_owned()).await {
+            Ok(permit) => {
+                let waited = started.elapsed();
+                if waited >= NOTABLE_WAIT {
+                    tracing::info!(
+                        mailbox,
+                        waited_ms = waited.as_millis() as u64,
+                        "waited for a mailbox slot"
+                    );
+                }
+                Ok(permit.expect("mailbox gates are never closed"))
+            }
+            Err(_) => {
+                tracing::warn!(
+                    mailbox,
+                    waited_ms = self.wait.as_millis() as u64,
+                    "no mailbox slot in time; the call is refused"
+                );
+                Err(ApiError::unavailable(
+                    "provider.busy",
+                    "This mailbox already has as many Microsoft Graph calls running as Graph allows, and none finished in time. Retry shortly.",
+                    self.wait.as_secs().clamp(1, 30),
+                ))
+            }
+        }
+    }
+}
