@@ -6,6 +6,7 @@ use crate::owners;
 use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
 use crate::startup::{init_tracing, open_store, Application};
 use crate::state::now;
+use crate::store::Admission;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
@@ -50,6 +51,14 @@ enum OwnerCommand {
         email: String,
         #[arg(long = "password-file")]
         password_file: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Invite someone to become a portal owner: prints a sign-up link for that address, valid
+    /// for seven days and usable once.
+    Invite {
+        #[arg(long)]
+        email: String,
         #[arg(long)]
         json: bool,
     },
@@ -167,23 +176,50 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
 
 async fn owner_command(settings: &mut Settings, cmd: OwnerCommand) -> anyhow::Result<()> {
     let (store, _) = open_store(settings).await?;
-    let OwnerCommand::Create {
-        email,
-        password_file,
-        json,
-    } = cmd;
-    let text = if password_file.as_os_str() == "-" {
-        std::io::read_to_string(std::io::stdin()).context("cannot read the password")?
-    } else {
-        std::fs::read_to_string(&password_file)
-            .with_context(|| format!("cannot read {}", password_file.display()))?
-    };
-    let password = SecretString::from(text.trim_end_matches(['\r', '\n']).to_string());
-    let owner = owners::create(store.as_ref(), &email, &password, now()).await?;
-    if json {
-        println!("{}", json!({ "id": owner.id, "email": owner.email }));
-    } else {
-        println!("Owner created: {} (id {})", owner.email, owner.id);
+    match cmd {
+        OwnerCommand::Create {
+            email,
+            password_file,
+            json,
+        } => {
+            let text = if password_file.as_os_str() == "-" {
+                std::io::read_to_string(std::io::stdin()).context("cannot read the password")?
+            } else {
+                std::fs::read_to_string(&password_file)
+                    .with_context(|| format!("cannot read {}", password_file.display()))?
+            };
+            let password = SecretString::from(text.trim_end_matches(['\r', '\n']).to_string());
+            let hashing = owners::Hashing::new(1, std::time::Duration::from_secs(60));
+            let owner = owners::create(
+                store.as_ref(),
+                &hashing,
+                &email,
+                &password,
+                now(),
+                Admission::Any,
+            )
+            .await?;
+            if json {
+                println!("{}", json!({ "id": owner.id, "email": owner.email }));
+            } else {
+                println!("Owner created: {} (id {})", owner.email, owner.id);
+            }
+        }
+        OwnerCommand::Invite { email, json } => {
+            let token = owners::invite(store.as_ref(), &email, None, now()).await?;
+            let link = owners::invite_link(&settings.public_url, token.expose_secret());
+            if json {
+                println!(
+                    "{}",
+                    json!({ "email": email.trim().to_lowercase(), "link": link })
+                );
+            } else {
+                println!(
+                    "Send this link to {} (valid for 7 days, once):\n{link}",
+                    email.trim()
+                );
+            }
+        }
     }
     Ok(())
 }

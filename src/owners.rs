@@ -1,12 +1,15 @@
 //! Portal owners: sign-up with an argon2 password hash, sign-in that costs the same whether or not
-//! the address exists, and sign-in sessions (random tokens, stored hashed). The CLI and the portal
-//! both come here.
+//! the address exists, invitations, and sign-in sessions (random tokens, stored hashed). The CLI
+//! and the portal both come here. Hashing runs a few at a time (each takes ~19 MiB): a request
+//! that cannot get a turn soon is told to retry rather than queued without end.
 
 use crate::store::crypto::{hash_secret, random_token};
-use crate::store::{OwnerRecord, Store, StoreError};
+use crate::store::{Admission, NewInvite, OwnerRecord, Store, StoreError};
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
 use argon2::{Argon2, PasswordVerifier};
 use secrecy::{ExposeSecret, SecretString};
+use std::time::Duration;
+use tokio::sync::Semaphore;
 
 /// How long a portal session lasts.
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
@@ -24,6 +27,9 @@ pub enum OwnerError {
     Taken,
     #[error("wrong e-mail address or password")]
     BadCredentials,
+    /// Every hashing turn is taken; retry after this many seconds.
+    #[error("too many sign-ins at once")]
+    Busy(u64),
     #[error(transparent)]
     Store(#[from] StoreError),
 }
@@ -53,24 +59,55 @@ pub fn normalize_email(email: &str) -> Result<String, OwnerError> {
     }
 }
 
-async fn hash_password(password: SecretString) -> Result<String, OwnerError> {
-    tokio::task::spawn_blocking(move || {
-        let salt = SaltString::generate(&mut OsRng);
-        Argon2::default()
-            .hash_password(password.expose_secret().as_bytes(), &salt)
-            .map(|h| h.to_string())
-            .map_err(|e| input("password", format!("the password cannot be hashed: {e}")))
-    })
-    .await
-    .map_err(|e| input("password", format!("hashing failed: {e}")))?
+/// How many password hashes run at once, and how long a request waits for a turn.
+pub struct Hashing {
+    turns: Semaphore,
+    wait: Duration,
 }
 
-/// A new owner. The password needs at least ten characters.
+impl Hashing {
+    pub fn new(at_once: usize, wait: Duration) -> Self {
+        Hashing {
+            turns: Semaphore::new(at_once.max(1)),
+            wait,
+        }
+    }
+
+    /// Runs `work` (CPU and ~19 MiB of memory) when a turn is free.
+    async fn run<T: Send + 'static>(
+        &self,
+        work: impl FnOnce() -> T + Send + 'static,
+    ) -> Result<T, OwnerError> {
+        let Ok(Ok(_turn)) = tokio::time::timeout(self.wait, self.turns.acquire()).await else {
+            return Err(OwnerError::Busy(self.wait.as_secs().max(1)));
+        };
+        tokio::task::spawn_blocking(work)
+            .await
+            .map_err(|e| input("password", format!("hashing failed: {e}")))
+    }
+}
+
+async fn hash_password(hashing: &Hashing, password: SecretString) -> Result<String, OwnerError> {
+    hashing
+        .run(move || {
+            let salt = SaltString::generate(&mut OsRng);
+            Argon2::default()
+                .hash_password(password.expose_secret().as_bytes(), &salt)
+                .map(|h| h.to_string())
+                .map_err(|e| input("password", format!("the password cannot be hashed: {e}")))
+        })
+        .await?
+}
+
+/// A new owner, if `admission` lets them in and the address is free (`Taken` otherwise, which
+/// the portal does not tell apart from success). The password needs at least ten characters.
 pub async fn create(
     store: &dyn Store,
+    hashing: &Hashing,
     email: &str,
     password: &SecretString,
     now: i64,
+    admission: Admission<'_>,
 ) -> Result<OwnerRecord, OwnerError> {
     let email = normalize_email(email)?;
     let length = password.expose_secret().chars().count();
@@ -83,17 +120,60 @@ pub async fn create(
     if length > 1024 {
         return Err(input("password", "Use at most 1024 characters."));
     }
-    let hash = hash_password(password.clone()).await?;
+    let hash = hash_password(hashing, password.clone()).await?;
     store
-        .create_owner(&email, &hash, now)
+        .create_owner(&email, &hash, now, admission)
         .await?
         .ok_or(OwnerError::Taken)
+}
+
+/// How long an invitation can be used.
+pub const INVITE_SECONDS: i64 = 7 * 24 * 3600;
+
+/// An invitation for `email`: the token to put in the sign-up link (shown once; only its hash is
+/// kept).
+pub async fn invite(
+    store: &dyn Store,
+    email: &str,
+    invited_by: Option<i64>,
+    now: i64,
+) -> Result<SecretString, OwnerError> {
+    let email = normalize_email(email)?;
+    let token = random_token();
+    store
+        .create_invite(&NewInvite {
+            token_hash: &hash_secret(token.expose_secret()),
+            email: &email,
+            invited_by,
+            created_at: now,
+            expires_at: now + INVITE_SECONDS,
+        })
+        .await?;
+    Ok(token)
+}
+
+/// The sign-up link an invitation is sent as.
+pub fn invite_link(public_url: &url::Url, token: &str) -> String {
+    format!(
+        "{}/portal/signup?invite={token}",
+        public_url.as_str().trim_end_matches('/')
+    )
+}
+
+/// The address an invitation token is for, while it can be used.
+pub async fn invited_email(
+    store: &dyn Store,
+    token: &str,
+    now: i64,
+) -> Result<Option<String>, OwnerError> {
+    Ok(store.invite_email(&hash_secret(token), now).await?)
 }
 
 /// The owner with this address and password. An unknown address costs a hash too, so timing does
 /// not tell which addresses exist.
 pub async fn verify(
     store: &dyn Store,
+    hashing: &Hashing,
     email: &str,
     password: &SecretString,
 ) -> Result<OwnerRecord, OwnerError> {
@@ -102,19 +182,19 @@ pub async fn verify(
         Err(_) => None,
     };
     let Some(owner) = owner else {
-        hash_password(password.clone()).await?;
+        hash_password(hashing, password.clone()).await?;
         return Err(OwnerError::BadCredentials);
     };
     let (stored, given) = (owner.password_hash.clone(), password.clone());
-    let ok = tokio::task::spawn_blocking(move || {
-        PasswordHash::new(&stored).is_ok_and(|h| {
-            Argon2::default()
-                .verify_password(given.expose_secret().as_bytes(), &h)
-                .is_ok()
+    let ok = hashing
+        .run(move || {
+            PasswordHash::new(&stored).is_ok_and(|h| {
+                Argon2::default()
+                    .verify_password(given.expose_secret().as_bytes(), &h)
+                    .is_ok()
+            })
         })
-    })
-    .await
-    .unwrap_or(false);
+        .await?;
     if ok {
         Ok(owner)
     } else {

@@ -20,6 +20,8 @@ pub struct Services {
     pub refresher: Refresher,
     pub folders: FolderCache,
     pub signin_limit: crate::portal::limit::SignInLimiter,
+    pub hashing: crate::owners::Hashing,
+    pub large_bodies: crate::api::large_bodies::LargeBodyBudget,
 }
 
 pub type AppState = Arc<Services>;

@@ -4,6 +4,7 @@
 mod accounts;
 mod auth;
 mod calendar;
+pub mod client_address;
 mod contacts;
 mod direct;
 mod drafts;
@@ -12,6 +13,7 @@ pub mod extract;
 mod folders;
 mod health;
 mod home;
+pub mod large_bodies;
 pub mod openapi;
 pub mod request_id;
 pub mod request_limits;
@@ -30,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Outgoing mail carries its attachments in base64: Exchange's default 35 MB message limit, encoded.
-const MAIL_BODY_LIMIT: usize = 48 * 1024 * 1024;
+const MAIL_BODY_LIMIT: usize = large_bodies::UNSIZED;
 
 /// The routes that take outgoing mail, with their larger body limit.
 fn mail_routes() -> OpenApiRouter<AppState> {
@@ -126,6 +128,10 @@ pub fn router(state: AppState) -> Router {
         .merge(docs_ui(doc))
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            large_bodies::middleware,
+        ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             request_limits::middleware,

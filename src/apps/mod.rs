@@ -177,7 +177,13 @@ pub async fn set_office365(
         problem: None,
         updated_at: now,
     };
-    store.put_office365(app.id, &settings).await?;
+    if !store.put_office365(app.id, &settings).await? {
+        return Err(InputError::new(
+            Field::AzureClientId,
+            "another owner's app on this switchboard uses this Azure application: an Azure registration belongs to one owner. Register your own application in Azure.",
+        )
+        .into());
+    }
     details(store, client_id).await
 }
 

@@ -1,6 +1,6 @@
 //! Limits that keep hostile or broken clients from taking the service down: how long a client
 //! gets to send its headers and its body, how long a request may run, how many connections,
-//! password hashes and large bodies run at once, how long a call waits for its mailbox, and who
+//! password hashes and large bodies run at once, how long a request waits for its turn, and who
 //! may sign up to the portal.
 
 use anyhow::{bail, Context};
@@ -31,8 +31,9 @@ pub struct Limits {
     pub password_hashing: usize,
     /// Bytes of large request bodies (mail with attachments, direct uploads) in flight at once.
     pub large_body_budget: usize,
-    /// Longest a call waits for a free slot of its mailbox before `provider.busy`.
-    pub mailbox_wait: Duration,
+    /// Longest a request waits for a shared resource (a slot of its mailbox, room for a large
+    /// body, a password hash) before it is told to retry (503 with `Retry-After`).
+    pub queue_wait: Duration,
     /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
     pub signup: SignupPolicy,
@@ -62,8 +63,8 @@ impl Limits {
             request_timeout: seconds("REQUEST_TIMEOUT", 120)?,
             max_connections: number(values, "MAX_CONNECTIONS", 1024)? as usize,
             password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
-            large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 200)? as usize * 1024 * 1024,
-            mailbox_wait: seconds("MAILBOX_WAIT", 10)?,
+            large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 96)? as usize * 1024 * 1024,
+            queue_wait: seconds("QUEUE_WAIT", 5)?,
             trust_forwarded_for,
             signup,
         })

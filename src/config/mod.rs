@@ -32,7 +32,7 @@ const KNOWN: &[&str] = &[
     "MAX_CONNECTIONS",
     "PASSWORD_HASHING",
     "LARGE_BODY_BUDGET_MB",
-    "MAILBOX_WAIT",
+    "QUEUE_WAIT",
     "TRUST_FORWARDED_FOR",
     "PORTAL_SIGNUP",
 ];

@@ -62,7 +62,8 @@ pub async fn home(State(state): State<AppState>, who: SignedIn) -> Result<Respon
             "Apps",
             Some((&who.owner.email, &who.csrf)),
             &format!(
-                r#"<div class="card"><h1>Your apps</h1>{list}<a class="button" href="/portal/apps/new">Create an app</a></div>"#
+                r#"<div class="card"><h1>Your apps</h1>{list}<a class="button" href="/portal/apps/new">Create an app</a></div>{}"#,
+                super::invites::card(&state, &who.csrf, "", None)
             ),
         ),
     ))

@@ -6,11 +6,13 @@ pub mod accounts;
 mod apps;
 mod home;
 pub mod html;
+mod invites;
 pub mod limit;
 mod manage;
 mod office365;
 pub mod session;
 mod signin;
+mod signup;
 
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -27,9 +29,10 @@ pub fn router() -> Router<AppState> {
         )
         .route(
             "/portal/signup",
-            get(signin::signup_page).post(signin::signup),
+            get(signup::signup_page).post(signup::signup),
         )
         .route("/portal/signout", post(signin::signout))
+        .route("/portal/invites", post(invites::create))
         .route("/portal/apps", post(apps::create))
         .route("/portal/apps/new", get(apps::new_app))
         .route("/portal/apps/{client_id}", get(apps::show))

@@ -1,13 +1,16 @@
-//! Sign up, sign in and sign out. The forms shown before there is a session are protected by a
-//! double-submit form cookie; sign-out by the session's CSRF token.
+//! Sign in and sign out, and the form both sign-in and sign-up use. The forms shown before there
+//! is a session are protected by a double-submit form cookie; sign-out by the session's CSRF
+//! token. Failed sign-ins slow down their client and their account (see `limit`); hashing
+//! runs a few at a time, and a sign-in that cannot get a turn is told to retry.
 
-use super::html::{csrf_field, field, page, respond};
+use super::html::{csrf_field, escape, field, page, respond};
 use super::session::{form_token, same, set_cookie, SignedIn, FORM, SESSION};
+use crate::api::client_address::ClientAddress;
 use crate::error::ApiError;
 use crate::owners::{self, OwnerError, SESSION_SECONDS};
 use crate::state::{now, AppState};
-use axum::extract::State;
-use axum::http::{HeaderMap, StatusCode};
+use axum::extract::{Query, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use secrecy::{ExposeSecret, SecretString};
@@ -16,19 +19,23 @@ use serde::Deserialize;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Credentials {
-    email: String,
-    password: String,
-    csrf: String,
+    pub email: String,
+    pub password: String,
+    pub csrf: String,
+    /// A sign-up's invitation token.
+    pub invite: String,
 }
 
-/// Which form: sign in or sign up.
+/// Which form, and what it carries besides the fields.
 #[derive(Clone, Copy, PartialEq)]
-enum Kind {
-    SignIn,
-    SignUp,
+pub enum Kind<'a> {
+    /// With whether the page offers a link to sign up.
+    SignIn { sign_up: bool },
+    /// With the invitation it uses, if any.
+    SignUp { invite: Option<&'a str> },
 }
 
-/// The form with what was typed (never the password) and the errors by field.
+/// The form with what was typed (never the password), a notice, and the errors by field.
 fn form(kind: Kind, token: &str, email: &str, errors: &[(&str, String)]) -> String {
     let error = |name: &str| {
         errors
@@ -36,38 +43,46 @@ fn form(kind: Kind, token: &str, email: &str, errors: &[(&str, String)]) -> Stri
             .find(|(f, _)| *f == name)
             .map(|(_, m)| m.as_str())
     };
-    let (title, action, button, other) = match kind {
-        Kind::SignIn => (
+    let (title, action, button, other, password_label, hidden) = match kind {
+        Kind::SignIn { sign_up } => (
             "Sign in",
             "/portal/signin",
             "Sign in",
-            r#"No account yet? <a href="/portal/signup">Sign up</a>."#,
+            if sign_up {
+                r#"<p>No account yet? <a href="/portal/signup">Sign up</a>.</p>"#
+            } else {
+                ""
+            },
+            "Password",
+            String::new(),
         ),
-        Kind::SignUp => (
+        Kind::SignUp { invite } => (
             "Create your account",
             "/portal/signup",
             "Sign up",
-            r#"Already have an account? <a href="/portal/signin">Sign in</a>."#,
+            r#"<p>Already have an account? <a href="/portal/signin">Sign in</a>.</p>"#,
+            "Password (at least 10 characters)",
+            invite
+                .map(|i| {
+                    format!(
+                        r#"<input type="hidden" name="invite" value="{}">"#,
+                        escape(i)
+                    )
+                })
+                .unwrap_or_default(),
         ),
     };
-    let general = error("form")
-        .map(|m| {
-            format!(
-                r#"<p class="notice" role="alert">{}</p>"#,
-                super::html::escape(m)
-            )
+    let general = [("form", "notice"), ("ready", "ok")]
+        .iter()
+        .filter_map(|(name, class)| {
+            error(name).map(|m| format!(r#"<p class="{class}" role="alert">{}</p>"#, escape(m)))
         })
-        .unwrap_or_default();
-    let password_label = if kind == Kind::SignUp {
-        "Password (at least 10 characters)"
-    } else {
-        "Password"
-    };
+        .collect::<String>();
     page(
         title,
         None,
         &format!(
-            r#"<div class="card"><h1>{title}</h1>{general}<form method="post" action="{action}">{}{}{}<button type="submit">{button}</button></form><p>{other}</p></div>"#,
+            r#"<div class="card"><h1>{title}</h1>{general}<form method="post" action="{action}">{}{hidden}{}{}<button type="submit">{button}</button></form>{other}</div>"#,
             csrf_field(token),
             field("email", "E-mail address", "email", email, error("email")),
             field(
@@ -81,7 +96,7 @@ fn form(kind: Kind, token: &str, email: &str, errors: &[(&str, String)]) -> Stri
     )
 }
 
-fn show(
+pub fn show(
     kind: Kind,
     headers: &HeaderMap,
     status: StatusCode,
@@ -97,20 +112,50 @@ fn show(
     response
 }
 
-pub async fn signin_page(headers: HeaderMap) -> Response {
-    show(Kind::SignIn, &headers, StatusCode::OK, "", &[])
+/// A page that asks to come back in `seconds`, saying so in `Retry-After` too.
+pub fn retry_later(mut response: Response, seconds: u64) -> Response {
+    if let Ok(v) = HeaderValue::from_str(&seconds.to_string()) {
+        response.headers_mut().insert(header::RETRY_AFTER, v);
+    }
+    response
 }
 
-pub async fn signup_page(headers: HeaderMap) -> Response {
-    show(Kind::SignUp, &headers, StatusCode::OK, "", &[])
+#[derive(Deserialize, Default)]
+#[serde(default)]
+pub struct SignInQuery {
+    /// Set after a sign-up in an open portal.
+    ready: Option<String>,
+}
+
+pub async fn signin_page(
+    State(state): State<AppState>,
+    Query(q): Query<SignInQuery>,
+    headers: HeaderMap,
+) -> Result<Response, ApiError> {
+    let sign_up = super::signup::offered(&state).await?;
+    let notice = q.ready.map(|_| {
+        (
+            "ready",
+            "If this address was not registered yet, its owner account is ready: sign in with it."
+                .to_string(),
+        )
+    });
+    let errors: Vec<(&str, String)> = notice.into_iter().collect();
+    Ok(show(
+        Kind::SignIn { sign_up },
+        &headers,
+        StatusCode::OK,
+        "",
+        &errors,
+    ))
 }
 
 /// Whether the form came from our own page (its hidden token matches the form cookie).
-fn from_our_form(headers: &HeaderMap, given: &str) -> bool {
+pub fn from_our_form(headers: &HeaderMap, given: &str) -> bool {
     super::session::cookie(headers, FORM).is_some_and(|c| same(&c, given))
 }
 
-fn expired_form(kind: Kind, headers: &HeaderMap, email: &str) -> Response {
+pub fn expired_form(kind: Kind, headers: &HeaderMap, email: &str) -> Response {
     let message = "This form expired or came from another site. Please submit it again.";
     show(
         kind,
@@ -121,8 +166,23 @@ fn expired_form(kind: Kind, headers: &HeaderMap, email: &str) -> Response {
     )
 }
 
+/// Every hashing turn is taken: come back in a few seconds.
+pub fn busy(kind: Kind, headers: &HeaderMap, email: &str, seconds: u64) -> Response {
+    let message = format!("Too many sign-ins at once. Try again in {seconds} seconds.");
+    retry_later(
+        show(
+            kind,
+            headers,
+            StatusCode::SERVICE_UNAVAILABLE,
+            email,
+            &[("form", message)],
+        ),
+        seconds,
+    )
+}
+
 /// Signed in: a session cookie, and on to the apps.
-async fn enter(state: &AppState, owner_id: i64) -> Result<Response, ApiError> {
+pub async fn enter(state: &AppState, owner_id: i64) -> Result<Response, ApiError> {
     let token = owners::start_session(state.store.as_ref(), owner_id, now())
         .await
         .map_err(ApiError::internal)?;
@@ -134,75 +194,46 @@ async fn enter(state: &AppState, owner_id: i64) -> Result<Response, ApiError> {
 
 pub async fn signin(
     State(state): State<AppState>,
+    ClientAddress(client): ClientAddress,
     headers: HeaderMap,
     Form(c): Form<Credentials>,
 ) -> Result<Response, ApiError> {
+    let kind = Kind::SignIn {
+        sign_up: super::signup::offered(&state).await?,
+    };
     if !from_our_form(&headers, &c.csrf) {
-        return Ok(expired_form(Kind::SignIn, &headers, &c.email));
+        return Ok(expired_form(kind, &headers, &c.email));
     }
     let key = c.email.trim().to_lowercase();
-    if let Some(wait) = state.signin_limit.wait(&key, now()) {
-        let message = format!(
-            "Too many failed attempts for this address. Try again in {} minutes.",
-            (wait + 59) / 60
-        );
-        return Ok(show(
-            Kind::SignIn,
+    if let Some(wait) = state.signin_limit.wait(&key, client, now()) {
+        let message = format!("Too many failed sign-ins. Try again in {wait} seconds.");
+        let page = show(
+            kind,
             &headers,
             StatusCode::TOO_MANY_REQUESTS,
             &c.email,
             &[("form", message)],
-        ));
+        );
+        return Ok(retry_later(page, wait as u64));
     }
     let password = SecretString::from(c.password);
-    match owners::verify(state.store.as_ref(), &c.email, &password).await {
+    match owners::verify(state.store.as_ref(), &state.hashing, &c.email, &password).await {
         Ok(owner) => {
             state.signin_limit.succeeded(&key);
             enter(&state, owner.id).await
         }
         Err(OwnerError::BadCredentials) => {
-            state.signin_limit.failed(&key, now());
+            state.signin_limit.failed(&key, client, now());
             let message = "Wrong e-mail address or password.".to_string();
             Ok(show(
-                Kind::SignIn,
+                kind,
                 &headers,
                 StatusCode::UNAUTHORIZED,
                 &c.email,
                 &[("form", message)],
             ))
         }
-        Err(e) => Err(ApiError::internal(e)),
-    }
-}
-
-pub async fn signup(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-    Form(c): Form<Credentials>,
-) -> Result<Response, ApiError> {
-    if !from_our_form(&headers, &c.csrf) {
-        return Ok(expired_form(Kind::SignUp, &headers, &c.email));
-    }
-    let password = SecretString::from(c.password);
-    match owners::create(state.store.as_ref(), &c.email, &password, now()).await {
-        Ok(owner) => enter(&state, owner.id).await,
-        Err(OwnerError::Input { field, message }) => Ok(show(
-            Kind::SignUp,
-            &headers,
-            StatusCode::BAD_REQUEST,
-            &c.email,
-            &[(field, message)],
-        )),
-        Err(OwnerError::Taken) => {
-            let message = "An account with this address exists. Sign in instead.".to_string();
-            Ok(show(
-                Kind::SignUp,
-                &headers,
-                StatusCode::CONFLICT,
-                &c.email,
-                &[("email", message)],
-            ))
-        }
+        Err(OwnerError::Busy(seconds)) => Ok(busy(kind, &headers, &c.email, seconds)),
         Err(e) => Err(ApiError::internal(e)),
     }
 }

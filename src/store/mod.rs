@@ -43,7 +43,9 @@ pub trait AppStore: Send + Sync {
     /// The apps a portal owner owns.
     async fn owner_apps(&self, owner_id: i64) -> StoreResult<Vec<AppRecord>>;
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>>;
-    async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<()>;
+    /// `false` (nothing saved) when another owner's app uses the same Azure client id: an Azure
+    /// registration belongs to one owner (apps made with the CLI have none, and share theirs).
+    async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<bool>;
     async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>>;
     /// Records (or clears, with `None`) a problem with the app's Azure credentials.
     async fn set_office365_problem(
@@ -156,13 +158,20 @@ pub trait TokenStore: Send + Sync {
 /// Portal owners and their sign-in sessions (session tokens stored as hashes).
 #[async_trait]
 pub trait OwnerStore: Send + Sync {
-    /// `None` when the e-mail address is taken (compared without case).
+    /// `None` when the e-mail address is taken (compared without case), or when `admission`
+    /// does not let this owner in (there are owners already; the invitation is not valid for
+    /// this address at `now`). An invitation is used up only when the owner is created.
     async fn create_owner(
         &self,
         email: &str,
         password_hash: &str,
         now: i64,
+        admission: Admission<'_>,
     ) -> StoreResult<Option<OwnerRecord>>;
+    async fn has_owners(&self) -> StoreResult<bool>;
+    async fn create_invite(&self, invite: &NewInvite<'_>) -> StoreResult<()>;
+    /// The address of an invitation that can still be used at `now`.
+    async fn invite_email(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<String>>;
     async fn owner_by_email(&self, email: &str) -> StoreResult<Option<OwnerRecord>>;
     async fn insert_owner_session(
         &self,
@@ -177,6 +186,25 @@ pub trait OwnerStore: Send + Sync {
         now: i64,
     ) -> StoreResult<Option<OwnerRecord>>;
     async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()>;
+}
+
+/// What lets a new owner in.
+#[derive(Debug, Clone, Copy)]
+pub enum Admission<'a> {
+    /// Anyone (the operator's CLI, an open portal).
+    Any,
+    /// Only while there is no owner yet.
+    FirstOnly,
+    /// An invitation (its token's hash) for this address.
+    Invite(&'a [u8]),
+}
+
+pub struct NewInvite<'a> {
+    pub token_hash: &'a [u8],
+    pub email: &'a str,
+    pub invited_by: Option<i64>,
+    pub created_at: i64,
+    pub expires_at: i64,
 }
 
 pub trait Store: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore {}

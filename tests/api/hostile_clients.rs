@@ -109,7 +109,7 @@ async fn a_request_that_runs_too_long_is_stopped_with_a_clear_answer() {
 
 #[tokio::test]
 async fn waiting_for_a_busy_mailbox_has_a_deadline() {
-    let app = spawn_app_with(&[("SWITCHBOARD_MAILBOX_WAIT", "1")]).await;
+    let app = spawn_app_with(&[("SWITCHBOARD_QUEUE_WAIT", "1")]).await;
     let l = account(&app, "Mail.Read").await;
     // Warm the folder cache so that each call below is one Graph call.
     assert_eq!(
@@ -165,4 +165,45 @@ async fn graph_refusing_a_token_again_and_again_drives_one_refresh_at_most() {
         "{} refreshes",
         app.ms.counters().refresh_grants - grants
     );
+}
+
+#[tokio::test]
+async fn large_bodies_in_flight_share_a_budget() {
+    let app = spawn_app_with(&[
+        ("SWITCHBOARD_LARGE_BODY_BUDGET_MB", "3"),
+        ("SWITCHBOARD_QUEUE_WAIT", "1"),
+    ])
+    .await;
+    let l = account(&app, "Mail.Send").await;
+    let file: Vec<u8> = (0..1_500_000u32).map(|n| (n % 251) as u8).collect();
+    let mail = serde_json::json!({
+        "subject": "Figures", "body": "attached",
+        "to": [{"address": "alexw@contoso.com"}],
+        "attachments": [{"name": "figures.bin", "content": base64::Engine::encode(&base64::engine::general_purpose::STANDARD, &file)}]
+    });
+    let send = || {
+        app.http
+            .post(format!("{}/v1/email/messages", app.address))
+            .bearer_auth(&l.token)
+            .json(&mail)
+            .send()
+    };
+    // The first send holds two of the three megabytes while Graph is slow.
+    app.ms
+        .push_graph_fault(GraphFault::Slow(Duration::from_secs(3)));
+    let first = tokio::spawn(send());
+    tokio::time::sleep(Duration::from_millis(500)).await;
+    let second = send().await.unwrap();
+    let body = expect_error(second, StatusCode::SERVICE_UNAVAILABLE, "server.busy").await;
+    assert!(
+        body["message"].as_str().unwrap().contains("retry"),
+        "{body}"
+    );
+    assert_eq!(first.await.unwrap().unwrap().status(), StatusCode::CREATED);
+    assert_eq!(
+        send().await.unwrap().status(),
+        StatusCode::CREATED,
+        "room again"
+    );
+    assert_eq!(app.get("/healthz").await.status(), StatusCode::OK);
 }

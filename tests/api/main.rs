@@ -32,6 +32,7 @@ mod logs;
 mod openapi;
 mod owners;
 mod portal;
+mod portal_guard;
 mod portal_manage;
 mod portal_office365;
 mod series;

@@ -1,5 +1,5 @@
-//! The portal over HTTP as a browser without JavaScript sees it: cookies, CSRF, sign-up, sign-in
-//! with its rate limit, sign-out.
+//! The portal over HTTP as a browser without JavaScript sees it: cookies, CSRF, sign-up, sign-in,
+//! sign-out.
 
 use crate::helpers::{spawn_app, TestApp};
 use reqwest::{Response, StatusCode};
@@ -9,6 +9,10 @@ use reqwest::{Response, StatusCode};
 pub(crate) struct Browser {
     cookies: Vec<(String, String)>,
     pub csrf: String,
+    /// The client address a trusted proxy reports (`X-Forwarded-For`).
+    pub from: Option<String>,
+    /// The last answer's `Retry-After`.
+    pub retry_after: Option<String>,
 }
 
 impl Browser {
@@ -34,6 +38,10 @@ impl Browser {
                 self.cookies.push((name.to_string(), value));
             }
         }
+        self.retry_after = r
+            .headers()
+            .get("retry-after")
+            .map(|v| v.to_str().unwrap().to_string());
         let status = r.status();
         let location = r
             .headers()
@@ -52,6 +60,10 @@ impl Browser {
             .http
             .get(format!("{}{path}", app.address))
             .header("cookie", self.header())
+            .header(
+                "x-forwarded-for",
+                self.from.as_deref().unwrap_or("192.0.2.10"),
+            )
             .send()
             .await
             .unwrap();
@@ -68,6 +80,10 @@ impl Browser {
             .http
             .post(format!("{}{path}", app.address))
             .header("cookie", self.header())
+            .header(
+                "x-forwarded-for",
+                self.from.as_deref().unwrap_or("192.0.2.10"),
+            )
             .form(form)
             .send()
             .await
@@ -173,19 +189,20 @@ async fn owners_sign_up_sign_out_and_sign_in_through_forms_with_csrf() {
         "the old session cookie is dead"
     );
 
+    // The first owner is in: later ones need an invitation (the default policy).
     let (status, page, _) = b
         .post(
             &app,
             "/portal/signup",
             &[
-                ("email", "dana@example.com"),
+                ("email", "erin@example.com"),
                 ("password", "another long one"),
                 ("csrf", &form_csrf),
             ],
         )
         .await;
-    assert_eq!(status, StatusCode::CONFLICT);
-    assert!(page.contains("Sign in instead"));
+    assert_eq!(status, StatusCode::FORBIDDEN);
+    assert!(page.contains("by invitation"), "{page}");
     let (status, _, location) = b
         .post(
             &app,
@@ -203,74 +220,20 @@ async fn owners_sign_up_sign_out_and_sign_in_through_forms_with_csrf() {
     );
 }
 
-#[tokio::test]
-async fn sign_in_attempts_are_limited_per_address() {
-    let app = spawn_app().await;
-    let file = app.dir.join("pw");
-    std::fs::write(&file, "the right password").unwrap();
-    app.cli_json(&[
-        "owner",
-        "create",
-        "--email",
-        "ops@example.com",
-        "--password-file",
-        file.to_str().unwrap(),
-        "--json",
-    ]);
-    let mut b = Browser::default();
-    b.get(&app, "/portal/signin").await;
-    let csrf = b.csrf.clone();
-    for _ in 0..5 {
-        let (status, page, _) = b
-            .post(
-                &app,
-                "/portal/signin",
-                &[
-                    ("email", "ops@example.com"),
-                    ("password", "wrong password"),
-                    ("csrf", &csrf),
-                ],
-            )
-            .await;
-        assert_eq!(status, StatusCode::UNAUTHORIZED);
-        assert!(page.contains("Wrong e-mail address or password."));
-    }
-    let (status, page, _) = b
-        .post(
-            &app,
-            "/portal/signin",
-            &[
-                ("email", "ops@example.com"),
-                ("password", "the right password"),
-                ("csrf", &csrf),
-            ],
-        )
-        .await;
-    assert_eq!(status, StatusCode::TOO_MANY_REQUESTS);
-    assert!(page.contains("Try again in 15 minutes"));
-    let (status, page, _) = b
-        .post(
-            &app,
-            "/portal/signin",
-            &[
-                ("email", "nobody@example.com"),
-                ("password", "whatever it is"),
-                ("csrf", &csrf),
-            ],
-        )
-        .await;
-    assert_eq!(
-        status,
-        StatusCode::UNAUTHORIZED,
-        "an unknown address reads like a wrong password"
-    );
-    assert!(page.contains("Wrong e-mail address or password."));
-}
-
-/// A new owner, signed in.
+/// A new owner, signed in: the first signs up, later ones with an invitation from the CLI.
 pub(crate) async fn signed_up(app: &TestApp, email: &str) -> Browser {
     let mut b = Browser::default();
-    b.get(app, "/portal/signup").await;
+    let (status, _, _) = b.get(app, "/portal/signup").await;
+    let invite = if status == StatusCode::FORBIDDEN {
+        let made = app.cli_json(&["owner", "invite", "--email", email, "--json"]);
+        let link = made["link"].as_str().unwrap().to_string();
+        let token = link.split("invite=").nth(1).unwrap().to_string();
+        let (status, _, _) = b.get(app, &format!("/portal/signup?invite={token}")).await;
+        assert_eq!(status, StatusCode::OK);
+        token
+    } else {
+        String::new()
+    };
     let csrf = b.csrf.clone();
     let (status, _, _) = b
         .post(
@@ -280,6 +243,7 @@ pub(crate) async fn signed_up(app: &TestApp, email: &str) -> Browser {
                 ("email", email),
                 ("password", "a long passphrase"),
                 ("csrf", &csrf),
+                ("invite", &invite),
             ],
         )
         .await;

@@ -127,10 +127,15 @@ impl AppStore for SqliteStore {
         Ok(rows.iter().map(|r| r.get(0)).collect())
     }
 
-    async fn put_office365(&self, app_id: i64, s: &Office365Settings) -> StoreResult<()> {
-        sqlx::query(
+    async fn put_office365(&self, app_id: i64, s: &Office365Settings) -> StoreResult<bool> {
+        // One statement, so that two owners saving the same Azure client id at once cannot
+        // both succeed: refused while another owner's app uses it.
+        let saved = sqlx::query(
             "INSERT INTO app_office365 (app_id, azure_client_id, client_secret_enc, authority, secret_expires_at, \
-             problem_code, problem_message, problem_at, updated_at) VALUES (?, ?, ?, ?, ?, NULL, NULL, NULL, ?) \
+             problem_code, problem_message, problem_at, updated_at) SELECT ?, ?, ?, ?, ?, NULL, NULL, NULL, ? \
+             WHERE NOT EXISTS (SELECT 1 FROM app_office365 o JOIN apps other ON other.id = o.app_id \
+               WHERE o.azure_client_id = ? COLLATE NOCASE AND o.app_id != ? \
+               AND other.owner_id IS NOT (SELECT owner_id FROM apps WHERE id = ?)) \
              ON CONFLICT (app_id) DO UPDATE SET azure_client_id = excluded.azure_client_id, \
              client_secret_enc = excluded.client_secret_enc, authority = excluded.authority, \
              secret_expires_at = excluded.secret_expires_at, problem_code = NULL, problem_message = NULL, \
@@ -142,9 +147,13 @@ impl AppStore for SqliteStore {
         .bind(&s.authority)
         .bind(s.secret_expires_at)
         .bind(s.updated_at)
+        .bind(&s.azure_client_id)
+        .bind(app_id)
+        .bind(app_id)
         .execute(&self.pool)
-        .await?;
-        Ok(())
+        .await?
+        .rows_affected();
+        Ok(saved > 0)
     }
 
     async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>> {

@@ -1,5 +1,5 @@
 use super::SqliteStore;
-use crate::store::{OwnerRecord, OwnerStore, StoreResult};
+use crate::store::{Admission, NewInvite, OwnerRecord, OwnerStore, StoreResult};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
@@ -20,7 +20,31 @@ impl OwnerStore for SqliteStore {
         email: &str,
         password_hash: &str,
         now: i64,
+        admission: Admission<'_>,
     ) -> StoreResult<Option<OwnerRecord>> {
+        let mut tx = self.pool.begin().await?;
+        let admitted = match admission {
+            Admission::Any => true,
+            Admission::FirstOnly => sqlx::query("SELECT 1 FROM owners LIMIT 1")
+                .fetch_optional(&mut *tx)
+                .await?
+                .is_none(),
+            Admission::Invite(token_hash) => sqlx::query(
+                "UPDATE owner_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL \
+                     AND expires_at > ? AND email = ?",
+            )
+            .bind(now)
+            .bind(token_hash)
+            .bind(now)
+            .bind(email)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected()
+                == 1,
+        };
+        if !admitted {
+            return Ok(None);
+        }
         let row = sqlx::query(
             "INSERT INTO owners (email, password_hash, created_at) VALUES (?, ?, ?) \
              ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, created_at",
@@ -28,9 +52,47 @@ impl OwnerStore for SqliteStore {
         .bind(email)
         .bind(password_hash)
         .bind(now)
+        .fetch_optional(&mut *tx)
+        .await?;
+        let Some(row) = row else {
+            // Taken: the invitation stays usable.
+            return Ok(None);
+        };
+        tx.commit().await?;
+        Ok(Some(owner_from_row(&row)))
+    }
+
+    async fn has_owners(&self) -> StoreResult<bool> {
+        Ok(sqlx::query("SELECT 1 FROM owners LIMIT 1")
+            .fetch_optional(&self.pool)
+            .await?
+            .is_some())
+    }
+
+    async fn create_invite(&self, invite: &NewInvite<'_>) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO owner_invites (token_hash, email, invited_by, created_at, expires_at) \
+             VALUES (?, ?, ?, ?, ?)",
+        )
+        .bind(invite.token_hash)
+        .bind(invite.email)
+        .bind(invite.invited_by)
+        .bind(invite.created_at)
+        .bind(invite.expires_at)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn invite_email(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<String>> {
+        let row = sqlx::query(
+            "SELECT email FROM owner_invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(owner_from_row))
+        Ok(row.map(|r| r.get(0)))
     }
 
     async fn owner_by_email(&self, email: &str) -> StoreResult<Option<OwnerRecord>> {

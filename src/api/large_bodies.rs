@@ -1,0 +1,76 @@
+//! A budget for large request bodies held in memory at once. Mail with attachments arrives as
+//! JSON with base64 content, which is read whole and then decoded: a request of 1 MiB or more
+//! takes its size from the budget (the route's limit when it does not say its size) until it is
+//! answered, waits briefly when the budget is spent, and is otherwise told to retry (503). The
+//! direct API streams bodies through without holding them and does not count.
+
+use crate::error::ApiError;
+use crate::state::AppState;
+use axum::extract::{Request, State};
+use axum::http::header::CONTENT_LENGTH;
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use std::time::Duration;
+use tokio::sync::Semaphore;
+
+/// Bodies below this are not counted.
+const LARGE: usize = 1024 * 1024;
+/// The budget counts in KiB.
+const UNIT: usize = 1024;
+/// What a body without `Content-Length` counts for (the largest the API takes).
+pub const UNSIZED: usize = 48 * 1024 * 1024;
+
+pub struct LargeBodyBudget {
+    units: Semaphore,
+    total: usize,
+    /// How long a large body waits for room before it is refused.
+    wait: Duration,
+}
+
+impl LargeBodyBudget {
+    pub fn new(bytes: usize, wait: Duration) -> Self {
+        let total = (bytes / UNIT).clamp(1, Semaphore::MAX_PERMITS);
+        LargeBodyBudget {
+            units: Semaphore::new(total),
+            total,
+            wait,
+        }
+    }
+}
+
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+    if req.uri().path().starts_with("/v1/direct/") || req.method() == axum::http::Method::GET {
+        return next.run(req).await;
+    }
+    let declared = req
+        .headers()
+        .get(CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<usize>().ok());
+    let size = match declared {
+        Some(n) if n < LARGE => return next.run(req).await,
+        Some(n) => n,
+        None if req
+            .headers()
+            .contains_key(axum::http::header::TRANSFER_ENCODING) =>
+        {
+            UNSIZED
+        }
+        None => return next.run(req).await,
+    };
+    let budget = &state.large_bodies;
+    let units = size.div_ceil(UNIT).min(budget.total) as u32;
+    let Ok(Ok(permit)) = tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await
+    else {
+        tracing::warn!(bytes = size, "no room for a large request body; refused");
+        return ApiError::unavailable(
+            "server.busy",
+            "Too many large requests (mail with attachments) are being handled at once; retry shortly.",
+            5,
+        )
+        .into_response();
+    };
+    let response = next.run(req).await;
+    drop(permit);
+    response
+}
