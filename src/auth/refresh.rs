@@ -16,8 +16,14 @@ use std::time::{Duration, Instant};
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_SKEW: i64 = 300;
-/// How long another instance may hold the refresh lease before it is considered gone.
-const LEASE_SECONDS: i64 = 45;
+/// How long a refresh lease lasts unless its holder renews it: an instance that dies while
+/// refreshing blocks the account's refreshes for at most this long.
+const LEASE_SECONDS: i64 = 6;
+/// How often a holder renews its lease while Microsoft has not answered.
+const LEASE_RENEWAL: Duration = Duration::from_secs(2);
+/// How long a caller waits for another holder's refresh (the token endpoint's time-out, and
+/// some).
+const LEASE_WAIT_SECONDS: i64 = 40;
 /// After a refresh forced by Graph refusing a token, the next one is not forced before this
 /// long: a Graph answer of 401 that a new token does not cure is about the request, and
 /// refreshing on each would let any caller drive grants.
@@ -199,7 +205,7 @@ impl Services {
         rejected: Option<&SecretString>,
     ) -> Result<Lease, ApiError> {
         let owner = format!("{}:{}", self.refresher.instance, random_id(4));
-        let deadline = now() + LEASE_SECONDS + 5;
+        let deadline = now() + LEASE_WAIT_SECONDS;
         loop {
             let t = now();
             if self
@@ -233,7 +239,28 @@ impl Services {
         account: &AccountRecord,
         owner: &str,
     ) -> Result<SecretString, ApiError> {
-        let result = self.refresh_holding_lease(account).await;
+        // The lease is renewed while Microsoft is asked, so that it can be short: a holder that
+        // dies stops renewing, and its lease runs out within LEASE_SECONDS.
+        let renew = async {
+            loop {
+                tokio::time::sleep(LEASE_RENEWAL).await;
+                let until = now() + LEASE_SECONDS;
+                match self.store.renew_lease(account.id, owner, until).await {
+                    Ok(true) => {}
+                    Ok(false) => tracing::warn!(
+                        account_id = account.id,
+                        "lost the refresh lease while refreshing"
+                    ),
+                    Err(e) => {
+                        tracing::warn!(error = %e, account_id = account.id, "could not renew the refresh lease")
+                    }
+                }
+            }
+        };
+        let result = tokio::select! {
+            result = self.refresh_holding_lease(account) => result,
+            never = renew => never,
+        };
         if result.is_err() {
             if let Err(e) = self.store.release_lease(account.id, owner).await {
                 tracing::error!(error = %e, account_id = account.id, "could not release the refresh lease");

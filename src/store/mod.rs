@@ -144,6 +144,8 @@ pub trait TokenStore: Send + Sync {
         until: i64,
         now: i64,
     ) -> StoreResult<bool>;
+    /// Extends a lease `owner` still holds; `false` if it lost it.
+    async fn renew_lease(&self, account_id: i64, owner: &str, until: i64) -> StoreResult<bool>;
     async fn release_lease(&self, account_id: i64, owner: &str) -> StoreResult<()>;
     /// Saves a refresh result in one write: new access token, the rotated refresh token, expiry,
     /// granted permissions; releases the lease and marks the account active.

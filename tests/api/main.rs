@@ -13,6 +13,7 @@ mod contract_fields;
 mod contract_inputs;
 mod contract_operations;
 mod contract_service;
+mod crash_safety;
 mod direct;
 mod email;
 mod email_actions;

@@ -305,11 +305,27 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
         r.headers_mut().insert("retry-after", "1".parse().unwrap());
         return r;
     }
+    // Counted out however the call ends, even when its caller goes away mid-call.
+    let _in_flight = InFlight {
+        fake: fake.clone(),
+        mailbox,
+    };
     // Long enough for concurrent callers to overlap, as real Graph calls do.
     tokio::time::sleep(pause).await;
-    let response = next.run(req).await;
-    fake.with(|i| *i.in_flight.get_mut(&mailbox).unwrap() -= 1);
-    response
+    next.run(req).await
+}
+
+/// One admitted call of a mailbox, until it is dropped.
+struct InFlight {
+    fake: FakeMicrosoft,
+    mailbox: String,
+}
+
+impl Drop for InFlight {
+    fn drop(&mut self) {
+        self.fake
+            .with(|i| *i.in_flight.get_mut(&self.mailbox).unwrap() -= 1);
+    }
 }
 
 /// The caller's email when its token holds one of `permissions`; Graph's 403 otherwise.

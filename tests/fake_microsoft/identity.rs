@@ -151,6 +151,7 @@ fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Res
                 user: user.to_string(),
                 scopes: scopes.clone(),
                 revoked: false,
+                superseded_at: None,
             },
         );
         body["refresh_token"] = json!(rt);
@@ -167,8 +168,6 @@ async fn token(
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
-    // The real endpoint takes a while; concurrent callers must overlap here as they would there.
-    tokio::time::sleep(std::time::Duration::from_millis(80)).await;
     let fault = fake.with(|i| {
         match f.get("grant_type").map(String::as_str) {
             Some("refresh_token") => i.counters.refresh_grants += 1,
@@ -200,7 +199,7 @@ async fn token(
     );
     let p = |k: &str| f.get(k).cloned().unwrap_or_default();
     let client_id = p("client_id");
-    fake.with(|i| {
+    let answer = fake.with(|i| {
         let Some(app) = i.apps.get(&client_id).cloned() else {
             return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory."));
         };
@@ -235,7 +234,8 @@ async fn token(
                 let Some(rt) = i.refresh_tokens.get_mut(&p("refresh_token")) else {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 9002313, "Invalid request. Request is malformed or invalid.");
                 };
-                if rt.revoked {
+                let grace = i.rotation_grace;
+                if rt.revoked || rt.superseded_at.is_some_and(|t| t.elapsed() >= grace) {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 50173, "The provided grant has expired due to it being revoked, and a fresh auth token is needed.");
                 }
                 if rt.client_id != client_id {
@@ -253,14 +253,20 @@ async fn token(
                 if let Some(extra) = asked.iter().find(|a| !default_or_oidc(a, default) && !scopes.iter().any(|s| s.eq_ignore_ascii_case(a))) {
                     return oauth_error(StatusCode::BAD_REQUEST, "invalid_grant", 65001, &format!("The user or administrator has not consented to use the application with ID '{client_id}'. Scope {extra}."));
                 }
-                // A used refresh token stays valid at Microsoft; the strict fake revokes it.
-                let strict = i.strict_rotation;
-                if let Some(rt) = i.refresh_tokens.get_mut(&p("refresh_token")) {
-                    rt.revoked = strict;
+                // A used refresh token stays valid at Microsoft; the strict fake revokes it (after
+                // its grace, if one is set).
+                if i.strict_rotation {
+                    if let Some(rt) = i.refresh_tokens.get_mut(&p("refresh_token")) {
+                        rt.superseded_at.get_or_insert_with(std::time::Instant::now);
+                    }
                 }
                 issue(i, &client_id, &user, scopes)
             }
             other => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
         }
-    })
+    });
+    // The real endpoint takes a while, and finishes what it started even when the caller has
+    // gone; concurrent callers overlap here as they would there.
+    tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+    answer
 }

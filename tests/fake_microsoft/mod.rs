@@ -119,6 +119,8 @@ pub(crate) struct Refresh {
     user: String,
     scopes: Vec<String>,
     revoked: bool,
+    /// When a strict fake first saw it used (it stays usable for the rotation grace).
+    superseded_at: Option<std::time::Instant>,
 }
 
 pub(crate) struct Access {
@@ -163,6 +165,8 @@ pub(crate) struct Inner {
     access_lifetime: i64,
     /// Revoke a refresh token when it is used (stricter than Microsoft, which keeps old ones).
     strict_rotation: bool,
+    /// How long a used refresh token stays usable under strict rotation (zero: not at all).
+    rotation_grace: std::time::Duration,
     pub(crate) counters: Counters,
     in_flight: HashMap<String, usize>,
     /// How often each entry of switchboard's Graph request list was called (and accepted).
@@ -301,6 +305,12 @@ impl FakeMicrosoft {
         self.with(|i| i.access_lifetime = seconds);
     }
 
+    /// Under strict rotation, a used refresh token stays usable this long (as providers with a
+    /// reuse grace allow); zero revokes it at once.
+    pub fn set_rotation_grace(&self, grace: std::time::Duration) {
+        self.with(|i| i.rotation_grace = grace);
+    }
+
     pub fn set_strict_rotation(&self, strict: bool) {
         self.with(|i| i.strict_rotation = strict);
     }
@@ -382,6 +392,7 @@ impl FakeMicrosoft {
                     user: email.to_string(),
                     scopes: scopes.iter().map(|s| s.to_string()).collect(),
                     revoked: false,
+                    superseded_at: None,
                 },
             )
         });
@@ -393,7 +404,7 @@ impl FakeMicrosoft {
         self.with(|i| {
             i.refresh_tokens
                 .iter()
-                .filter(|(_, r)| r.user == email && !r.revoked)
+                .filter(|(_, r)| r.user == email && !r.revoked && r.superseded_at.is_none())
                 .map(|(k, _)| k.clone())
                 .collect()
         })

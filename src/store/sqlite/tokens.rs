@@ -44,6 +44,18 @@ impl TokenStore for SqliteStore {
         Ok(done.rows_affected() == 1)
     }
 
+    async fn renew_lease(&self, account_id: i64, owner: &str, until: i64) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE provider_tokens SET lease_until = ? WHERE account_id = ? AND lease_owner = ?",
+        )
+        .bind(until)
+        .bind(account_id)
+        .bind(owner)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
     async fn release_lease(&self, account_id: i64, owner: &str) -> StoreResult<()> {
         sqlx::query(
             "UPDATE provider_tokens SET lease_owner = NULL, lease_until = NULL WHERE account_id = ? AND lease_owner = ?",

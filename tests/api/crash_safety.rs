@@ -1,0 +1,140 @@
+//! Killed at any moment during token refreshes, the service loses no account: the service runs
+//! as its own process, is killed with SIGKILL at random points while every call refreshes
+//! (access tokens that live less than the refresh margin), and is started again. The fake
+//! rotates refresh tokens strictly (a used one works only for a short grace, as with providers
+//! that revoke on rotation; Microsoft itself never revokes them), and finishes a grant even when
+//! its caller died, so a kill can land after Microsoft rotated and before the new token was
+//! saved: that account must come back on the grace, and keep the newest token from then on.
+
+use crate::fake_microsoft::message;
+use crate::helpers::{free_port, spawn_app, Linked, TestApp};
+use rand::Rng;
+use reqwest::StatusCode;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const KILLS: usize = 100;
+const USERS: [&str; 3] = ["adele@contoso.com", "alex@contoso.com", "megan@contoso.com"];
+
+/// The service as its own process, on the test's database and key.
+async fn start(app: &TestApp) -> (Child, String) {
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .env_clear()
+        .envs(&app.env)
+        .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SWITCHBOARD_LOG", "error")
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("the service starts");
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..200 {
+        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
+            return (child, base);
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    panic!("the service did not come up");
+}
+
+async fn messages(app: &TestApp, base: &str, l: &Linked) -> Option<StatusCode> {
+    app.http
+        .get(format!("{base}/v1/email/messages?limit=1"))
+        .bearer_auth(&l.token)
+        .timeout(Duration::from_secs(10))
+        .send()
+        .await
+        .ok()
+        .map(|r| r.status())
+}
+
+#[tokio::test]
+async fn sigkill_during_refreshes_loses_no_account() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    let mut linked = Vec::new();
+    for email in USERS {
+        app.add_user(email);
+        app.ms.add_messages(email, vec![message(1, "Hi")]);
+        app.ms.sign_in_as(email);
+        linked.push(app.link(&client, "Mail.Read").await);
+    }
+    // Every call refreshes: tokens live a minute, less than the refresh margin.
+    app.ms.set_access_lifetime(60);
+    app.ms.expire_access_tokens();
+    app.ms.set_strict_rotation(true);
+    app.ms.set_rotation_grace(Duration::from_secs(30));
+    let mut rng = rand::thread_rng();
+    let mut killed_mid_call = 0;
+    for _ in 0..KILLS {
+        let (mut child, base) = start(&app).await;
+        let calls: Vec<_> = linked
+            .iter()
+            .flat_map(|l| [l, l])
+            .map(|l| {
+                let (app, base) = (&app, base.clone());
+                async move { messages(app, &base, l).await }
+            })
+            .collect();
+        let kill_after = Duration::from_millis(rng.gen_range(0..120));
+        let answered = tokio::select! {
+            done = futures_util::future::join_all(calls) => Some(done),
+            () = tokio::time::sleep(kill_after) => None,
+        };
+        child.kill().expect("SIGKILL");
+        child.wait().unwrap();
+        if answered.is_none() {
+            killed_mid_call += 1;
+        }
+        // A refresh lease of the dead process runs out within seconds; rather than wait for
+        // that, the test lets it run out at once.
+        app.sql("UPDATE provider_tokens SET lease_owner = NULL, lease_until = NULL")
+            .await;
+    }
+    assert!(
+        killed_mid_call > KILLS / 2,
+        "most kills land mid-refresh: {killed_mid_call}"
+    );
+    let grants = app.ms.counters().refresh_grants;
+    assert!(
+        grants >= KILLS as u32 / 2,
+        "refreshes ran while killed: {grants}"
+    );
+
+    // Started once more, every account works: the first call refreshes with the refresh token
+    // kept last (within the grace if its successor died with the process); then used refresh
+    // tokens stop working at once, so an account that did not keep its newest would fail on
+    // the next call, which refreshes again.
+    let (mut child, base) = start(&app).await;
+    for (round, grace) in [Duration::from_secs(30), Duration::ZERO]
+        .into_iter()
+        .enumerate()
+    {
+        app.ms.set_rotation_grace(grace);
+        for (l, email) in linked.iter().zip(USERS) {
+            assert_eq!(
+                messages(&app, &base, l).await,
+                Some(StatusCode::OK),
+                "{email} was lost (round {round})"
+            );
+        }
+    }
+    for (l, email) in linked.iter().zip(USERS) {
+        let account: serde_json::Value = app
+            .http
+            .get(format!("{base}/v1/account"))
+            .bearer_auth(&l.token)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(account["tokenStatus"], "active", "{email}");
+    }
+    child.kill().unwrap();
+    child.wait().unwrap();
+}
