@@ -110,12 +110,16 @@ impl Application {
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let state = Arc::new(Services {
-            tokens: TokenClient::new(http.clone(), settings.office365_login_url.clone()),
+            tokens: TokenClient::new(
+                http.clone(),
+                settings.office365_login_url.clone(),
+                settings.limits.provider_timeout,
+            ),
             graph: GraphClient::new(
                 http,
                 settings.office365_graph_url.clone(),
                 scopes.office365.throttling.clone(),
-                settings.limits.queue_wait,
+                &settings.limits,
             ),
             refresher: Refresher::default(),
             folders: Default::default(),

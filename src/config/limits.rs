@@ -34,6 +34,8 @@ pub struct Limits {
     /// Longest a request waits for a shared resource (a slot of its mailbox, room for a large
     /// body, a password hash) before it is told to retry (503 with `Retry-After`).
     pub queue_wait: Duration,
+    /// How long Microsoft gets to answer a Graph call (a token request gets at most 30 s of it).
+    pub provider_timeout: Duration,
     /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
     pub signup: SignupPolicy,
@@ -65,6 +67,7 @@ impl Limits {
             password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
             large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 96)? as usize * 1024 * 1024,
             queue_wait: seconds("QUEUE_WAIT", 5)?,
+            provider_timeout: seconds("PROVIDER_TIMEOUT", 60)?,
             trust_forwarded_for,
             signup,
         })

@@ -33,6 +33,7 @@ const KNOWN: &[&str] = &[
     "PASSWORD_HASHING",
     "LARGE_BODY_BUDGET_MB",
     "QUEUE_WAIT",
+    "PROVIDER_TIMEOUT",
     "TRUST_FORWARDED_FOR",
     "PORTAL_SIGNUP",
 ];

@@ -110,6 +110,8 @@ async fn graph_errors_are_passed_on_decoded() {
     )
     .await;
     assert_eq!(body["originalError"]["error"]["code"], "ErrorItemNotFound");
+    // A read is asked once more when its answer is unreadable; twice unreadable, it fails.
+    app.ms.push_graph_fault(GraphFault::Malformed);
     app.ms.push_graph_fault(GraphFault::Malformed);
     expect_error(
         app.as_account(&linked, "/v1/email/messages").await,

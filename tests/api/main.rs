@@ -24,6 +24,7 @@ mod email_send;
 mod errors;
 mod exchange;
 mod exposure;
+mod faults;
 mod graph_surface;
 mod helpers;
 mod hostile_clients;

@@ -270,8 +270,9 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
             )
         }
         Some(GraphFault::Slow(d)) => pause = d,
-        None => {}
+        Some(GraphFault::Reset) | None => {}
     }
+    let reset = matches!(fault, Some(GraphFault::Reset));
     let mailbox = req
         .headers()
         .get("authorization")
@@ -312,7 +313,11 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
     };
     // Long enough for concurrent callers to overlap, as real Graph calls do.
     tokio::time::sleep(pause).await;
-    next.run(req).await
+    let response = next.run(req).await;
+    if reset {
+        return super::broken_body();
+    }
+    response
 }
 
 /// One admitted call of a mailbox, until it is dropped.

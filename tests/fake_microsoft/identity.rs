@@ -191,8 +191,18 @@ async fn token(
         Some(TokenFault::Unavailable) => {
             return (StatusCode::SERVICE_UNAVAILABLE, "Service Unavailable").into_response()
         }
-        None => {}
+        Some(TokenFault::Malformed) => {
+            return (
+                StatusCode::OK,
+                [("content-type", "application/json")],
+                "{\"token_type\":\"Bearer\",\"access_tok",
+            )
+                .into_response()
+        }
+        Some(TokenFault::Slow(d)) => tokio::time::sleep(d).await,
+        Some(TokenFault::Reset) | None => {}
     }
+    let reset = matches!(fault, Some(TokenFault::Reset));
     assert_eq!(
         headers.get("content-type").and_then(|v| v.to_str().ok()),
         Some("application/x-www-form-urlencoded")
@@ -268,5 +278,8 @@ async fn token(
     // The real endpoint takes a while, and finishes what it started even when the caller has
     // gone; concurrent callers overlap here as they would there.
     tokio::time::sleep(std::time::Duration::from_millis(80)).await;
+    if reset {
+        return super::broken_body();
+    }
     answer
 }

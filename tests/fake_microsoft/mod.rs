@@ -88,8 +88,16 @@ pub enum SignIn {
 /// A fault the token endpoint answers with instead of doing its work.
 #[derive(Clone, Debug)]
 pub enum TokenFault {
-    Throttled { retry_after: Option<&'static str> },
+    Throttled {
+        retry_after: Option<&'static str>,
+    },
     Unavailable,
+    /// A 200 whose body is cut off mid-JSON.
+    Malformed,
+    /// The connection drops after the status line (the grant was still carried out).
+    Reset,
+    /// The answer comes this long after the request.
+    Slow(std::time::Duration),
 }
 
 /// A fault Graph answers with instead of doing its work.
@@ -103,6 +111,24 @@ pub enum GraphFault {
     Unauthorized,
     /// The call is answered normally, this long after it was admitted (a slow Graph).
     Slow(std::time::Duration),
+    /// The connection drops after the status line (the call itself was carried out).
+    Reset,
+}
+
+/// A response whose body breaks off: the client sees the connection drop mid-answer.
+pub(crate) fn broken_body() -> axum::response::Response {
+    use axum::response::IntoResponse;
+    let failing = futures_util::stream::once(async {
+        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
+            std::io::ErrorKind::ConnectionReset,
+            "connection reset by the fake",
+        ))
+    });
+    (
+        [("content-type", "application/json")],
+        axum::body::Body::from_stream(failing),
+    )
+        .into_response()
 }
 
 pub(crate) struct Code {
@@ -331,6 +357,14 @@ impl FakeMicrosoft {
 
     pub fn push_token_fault(&self, fault: TokenFault) {
         self.with(|i| i.token_faults.push_back(fault));
+    }
+
+    pub fn clear_graph_faults(&self) {
+        self.with(|i| i.graph_faults.clear());
+    }
+
+    pub fn clear_token_faults(&self) {
+        self.with(|i| i.token_faults.clear());
     }
 
     pub fn push_graph_fault(&self, fault: GraphFault) {

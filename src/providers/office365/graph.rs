@@ -7,6 +7,7 @@ use super::catalog::Throttling;
 pub use super::graph_errors::GraphFailure;
 use super::graph_errors::{classify, parse_retry_after};
 use super::mailbox_gate::MailboxGates;
+use crate::config::Limits;
 use crate::error::{ApiError, ErrorKind};
 use rand::Rng;
 use reqwest::{Method, StatusCode};
@@ -28,7 +29,6 @@ pub fn is_dot_segment(segment: &str) -> bool {
     )
 }
 
-const CALL_TIMEOUT: Duration = Duration::from_secs(60);
 /// The direct API streams bodies of any size, so it gets longer.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
 
@@ -74,6 +74,8 @@ impl<'a> GraphRequest<'a> {
 pub struct GraphResponse {
     pub content_type: Option<String>,
     pub bytes: bytes::Bytes,
+    /// Whether the request changed nothing (so that it may be asked again).
+    pub idempotent: bool,
 }
 
 impl GraphResponse {
@@ -82,11 +84,19 @@ impl GraphResponse {
             return Ok(Value::Null);
         }
         serde_json::from_slice(&self.bytes).map_err(|_| {
-            ApiError::new(
-                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                "provider.badResponse",
-                "Microsoft Graph sent a response that is not valid JSON.",
-            )
+            let unreadable = |message: &str| {
+                ApiError::new(
+                    ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                    "provider.badResponse",
+                    message,
+                )
+            };
+            if self.idempotent {
+                unreadable("Microsoft Graph sent an answer that is not valid JSON; retry.")
+                    .retry_after(5)
+            } else {
+                unreadable("Microsoft Graph made the change, but its answer could not be read (not valid JSON): read the item back rather than sending it again.")
+            }
         })
     }
 }
@@ -96,21 +106,18 @@ pub struct GraphClient {
     base: Url,
     throttling: Throttling,
     gates: MailboxGates,
+    /// How long Graph gets to answer one call.
+    call_timeout: Duration,
 }
 
 impl GraphClient {
-    /// `mailbox_wait`: how long a call waits for a free slot of its mailbox.
-    pub fn new(
-        http: reqwest::Client,
-        base: Url,
-        throttling: Throttling,
-        mailbox_wait: Duration,
-    ) -> Self {
+    pub fn new(http: reqwest::Client, base: Url, throttling: Throttling, limits: &Limits) -> Self {
         GraphClient {
             http,
             base,
-            gates: MailboxGates::new(throttling.mailbox_concurrency, mailbox_wait),
+            gates: MailboxGates::new(throttling.mailbox_concurrency, limits.queue_wait),
             throttling,
+            call_timeout: limits.provider_timeout,
         }
     }
 
@@ -187,7 +194,7 @@ impl GraphClient {
         let sent = self
             .http
             .put(upload_url)
-            .timeout(CALL_TIMEOUT)
+            .timeout(self.call_timeout)
             .header(reqwest::header::CONTENT_RANGE, range)
             .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
             .body(bytes)
@@ -239,7 +246,7 @@ impl GraphClient {
             let mut builder = self
                 .http
                 .request(req.method.clone(), &req.url)
-                .timeout(CALL_TIMEOUT)
+                .timeout(self.call_timeout)
                 .bearer_auth(token.expose_secret());
             for prefer in &req.prefer {
                 builder = builder.header("Prefer", *prefer);
@@ -268,13 +275,27 @@ impl GraphClient {
                 Err(e) if e.is_timeout() => {
                     (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default())
                 }
-                Err(_) => (StatusCode::BAD_GATEWAY, None, None, Default::default()),
+                Err(e) if e.is_connect() => {
+                    (StatusCode::BAD_GATEWAY, None, None, Default::default())
+                }
+                Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
             };
             drop(permit);
+            // A change Graph may have made before the answer was lost is not sent again, and
+            // the caller is told to look before retrying.
+            let unanswered = status == StatusCode::GATEWAY_TIMEOUT && bytes.is_empty();
+            if unanswered && !req.idempotent() {
+                return Err(GraphFailure::Failed(ApiError::new(
+                    ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+                    "provider.outcomeUnknown",
+                    "Microsoft Graph did not finish answering, so the change may or may not have been made. Check (for mail, Sent Items) before retrying.",
+                )));
+            }
             if status.is_success() {
                 return Ok(GraphResponse {
                     content_type,
                     bytes,
+                    idempotent: req.idempotent(),
                 });
             }
             let body: Option<Value> = serde_json::from_slice(&bytes).ok();
@@ -323,7 +344,7 @@ mod tests {
             reqwest::Client::new(),
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
-            Duration::from_secs(1),
+            &Limits::read(&Default::default()).unwrap(),
         );
         assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
         assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));

@@ -49,7 +49,12 @@ impl Services {
         account: &AccountRecord,
         req: &GraphRequest<'_>,
     ) -> Result<Value, ApiError> {
-        self.graph_call(account, req).await?.json()
+        let answer = self.graph_call(account, req).await?;
+        match answer.json() {
+            // A read whose answer arrived unreadable is asked once more.
+            Err(_) if answer.idempotent => self.graph_call(account, req).await?.json(),
+            parsed => parsed,
+        }
     }
 
     /// A call went through: an account marked `invalid` works again.

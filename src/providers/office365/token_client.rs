@@ -75,11 +75,17 @@ struct OkBody {
 pub struct TokenClient {
     http: reqwest::Client,
     login_url: Url,
+    timeout: Duration,
 }
 
 impl TokenClient {
-    pub fn new(http: reqwest::Client, login_url: Url) -> Self {
-        TokenClient { http, login_url }
+    /// `timeout`: how long the token endpoint gets (at most 30 s).
+    pub fn new(http: reqwest::Client, login_url: Url, timeout: Duration) -> Self {
+        TokenClient {
+            http,
+            login_url,
+            timeout: timeout.min(Duration::from_secs(30)),
+        }
     }
 
     fn endpoint(&self, authority: &str, leaf: &str) -> String {
@@ -138,7 +144,7 @@ impl TokenClient {
         let sent = self
             .http
             .post(self.endpoint(&app.authority, "token"))
-            .timeout(Duration::from_secs(30))
+            .timeout(self.timeout)
             .form(&form)
             .send()
             .await;
