@@ -200,15 +200,16 @@ pub fn required_if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>
     }
 }
 
-/// The `If-Match` etag, if the caller sent one.
+/// The `If-Match` etag, if the caller sent one (an empty header is none).
 pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiError> {
-    headers
+    let given = headers
         .get("if-match")
         .map(|v| {
             v.to_str()
                 .map_err(|_| ApiError::bad_request("badRequest", "If-Match must be text"))
         })
-        .transpose()
+        .transpose()?;
+    Ok(given.map(str::trim).filter(|v| !v.is_empty()))
 }
 
 /// The query as name–value pairs, for parameters the contract repeats (`recycleKeys=a&recycleKeys=b`).

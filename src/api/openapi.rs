@@ -12,7 +12,7 @@ use utoipa::{Modify, ToSchema};
 
 /// `ApiRequestFailed`: every error answer.
 #[derive(ToSchema)]
-#[schema(as = ApiRequestFailed)]
+#[schema(as = ApiRequestFailed, rename_all = "camelCase")]
 #[allow(dead_code)]
 pub struct ErrorAnswer {
     /// Stable, for programs: `scope.missing`, `token.dead`, `provider.throttled`, …
@@ -81,15 +81,35 @@ fn error(description: &str) -> RefOr<Response> {
     )
 }
 
+/// Which operations can answer an error.
+#[derive(PartialEq)]
+enum When {
+    Always,
+    /// Operations that change something (Microsoft may refuse the change as conflicting).
+    Changing,
+    /// Operations with a request body.
+    WithBody,
+    /// Operations that require `If-Match`.
+    IfMatch,
+}
+
 /// The errors an operation can answer, beside its own.
-const ERRORS: &[(&str, &str)] = &[
-    ("400", "The request is wrong; `message` says how (also Microsoft's refusals of it)."),
-    ("401", "Missing or wrong credentials, or the account's Microsoft grant is dead (`token.dead`)."),
-    ("403", "The account was linked without a scope this needs (`scope.missing`), or Microsoft denied it."),
-    ("404", "No such item, or not this app's."),
-    ("424", "The app's Azure credentials are wrong, expired or missing (`app.office365.*`)."),
-    ("429", "Microsoft is still throttling after retries; see `Retry-After`."),
-    ("503", "Microsoft is unavailable or its token endpoint is throttling; see `Retry-After`."),
+const ERRORS: &[(&str, When, &str)] = &[
+    ("400", When::Always, "The request is wrong; `message` says how (also Microsoft's refusals of it)."),
+    ("401", When::Always, "Missing or wrong credentials, or the account's Microsoft grant is dead (`token.dead`)."),
+    ("403", When::Always, "The account was linked without a scope this needs (`scope.missing`), or Microsoft denied it."),
+    ("404", When::Always, "No such item, or not this app's."),
+    ("408", When::WithBody, "The request body stopped arriving (`request.bodyTimeout`)."),
+    ("409", When::Changing, "Microsoft refused the change as conflicting with what is there."),
+    ("412", When::Changing, "`If-Match` named an etag the item no longer has: read it again."),
+    ("428", When::IfMatch, "`If-Match` is missing: send the etag last read, or `*` (`precondition.required`)."),
+    ("413", When::WithBody, "The request body is larger than this operation takes."),
+    ("415", When::WithBody, "The body is not `application/json`."),
+    ("424", When::Always, "The app's Azure credentials are wrong, expired or missing (`app.office365.*`)."),
+    ("429", When::Always, "Microsoft is still throttling after retries; see `Retry-After`."),
+    ("502", When::Always, "Microsoft answered something unreadable (`provider.badResponse`)."),
+    ("503", When::Always, "Microsoft, its token endpoint or this service is busy or unavailable (`provider.busy`, `server.busy`, `request.timeout`, …); see `Retry-After`."),
+    ("504", When::Always, "Microsoft did not answer in time; for a change, `provider.outcomeUnknown` says it may have been made."),
 ];
 
 fn operations(
@@ -149,8 +169,21 @@ impl Modify for Conventions {
                 if !path.starts_with("/v1/") {
                     continue;
                 }
-                for (status, description) in ERRORS {
-                    if *status == "401" && secured.is_none() {
+                let changing = method != "Get";
+                let with_body = op.request_body.is_some();
+                let if_match = op
+                    .parameters
+                    .iter()
+                    .flatten()
+                    .any(|p| p.name.eq_ignore_ascii_case("if-match"));
+                for (status, when, description) in ERRORS {
+                    let applies = match when {
+                        When::Always => true,
+                        When::Changing => changing,
+                        When::WithBody => with_body,
+                        When::IfMatch => if_match,
+                    };
+                    if !applies || (*status == "401" && secured.is_none()) {
                         continue;
                     }
                     op.responses
