@@ -149,11 +149,12 @@ pub fn main() -> ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<()> {
     let (mut settings, warnings) = Settings::load(cli.config.as_deref())?;
     let command = cli.command.unwrap_or(Command::Serve);
-    init_tracing(if matches!(command, Command::Serve) {
-        &settings.log
+    let filter = if matches!(command, Command::Serve) {
+        settings.log.as_str()
     } else {
         "warn"
-    });
+    };
+    init_tracing(filter, settings.log_json);
     for w in warnings {
         tracing::warn!("{w}");
     }

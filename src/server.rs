@@ -4,6 +4,7 @@
 //! connection's peer address for the handlers, and a stop that lets requests in flight finish.
 
 use crate::config::Limits;
+use crate::metrics::Metrics;
 use axum::extract::ConnectInfo;
 use axum::Router;
 use hyper::body::Incoming;
@@ -19,10 +20,12 @@ use tower::ServiceExt;
 /// How long a stop waits for requests in flight before closing what is left.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// `metrics`: where to count open connections.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: &Limits,
+    metrics: Option<Arc<Metrics>>,
     stop: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
@@ -55,9 +58,16 @@ pub async fn serve(
             app.clone().oneshot(req)
         });
         let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let metrics = metrics.clone();
+        if let Some(m) = &metrics {
+            m.open_connections.inc();
+        }
         tokio::spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, %peer, "connection closed on an error");
+            }
+            if let Some(m) = &metrics {
+                m.open_connections.dec();
             }
             drop(slot);
         });

@@ -94,6 +94,8 @@ pub async fn open_store(settings: &mut Settings) -> anyhow::Result<(Arc<dyn Stor
 
 pub struct Application {
     listener: TcpListener,
+    /// Where `/metrics` is served when it has an address of its own.
+    metrics_listener: Option<TcpListener>,
     state: AppState,
 }
 
@@ -109,6 +111,7 @@ impl Application {
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
+        let metrics = Arc::new(crate::metrics::Metrics::default());
         let state = Arc::new(Services {
             tokens: TokenClient::new(
                 http.clone(),
@@ -120,7 +123,9 @@ impl Application {
                 settings.office365_graph_url.clone(),
                 scopes.office365.throttling.clone(),
                 &settings.limits,
+                metrics.clone(),
             ),
+            metrics,
             refresher: Refresher::default(),
             folders: Default::default(),
             signin_limit: Default::default(),
@@ -140,7 +145,19 @@ impl Application {
         let listener = TcpListener::bind(settings.listen)
             .await
             .with_context(|| format!("cannot listen on {}", settings.listen))?;
-        Ok(Application { listener, state })
+        let metrics_listener = match settings.metrics_listen {
+            Some(address) => Some(
+                TcpListener::bind(address)
+                    .await
+                    .with_context(|| format!("cannot listen on {address} for metrics"))?,
+            ),
+            None => None,
+        };
+        Ok(Application {
+            listener,
+            metrics_listener,
+            state,
+        })
     }
 
     pub fn port(&self) -> u16 {
@@ -155,13 +172,35 @@ impl Application {
         let purge = tokio::spawn(purge_expired(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
         let limits = self.state.settings.limits.clone();
-        crate::server::serve(
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|stop| *stop).await;
+        };
+        let metrics = self.metrics_listener.map(|listener| {
+            let router = api::metrics_router(self.state.clone());
+            let (limits, stopped) = (limits.clone(), stopped.clone());
+            tokio::spawn(async move {
+                crate::server::serve(listener, router, &limits, None, until_stopped(stopped)).await
+            })
+        });
+        let main = crate::server::serve(
             self.listener,
-            api::router(self.state),
+            api::router(self.state.clone()),
             &limits,
-            shutdown_signal(),
-        )
-        .await;
+            Some(self.state.metrics.clone()),
+            until_stopped(stopped),
+        );
+        tokio::pin!(main);
+        tokio::select! {
+            () = &mut main => {}
+            () = shutdown_signal() => {
+                let _ = stop.send(true);
+                main.await;
+            }
+        }
+        if let Some(metrics) = metrics {
+            let _ = metrics.await;
+        }
         purge.abort();
         tracing::info!("stopped");
         Ok(())
@@ -197,16 +236,25 @@ async fn shutdown_signal() {
     tracing::info!("shutdown signal received; finishing requests in flight");
 }
 
-pub fn init_tracing(filter: &str) {
+/// Logs to standard error: text (coloured on a terminal), or with `json` one JSON object per line
+/// carrying the fields of the request's span (its `request_id`, method and route).
+pub fn init_tracing(filter: &str, json: bool) {
     let filter = tracing_subscriber::EnvFilter::try_new(filter)
         .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
-    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
-    let _ = tracing_subscriber::fmt()
+    let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_target(false)
-        .with_ansi(ansi)
-        .with_writer(std::io::stderr)
-        .try_init();
+        .with_writer(std::io::stderr);
+    let _ = if json {
+        builder
+            .json()
+            .with_current_span(true)
+            .with_span_list(false)
+            .try_init()
+    } else {
+        let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
+        builder.with_ansi(ansi).try_init()
+    };
 }
 
 #[cfg(test)]

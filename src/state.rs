@@ -22,6 +22,7 @@ pub struct Services {
     pub signin_limit: crate::portal::limit::SignInLimiter,
     pub hashing: crate::owners::Hashing,
     pub large_bodies: crate::api::large_bodies::LargeBodyBudget,
+    pub metrics: Arc<crate::metrics::Metrics>,
 }
 
 pub type AppState = Arc<Services>;

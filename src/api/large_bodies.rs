@@ -62,6 +62,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let units = size.div_ceil(UNIT).min(budget.total) as u32;
     let Ok(Ok(permit)) = tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await
     else {
+        state.metrics.shed("server.busy");
         tracing::warn!(bytes = size, "no room for a large request body; refused");
         return ApiError::unavailable(
             "server.busy",

@@ -14,6 +14,7 @@ mod folders;
 mod health;
 mod home;
 pub mod large_bodies;
+mod metrics;
 pub mod openapi;
 pub mod request_id;
 pub mod request_limits;
@@ -117,10 +118,16 @@ fn docs_ui(doc: utoipa::openapi::OpenApi) -> utoipa_swagger_ui::SwaggerUi {
         .config(config)
 }
 
+pub use metrics::router as metrics_router;
+
 pub fn router(state: AppState) -> Router {
     let (api, doc) = api_routes().split_for_parts();
     let doc = finish(doc);
-    Router::new()
+    let mut router = Router::new();
+    if state.settings.metrics_listen.is_none() {
+        router = router.route("/metrics", get(metrics::metrics));
+    }
+    router
         .merge(api)
         // A Graph path has any number of segments, which OpenAPI cannot say: documented apart.
         .route("/v1/direct/{*path}", any(direct::forward))
@@ -137,6 +144,9 @@ pub fn router(state: AppState) -> Router {
             request_limits::middleware,
         ))
         .layer(axum::middleware::from_fn(security_headers::middleware))
-        .layer(axum::middleware::from_fn(request_id::middleware))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            request_id::middleware,
+        ))
         .with_state(state)
 }

@@ -1,10 +1,12 @@
 //! Every request gets an id (`X-Request-Id`, kept from the caller when sane), a tracing span named
-//! by the matched route (never the raw URI: it may carry codes or tokens), and errors rendered as
-//! `{code, message, requestId, originalError?}`.
+//! by the matched route (never the raw URI: it may carry codes or tokens), its count and latency
+//! in the metrics, and errors rendered as `{code, message, requestId, originalError?}`.
 
 use crate::error::{for_bare_status, ErrorBody};
+use crate::metrics::{RequestLabels, RouteLabels};
+use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request};
+use axum::extract::{MatchedPath, Request, State};
 use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
@@ -22,15 +24,15 @@ fn incoming_id(req: &Request) -> Option<String> {
     sane.then(|| id.to_string())
 }
 
-pub async fn middleware(req: Request, next: Next) -> Response {
+pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let id = incoming_id(&req).unwrap_or_else(|| uuid::Uuid::new_v4().to_string());
     let route = req
         .extensions()
         .get::<MatchedPath>()
         .map(|m| m.as_str().to_string())
         .unwrap_or_else(|| "unmatched".into());
-    let span =
-        tracing::info_span!("request", request_id = %id, method = %req.method(), route = %route);
+    let method = req.method().to_string();
+    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status();
@@ -62,12 +64,24 @@ pub async fn middleware(req: Request, next: Next) -> Response {
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
     }
+    let elapsed = started.elapsed();
     span.in_scope(|| {
         tracing::info!(
             status = status.as_u16(),
-            elapsed_ms = started.elapsed().as_millis() as u64,
+            elapsed_ms = elapsed.as_millis() as u64,
             "request finished"
         );
     });
+    let m = &state.metrics;
+    let labels = RouteLabels { method, route };
+    m.request_seconds
+        .get_or_create(&labels)
+        .observe(elapsed.as_secs_f64());
+    let labels = RequestLabels {
+        method: labels.method,
+        route: labels.route,
+        status: status.as_u16(),
+    };
+    m.requests.get_or_create(&labels).inc();
     response
 }

@@ -39,15 +39,18 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     }
     match tokio::time::timeout(limits.request_timeout, next.run(req)).await {
         Ok(response) => response,
-        Err(_) => ApiError::unavailable(
-            "request.timeout",
-            format!(
-                "The request took longer than {} s and was stopped; retry it.",
-                limits.request_timeout.as_secs()
-            ),
-            5,
-        )
-        .into_response(),
+        Err(_) => {
+            state.metrics.shed("request.timeout");
+            ApiError::unavailable(
+                "request.timeout",
+                format!(
+                    "The request took longer than {} s and was stopped; retry it.",
+                    limits.request_timeout.as_secs()
+                ),
+                5,
+            )
+            .into_response()
+        }
     }
 }
 

@@ -261,6 +261,16 @@ impl Services {
             result = self.refresh_holding_lease(account) => result,
             never = renew => never,
         };
+        let outcome = match &result {
+            Ok(_) => "ok",
+            Err(e) if e.code == "token.dead" => "dead",
+            Err(e) if e.code.starts_with("app.") => "app_misconfigured",
+            Err(_) => "transient",
+        };
+        self.metrics
+            .refreshes
+            .get_or_create(&crate::metrics::OutcomeLabels { outcome })
+            .inc();
         if result.is_err() {
             if let Err(e) = self.store.release_lease(account.id, owner).await {
                 tracing::error!(error = %e, account_id = account.id, "could not release the refresh lease");

@@ -34,6 +34,8 @@ const KNOWN: &[&str] = &[
     "LARGE_BODY_BUDGET_MB",
     "QUEUE_WAIT",
     "PROVIDER_TIMEOUT",
+    "METRICS_LISTEN",
+    "LOG_FORMAT",
     "TRUST_FORWARDED_FOR",
     "PORTAL_SIGNUP",
 ];
@@ -59,6 +61,10 @@ pub struct Settings {
     pub scopes_file: Option<PathBuf>,
     pub office365_file: Option<PathBuf>,
     pub log: String,
+    /// `json` for one JSON object per log line; plain text otherwise.
+    pub log_json: bool,
+    /// Serve `/metrics` on this address only (instead of on the main one).
+    pub metrics_listen: Option<SocketAddr>,
     pub limits: Limits,
 }
 
@@ -165,6 +171,18 @@ impl Settings {
             scopes_file: get("SCOPES_FILE").map(PathBuf::from),
             office365_file: get("OFFICE365_FILE").map(PathBuf::from),
             log: get("LOG").unwrap_or("info").to_string(),
+            log_json: match get("LOG_FORMAT").unwrap_or("text") {
+                "json" => true,
+                "text" => false,
+                other => bail!("SWITCHBOARD_LOG_FORMAT: '{other}' is not text or json"),
+            },
+            metrics_listen: get("METRICS_LISTEN")
+                .map(|a| {
+                    a.parse().with_context(|| {
+                        format!("SWITCHBOARD_METRICS_LISTEN: '{a}' is not an address like 127.0.0.1:9100")
+                    })
+                })
+                .transpose()?,
             limits: Limits::read(&values)?,
         };
         Ok((settings, warnings))

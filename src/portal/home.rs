@@ -12,7 +12,7 @@ use axum::http::StatusCode;
 use axum::response::Response;
 
 async fn health(state: &AppState, app: &AppRecord) -> Result<(String, String), ApiError> {
-    let counts = state.store.account_status_counts(app.id).await?;
+    let counts = state.store.account_status_counts(Some(app.id)).await?;
     let count = |s: TokenStatus| {
         counts
             .iter()

@@ -233,7 +233,10 @@ pub async fn signin(
                 &[("form", message)],
             ))
         }
-        Err(OwnerError::Busy(seconds)) => Ok(busy(kind, &headers, &c.email, seconds)),
+        Err(OwnerError::Busy(seconds)) => {
+            state.metrics.shed("portal.hashing");
+            Ok(busy(kind, &headers, &c.email, seconds))
+        }
         Err(e) => Err(ApiError::internal(e)),
     }
 }

@@ -176,7 +176,10 @@ pub async fn signup(
             &c.email,
             &[(field, message)],
         )),
-        (Err(OwnerError::Busy(seconds)), _) => Ok(busy(kind, &headers, &c.email, seconds)),
+        (Err(OwnerError::Busy(seconds)), _) => {
+            state.metrics.shed("portal.hashing");
+            Ok(busy(kind, &headers, &c.email, seconds))
+        }
         (Err(OwnerError::Taken), Door::Invited(email)) => Ok(show(
             kind,
             &headers,

@@ -103,8 +103,11 @@ pub trait AccountStore: Send + Sync {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)>;
-    /// How many of an app's accounts are in each token status.
-    async fn account_status_counts(&self, app_id: i64) -> StoreResult<Vec<(TokenStatus, i64)>>;
+    /// How many accounts, of one app or of all, are in each token status.
+    async fn account_status_counts(
+        &self,
+        app_id: Option<i64>,
+    ) -> StoreResult<Vec<(TokenStatus, i64)>>;
     /// Deletes the account with its tokens; false when it did not exist for that app.
     async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool>;
     /// Takes access away in one write: the account token (or, with `None`, all of them) and the

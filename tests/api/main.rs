@@ -31,6 +31,7 @@ mod hostile_clients;
 mod hostile_paths;
 mod linking;
 mod logs;
+mod observability;
 mod openapi;
 mod owners;
 mod portal;

@@ -9,11 +9,14 @@ use super::graph_errors::{classify, parse_retry_after};
 use super::mailbox_gate::MailboxGates;
 use crate::config::Limits;
 use crate::error::{ApiError, ErrorKind};
+use crate::metrics::{GraphLabels, Metrics, OperationLabels, ReasonLabels};
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
+use std::sync::Arc;
 use std::time::Duration;
+use std::time::Instant;
 use url::Url;
 
 /// An id or value made safe for a Graph URL (path segment or query value).
@@ -108,17 +111,53 @@ pub struct GraphClient {
     gates: MailboxGates,
     /// How long Graph gets to answer one call.
     call_timeout: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl GraphClient {
-    pub fn new(http: reqwest::Client, base: Url, throttling: Throttling, limits: &Limits) -> Self {
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        throttling: Throttling,
+        limits: &Limits,
+        metrics: Arc<Metrics>,
+    ) -> Self {
         GraphClient {
             http,
             base,
-            gates: MailboxGates::new(throttling.mailbox_concurrency, limits.queue_wait),
+            gates: MailboxGates::new(
+                throttling.mailbox_concurrency,
+                limits.queue_wait,
+                metrics.clone(),
+            ),
             throttling,
             call_timeout: limits.provider_timeout,
+            metrics,
         }
+    }
+
+    /// The name of a request on the Graph request list, for metrics.
+    fn operation(&self, method: &Method, url: &str) -> &'static str {
+        let path = url
+            .strip_prefix(self.base())
+            .unwrap_or(url)
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default();
+        super::surface::find(method.as_str(), path).map_or("other", |c| c.name)
+    }
+
+    /// One Graph call's outcome, for metrics.
+    fn observe(&self, operation: &'static str, status: StatusCode, started: Instant) {
+        let labels = GraphLabels {
+            operation,
+            status: status.as_u16(),
+        };
+        self.metrics.graph_calls.get_or_create(&labels).inc();
+        self.metrics
+            .graph_seconds
+            .get_or_create(&OperationLabels { operation })
+            .observe(started.elapsed().as_secs_f64());
     }
 
     /// `path` relative to the Graph base, e.g. `/me/messages`.
@@ -161,12 +200,17 @@ impl GraphClient {
         request: reqwest::RequestBuilder,
     ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ApiError> {
         let permit = self.gates.enter(mailbox).await?;
-        match request
+        let started = Instant::now();
+        let sent = request
             .timeout(FORWARD_TIMEOUT)
             .bearer_auth(token.expose_secret())
             .send()
-            .await
-        {
+            .await;
+        let status = sent
+            .as_ref()
+            .map_or(StatusCode::GATEWAY_TIMEOUT, |r| r.status());
+        self.observe("direct", status, started);
+        match sent {
             Ok(response) => Ok((response, permit)),
             Err(e) if e.is_timeout() => Err(ApiError::new(
                 ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
@@ -236,6 +280,7 @@ impl GraphClient {
                 "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
             )));
         }
+        let operation = self.operation(&req.method, &req.url);
         let mut attempt = 0u32;
         loop {
             let permit = self
@@ -257,6 +302,7 @@ impl GraphClient {
             if let Some(etag) = &req.if_match {
                 builder = builder.header(reqwest::header::IF_MATCH, etag);
             }
+            let started = Instant::now();
             let (status, retry_after, content_type, bytes) = match builder.send().await {
                 Ok(resp) => {
                     let status = resp.status();
@@ -281,6 +327,7 @@ impl GraphClient {
                 Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
             };
             drop(permit);
+            self.observe(operation, status, started);
             // A change Graph may have made before the answer was lost is not sent again, and
             // the caller is told to look before retrying.
             let unanswered = status == StatusCode::GATEWAY_TIMEOUT && bytes.is_empty();
@@ -308,6 +355,16 @@ impl GraphClient {
             let worth_waiting = wait.as_secs_f64() <= self.throttling.max_retry_wait_seconds as f64;
             if retryable && worth_waiting && attempt < self.throttling.max_retries {
                 attempt += 1;
+                let reason = match status.as_u16() {
+                    429 => "throttled",
+                    503 => "unavailable",
+                    _ => "timeout",
+                };
+                self.metrics
+                    .graph_retries
+                    .get_or_create(&ReasonLabels { reason })
+                    .inc();
+                self.metrics.retry_wait_seconds.observe(wait.as_secs_f64());
                 tokio::time::sleep(wait).await;
                 continue;
             }
@@ -345,6 +402,7 @@ mod tests {
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
             &Limits::read(&Default::default()).unwrap(),
+            Default::default(),
         );
         assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
         assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));

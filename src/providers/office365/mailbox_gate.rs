@@ -3,6 +3,7 @@
 //! so a slow Graph cannot pile up callers without end. How long a call waited is logged.
 
 use crate::error::ApiError;
+use crate::metrics::Metrics;
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -15,14 +16,16 @@ pub struct MailboxGates {
     gates: Mutex<HashMap<String, Arc<Semaphore>>>,
     concurrency: usize,
     wait: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl MailboxGates {
-    pub fn new(concurrency: usize, wait: Duration) -> Self {
+    pub fn new(concurrency: usize, wait: Duration, metrics: Arc<Metrics>) -> Self {
         MailboxGates {
             gates: Mutex::new(HashMap::new()),
             concurrency,
             wait,
+            metrics,
         }
     }
 
@@ -39,6 +42,9 @@ impl MailboxGates {
         match tokio::time::timeout(self.wait, gate.acquire_owned()).await {
             Ok(permit) => {
                 let waited = started.elapsed();
+                self.metrics
+                    .mailbox_wait_seconds
+                    .observe(waited.as_secs_f64());
                 if waited >= NOTABLE_WAIT {
                     tracing::info!(
                         mailbox,
@@ -49,6 +55,7 @@ impl MailboxGates {
                 Ok(permit.expect("mailbox gates are never closed"))
             }
             Err(_) => {
+                self.metrics.shed("provider.busy");
                 tracing::warn!(
                     mailbox,
                     waited_ms = self.wait.as_millis() as u64,

@@ -193,9 +193,13 @@ impl AccountStore for SqliteStore {
         ))
     }
 
-    async fn account_status_counts(&self, app_id: i64) -> StoreResult<Vec<(TokenStatus, i64)>> {
+    async fn account_status_counts(
+        &self,
+        app_id: Option<i64>,
+    ) -> StoreResult<Vec<(TokenStatus, i64)>> {
         let rows = sqlx::query(
-            "SELECT token_status, COUNT(*) AS n FROM accounts WHERE app_id = ? GROUP BY token_status",
+            "SELECT token_status, COUNT(*) AS n FROM accounts WHERE (?1 IS NULL OR app_id = ?1) \
+             GROUP BY token_status",
         )
         .bind(app_id)
         .fetch_all(&self.pool)

@@ -1,0 +1,133 @@
+//! Seeing inside: Prometheus metrics at `/metrics` (or on an address of their own), and logs as
+//! one JSON object per line carrying the request id.
+
+use crate::helpers::{account, free_port, spawn_app, spawn_app_with, ADELE};
+use std::io::Read;
+use std::process::{Command, Stdio};
+
+#[tokio::test]
+async fn metrics_count_requests_graph_calls_refreshes_and_accounts_without_ids_in_labels() {
+    let app = spawn_app().await;
+    let l = account(&app, "Mail.Read").await;
+    app.ms
+        .add_messages(ADELE, vec![crate::fake_microsoft::message(1, "Hi")]);
+    app.ms.expire_access_tokens();
+    let page: serde_json::Value = app
+        .as_account(&l, "/v1/email/messages")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let id = page["records"][0]["id"].as_str().unwrap().to_string();
+    app.as_account(&l, &format!("/v1/email/messages/{id}"))
+        .await;
+    let r = app.get("/metrics").await;
+    assert_eq!(r.status(), 200);
+    assert!(r.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .starts_with("application/openmetrics-text"));
+    let text = r.text().await.unwrap();
+    for expected in [
+        r#"switchboard_http_requests_total{method="GET",route="/v1/email/messages",status="200"} 1"#,
+        r#"switchboard_http_request_duration_seconds_bucket{"#,
+        r#"switchboard_graph_calls_total{operation="messages.list",status="200"}"#,
+        r#"switchboard_graph_calls_total{operation="message.get",status="200"}"#,
+        r#"switchboard_graph_call_duration_seconds_count{operation="messages.list"}"#,
+        r#"switchboard_token_refreshes_total{outcome="ok"} 1"#,
+        r#"switchboard_accounts{token_status="active"} 1"#,
+        r#"switchboard_accounts{token_status="dead"} 0"#,
+        r#"switchboard_mailbox_wait_seconds_count"#,
+        r#"switchboard_open_connections"#,
+    ] {
+        assert!(text.contains(expected), "{expected} in:\n{text}");
+    }
+    assert!(
+        text.contains(r#"route="/v1/email/messages/{messageId}""#),
+        "routes are templates"
+    );
+    assert!(!text.contains(&id), "no item ids in labels");
+    assert!(!text.contains(&l.token), "no tokens");
+}
+
+#[tokio::test]
+async fn metrics_can_have_an_address_of_their_own() {
+    let port = free_port();
+    let address = format!("127.0.0.1:{port}");
+    let app = spawn_app_with(&[("SWITCHBOARD_METRICS_LISTEN", &address)]).await;
+    assert_eq!(app.get("/metrics").await.status(), 404);
+    let r = app
+        .http
+        .get(format!("http://{address}/metrics"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert!(r.text().await.unwrap().contains("switchboard_accounts"));
+}
+
+#[tokio::test]
+async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
+    let app = spawn_app().await;
+    let port = free_port();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+        .env_clear()
+        .envs(&app.env)
+        .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
+        .env("SWITCHBOARD_LOG_FORMAT", "json")
+        .env("SWITCHBOARD_LOG", "debug")
+        .stderr(Stdio::piped())
+        .stdout(Stdio::null())
+        .spawn()
+        .unwrap();
+    let base = format!("http://127.0.0.1:{port}");
+    for _ in 0..100 {
+        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    }
+    let r = app
+        .http
+        .get(format!("{base}/v1/account"))
+        .header("x-request-id", "probe-4711")
+        .bearer_auth("not-a-token")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let killed = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(killed.success());
+    child.wait().unwrap();
+    let mut logs = String::new();
+    child
+        .stderr
+        .take()
+        .unwrap()
+        .read_to_string(&mut logs)
+        .unwrap();
+    let lines: Vec<serde_json::Value> = logs
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|_| panic!("not JSON: {l}")))
+        .collect();
+    let of_probe: Vec<&serde_json::Value> = lines
+        .iter()
+        .filter(|l| l["span"]["request_id"] == "probe-4711")
+        .collect();
+    assert!(
+        of_probe
+            .iter()
+            .any(|l| l["fields"]["message"] == "request finished"
+                && l["fields"]["status"] == 401
+                && l["span"]["route"] == "/v1/account"),
+        "{logs}"
+    );
+    assert!(lines
+        .iter()
+        .any(|l| l["fields"]["message"] == "switchboard is listening"));
+    assert!(!logs.contains("not-a-token"));
+}
