@@ -1,7 +1,9 @@
 //! Serving HTTP/1.1 with the limits `axum::serve` lacks: the time a client gets to send its
 //! request headers (which is also how long an idle kept-alive connection stays open), a cap on
-//! open connections (past it, new ones wait in the listen queue until a slot frees), each
-//! connection's peer address for the handlers, and a stop that lets requests in flight finish.
+//! open connections (past it, new ones wait in the listen queue until a slot frees) and on those
+//! of one client address (past it, its new ones are closed at once, so that one host cannot take
+//! every slot), each connection's peer address for the handlers, and a stop that lets requests in
+//! flight finish.
 
 use crate::config::Limits;
 use crate::metrics::Metrics;
@@ -10,8 +12,10 @@ use axum::Router;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
+use std::collections::HashMap;
 use std::future::Future;
-use std::sync::Arc;
+use std::net::IpAddr;
+use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
@@ -29,6 +33,10 @@ pub async fn serve(
     stop: impl Future<Output = ()>,
 ) {
     let slots = Arc::new(Semaphore::new(limits.max_connections));
+    let per_client = Arc::new(PerClient {
+        open: Mutex::new(HashMap::new()),
+        limit: limits.max_connections_per_client,
+    });
     let graceful = GracefulShutdown::new();
     let mut http = hyper::server::conn::http1::Builder::new();
     http.timer(TokioTimer::new())
@@ -51,6 +59,13 @@ pub async fn serve(
             },
             () = &mut stop => break,
         };
+        let Some(client_slot) = per_client.enter(peer.ip()) else {
+            drop(stream);
+            if let Some(m) = &metrics {
+                m.shed("connection.perClient");
+            }
+            continue;
+        };
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
@@ -69,6 +84,7 @@ pub async fn serve(
             if let Some(m) = &metrics {
                 m.open_connections.dec();
             }
+            drop(client_slot);
             drop(slot);
         });
     }
@@ -81,5 +97,44 @@ pub async fn serve(
             "requests still running {} s after the stop; closing them",
             DRAIN.as_secs()
         );
+    }
+}
+
+/// Open connections per client address.
+struct PerClient {
+    open: Mutex<HashMap<IpAddr, usize>>,
+    limit: usize,
+}
+
+impl PerClient {
+    /// A slot for one more connection of `ip`, or `None` when it holds its share already.
+    fn enter(self: &Arc<Self>, ip: IpAddr) -> Option<ClientSlot> {
+        let mut open = self.open.lock().expect("connection counts poisoned");
+        let n = open.entry(ip).or_default();
+        if *n >= self.limit {
+            return None;
+        }
+        *n += 1;
+        Some(ClientSlot {
+            owner: self.clone(),
+            ip,
+        })
+    }
+}
+
+struct ClientSlot {
+    owner: Arc<PerClient>,
+    ip: IpAddr,
+}
+
+impl Drop for ClientSlot {
+    fn drop(&mut self) {
+        let mut open = self.owner.open.lock().expect("connection counts poisoned");
+        if let Some(n) = open.get_mut(&self.ip) {
+            *n -= 1;
+            if *n == 0 {
+                open.remove(&self.ip);
+            }
+        }
     }
 }

@@ -27,6 +27,9 @@ pub struct Limits {
     /// Longest a request may take, body included (the direct API, which streams, has its own).
     pub request_timeout: Duration,
     pub max_connections: usize,
+    /// Open connections one client address may hold (a quarter of all by default; no limit of
+    /// its own behind a trusted proxy, whose address every client shares).
+    pub max_connections_per_client: usize,
     /// Password hashes (portal sign-in and sign-up) computed at once.
     pub password_hashing: usize,
     /// Bytes of large request bodies (mail with attachments, direct uploads) in flight at once.
@@ -59,11 +62,22 @@ impl Limits {
             "false" => false,
             other => bail!("SWITCHBOARD_TRUST_FORWARDED_FOR: '{other}' is not true or false"),
         };
+        let max_connections = number(values, "MAX_CONNECTIONS", 1024)? as usize;
+        let per_client = number(
+            values,
+            "MAX_CONNECTIONS_PER_CLIENT",
+            (max_connections as u64 / 4).max(1),
+        )? as usize;
         Ok(Limits {
             header_timeout: seconds("HEADER_TIMEOUT", 10)?,
             body_timeout: seconds("BODY_TIMEOUT", 30)?,
             request_timeout: seconds("REQUEST_TIMEOUT", 120)?,
-            max_connections: number(values, "MAX_CONNECTIONS", 1024)? as usize,
+            max_connections,
+            max_connections_per_client: if trust_forwarded_for {
+                max_connections
+            } else {
+                per_client.min(max_connections)
+            },
             password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
             large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 96)? as usize * 1024 * 1024,
             queue_wait: seconds("QUEUE_WAIT", 5)?,

@@ -71,6 +71,7 @@ async fn half_sent_headers_and_stalled_bodies_are_cut_off() {
 async fn open_connections_are_capped_and_the_rest_wait_their_turn() {
     let app = spawn_app_with(&[
         ("SWITCHBOARD_MAX_CONNECTIONS", "4"),
+        ("SWITCHBOARD_MAX_CONNECTIONS_PER_CLIENT", "4"),
         ("SWITCHBOARD_HEADER_TIMEOUT", "30"),
     ])
     .await;
@@ -93,6 +94,42 @@ async fn open_connections_are_capped_and_the_rest_wait_their_turn() {
         .await
         .expect("served once a connection closed")
         .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn one_client_address_cannot_take_every_connection() {
+    let app = spawn_app_with(&[
+        ("SWITCHBOARD_MAX_CONNECTIONS_PER_CLIENT", "3"),
+        ("SWITCHBOARD_HEADER_TIMEOUT", "30"),
+    ])
+    .await;
+    let target: std::net::SocketAddr = app
+        .direct_address
+        .trim_start_matches("http://")
+        .parse()
+        .unwrap();
+    let mut attacker = Vec::new();
+    for _ in 0..10 {
+        let socket = tokio::net::TcpSocket::new_v4().unwrap();
+        socket.bind("127.0.0.2:0".parse().unwrap()).unwrap();
+        let mut s = socket.connect(target).await.unwrap();
+        let _ = s.write_all(b"GET /healthz HTTP/1.1\r\nHost: x\r\n").await;
+        attacker.push(s);
+    }
+    let mut closed = 0;
+    for s in &mut attacker {
+        if until_closed(s, Duration::from_millis(500)).await.is_some() {
+            closed += 1;
+        }
+    }
+    assert_eq!(
+        closed, 7,
+        "beyond its three, the address's connections are closed at once"
+    );
+    let r = tokio::time::timeout(Duration::from_secs(2), app.get("/healthz"))
+        .await
+        .expect("others are served at once");
     assert_eq!(r.status(), StatusCode::OK);
 }
 
