@@ -98,6 +98,7 @@ def main():
         "SWITCHBOARD_LOG": "error",
         "SWITCHBOARD_PORTAL_SIGNUP": "open",
     }
+    env.update({k: v for k, v in os.environ.items() if k.startswith("SWITCHBOARD_")})
     service = subprocess.Popen([os.path.join(BIN, "switchboard")], env=env,
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{port}"

@@ -1,15 +1,14 @@
 //! Portal owners: sign-up with an argon2 password hash, sign-in that costs the same whether or not
 //! the address exists, invitations, and sign-in sessions (random tokens, stored hashed). The CLI
-//! and the portal both come here. Hashing runs a few at a time (each takes ~19 MiB): a request
-//! that cannot get a turn soon is told to retry rather than queued without end.
+//! and the portal both come here.
+
+mod hashing;
+
+pub use hashing::Hashing;
 
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{Admission, NewInvite, OwnerRecord, Store, StoreError};
-use argon2::password_hash::{rand_core::OsRng, PasswordHash, PasswordHasher, SaltString};
-use argon2::{Argon2, PasswordVerifier};
 use secrecy::{ExposeSecret, SecretString};
-use std::time::Duration;
-use tokio::sync::Semaphore;
 
 /// How long a portal session lasts.
 pub const SESSION_SECONDS: i64 = 7 * 24 * 3600;
@@ -59,46 +58,6 @@ pub fn normalize_email(email: &str) -> Result<String, OwnerError> {
     }
 }
 
-/// How many password hashes run at once, and how long a request waits for a turn.
-pub struct Hashing {
-    turns: Semaphore,
-    wait: Duration,
-}
-
-impl Hashing {
-    pub fn new(at_once: usize, wait: Duration) -> Self {
-        Hashing {
-            turns: Semaphore::new(at_once.max(1)),
-            wait,
-        }
-    }
-
-    /// Runs `work` (CPU and ~19 MiB of memory) when a turn is free.
-    async fn run<T: Send + 'static>(
-        &self,
-        work: impl FnOnce() -> T + Send + 'static,
-    ) -> Result<T, OwnerError> {
-        let Ok(Ok(_turn)) = tokio::time::timeout(self.wait, self.turns.acquire()).await else {
-            return Err(OwnerError::Busy(self.wait.as_secs().max(1)));
-        };
-        tokio::task::spawn_blocking(work)
-            .await
-            .map_err(|e| input("password", format!("hashing failed: {e}")))
-    }
-}
-
-async fn hash_password(hashing: &Hashing, password: SecretString) -> Result<String, OwnerError> {
-    hashing
-        .run(move || {
-            let salt = SaltString::generate(&mut OsRng);
-            Argon2::default()
-                .hash_password(password.expose_secret().as_bytes(), &salt)
-                .map(|h| h.to_string())
-                .map_err(|e| input("password", format!("the password cannot be hashed: {e}")))
-        })
-        .await?
-}
-
 /// A new owner, if `admission` lets them in and the address is free (`Taken` otherwise, which
 /// the portal does not tell apart from success). The password needs at least ten characters.
 pub async fn create(
@@ -120,7 +79,7 @@ pub async fn create(
     if length > 1024 {
         return Err(input("password", "Use at most 1024 characters."));
     }
-    let hash = hash_password(hashing, password.clone()).await?;
+    let hash = hashing.hash(password.clone()).await?;
     store
         .create_owner(&email, &hash, now, admission)
         .await?
@@ -182,20 +141,13 @@ pub async fn verify(
         Err(_) => None,
     };
     let Some(owner) = owner else {
-        hash_password(hashing, password.clone()).await?;
+        hashing.hash(password.clone()).await?;
         return Err(OwnerError::BadCredentials);
     };
-    let (stored, given) = (owner.password_hash.clone(), password.clone());
-    let ok = hashing
-        .run(move || {
-            PasswordHash::new(&stored).is_ok_and(|h| {
-                Argon2::default()
-                    .verify_password(given.expose_secret().as_bytes(), &h)
-                    .is_ok()
-            })
-        })
-        .await?;
-    if ok {
+    if hashing
+        .verify(password.clone(), owner.password_hash.clone())
+        .await?
+    {
         Ok(owner)
     } else {
         Err(OwnerError::BadCredentials)
