@@ -7,9 +7,11 @@
 Starts the fake Microsoft and switchboard (defaults, a throwaway database) and prints, in one run:
 the service's resident memory at rest; while one client address holds many connections that
 never finish their headers; while many addresses do (up to the connection cap); after they are
-gone; and while 40 portal sign-ins arrive at once. For each phase it also times `/healthz` from
-an address that is not attacking.
+gone; while 40 portal sign-ins arrive at once; and while four 45 MB messages are sent at once.
+For each phase it also times `/healthz` from an address that is not attacking.
 """
+import json
+import urllib.parse
 import base64
 import os
 import socket
@@ -82,6 +84,48 @@ def still_open(sockets):
     return alive
 
 
+def cli(env, *args):
+    out = subprocess.run([os.path.join(BIN, "switchboard"), *args, "--json"], env=env, check=True,
+                         capture_output=True, text=True)
+    return json.loads(out.stdout)
+
+
+class NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+def link(base, fake, env, work):
+    """An app, its Azure registration on the fake, a user with a mailbox, linked: the account token."""
+    app = cli(env, "app", "create", "--name", "Bench", "--return-url", "http://localhost/back")
+    secret = os.path.join(work, "azure.secret")
+    with open(secret, "w") as f:
+        f.write("Xy8Q~bench.secret")
+    azure = "00001111-aaaa-2222-bbbb-3333cccc4444"
+    redirect = cli(env, "app", "office365", app["clientId"], "--azure-client-id", azure,
+                   "--azure-client-secret-file", secret)["redirectUri"]
+
+    def post(url, body):
+        req = urllib.request.Request(url, data=json.dumps(body).encode(), method="POST",
+                                     headers={"Content-Type": "application/json"})
+        urllib.request.urlopen(req).read()
+
+    post(f"{fake}/_fake/apps", {"clientId": azure, "secret": "Xy8Q~bench.secret", "redirectUris": [redirect]})
+    post(f"{fake}/_fake/users", {"email": "bench@contoso.com", "name": "Bench"})
+    opener = urllib.request.build_opener(NoRedirects)
+    url = f"{base}/v1/auth/authorize?" + urllib.parse.urlencode(
+        {"clientId": app["clientId"], "serviceType": "Office365", "scopes": "Mail.Send Mail.Drafts", "returnUrl": "http://localhost/back"})
+    for _ in range(3):
+        try:
+            opener.open(url)
+        except urllib.error.HTTPError as e:
+            url = e.headers["Location"]
+    code = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["code"][0]
+    auth = base64.b64encode(f"{app['clientId']}:{app['clientSecret']}".encode()).decode()
+    req = urllib.request.Request(f"{base}/v1/auth/token/{code}", method="POST", headers={"Authorization": f"Basic {auth}"})
+    return json.loads(urllib.request.urlopen(req).read())["accessToken"]
+
+
 def main():
     count = int(sys.argv[1]) if len(sys.argv) > 1 else 5000
     work = tempfile.mkdtemp()
@@ -91,6 +135,7 @@ def main():
     env = {
         "PATH": os.environ["PATH"],
         "SWITCHBOARD_LISTEN": f"127.0.0.1:{port}",
+        "SWITCHBOARD_PUBLIC_URL": f"http://127.0.0.1:{port}",
         "SWITCHBOARD_DATABASE_URL": f"sqlite://{work}/bench.db?mode=rwc",
         "SWITCHBOARD_MASTER_KEY": base64.b64encode(os.urandom(32)).decode(),
         "SWITCHBOARD_OFFICE365_LOGIN_URL": f"http://127.0.0.1:{fake_port}",
@@ -162,6 +207,36 @@ def main():
         watcher.join()
         tally = {c: answers.count(c) for c in sorted(set(answers))}
         print(f"{'40 sign-ins at once (peak)':<52} {peak[0]:>8.1f}  {healthz(base)}   (answers {tally})")
+        token = link(base, f"http://127.0.0.1:{fake_port}", env, work)
+        attachment = base64.b64encode(os.urandom(33 * 1024 * 1024)).decode()
+        mail = json.dumps({"subject": "Big", "body": "x", "to": [{"address": "a@contoso.com"}],
+                           "attachments": [{"name": "big.bin", "content": attachment}]}).encode()
+        peak[0] = 0.0
+        stop.clear()
+        watcher = threading.Thread(target=watch)
+        watcher.start()
+        sends = []
+
+        def send():
+            req = urllib.request.Request(f"{base}/v1/email/messages", data=mail, method="POST",
+                                         headers={"Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+            try:
+                urllib.request.urlopen(req, timeout=120)
+                sends.append(201)
+            except urllib.error.HTTPError as e:
+                sends.append(e.code)
+
+        threads = [threading.Thread(target=send) for _ in range(4)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        stop.set()
+        watcher.join()
+        tally = {c: sends.count(c) for c in sorted(set(sends))}
+        print(f"{f'four {len(mail) // 2**20} MiB sends at once (peak)':<52} {peak[0]:>8.1f}  {healthz(base)}   (answers {tally})")
+        time.sleep(1)
+        print(f"{'after the sends':<52} {rss_mib(service.pid):>8.1f}  {healthz(base)}")
     finally:
         service.terminate()
         fake.terminate()

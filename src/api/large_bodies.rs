@@ -1,8 +1,9 @@
-//! A budget for large request bodies held in memory at once. Mail with attachments arrives as
-//! JSON with base64 content, which is read whole and then decoded: a request of 1 MiB or more
-//! takes its size from the budget (the route's limit when it does not say its size) until it is
-//! answered, waits briefly when the budget is spent, and is otherwise told to retry (503). The
-//! direct API streams bodies through without holding them and does not count.
+//! A budget for the memory large request bodies take at once. Mail with attachments arrives as
+//! JSON with base64 content, which is held three times while it is handled (the body, its parsed
+//! form, the decoded attachments): a request of 1 MiB or more takes three times its size from
+//! the budget (the route's limit when it does not say its size) until it is answered, waits
+//! briefly when the budget is spent, and is otherwise told to retry (503). The direct API streams
+//! bodies through without holding them and does not count.
 
 use crate::error::ApiError;
 use crate::state::AppState;
@@ -17,6 +18,8 @@ use tokio::sync::Semaphore;
 const LARGE: usize = 1024 * 1024;
 /// The budget counts in KiB.
 const UNIT: usize = 1024;
+/// How many times its size a large body takes while it is handled.
+const COPIES: usize = 3;
 /// What a body without `Content-Length` counts for (the largest the API takes).
 pub const UNSIZED: usize = 48 * 1024 * 1024;
 
@@ -59,7 +62,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         None => return next.run(req).await,
     };
     let budget = &state.large_bodies;
-    let units = size.div_ceil(UNIT).min(budget.total) as u32;
+    let units = (size * COPIES).div_ceil(UNIT).min(budget.total) as u32;
     let Ok(Ok(permit)) = tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await
     else {
         state.metrics.shed("server.busy");

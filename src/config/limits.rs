@@ -32,7 +32,7 @@ pub struct Limits {
     pub max_connections_per_client: usize,
     /// Password hashes (portal sign-in and sign-up) computed at once.
     pub password_hashing: usize,
-    /// Bytes of large request bodies (mail with attachments, direct uploads) in flight at once.
+    /// Memory for large request bodies (mail with attachments) in flight at once, in bytes.
     pub large_body_budget: usize,
     /// Longest a request waits for a shared resource (a slot of its mailbox, room for a large
     /// body, a password hash) before it is told to retry (503 with `Retry-After`).
@@ -79,7 +79,7 @@ impl Limits {
                 per_client.min(max_connections)
             },
             password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
-            large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 96)? as usize * 1024 * 1024,
+            large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 160)? as usize * 1024 * 1024,
             queue_wait: seconds("QUEUE_WAIT", 5)?,
             provider_timeout: seconds("PROVIDER_TIMEOUT", 60)?,
             trust_forwarded_for,
