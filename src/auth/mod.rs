@@ -2,6 +2,7 @@
 
 pub mod callback;
 pub mod exchange;
+mod flight;
 pub mod import;
 pub mod link;
 pub mod outcome;

@@ -2,6 +2,7 @@
 //! mutex per account in this process, and a lease row in the database across instances. The
 //! rotated refresh token is saved in the same write as the new access token, before it is used.
 
+pub use super::flight::Refresher;
 use super::outcome::{decode_failure, flag_app, is_app_problem, is_dead_grant};
 use crate::error::{ApiError, ErrorKind};
 use crate::providers::office365::token_client::TokenFailure;
@@ -9,10 +10,8 @@ use crate::state::{now, Services};
 use crate::store::crypto::random_id;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};
-use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::{Arc, Mutex};
-use std::time::{Duration, Instant};
+use std::sync::atomic::Ordering;
+use std::time::Duration;
 
 /// Refresh this long before the access token expires.
 pub const REFRESH_SKEW: i64 = 300;
@@ -24,98 +23,11 @@ const LEASE_RENEWAL: Duration = Duration::from_secs(2);
 /// How long a caller waits for another holder's refresh (the token endpoint's time-out, and
 /// some).
 const LEASE_WAIT_SECONDS: i64 = 40;
-/// After a refresh forced by Graph refusing a token, the next one is not forced before this
-/// long: a Graph answer of 401 that a new token does not cure is about the request, and
-/// refreshing on each would let any caller drive grants.
-const FORCED_REFRESH_GAP: Duration = Duration::from_secs(60);
-
 enum Lease {
     /// This call holds the lease (its owner tag) and must refresh.
     Held(String),
     /// Someone else refreshed while this call waited.
     Refreshed(SecretString),
-}
-
-/// A refresh that failed, shared with the callers that waited for it.
-struct Failure {
-    /// Which attempt failed.
-    attempt: u64,
-    /// For a transient failure: nobody asks Microsoft again before this (its Retry-After).
-    quiet_until: Option<Instant>,
-    error: ApiError,
-}
-
-/// One account's refreshes in this process: one at a time, numbered, the last failure kept.
-#[derive(Default)]
-struct Flight {
-    lock: tokio::sync::Mutex<()>,
-    attempts: AtomicU64,
-    failure: Mutex<Option<Failure>>,
-    /// When Graph's refusal of a token last made this process refresh.
-    forced_at: Mutex<Option<Instant>>,
-}
-
-impl Flight {
-    /// The error of the last refresh, if it failed.
-    fn last_failure(&self) -> Option<ApiError> {
-        let failure = self.failure.lock().expect("refresh failure poisoned");
-        failure.as_ref().map(|f| f.error.clone())
-    }
-
-    /// Whether a refresh forced by a refused token may go ahead now (and then notes it).
-    fn may_force(&self) -> bool {
-        let mut at = self.forced_at.lock().expect("forced refresh time poisoned");
-        if at.is_some_and(|t| t.elapsed() < FORCED_REFRESH_GAP) {
-            return false;
-        }
-        *at = Some(Instant::now());
-        true
-    }
-
-    /// The failure a caller that arrived at attempt `seen` should get instead of trying again.
-    fn failure_since(&self, seen: u64) -> Option<ApiError> {
-        let failure = self.failure.lock().expect("refresh failure poisoned");
-        let f = failure.as_ref()?;
-        (f.attempt > seen || f.quiet_until.is_some_and(|t| t > Instant::now()))
-            .then(|| f.error.clone())
-    }
-
-    fn record(&self, result: &Result<SecretString, ApiError>) {
-        let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
-        *self.failure.lock().expect("refresh failure poisoned") =
-            result.as_ref().err().map(|error| Failure {
-                attempt,
-                quiet_until: error
-                    .retry_after
-                    .map(|s| Instant::now() + Duration::from_secs(s)),
-                error: error.clone(),
-            });
-    }
-}
-
-pub struct Refresher {
-    flights: Mutex<HashMap<i64, Arc<Flight>>>,
-    instance: String,
-}
-
-impl Default for Refresher {
-    fn default() -> Self {
-        Refresher {
-            flights: Mutex::new(HashMap::new()),
-            instance: random_id(8),
-        }
-    }
-}
-
-impl Refresher {
-    fn flight(&self, account_id: i64) -> Arc<Flight> {
-        self.flights
-            .lock()
-            .expect("refresh flights poisoned")
-            .entry(account_id)
-            .or_default()
-            .clone()
-    }
 }
 
 pub fn dead_error(account: &AccountRecord) -> ApiError {

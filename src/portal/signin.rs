@@ -6,6 +6,7 @@
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::{form_token, same, set_cookie, SignedIn, FORM, SESSION};
 use crate::api::client_address::ClientAddress;
+use crate::config::SignupPolicy;
 use crate::error::ApiError;
 use crate::owners::{self, OwnerError, SESSION_SECONDS};
 use crate::state::{now, AppState};
@@ -120,6 +121,15 @@ pub fn retry_later(mut response: Response, seconds: u64) -> Response {
     response
 }
 
+/// Whether the sign-in page offers to sign up.
+pub async fn offered(state: &AppState) -> Result<bool, ApiError> {
+    Ok(match state.settings.limits.signup {
+        SignupPolicy::Open => true,
+        SignupPolicy::Invite => !state.store.has_owners().await?,
+        SignupPolicy::Closed => false,
+    })
+}
+
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct SignInQuery {
@@ -132,7 +142,7 @@ pub async fn signin_page(
     Query(q): Query<SignInQuery>,
     headers: HeaderMap,
 ) -> Result<Response, ApiError> {
-    let sign_up = super::signup::offered(&state).await?;
+    let sign_up = offered(&state).await?;
     let notice = q.ready.map(|_| {
         (
             "ready",
@@ -199,7 +209,7 @@ pub async fn signin(
     Form(c): Form<Credentials>,
 ) -> Result<Response, ApiError> {
     let kind = Kind::SignIn {
-        sign_up: super::signup::offered(&state).await?,
+        sign_up: offered(&state).await?,
     };
     if !from_our_form(&headers, &c.csrf) {
         return Ok(expired_form(kind, &headers, &c.email));

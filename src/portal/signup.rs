@@ -21,15 +21,6 @@ use axum::Form;
 use secrecy::SecretString;
 use serde::Deserialize;
 
-/// Whether the sign-in page offers to sign up.
-pub async fn offered(state: &AppState) -> Result<bool, ApiError> {
-    Ok(match state.settings.limits.signup {
-        SignupPolicy::Open => true,
-        SignupPolicy::Invite => !state.store.has_owners().await?,
-        SignupPolicy::Closed => false,
-    })
-}
-
 /// How someone may sign up right now.
 enum Door {
     /// Anyone; the answer does not tell whether the address was free.

@@ -7,37 +7,17 @@
 //! saved: that account must come back on the grace, and keep the newest token from then on.
 
 use crate::fake_microsoft::message;
-use crate::helpers::{free_port, spawn_app, Linked, TestApp};
+use crate::helpers::{spawn_app, Linked, TestApp};
 use rand::Rng;
 use reqwest::StatusCode;
-use std::process::{Child, Command, Stdio};
+use std::process::Child;
 use std::time::Duration;
 
 const KILLS: usize = 100;
 const USERS: [&str; 3] = ["adele@contoso.com", "alex@contoso.com", "megan@contoso.com"];
 
-/// The service as its own process, on the test's database and key.
 async fn start(app: &TestApp) -> (Child, String) {
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .env_clear()
-        .envs(&app.env)
-        .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SWITCHBOARD_LOG", "error")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("the service starts");
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..200 {
-        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
-            return (child, base);
-        }
-        tokio::time::sleep(Duration::from_millis(10)).await;
-    }
-    let _ = child.kill();
-    let _ = child.wait();
-    panic!("the service did not come up");
+    crate::process::start(app, &[("SWITCHBOARD_LOG", "error")], false).await
 }
 
 async fn messages(app: &TestApp, base: &str, l: &Linked) -> Option<StatusCode> {

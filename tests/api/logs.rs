@@ -1,6 +1,4 @@
 use crate::helpers::{query, spawn_app};
-use std::io::Read;
-use std::process::{Command, Stdio};
 
 #[tokio::test]
 async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefully() {
@@ -13,29 +11,8 @@ async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefull
     );
 
     // A second process of the real binary on the same database, at the most verbose level.
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
-    let mut env = app.env.clone();
-    env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
-    env.insert("SWITCHBOARD_LOG".into(), "debug".into());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .arg("serve")
-        .env_clear()
-        .envs(&env)
-        .stderr(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let (child, base) = crate::process::start(&app, &[("SWITCHBOARD_LOG", "debug")], true).await;
+    let env = app.env.clone();
 
     // Link through the subprocess: its public URL is the test instance's, so hand the callback over.
     app.ms.set_access_lifetime(60);
@@ -79,20 +56,8 @@ async fn the_running_binary_logs_requests_but_never_a_secret_and_stops_gracefull
         .unwrap();
     assert_eq!(r.status(), 401);
 
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    let status = child.wait().unwrap();
+    let (status, logs) = crate::process::stop(child);
     assert!(status.success(), "graceful shutdown exits 0: {status:?}");
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
     assert!(
         logs.contains("route=/v1/email/messages") && logs.contains("request_id="),
         "requests are logged with their id"

@@ -38,6 +38,7 @@ mod portal;
 mod portal_guard;
 mod portal_manage;
 mod portal_office365;
+mod process;
 mod series;
 mod startup;
 mod tasks;

@@ -2,8 +2,6 @@
 //! one JSON object per line carrying the request id.
 
 use crate::helpers::{account, free_port, spawn_app, spawn_app_with, ADELE};
-use std::io::Read;
-use std::process::{Command, Stdio};
 
 #[tokio::test]
 async fn metrics_count_requests_graph_calls_refreshes_and_accounts_without_ids_in_labels() {
@@ -69,24 +67,15 @@ async fn metrics_can_have_an_address_of_their_own() {
 #[tokio::test]
 async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
     let app = spawn_app().await;
-    let port = free_port();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .env_clear()
-        .envs(&app.env)
-        .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
-        .env("SWITCHBOARD_LOG_FORMAT", "json")
-        .env("SWITCHBOARD_LOG", "debug")
-        .stderr(Stdio::piped())
-        .stdout(Stdio::null())
-        .spawn()
-        .unwrap();
-    let base = format!("http://127.0.0.1:{port}");
-    for _ in 0..100 {
-        if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(50)).await;
-    }
+    let (child, base) = crate::process::start(
+        &app,
+        &[
+            ("SWITCHBOARD_LOG_FORMAT", "json"),
+            ("SWITCHBOARD_LOG", "debug"),
+        ],
+        true,
+    )
+    .await;
     let r = app
         .http
         .get(format!("{base}/v1/account"))
@@ -96,19 +85,7 @@ async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
-    let killed = Command::new("kill")
-        .args(["-TERM", &child.id().to_string()])
-        .status()
-        .unwrap();
-    assert!(killed.success());
-    child.wait().unwrap();
-    let mut logs = String::new();
-    child
-        .stderr
-        .take()
-        .unwrap()
-        .read_to_string(&mut logs)
-        .unwrap();
+    let (_, logs) = crate::process::stop(child);
     let lines: Vec<serde_json::Value> = logs
         .lines()
         .filter(|l| !l.trim().is_empty())

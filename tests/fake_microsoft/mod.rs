@@ -14,6 +14,7 @@ mod control;
 mod delta_rules;
 mod drive;
 mod events;
+mod faults;
 mod fixtures;
 mod folders;
 mod graph;
@@ -30,6 +31,8 @@ mod shape;
 mod strict;
 mod todo;
 
+pub(crate) use faults::broken_body;
+pub use faults::{GraphFault, TokenFault};
 pub use fixtures::{attach, folder_id, message, WELL_KNOWN};
 
 use axum::Router;
@@ -83,52 +86,6 @@ pub enum SignIn {
     #[default]
     Consent,
     Decline,
-}
-
-/// A fault the token endpoint answers with instead of doing its work.
-#[derive(Clone, Debug)]
-pub enum TokenFault {
-    Throttled {
-        retry_after: Option<&'static str>,
-    },
-    Unavailable,
-    /// A 200 whose body is cut off mid-JSON.
-    Malformed,
-    /// The connection drops after the status line (the grant was still carried out).
-    Reset,
-    /// The answer comes this long after the request.
-    Slow(std::time::Duration),
-}
-
-/// A fault Graph answers with instead of doing its work.
-#[derive(Clone, Debug)]
-pub enum GraphFault {
-    Throttled {
-        retry_after: Option<&'static str>,
-    },
-    Unavailable,
-    Malformed,
-    Unauthorized,
-    /// The call is answered normally, this long after it was admitted (a slow Graph).
-    Slow(std::time::Duration),
-    /// The connection drops after the status line (the call itself was carried out).
-    Reset,
-}
-
-/// A response whose body breaks off: the client sees the connection drop mid-answer.
-pub(crate) fn broken_body() -> axum::response::Response {
-    use axum::response::IntoResponse;
-    let failing = futures_util::stream::once(async {
-        Err::<bytes::Bytes, std::io::Error>(std::io::Error::new(
-            std::io::ErrorKind::ConnectionReset,
-            "connection reset by the fake",
-        ))
-    });
-    (
-        [("content-type", "application/json")],
-        axum::body::Body::from_stream(failing),
-    )
-        .into_response()
 }
 
 pub(crate) struct Code {
@@ -257,7 +214,7 @@ impl FakeMicrosoft {
             ))
             .layer(axum::middleware::from_fn_with_state(
                 fake.clone(),
-                graph::limits,
+                faults::limits,
             ));
         let router: Router = identity::routes()
             .merge(graph)
