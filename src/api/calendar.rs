@@ -9,9 +9,8 @@ use crate::model::availability::{
 use crate::model::calendar::{
     Calendar, CalendarInput, CalendarsPage, Event, EventOrId, EventsPage, MeetingResponse,
 };
+use crate::model::requests::{BodyType, EventWrite};
 use crate::model::{Ok as OkResponse, OK};
-use crate::providers::office365::events::EventWrite;
-use crate::providers::office365::messages::BodyType;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};

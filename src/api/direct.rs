@@ -1,6 +1,6 @@
 use super::extract::AccountAuth;
 use crate::error::ApiError;
-use crate::providers::office365::direct::Forward;
+use crate::model::requests::Forward;
 use crate::state::AppState;
 use axum::body::Body;
 use axum::extract::{Request, State};

@@ -5,8 +5,8 @@ use crate::model::email::{
     EmailAttachment, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
     OutgoingEmail,
 };
+use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::model::{Ok as OkResponse, OK};
-use crate::providers::office365::messages::{BodyType, ListRequest, MessageRead};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};

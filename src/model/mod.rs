@@ -1,4 +1,5 @@
-//! The public contract's resource types (Aurinko-compatible, camelCase JSON).
+//! The language of the house: the public contract's resource types (Aurinko-compatible,
+//! camelCase JSON) and the requests the API makes of providers, none of them tied to a provider.
 
 pub mod account;
 pub mod availability;
@@ -6,6 +7,7 @@ pub mod calendar;
 pub mod contact;
 pub mod email;
 pub mod recurrence;
+pub mod requests;
 pub mod task;
 
 use chrono::{DateTime, SecondsFormat, Utc};

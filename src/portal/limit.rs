@@ -1,6 +1,6 @@
 //! Failed sign-ins slow down whoever keeps failing, per client address and per account, without
 //! ever locking the account's owner out for long: after a few free failures each further one
-//! doubles the wait before the next attempt, up to a cap (short for an account, longer for a
+//! doubles the wait before the next attempt (from two seconds), up to a cap (short for an account, longer for a
 //! client address, which an attacker controls). Failures are forgotten after fifteen quiet
 //! minutes. Kept in memory, per process.
 
@@ -34,7 +34,8 @@ impl Backoff {
         if count < self.free || now - last >= FORGET_AFTER {
             return None;
         }
-        let exponent = (count - self.free).min(20);
+        // Two seconds at first: whole seconds are counted, and less could round to nothing.
+        let exponent = (count - self.free + 1).min(20);
         let delay = (1i64 << exponent).min(self.cap);
         let left = last + delay - now;
         (left > 0).then_some(left)
@@ -117,10 +118,11 @@ mod tests {
         }
         assert_eq!(
             l.wait("a@x.com", ip, 104),
-            Some(1),
-            "one second after the fifth"
+            Some(2),
+            "two seconds after the fifth"
         );
-        assert_eq!(l.wait("a@x.com", ip, 105), None);
+        assert_eq!(l.wait("a@x.com", ip, 105), Some(1));
+        assert_eq!(l.wait("a@x.com", ip, 106), None);
         for _ in 0..20 {
             l.failed("a@x.com", ip, 200);
         }

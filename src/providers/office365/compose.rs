@@ -2,9 +2,9 @@
 //! before Microsoft is asked. What Graph cannot honour is refused, never dropped.
 
 use super::graph_values::bad;
-use super::messages::BodyType;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{AttachmentIn, EmailAddressIn, OutgoingEmail};
+use crate::model::requests::BodyType;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use serde_json::{json, Map, Value};

@@ -5,10 +5,11 @@
 
 use super::direct_links::LinkRewriter;
 use crate::error::ApiError;
+use crate::model::requests::Forward;
 use crate::state::Services;
 use crate::store::AccountRecord;
 use axum::body::Body;
-use axum::http::{HeaderMap, Method, Response, StatusCode};
+use axum::http::{HeaderMap, Response, StatusCode};
 use futures_util::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -112,15 +113,6 @@ fn filtered(headers: &HeaderMap, also_dropped: &[&str]) -> HeaderMap {
         out.append(name.clone(), value.clone());
     }
     out
-}
-
-pub struct Forward {
-    pub method: Method,
-    /// The Graph path as received (still percent-encoded), without the `/v1/direct/` prefix.
-    pub path: String,
-    pub query: Option<String>,
-    pub headers: HeaderMap,
-    pub body: Body,
 }
 
 impl Services {

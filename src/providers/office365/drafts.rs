@@ -2,10 +2,10 @@
 
 use super::compose::{graph_message, Composed, Purpose};
 use super::messages::message_path;
-use super::messages::{BodyType, MessageRead};
 use super::sending::{draft_id, Route};
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
+use crate::model::requests::{BodyType, MessageRead};
 use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
@@ -55,7 +55,7 @@ impl Services {
                 Method::GET,
                 &message_path(id),
                 None,
-                &[body.prefer()],
+                &[super::messages::body_prefer(body)],
             )
             .await
             .map_err(|e| {

@@ -5,12 +5,12 @@
 use super::event_meeting::{meeting_from_graph, meeting_to_graph};
 use super::event_time::{graph_when, seconds, when};
 use super::graph_values::{address, bad, lookup, text};
-use super::messages::BodyType;
 use super::recurrence_map;
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventDateTime, Organizer, Reminder, ReminderOverride};
 use crate::model::normalize_time;
 use crate::model::recurrence::OccurrenceInfo;
+use crate::model::requests::BodyType;
 use serde_json::{json, Map, Value};
 
 const SHOW_AS: &[(&str, &str)] = &[

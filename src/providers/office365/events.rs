@@ -7,10 +7,11 @@ use super::event_time::seconds;
 use super::graph::{segment, GraphRequest};
 use super::graph_values::bad;
 use super::mail_select::{attachments_described, refused_a_name};
-use super::messages::{BodyType, IMMUTABLE_IDS};
+use super::messages::IMMUTABLE_IDS;
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventOrId, EventsPage};
 use crate::model::email::EmailAttachment;
+use crate::model::requests::EventWrite;
 use crate::paging;
 use crate::state::Services;
 use crate::store::AccountRecord;
@@ -28,14 +29,6 @@ struct RangeState {
     calendar: String,
     min: i64,
     max: i64,
-}
-
-/// How an event is written: body type, whether attendees are told, what to return, the etag.
-pub struct EventWrite<'a> {
-    pub body: BodyType,
-    pub notify: bool,
-    pub return_record: bool,
-    pub if_match: Option<&'a str>,
 }
 
 impl Services {

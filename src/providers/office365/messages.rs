@@ -8,6 +8,7 @@ use super::mail_query::{translate, GraphQuery};
 use super::mail_select::{full_message, list_select, refused_a_name};
 use crate::error::ApiError;
 use crate::model::email::{EmailMessage, EmailMessagesPage};
+use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::paging;
 use crate::state::Services;
 use crate::store::AccountRecord;
@@ -21,58 +22,11 @@ pub const IMMUTABLE_IDS: &str = "IdType=\"ImmutableId\"";
 const MAX_EMPTY_HOPS: usize = 5;
 const ALL_TIME: &str = "receivedDateTime ge 1900-01-01T00:00:00Z";
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-#[serde(rename_all = "lowercase")]
-pub enum BodyType {
-    #[default]
-    Html,
-    Text,
-}
-
-impl BodyType {
-    pub fn parse(value: Option<&str>) -> Result<Self, ApiError> {
-        match value {
-            None | Some("html") => Ok(BodyType::Html),
-            Some("text") => Ok(BodyType::Text),
-            Some(other) => Err(ApiError::bad_request(
-                "badRequest",
-                format!("bodyType '{other}' is not one of html, text"),
-            )),
-        }
-    }
-
-    pub(super) fn prefer(self) -> &'static str {
-        match self {
-            BodyType::Html => "outlook.body-content-type=\"html\"",
-            BodyType::Text => "outlook.body-content-type=\"text\"",
-        }
-    }
-}
-
-/// How one message is read.
-#[derive(Debug, Clone, Copy, Default)]
-pub struct MessageRead {
-    pub body: BodyType,
-    /// Also load the content of inline attachments.
-    pub load_inlines: bool,
-    /// Only the part of the body new in this message (Graph's `uniqueBody`).
-    pub strip_quoted: bool,
-}
-
-pub struct ListRequest<'a> {
-    pub folder: Option<&'a str>,
-    /// A conversation (thread): its messages oldest first, with their bodies.
-    pub conversation: Option<&'a str>,
-    pub q: Option<&'a str>,
-    pub body_type: BodyType,
-    pub include_trash_and_junk: bool,
-    pub page_token: Option<&'a str>,
-    pub limit: Option<u32>,
-}
-
-impl<'a> ListRequest<'a> {
-    pub fn with_query(self, q: Option<&'a str>) -> Self {
-        ListRequest { q, ..self }
+/// The `Prefer` header that asks Graph for bodies of this type.
+pub(super) fn body_prefer(body: BodyType) -> &'static str {
+    match body {
+        BodyType::Html => "outlook.body-content-type=\"html\"",
+        BodyType::Text => "outlook.body-content-type=\"text\"",
     }
 }
 
@@ -115,15 +69,17 @@ impl Services {
         // Dropping trash and junk can empty a page: follow on rather than return an empty page
         // while more exist (bounded, so that one call never walks a whole mailbox).
         for _ in 0..MAX_EMPTY_HOPS {
-            let request =
-                GraphRequest::get(state.next.clone(), vec![state.body.prefer(), IMMUTABLE_IDS]);
+            let request = GraphRequest::get(
+                state.next.clone(),
+                vec![body_prefer(state.body), IMMUTABLE_IDS],
+            );
             let page = match self.graph_json(account, &request).await {
                 // A mailbox that refuses casts is asked again without them.
                 Err(e) if fresh && refused_a_name(&e) => {
                     state = self.first_page(&req, &folders, false)?;
                     let retry = GraphRequest::get(
                         state.next.clone(),
-                        vec![state.body.prefer(), IMMUTABLE_IDS],
+                        vec![body_prefer(state.body), IMMUTABLE_IDS],
                     );
                     self.graph_json(account, &retry).await?
                 }
@@ -264,7 +220,7 @@ impl Services {
                 self.graph.url(&path),
                 full_message(casts, read.strip_quoted)
             );
-            GraphRequest::get(url, vec![read.body.prefer(), IMMUTABLE_IDS])
+            GraphRequest::get(url, vec![body_prefer(read.body), IMMUTABLE_IDS])
         };
         let (mut message, casts) = match self.graph_json(account, &read_with(true)).await {
             Err(e) if refused_a_name(&e) => {

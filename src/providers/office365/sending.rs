@@ -6,9 +6,9 @@
 
 use super::compose::{graph_message, Composed, LargeAttachment, Purpose};
 use super::messages::message_path;
-use super::messages::BodyType;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
+use crate::model::requests::BodyType;
 use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
