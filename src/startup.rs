@@ -1,10 +1,8 @@
 //! Building the application: key, store, mapping, router; binding; background tasks; shutdown.
 
 use crate::api;
-use crate::auth::refresh::Refresher;
 use crate::config::{MasterKeySource, Settings};
-use crate::providers::office365::graph::GraphClient;
-use crate::providers::office365::token_client::TokenClient;
+use crate::providers::office365::Office365;
 use crate::scopes::ScopeCatalog;
 use crate::state::{now, AppState, Services};
 use crate::store::crypto::{Keyring, MasterKey};
@@ -112,22 +110,18 @@ impl Application {
             .redirect(reqwest::redirect::Policy::none())
             .build()?;
         let metrics = Arc::new(crate::metrics::Metrics::default());
+        let settings = Arc::new(settings);
+        let (scopes, keys) = (Arc::new(scopes), Arc::new(keys));
+        let office365 = Office365::new(
+            http,
+            store.clone(),
+            keys.clone(),
+            scopes.clone(),
+            settings.clone(),
+            metrics.clone(),
+        );
         let state = Arc::new(Services {
-            tokens: TokenClient::new(
-                http.clone(),
-                settings.office365_login_url.clone(),
-                settings.limits.provider_timeout,
-            ),
-            graph: GraphClient::new(
-                http,
-                settings.office365_graph_url.clone(),
-                scopes.office365.throttling.clone(),
-                &settings.limits,
-                metrics.clone(),
-            ),
-            metrics,
-            refresher: Refresher::default(),
-            folders: Default::default(),
+            office365,
             signin_limit: Default::default(),
             hashing: crate::owners::Hashing::new(
                 settings.limits.password_hashing,
@@ -137,6 +131,7 @@ impl Application {
                 settings.limits.large_body_budget,
                 settings.limits.queue_wait,
             ),
+            metrics,
             scopes,
             keys,
             store,

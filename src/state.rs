@@ -1,24 +1,22 @@
-//! What every request handler can reach. Built once at start.
+//! What every request handler can reach, built once at start: the settings, the store, the keys,
+//! the scope catalogue, the guards, the metrics, and the providers, found by an account's
+//! `serviceType`.
 
-use crate::auth::refresh::Refresher;
 use crate::config::Settings;
-use crate::providers::office365::folders::FolderCache;
-use crate::providers::office365::graph::GraphClient;
-use crate::providers::office365::token_client::TokenClient;
+use crate::error::ApiError;
+use crate::providers::office365::Office365;
+use crate::providers::{Accounts, Calendars, Contacts, Direct, Mail, Provider, Tasks};
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
-use crate::store::Store;
+use crate::store::{AccountRecord, Store};
 use std::sync::Arc;
 
 pub struct Services {
-    pub settings: Settings,
+    pub settings: Arc<Settings>,
     pub store: Arc<dyn Store>,
-    pub keys: Keyring,
-    pub scopes: ScopeCatalog,
-    pub tokens: TokenClient,
-    pub graph: GraphClient,
-    pub refresher: Refresher,
-    pub folders: FolderCache,
+    pub keys: Arc<Keyring>,
+    pub scopes: Arc<ScopeCatalog>,
+    pub office365: Office365,
     pub signin_limit: crate::portal::limit::SignInLimiter,
     pub hashing: crate::owners::Hashing,
     pub large_bodies: crate::api::large_bodies::LargeBodyBudget,
@@ -26,6 +24,56 @@ pub struct Services {
 }
 
 pub type AppState = Arc<Services>;
+
+impl Services {
+    /// The provider behind an account.
+    pub fn provider(&self, account: &AccountRecord) -> Result<&dyn Provider, ApiError> {
+        self.provider_named(&account.service_type)
+    }
+
+    /// The provider serving `serviceType`.
+    pub fn provider_named(&self, service_type: &str) -> Result<&dyn Provider, ApiError> {
+        match service_type {
+            "Office365" => Ok(&self.office365),
+            other => Err(ApiError::bad_request(
+                "serviceType.unsupported",
+                format!("serviceType '{other}' is not served here; only Office365."),
+            )),
+        }
+    }
+
+    pub fn accounts(&self, account: &AccountRecord) -> Result<&dyn Accounts, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    /// The provider an import names in `serviceType`.
+    pub fn importer(&self, service_type: Option<&str>) -> Result<&dyn Accounts, ApiError> {
+        let name = service_type.ok_or_else(|| {
+            ApiError::bad_request("badRequest", "serviceType is required (Office365).")
+        })?;
+        Ok(self.provider_named(name)?)
+    }
+
+    pub fn mail(&self, account: &AccountRecord) -> Result<&dyn Mail, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    pub fn calendars(&self, account: &AccountRecord) -> Result<&dyn Calendars, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    pub fn contacts(&self, account: &AccountRecord) -> Result<&dyn Contacts, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    pub fn tasks(&self, account: &AccountRecord) -> Result<&dyn Tasks, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    pub fn direct(&self, account: &AccountRecord) -> Result<&dyn Direct, ApiError> {
+        Ok(self.provider(account)?)
+    }
+}
 
 /// Now, in Unix seconds.
 pub fn now() -> i64 {

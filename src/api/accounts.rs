@@ -33,7 +33,7 @@ pub async fn me(
         ));
     }
     let account = match p.ping_provider {
-        Some(true) => state.ping_provider(&account).await?,
+        Some(true) => state.accounts(&account)?.ping(&account).await?,
         _ => account,
     };
     Ok(Json(Account::from_record(&account)))
@@ -197,8 +197,11 @@ pub async fn import(
     ApiJson(input): ApiJson<AccountImport>,
 ) -> Result<Json<AccountSaveResult>, ApiError> {
     let ensure_access = import_options(&q)?;
-    let checked = state.check_import(&app, &input, ensure_access).await?;
-    Ok(Json(state.save_import(&app, checked).await?))
+    let importer = state.importer(input.service_type.as_deref())?;
+    let saved = importer.import(&app, &input, ensure_access, true).await?;
+    Ok(Json(saved.ok_or_else(|| {
+        ApiError::internal("an import saves its account")
+    })?))
 }
 
 /// `POST /v1/am/accounts/connect`: the same checks, nothing saved.
@@ -212,7 +215,8 @@ pub async fn connect(
 ) -> Result<Json<crate::model::Ok>, ApiError> {
     // A check reads a little of each kind of data, whatever ensureAccess says.
     import_options(&q)?;
-    state.check_import(&app, &input, true).await?;
+    let importer = state.importer(input.service_type.as_deref())?;
+    importer.import(&app, &input, true, false).await?;
     Ok(Json(crate::model::OK))
 }
 
@@ -231,8 +235,7 @@ pub async fn revoke_token(
         .and_then(|v| v.split_once(' '))
         .filter(|(scheme, _)| scheme.eq_ignore_ascii_case("bearer"))
         .map(|(_, token)| crate::store::crypto::hash_secret(token.trim()));
-    state
-        .revoke_account_access(&account, bearer.as_deref())
+    crate::auth::revoke::revoke_account_access(state.store.as_ref(), &account, bearer.as_deref())
         .await?;
     Ok(Json(crate::model::OK))
 }

@@ -45,6 +45,7 @@ pub async fn calendars(
     }
     Ok(Json(
         state
+            .calendars(&account)?
             .calendars(
                 &account,
                 p.page_token.as_deref(),
@@ -63,7 +64,12 @@ pub async fn create_calendar(
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> Result<Json<Calendar>, ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
-    Ok(Json(state.create_calendar(&account, &input).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .create_calendar(&account, &input)
+            .await?,
+    ))
 }
 
 /// One calendar.
@@ -76,7 +82,9 @@ pub async fn calendar(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Calendar>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
-    Ok(Json(state.calendar(&account, &id).await?))
+    Ok(Json(
+        state.calendars(&account)?.calendar(&account, &id).await?,
+    ))
 }
 
 /// Renames a calendar.
@@ -90,7 +98,12 @@ pub async fn update_calendar(
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> Result<Json<Calendar>, ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
-    Ok(Json(state.update_calendar(&account, &id, &input).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .update_calendar(&account, &id, &input)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -117,6 +130,7 @@ pub async fn range(
     scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
+            .calendars(&account)?
             .events_range(
                 &account,
                 &calendar,
@@ -164,6 +178,7 @@ pub async fn create_event(
 ) -> Result<(StatusCode, Json<EventOrId>), ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
     let created = state
+        .calendars(&account)?
         .create_event(&account, &calendar, &event, &p.how(None)?)
         .await?;
     Ok((StatusCode::CREATED, Json(created)))
@@ -189,7 +204,12 @@ pub async fn event(
 ) -> Result<Json<Event>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
     super::email::no_native_properties(p.native_properties.as_ref())?;
-    Ok(Json(state.event(&account, &calendar, &id).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .event(&account, &calendar, &id)
+            .await?,
+    ))
 }
 
 /// Changes the fields given; `If-Match` is the etag last read (`*`: whatever is there).
@@ -208,6 +228,7 @@ pub async fn update_event(
     let how = p.how(required_if_match(&headers)?)?;
     Ok(Json(
         state
+            .calendars(&account)?
             .update_event(&account, &calendar, &id, &event, &how)
             .await?,
     ))
@@ -237,6 +258,7 @@ pub async fn delete_event(
     scope_check::require(&state, &account, "calendar.write")?;
     let notify = p.notify_attendees.unwrap_or(true);
     state
+        .calendars(&account)?
         .delete_event(&account, &calendar, &id, if_match(&headers)?, notify)
         .await?;
     Ok(Json(OK))
@@ -256,6 +278,7 @@ pub async fn respond(
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "calendar.write")?;
     state
+        .calendars(&account)?
         .respond(
             &account,
             &calendar,
@@ -277,7 +300,9 @@ pub async fn free_busy(
     ApiJson(req): ApiJson<FreeBusyRequest>,
 ) -> Result<Json<FreeBusySchedulePage>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
-    Ok(Json(state.free_busy(&account, &req).await?))
+    Ok(Json(
+        state.calendars(&account)?.free_busy(&account, &req).await?,
+    ))
 }
 
 /// Slots free for every attendee, inside everyone's working hours.
@@ -289,7 +314,12 @@ pub async fn suggest_meeting_times(
     ApiJson(req): ApiJson<SuggestRequest>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
-    Ok(Json(state.suggest_meeting_times(&account, req).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .suggest_meeting_times(&account, req)
+            .await?,
+    ))
 }
 
 /// The events with these iCalendar UIDs (a series and its exceptions share one).
@@ -306,7 +336,12 @@ pub async fn find(
 ) -> Result<Json<EventsPage>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
     let uids = q.all("iCalUId");
-    Ok(Json(state.find_events(&account, &calendar, &uids).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .find_events(&account, &calendar, &uids)
+            .await?,
+    ))
 }
 
 /// An event's attachment with its content in base64.
@@ -322,6 +357,7 @@ pub async fn attachment(
     scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
+            .calendars(&account)?
             .event_attachment(&account, &calendar, &id, &attachment)
             .await?,
     ))

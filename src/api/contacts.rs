@@ -32,6 +32,7 @@ pub async fn list(
     scope_check::require(&state, &account, "contacts.read")?;
     Ok(Json(
         state
+            .contacts(&account)?
             .list_contacts(&account, p.page_token.as_deref(), p.limit)
             .await?,
     ))
@@ -80,6 +81,7 @@ pub async fn get_one(
         }
     };
     let mut contact = state
+        .contacts(&account)?
         .get_contact(&account, &id, p.with_photo.unwrap_or(false))
         .await?;
     if html {
@@ -99,7 +101,12 @@ pub async fn create(
     scope_check::require(&state, &account, "contacts.write")?;
     Ok((
         StatusCode::CREATED,
-        Json(state.create_contact(&account, &contact).await?),
+        Json(
+            state
+                .contacts(&account)?
+                .create_contact(&account, &contact)
+                .await?,
+        ),
     ))
 }
 
@@ -117,7 +124,10 @@ pub async fn update(
     scope_check::require(&state, &account, "contacts.write")?;
     let etag = required_if_match(&headers)?;
     Ok(Json(
-        state.update_contact(&account, &id, &contact, etag).await?,
+        state
+            .contacts(&account)?
+            .update_contact(&account, &id, &contact, etag)
+            .await?,
     ))
 }
 
@@ -133,6 +143,7 @@ pub async fn delete(
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "contacts.write")?;
     state
+        .contacts(&account)?
         .delete_contact(&account, &id, if_match(&headers)?)
         .await?;
     Ok(Json(OK))

@@ -31,5 +31,5 @@ pub async fn forward(
         headers: parts.headers,
         body,
     };
-    state.forward_to_graph(&account, forward).await
+    state.direct(&account)?.forward(&account, forward).await
 }

@@ -46,7 +46,12 @@ pub async fn create(
     ApiJson(email): ApiJson<OutgoingEmail>,
 ) -> Result<Json<EmailDraftResponse>, ApiError> {
     scope_check::require(&state, &account, "email.drafts")?;
-    Ok(Json(state.create_draft(&account, &email, p.body()?).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .create_draft(&account, &email, p.body()?)
+            .await?,
+    ))
 }
 
 /// Reads a draft.
@@ -66,7 +71,9 @@ pub async fn get_one(
         load_inlines: p.load_inlines.unwrap_or(false),
         strip_quoted: false,
     };
-    Ok(Json(state.get_draft(&account, &id, read).await?))
+    Ok(Json(
+        state.mail(&account)?.get_draft(&account, &id, read).await?,
+    ))
 }
 
 /// Replaces a draft's subject, body, recipients and categories (its attachments too, when given).
@@ -82,7 +89,10 @@ pub async fn update(
 ) -> Result<Json<EmailDraftResponse>, ApiError> {
     scope_check::require(&state, &account, "email.drafts")?;
     Ok(Json(
-        state.update_draft(&account, &id, &email, p.body()?).await?,
+        state
+            .mail(&account)?
+            .update_draft(&account, &id, &email, p.body()?)
+            .await?,
     ))
 }
 
@@ -95,7 +105,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "email.drafts")?;
-    state.delete_draft(&account, &id).await?;
+    state.mail(&account)?.delete_draft(&account, &id).await?;
     Ok(Json(OK))
 }
 
@@ -153,6 +163,9 @@ pub async fn send(
             "tracking is not supported by switchboard",
         ));
     }
-    state.send_existing_draft(&account, &id).await?;
+    state
+        .mail(&account)?
+        .send_existing_draft(&account, &id)
+        .await?;
     Ok(Json(EmailDraftSendResponse { status: "Ok" }))
 }

@@ -111,7 +111,12 @@ pub async fn list(
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(state.list_messages(&account, p.request()?).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .list_messages(&account, p.request()?)
+            .await?,
+    ))
 }
 
 /// One folder's messages, newest first.
@@ -131,7 +136,12 @@ pub async fn list_in_folder(
         ..page(p.page_token.as_deref(), p.limit, p.body_type.as_deref())?
     }
     .with_query(p.q.as_deref());
-    Ok(Json(state.list_messages(&account, request).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .list_messages(&account, request)
+            .await?,
+    ))
 }
 
 /// A thread's messages, oldest first, with their bodies.
@@ -149,7 +159,12 @@ pub async fn conversation(
         conversation: Some(&thread),
         ..page(p.page_token.as_deref(), p.limit, p.body_type.as_deref())?
     };
-    Ok(Json(state.list_messages(&account, request).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .list_messages(&account, request)
+            .await?,
+    ))
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -186,7 +201,12 @@ pub async fn get_one(
         load_inlines: p.load_inlines.unwrap_or(false),
         strip_quoted: p.strip_quoted.unwrap_or(false),
     };
-    Ok(Json(state.get_message(&account, &id, read).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .get_message(&account, &id, read)
+            .await?,
+    ))
 }
 
 /// The message as MIME (RFC 822).
@@ -199,7 +219,7 @@ pub async fn raw(
     ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    let mime = state.raw_message(&account, &id).await?;
+    let mime = state.mail(&account)?.raw_message(&account, &id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], mime))
 }
 
@@ -215,6 +235,7 @@ pub async fn attachment(
     scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state
+            .mail(&account)?
             .message_attachment(&account, &id, &attachment_id)
             .await?,
     ))
@@ -231,7 +252,10 @@ pub async fn update_status(
     ApiJson(update): ApiJson<MessageStatusUpdate>,
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "email.modify")?;
-    state.update_message_status(&account, &id, update).await?;
+    state
+        .mail(&account)?
+        .update_message_status(&account, &id, update)
+        .await?;
     Ok(Json(OK))
 }
 
@@ -245,7 +269,7 @@ pub async fn delete(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "email.modify")?;
-    state.delete_message(&account, &id).await?;
+    state.mail(&account)?.delete_message(&account, &id).await?;
     Ok(Json(OK))
 }
 
@@ -291,6 +315,7 @@ pub async fn send(
         StatusCode::CREATED,
         Json(
             state
+                .mail(&account)?
                 .send_message(&account, &email, body, return_ids)
                 .await?,
         ),
@@ -312,6 +337,7 @@ pub async fn reply(
     // 200, as the contract says for a reply (a new message is 201).
     Ok(Json(
         state
+            .mail(&account)?
             .reply_to_message(&account, &id, &email, body, return_ids)
             .await?,
     ))

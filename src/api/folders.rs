@@ -18,7 +18,7 @@ pub async fn list(
     AccountAuth(account): AccountAuth,
 ) -> Result<Json<EmailFolderInfoPage>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(state.list_folders(&account).await?))
+    Ok(Json(state.mail(&account)?.list_folders(&account).await?))
 }
 
 /// One folder.
@@ -31,7 +31,7 @@ pub async fn get_one(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EmailFolderInfo>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(state.get_folder(&account, &id).await?))
+    Ok(Json(state.mail(&account)?.get_folder(&account, &id).await?))
 }
 
 /// Creates a folder (a duplicate name is 409 `conflict`).
@@ -49,6 +49,7 @@ pub async fn create(
         StatusCode::CREATED,
         Json(
             state
+                .mail(&account)?
                 .create_folder(&account, &folder.name, folder.parent_id.as_deref())
                 .await?,
         ),
@@ -63,7 +64,12 @@ pub async fn well_known(
     AccountAuth(account): AccountAuth,
 ) -> Result<Json<WellKnownFolderIds>, ApiError> {
     scope_check::require(&state, &account, "email.read")?;
-    Ok(Json(state.well_known_folder_ids(&account).await?))
+    Ok(Json(
+        state
+            .mail(&account)?
+            .well_known_folder_ids(&account)
+            .await?,
+    ))
 }
 
 /// Office 365's Sent Items and Archive are fixed: naming them again is fine, remapping is refused.
@@ -75,7 +81,10 @@ pub async fn update_well_known(
     ApiJson(wanted): ApiJson<WellKnownFolderIds>,
 ) -> Result<Json<WellKnownFolderIds>, ApiError> {
     scope_check::require(&state, &account, "email.modify")?;
-    let current = state.well_known_folder_ids(&account).await?;
+    let current = state
+        .mail(&account)?
+        .well_known_folder_ids(&account)
+        .await?;
     let same = |w: &Option<String>, c: &Option<String>| w.is_none() || w == c;
     if !same(&wanted.archive, &current.archive) || !same(&wanted.sent, &current.sent) {
         return Err(ApiError::bad_request(

@@ -17,7 +17,12 @@ pub async fn series(
     ApiPath((calendar, id)): ApiPath<(String, String)>,
 ) -> Result<Json<SeriesInfo>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
-    Ok(Json(state.series(&account, &calendar, &id).await?))
+    Ok(Json(
+        state
+            .calendars(&account)?
+            .series(&account, &calendar, &id)
+            .await?,
+    ))
 }
 
 /// The occurrence first planned for `ost` (a date, or an RFC 3339 time).
@@ -32,6 +37,9 @@ pub async fn occurrence(
 ) -> Result<Json<Event>, ApiError> {
     scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
-        state.occurrence(&account, &calendar, &id, &ost).await?,
+        state
+            .calendars(&account)?
+            .occurrence(&account, &calendar, &id, &ost)
+            .await?,
     ))
 }

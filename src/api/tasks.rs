@@ -33,7 +33,10 @@ pub async fn lists(
 ) -> Result<Json<TaskListPage>, ApiError> {
     scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(
-        state.task_lists(&account, p.page_token.as_deref()).await?,
+        state
+            .tasks(&account)?
+            .task_lists(&account, p.page_token.as_deref())
+            .await?,
     ))
 }
 
@@ -48,7 +51,12 @@ pub async fn create_list(
     scope_check::require(&state, &account, "tasks.write")?;
     Ok((
         StatusCode::CREATED,
-        Json(state.create_task_list(&account, &input.title).await?),
+        Json(
+            state
+                .tasks(&account)?
+                .create_task_list(&account, &input.title)
+                .await?,
+        ),
     ))
 }
 
@@ -62,7 +70,7 @@ pub async fn list(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskList>, ApiError> {
     scope_check::require(&state, &account, "tasks.read")?;
-    Ok(Json(state.task_list(&account, &id).await?))
+    Ok(Json(state.tasks(&account)?.task_list(&account, &id).await?))
 }
 
 /// Renames a list; `If-Match` is the etag last read (`*`: whatever is there).
@@ -80,6 +88,7 @@ pub async fn update_list(
     let etag = required_if_match(&headers)?;
     Ok(Json(
         state
+            .tasks(&account)?
             .update_task_list(&account, &id, &input.title, etag)
             .await?,
     ))
@@ -95,7 +104,10 @@ pub async fn delete_list(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "tasks.write")?;
-    state.delete_task_list(&account, &id).await?;
+    state
+        .tasks(&account)?
+        .delete_task_list(&account, &id)
+        .await?;
     Ok(Json(OK))
 }
 
@@ -112,6 +124,7 @@ pub async fn tasks(
     scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(
         state
+            .tasks(&account)?
             .tasks(&account, &list, p.page_token.as_deref(), p.limit)
             .await?,
     ))
@@ -130,7 +143,12 @@ pub async fn create_task(
     scope_check::require(&state, &account, "tasks.write")?;
     Ok((
         StatusCode::CREATED,
-        Json(state.create_task(&account, &list, &input).await?),
+        Json(
+            state
+                .tasks(&account)?
+                .create_task(&account, &list, &input)
+                .await?,
+        ),
     ))
 }
 
@@ -144,7 +162,9 @@ pub async fn task(
     ApiPath((list, id)): ApiPath<(String, String)>,
 ) -> Result<Json<Task>, ApiError> {
     scope_check::require(&state, &account, "tasks.read")?;
-    Ok(Json(state.task(&account, &list, &id).await?))
+    Ok(Json(
+        state.tasks(&account)?.task(&account, &list, &id).await?,
+    ))
 }
 
 /// Changes the fields given (`null` clears a date); `If-Match`, when given, must be its etag.
@@ -162,6 +182,7 @@ pub async fn update_task(
     scope_check::require(&state, &account, "tasks.write")?;
     Ok(Json(
         state
+            .tasks(&account)?
             .update_task(&account, &list, &id, &input, if_match(&headers)?)
             .await?,
     ))
@@ -180,6 +201,7 @@ pub async fn delete_task(
 ) -> Result<Json<OkResponse>, ApiError> {
     scope_check::require(&state, &account, "tasks.write")?;
     state
+        .tasks(&account)?
         .delete_task(&account, &list, &id, if_match(&headers)?)
         .await?;
     Ok(Json(OK))

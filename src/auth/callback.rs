@@ -3,16 +3,15 @@
 //! one-time code — or with `status=error`, a stable error code and plain advice.
 
 use super::link::session_purpose;
-use super::outcome::{decode_failure, flag_app, is_app_problem, link_error_code};
-use crate::providers::office365::graph::{GraphFailure, GraphRequest};
-use crate::providers::office365::identity::{read_id_token, Me};
-use crate::providers::office365::token_client::{decode, TokenFailure, TokenSet};
+use crate::providers::office365::outcome::{
+    decode_failure, flag_app, is_app_problem, link_error_code,
+};
+use crate::providers::office365::token_client::{decode, TokenFailure};
 use crate::state::{now, Services};
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AuthSession, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-use serde_json::Value;
 use url::Url;
 
 pub const CODE_SECONDS: i64 = 10 * 60;
@@ -155,7 +154,9 @@ async fn complete(
             "switchboard could not complete the sign-in; it has been logged. Try again.",
         )
     };
-    let app = super::azure_app(services, session.app_id)
+    let app = services
+        .office365
+        .azure_app(session.app_id)
         .await
         .map_err(|e| LinkFailure::new("auth.appMisconfigured", e.message))?;
     let verifier = services
@@ -167,6 +168,7 @@ async fn complete(
         .map_err(|e| internal(&e))?;
     let scope = session.permissions.join(" ");
     let set = match services
+        .office365
         .tokens
         .exchange_code(
             &app,
@@ -180,7 +182,11 @@ async fn complete(
         Ok(set) => set,
         Err(failure) => return Err(exchange_failed(services, session.app_id, &failure).await),
     };
-    let identity = identify(services, &set).await?;
+    let identity = services
+        .office365
+        .identify(&set)
+        .await
+        .map_err(|f| LinkFailure::new(f.code, f.message))?;
     let granted = if set.scope.is_empty() {
         session.permissions.clone()
     } else {
@@ -209,6 +215,7 @@ async fn complete(
     }
     if session.ensure_access {
         services
+            .office365
             .probe(&set, &identity, &auth_scopes)
             .await
             .map_err(|e| LinkFailure::new("auth.noAccess", e.message))?;
@@ -242,7 +249,13 @@ async fn complete(
     let link = LinkAccount {
         app_id: session.app_id,
         account_id: session.account_id,
-        tokens: super::seal_tokens(&services.keys, &set, purpose, granted, t),
+        tokens: crate::providers::office365::azure::seal_tokens(
+            &services.keys,
+            &set,
+            purpose,
+            granted,
+            t,
+        ),
         tenant_id: identity.tenant_id,
         object_id: identity.object_id,
         email: identity.email,
@@ -287,14 +300,14 @@ async fn complete(
 }
 
 async fn exchange_failed(services: &Services, app_id: i64, failure: &TokenFailure) -> LinkFailure {
-    match decode_failure(services, failure) {
+    match decode_failure(&services.office365, failure) {
         None => LinkFailure::new(
             "auth.unavailable",
             "Microsoft could not be reached to complete the sign-in. Try again in a few minutes.",
         ),
         Some(d) => {
             if is_app_problem(&d) {
-                flag_app(services, app_id, &d).await;
+                flag_app(&services.office365, app_id, &d).await;
             }
             LinkFailure {
                 code: link_error_code(&d),
@@ -303,70 +316,4 @@ async fn exchange_failed(services: &Services, app_id: i64, failure: &TokenFailur
             }
         }
     }
-}
-
-pub(super) struct Identity {
-    pub(super) tenant_id: String,
-    pub(super) object_id: String,
-    pub(super) email: Option<String>,
-    pub(super) name: Option<String>,
-    pub(super) timezone: Option<String>,
-}
-
-/// Who signed in: tenant and object id from the id_token, address and name from `/me`, the
-/// mailbox time zone from `/me/mailboxSettings` (absent for accounts without a mailbox).
-pub(super) async fn identify(services: &Services, set: &TokenSet) -> Result<Identity, LinkFailure> {
-    let claims = set
-        .id_token
-        .as_deref()
-        .and_then(read_id_token)
-        .unwrap_or_default();
-    let get = |path: &str| GraphRequest::get(services.graph.url(path), vec![]);
-    let mailbox = format!("link:{}", claims.oid.clone().unwrap_or_default());
-    let me = match services
-        .graph
-        .send(&mailbox, &set.access_token, &get("/me"))
-        .await
-    {
-        Ok(r) => Me::from_json(&r.json().unwrap_or_default()),
-        Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) => {
-            return Err(LinkFailure::new(
-                "auth.profileUnavailable",
-                format!(
-                    "Could not read the user's profile from Microsoft Graph: {}",
-                    e.message
-                ),
-            ))
-        }
-    };
-    let timezone = match services
-        .graph
-        .send(&mailbox, &set.access_token, &get("/me/mailboxSettings"))
-        .await
-    {
-        Ok(r) => r
-            .json()
-            .unwrap_or_default()
-            .get("timeZone")
-            .and_then(Value::as_str)
-            .map(|z| {
-                crate::providers::office365::time::iana_name(z).unwrap_or_else(|| z.to_string())
-            }),
-        Err(_) => None,
-    };
-    let object_id =
-        claims.oid.clone().or(me.id.clone()).ok_or_else(|| {
-            LinkFailure::new("auth.failed", "Microsoft did not say who signed in.")
-        })?;
-    Ok(Identity {
-        tenant_id: claims.tid.clone().unwrap_or_else(|| "unknown".into()),
-        object_id,
-        email: me
-            .mail
-            .or(claims.email)
-            .or(me.user_principal_name)
-            .or(claims.preferred_username),
-        name: me.display_name.or(claims.name),
-        timezone,
-    })
 }

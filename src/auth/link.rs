@@ -201,8 +201,13 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         })
         .await?;
 
-    let mut url = Url::parse(&services.tokens.authorize_endpoint(&office365.authority))
-        .map_err(ApiError::internal)?;
+    let mut url = Url::parse(
+        &services
+            .office365
+            .tokens
+            .authorize_endpoint(&office365.authority),
+    )
+    .map_err(ApiError::internal)?;
     {
         let mut q = url.query_pairs_mut();
         q.append_pair("client_id", &office365.azure_client_id)

@@ -1,3 +1,22 @@
-//! Providers behind the unified API. Office 365 (Microsoft Graph) is the one there is.
+//! Providers behind the unified API. The API speaks `model` and calls these traits; a provider
+//! implements them over its own API. Office 365 (Microsoft Graph) is the one there is.
 
+mod accounts;
+mod calendar;
+mod contacts;
+mod direct;
+mod mail;
 pub mod office365;
+mod tasks;
+
+pub use accounts::Accounts;
+pub use calendar::Calendars;
+pub use contacts::Contacts;
+pub use direct::Direct;
+pub use mail::Mail;
+pub use tasks::Tasks;
+
+/// Everything a provider offers an account.
+pub trait Provider: Accounts + Mail + Calendars + Contacts + Tasks + Direct {}
+
+impl<T: Accounts + Mail + Calendars + Contacts + Tasks + Direct> Provider for T {}

@@ -6,12 +6,12 @@ use super::calendar::{instant, IN_UTC};
 use super::graph::GraphRequest;
 use super::graph_values::bad;
 use super::time::{from_graph, iana_name, to_graph_utc, zone};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::availability::{
     DayWorkSchedule, FreeBusyRequest, FreeBusySchedule, FreeBusySchedulePage, MeetingAttendee,
     SuggestRequest, SuggestResponse, TimeInterval, WeekWorkSchedule, WorkingInterval,
 };
-use crate::state::Services;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -105,7 +105,7 @@ fn within_work(week: &WeekWorkSchedule, tz: Tz, start: DateTime<Utc>, end: DateT
     })
 }
 
-impl Services {
+impl Office365 {
     async fn schedules(
         &self,
         account: &AccountRecord,

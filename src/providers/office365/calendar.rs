@@ -3,10 +3,10 @@
 use super::graph::{segment, GraphRequest};
 use super::graph_values::bad;
 use super::messages::IMMUTABLE_IDS;
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
 use crate::paging;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -63,7 +63,7 @@ pub(super) fn instant(field: &str, text: &str) -> Result<DateTime<Utc>, ApiError
         })
 }
 
-impl Services {
+impl Office365 {
     pub(super) async fn on_calendar(
         &self,
         account: &AccountRecord,
@@ -89,7 +89,10 @@ impl Services {
             next: String,
         }
         let next = match page_token.filter(|t| !t.is_empty()) {
-            Some(t) => paging::open(self, account, "calendars", t, |s: &State| &s.next)?.next,
+            Some(t) => {
+                self.open_page(account, "calendars", t, |s: &State| &s.next)?
+                    .next
+            }
             None => format!("{}?$top=50", self.graph.url("/me/calendars")),
         };
         let page = self
@@ -114,7 +117,7 @@ impl Services {
             .and_then(Value::as_str)
             .map(|l| {
                 paging::issue(
-                    self,
+                    &self.keys,
                     account,
                     "calendars",
                     &State {

@@ -3,10 +3,10 @@
 
 use super::contact_map::{from_graph, to_graph};
 use super::graph::GraphRequest;
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::contact::{Contact, ContactOrId, ContactPhoto, ContactsPage};
 use crate::paging;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -38,7 +38,7 @@ fn with_id(v: Value) -> Result<ContactOrId, ApiError> {
     })
 }
 
-impl Services {
+impl Office365 {
     async fn on_contact(
         &self,
         account: &AccountRecord,
@@ -60,7 +60,8 @@ impl Services {
     ) -> Result<ContactsPage, ApiError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
             Some(token) => {
-                paging::open(self, account, "contacts", token, |s: &PageState| &s.next)?.next
+                self.open_page(account, "contacts", token, |s: &PageState| &s.next)?
+                    .next
             }
             None => {
                 let limit = limit.unwrap_or(DEFAULT_PAGE);
@@ -86,7 +87,7 @@ impl Services {
             .and_then(Value::as_str)
             .map(|link| {
                 paging::issue(
-                    self,
+                    &self.keys,
                     account,
                     "contacts",
                     &PageState {

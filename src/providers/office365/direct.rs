@@ -4,9 +4,9 @@
 //! here.
 
 use super::direct_links::LinkRewriter;
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::requests::Forward;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode};
@@ -115,7 +115,7 @@ fn filtered(headers: &HeaderMap, also_dropped: &[&str]) -> HeaderMap {
     out
 }
 
-impl Services {
+impl Office365 {
     pub async fn forward_to_graph(
         &self,
         account: &AccountRecord,

@@ -3,10 +3,10 @@
 use super::compose::{graph_message, Composed, Purpose};
 use super::messages::message_path;
 use super::sending::{draft_id, Route};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::requests::{BodyType, MessageRead};
-use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -28,7 +28,7 @@ fn not_a_draft(id: &str) -> ApiError {
     )
 }
 
-impl Services {
+impl Office365 {
     async fn on_draft(
         &self,
         account: &AccountRecord,

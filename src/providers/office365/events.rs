@@ -8,12 +8,12 @@ use super::graph::{segment, GraphRequest};
 use super::graph_values::bad;
 use super::mail_select::{attachments_described, refused_a_name};
 use super::messages::IMMUTABLE_IDS;
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventOrId, EventsPage};
 use crate::model::email::EmailAttachment;
 use crate::model::requests::EventWrite;
 use crate::paging;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -31,7 +31,7 @@ struct RangeState {
     max: i64,
 }
 
-impl Services {
+impl Office365 {
     /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
     pub async fn events_range(
         &self,
@@ -43,7 +43,7 @@ impl Services {
     ) -> Result<EventsPage, ApiError> {
         let listing = format!("events:{calendar}");
         let state = match page_token.filter(|t| !t.is_empty()) {
-            Some(t) => paging::open(self, account, &listing, t, |s: &RangeState| &s.next)?,
+            Some(t) => self.open_page(account, &listing, t, |s: &RangeState| &s.next)?,
             None => {
                 let (Some(min), Some(max)) = (time_min, time_max) else {
                     return Err(bad("timeMin and timeMax are required"));
@@ -97,7 +97,7 @@ impl Services {
             .and_then(Value::as_str)
             .map(|l| {
                 paging::issue(
-                    self,
+                    &self.keys,
                     account,
                     &listing,
                     &RangeState {

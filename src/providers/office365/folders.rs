@@ -3,8 +3,8 @@
 //! Outlook never changes them, and kept in memory.
 
 use super::graph::GraphRequest;
+use super::Office365;
 use crate::error::ApiError;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -68,7 +68,7 @@ pub struct FolderCache {
     accounts: Mutex<HashMap<i64, Arc<WellKnownFolders>>>,
 }
 
-impl Services {
+impl Office365 {
     pub async fn well_known_folders(
         &self,
         account: &AccountRecord,

@@ -3,9 +3,9 @@
 
 use super::folders::WellKnownFolders;
 use super::graph::{segment, GraphRequest};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::email::{EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds};
-use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -40,7 +40,7 @@ fn info(f: &Value, parent_path: Option<&str>, folders: &WellKnownFolders) -> Ema
     }
 }
 
-impl Services {
+impl Office365 {
     /// Every folder of one level, following Graph's pages.
     async fn folder_level(
         &self,

@@ -2,14 +2,14 @@
 
 use super::graph::{GraphRequest, GraphResponse};
 use super::messages::{message_path, IMMUTABLE_IDS};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::email::{EmailAttachment, MessageStatusUpdate};
-use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-impl Services {
+impl Office365 {
     /// A request on one message, always with immutable ids (those are the ids we hand out).
     pub(super) async fn on_message(
         &self,

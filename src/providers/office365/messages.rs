@@ -6,11 +6,11 @@ use super::graph::{segment, GraphRequest};
 use super::mail::to_unified;
 use super::mail_query::{translate, GraphQuery};
 use super::mail_select::{full_message, list_select, refused_a_name};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::email::{EmailMessage, EmailMessagesPage};
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::paging;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -49,7 +49,7 @@ pub fn message_path(id: &str) -> String {
     format!("/me/messages/{}", super::graph::segment(id))
 }
 
-impl Services {
+impl Office365 {
     pub async fn list_messages(
         &self,
         account: &AccountRecord,
@@ -58,7 +58,7 @@ impl Services {
         let folders = self.well_known_folders(account).await?;
         let fresh = req.page_token.filter(|t| !t.is_empty()).is_none();
         let mut state = match req.page_token.filter(|t| !t.is_empty()) {
-            Some(token) => paging::open(self, account, LISTING, token, |s: &PageState| &s.next)?,
+            Some(token) => self.open_page(account, LISTING, token, |s: &PageState| &s.next)?,
             None => self.first_page(&req, &folders, true)?,
         };
         let dropped = if state.drop_trash_and_junk {
@@ -105,7 +105,7 @@ impl Services {
                 next => {
                     let next_page_token = next.map(|link| {
                         paging::issue(
-                            self,
+                            &self.keys,
                             account,
                             LISTING,
                             &PageState {
@@ -122,7 +122,7 @@ impl Services {
                 }
             }
         }
-        let next_page_token = Some(paging::issue(self, account, LISTING, &state));
+        let next_page_token = Some(paging::issue(&self.keys, account, LISTING, &state));
         Ok(EmailMessagesPage {
             next_page_token,
             length: 0,

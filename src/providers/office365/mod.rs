@@ -1,6 +1,8 @@
-//! Office 365 / Outlook.com: the identity platform and Microsoft Graph.
+//! Office 365 / Outlook.com: the identity platform and Microsoft Graph, behind one `Office365`
+//! value that owns its Graph client, token client, refresh flights, folder cache and catalogue.
 
 pub mod availability;
+pub mod azure;
 pub mod calendar;
 pub mod catalog;
 pub mod compose;
@@ -13,11 +15,13 @@ pub mod event_map;
 pub mod event_meeting;
 pub mod event_time;
 pub mod events;
+mod flight;
 pub mod folders;
 pub mod graph;
 pub mod graph_errors;
 mod graph_values;
 pub mod identity;
+pub mod import;
 pub mod mail;
 pub mod mail_folders;
 pub mod mail_query;
@@ -25,9 +29,12 @@ pub mod mail_select;
 pub mod mailbox_gate;
 pub mod message_actions;
 pub mod messages;
+pub mod outcome;
 pub mod recurrence_expand;
 pub mod recurrence_map;
+pub mod refresh;
 pub mod rrule;
+mod seam;
 pub mod sending;
 pub mod series;
 pub mod session;
@@ -36,3 +43,77 @@ pub mod task_map;
 pub mod tasks;
 pub mod time;
 pub mod token_client;
+
+use crate::config::Settings;
+use crate::error::ApiError;
+use crate::metrics::Metrics;
+use crate::scopes::ScopeCatalog;
+use crate::store::crypto::Keyring;
+use crate::store::{AccountRecord, Store};
+use folders::FolderCache;
+use graph::GraphClient;
+use refresh::Refresher;
+use serde::de::DeserializeOwned;
+use std::sync::Arc;
+use token_client::TokenClient;
+
+pub struct Office365 {
+    pub graph: GraphClient,
+    pub tokens: TokenClient,
+    pub refresher: Refresher,
+    pub folders: FolderCache,
+    pub store: Arc<dyn Store>,
+    pub keys: Arc<Keyring>,
+    pub scopes: Arc<ScopeCatalog>,
+    pub settings: Arc<Settings>,
+    pub metrics: Arc<Metrics>,
+}
+
+impl Office365 {
+    /// The provider over `http`, with the identity platform and Graph addresses from `settings`.
+    pub fn new(
+        http: reqwest::Client,
+        store: Arc<dyn Store>,
+        keys: Arc<Keyring>,
+        scopes: Arc<ScopeCatalog>,
+        settings: Arc<Settings>,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        Office365 {
+            tokens: TokenClient::new(
+                http.clone(),
+                settings.office365_login_url.clone(),
+                settings.limits.provider_timeout,
+            ),
+            graph: GraphClient::new(
+                http,
+                settings.office365_graph_url.clone(),
+                scopes.office365.throttling.clone(),
+                &settings.limits,
+                metrics.clone(),
+            ),
+            refresher: Refresher::default(),
+            folders: FolderCache::default(),
+            store,
+            keys,
+            scopes,
+            settings,
+            metrics,
+        }
+    }
+
+    /// The state behind a page token this provider issued; its next link must be on Graph.
+    fn open_page<T: DeserializeOwned>(
+        &self,
+        account: &AccountRecord,
+        listing: &str,
+        token: &str,
+        next: impl Fn(&T) -> &str,
+    ) -> Result<T, ApiError> {
+        let state: T = crate::paging::open(&self.keys, account, listing, token)?;
+        if !self.graph.is_graph_url(next(&state)) {
+            return Err(crate::paging::invalid());
+        }
+        Ok(state)
+    }
+}

@@ -6,10 +6,10 @@
 
 use super::compose::{graph_message, Composed, LargeAttachment, Purpose};
 use super::messages::message_path;
+use super::Office365;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
 use crate::model::requests::BodyType;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -61,7 +61,7 @@ pub(super) enum Route {
     },
 }
 
-impl Services {
+impl Office365 {
     pub(super) async fn graph_post(
         &self,
         account: &AccountRecord,

@@ -8,10 +8,10 @@ use super::graph_values::bad;
 use super::messages::IMMUTABLE_IDS;
 use super::recurrence_expand::dates;
 use super::time::{from_graph as instant_of, local_to_utc, zone};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::calendar::{Event, EventDateTime};
 use crate::model::recurrence::{OccurrenceInfo, SeriesInfo};
-use crate::state::Services;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -60,7 +60,7 @@ impl Master {
     }
 }
 
-impl Services {
+impl Office365 {
     async fn master(
         &self,
         account: &AccountRecord,

@@ -2,13 +2,14 @@
 //! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
 
 use super::graph::{GraphFailure, GraphRequest, GraphResponse};
+use super::Office365;
 use crate::error::ApiError;
-use crate::state::{now, Services};
+use crate::state::now;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::ExposeSecret;
 use serde_json::Value;
 
-impl Services {
+impl Office365 {
     pub async fn graph_call(
         &self,
         account: &AccountRecord,

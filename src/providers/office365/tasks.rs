@@ -4,10 +4,10 @@
 use super::graph::{segment, GraphRequest};
 use super::graph_values::{bad, text};
 use super::task_map::{list_from_graph, task_from_graph, task_to_graph};
+use super::Office365;
 use crate::error::ApiError;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
 use crate::paging;
-use crate::state::Services;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -22,7 +22,7 @@ struct PageState {
     next: String,
 }
 
-impl Services {
+impl Office365 {
     async fn todo(
         &self,
         account: &AccountRecord,
@@ -46,7 +46,8 @@ impl Services {
     ) -> Result<(Vec<Value>, Option<String>), ApiError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
             Some(token) => {
-                paging::open(self, account, listing, token, |s: &PageState| &s.next)?.next
+                self.open_page(account, listing, token, |s: &PageState| &s.next)?
+                    .next
             }
             None => first,
         };
@@ -63,7 +64,7 @@ impl Services {
             .and_then(Value::as_str)
             .map(|l| {
                 paging::issue(
-                    self,
+                    &self.keys,
                     account,
                     listing,
                     &PageState {

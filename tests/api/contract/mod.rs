@@ -58,8 +58,11 @@ impl ContractRelay {
         let findings = Arc::new(Mutex::new(Vec::new()));
         let relay = Relay {
             upstream: upstream.to_string(),
+            // A kept-alive connection is dropped well before the shortest header timeout a test
+            // sets (1 s): switchboard closing it as a request goes out would fail that request.
             http: reqwest::Client::builder()
                 .redirect(reqwest::redirect::Policy::none())
+                .pool_idle_timeout(std::time::Duration::from_millis(400))
                 .build()
                 .unwrap(),
             contract: Arc::new(Contract::load()),

@@ -4,9 +4,10 @@
 
 pub use super::flight::Refresher;
 use super::outcome::{decode_failure, flag_app, is_app_problem, is_dead_grant};
+use super::Office365;
 use crate::error::{ApiError, ErrorKind};
 use crate::providers::office365::token_client::TokenFailure;
-use crate::state::{now, Services};
+use crate::state::now;
 use crate::store::crypto::random_id;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};
@@ -42,7 +43,7 @@ pub fn dead_error(account: &AccountRecord) -> ApiError {
     )
 }
 
-impl Services {
+impl Office365 {
     /// A usable Graph access token for the account. `rejected` is a token Graph just refused:
     /// refresh unless someone already replaced it.
     pub async fn access_token(
@@ -210,7 +211,7 @@ impl Services {
             .keys
             .decrypt_string(&refresh_enc, &account.token_purpose("refresh"))
             .map_err(ApiError::internal)?;
-        let app = super::azure_app(self, account.app_id).await?;
+        let app = self.azure_app(account.app_id).await?;
         let scope = account.permissions.join(" ");
         match self.tokens.refresh(&app, &refresh_token, &scope).await {
             Ok(set) => {
@@ -220,8 +221,13 @@ impl Services {
                 } else {
                     self.scopes.normalize_granted(&set.scope)
                 };
-                let refreshed =
-                    super::seal_tokens(&self.keys, &set, |w| account.token_purpose(w), granted, t);
+                let refreshed = super::azure::seal_tokens(
+                    &self.keys,
+                    &set,
+                    |w| account.token_purpose(w),
+                    granted,
+                    t,
+                );
                 self.store.save_refresh(account.id, &refreshed, t).await?;
                 tracing::info!(
                     account_id = account.id,

@@ -4,13 +4,14 @@
 //! `ensureAccess` also reads a little of each kind of data the scopes allow. An import is saved
 //! in one write, with its account token; a check saves nothing.
 
-use super::callback::{identify, Identity};
+use super::graph::{GraphFailure, GraphRequest};
+use super::identity::Identity;
 use super::outcome::{decode_failure, flag_app, is_app_problem};
+use super::token_client::{TokenFailure, TokenSet};
+use super::Office365;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::account::{AccountImport, AccountSaveResult};
-use crate::providers::office365::graph::{GraphFailure, GraphRequest};
-use crate::providers::office365::token_client::{TokenFailure, TokenSet};
-use crate::state::{now, Services};
+use crate::state::now;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AppRecord, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
@@ -40,16 +41,6 @@ pub struct Checked {
 
 /// The contract's fields that would change the outcome if ignored, refused; the refresh token.
 fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
-    match input.service_type.as_deref() {
-        Some("Office365") => {}
-        Some(other) => {
-            return Err(bad(
-                "serviceType.unsupported",
-                format!("serviceType '{other}' is not served here; only Office365."),
-            ))
-        }
-        None => return Err(bad("badRequest", "serviceType is required (Office365).")),
-    }
     if input.active == Some(false) {
         return Err(bad(
             "badRequest",
@@ -75,7 +66,7 @@ fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
         })
 }
 
-impl Services {
+impl Office365 {
     /// Checks tokens an app holds: one refresh, who they belong to, what they grant.
     pub async fn check_import(
         &self,
@@ -85,7 +76,7 @@ impl Services {
     ) -> Result<Checked, ApiError> {
         let refresh_token = refresh_token(input)?;
         let asked = self.asked_scopes(input.auth_scopes.as_deref())?;
-        let azure = super::azure_app(self, app.id).await?;
+        let azure = self.azure_app(app.id).await?;
         if let Some(client) = input.oauth_client_id.as_deref() {
             if !client.eq_ignore_ascii_case(&azure.client_id) {
                 return Err(bad("import.otherClient", format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
@@ -95,7 +86,7 @@ impl Services {
             Ok(set) => set,
             Err(failure) => return Err(self.import_refused(app, failure).await),
         };
-        let identity = identify(self, &set).await.map_err(|f| {
+        let identity = self.identify(&set).await.map_err(|f| {
             ApiError::new(
                 ErrorKind::Upstream(reqwest::StatusCode::BAD_GATEWAY),
                 f.code,
@@ -175,7 +166,7 @@ impl Services {
     }
 
     /// `ensureAccess`: reads one item of each kind of data the scopes allow.
-    pub(super) async fn probe(
+    pub async fn probe(
         &self,
         set: &TokenSet,
         who: &Identity,
@@ -226,7 +217,7 @@ impl Services {
         let link = LinkAccount {
             app_id: app.id,
             account_id: None,
-            tokens: super::seal_tokens(&self.keys, &set, purpose, granted, t),
+            tokens: super::azure::seal_tokens(&self.keys, &set, purpose, granted, t),
             tenant_id: identity.tenant_id,
             object_id: identity.object_id,
             email: identity.email,

@@ -1,12 +1,13 @@
 //! What a refusal from Microsoft means for us, shared by the callback and the refresh path.
 
-use crate::providers::office365::catalog::AadstsCategory;
-use crate::providers::office365::token_client::{decode, Decoded, TokenFailure};
-use crate::state::{now, Services};
+use super::catalog::AadstsCategory;
+use super::token_client::{decode, Decoded, TokenFailure};
+use super::Office365;
+use crate::state::now;
 use crate::store::AppProblem;
 
 /// The decoded failure, or `None` for a transient one.
-pub fn decode_failure(services: &Services, failure: &TokenFailure) -> Option<Decoded> {
+pub fn decode_failure(provider: &Office365, failure: &TokenFailure) -> Option<Decoded> {
     match failure {
         TokenFailure::Rejected {
             error,
@@ -14,7 +15,7 @@ pub fn decode_failure(services: &Services, failure: &TokenFailure) -> Option<Dec
             description,
             ..
         } => Some(decode(
-            &services.scopes.office365,
+            &provider.scopes.office365,
             error,
             codes,
             description,
@@ -37,7 +38,7 @@ pub fn is_dead_grant(d: &Decoded) -> bool {
 }
 
 /// Flags the app's Office 365 settings so that the owner sees what to fix; accounts are kept.
-pub async fn flag_app(services: &Services, app_id: i64, d: &Decoded) {
+pub async fn flag_app(provider: &Office365, app_id: i64, d: &Decoded) {
     let code = d
         .aadsts
         .map(|c| format!("AADSTS{c}"))
@@ -47,7 +48,7 @@ pub async fn flag_app(services: &Services, app_id: i64, d: &Decoded) {
         message: d.advice(),
         at: now(),
     };
-    if let Err(e) = services
+    if let Err(e) = provider
         .store
         .set_office365_problem(app_id, Some(&problem))
         .await

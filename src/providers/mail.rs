@@ -1,0 +1,118 @@
+//! Mail: listings and single messages, their state, sending and replying, drafts, folders.
+use crate::error::ApiError;
+use crate::model::email::{
+    EmailAttachment, EmailDraft, EmailDraftResponse, EmailFolderInfo, EmailFolderInfoPage,
+    EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate, OutgoingEmail,
+    WellKnownFolderIds,
+};
+use crate::model::requests::{BodyType, ListRequest, MessageRead};
+use crate::store::AccountRecord;
+
+#[async_trait::async_trait]
+pub trait Mail: Send + Sync {
+    async fn list_messages(
+        &self,
+        account: &AccountRecord,
+        req: ListRequest<'_>,
+    ) -> Result<EmailMessagesPage, ApiError>;
+
+    /// One message with its body, headers and attachments described; `load_inlines` also loads
+    /// the content of inline attachments (the pictures of an HTML body).
+    async fn get_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        read: MessageRead,
+    ) -> Result<EmailMessage, ApiError>;
+
+    /// `unread`, `keywords` (Outlook categories) and `archived` (moved to or from Archive).
+    async fn update_message_status(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        update: MessageStatusUpdate,
+    ) -> Result<(), ApiError>;
+
+    /// Moves the message to Deleted Items (Graph's DELETE does not purge).
+    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+
+    async fn message_attachment(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        attachment_id: &str,
+    ) -> Result<EmailAttachment, ApiError>;
+
+    /// The message as MIME (RFC 822).
+    async fn raw_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<bytes::Bytes, ApiError>;
+
+    async fn send_message(
+        &self,
+        account: &AccountRecord,
+        email: &OutgoingEmail,
+        body: BodyType,
+        return_ids: bool,
+    ) -> Result<EmailSendResponse, ApiError>;
+
+    async fn reply_to_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        email: &OutgoingEmail,
+        body: BodyType,
+        return_ids: bool,
+    ) -> Result<EmailSendResponse, ApiError>;
+
+    async fn create_draft(
+        &self,
+        account: &AccountRecord,
+        email: &OutgoingEmail,
+        body: BodyType,
+    ) -> Result<EmailDraftResponse, ApiError>;
+
+    async fn get_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        read: MessageRead,
+    ) -> Result<EmailDraft, ApiError>;
+
+    /// Replaces the draft's subject, body, recipients and categories; its attachments too when
+    /// the request brings some.
+    async fn update_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        email: &OutgoingEmail,
+        body: BodyType,
+    ) -> Result<EmailDraftResponse, ApiError>;
+
+    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+
+    async fn send_existing_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+
+    async fn list_folders(&self, account: &AccountRecord) -> Result<EmailFolderInfoPage, ApiError>;
+
+    /// One folder, its `fullName` built by walking up to the root.
+    async fn get_folder(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<EmailFolderInfo, ApiError>;
+
+    async fn create_folder(
+        &self,
+        account: &AccountRecord,
+        name: &str,
+        parent: Option<&str>,
+    ) -> Result<EmailFolderInfo, ApiError>;
+
+    async fn well_known_folder_ids(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<WellKnownFolderIds, ApiError>;
+}
