@@ -1,11 +1,11 @@
 //! The command line: `serve` (the default), `app …` and `scopes explain`.
 
 use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
+use crate::clock::now;
 use crate::config::Settings;
 use crate::owners;
 use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
 use crate::startup::{init_tracing, open_store, Application};
-use crate::state::now;
 use crate::store::Admission;
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};

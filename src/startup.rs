@@ -1,10 +1,11 @@
 //! Building the application: key, store, mapping, router; binding; background tasks; shutdown.
 
 use crate::api;
+use crate::clock::now;
 use crate::config::{MasterKeySource, Settings};
 use crate::providers::office365::Office365;
 use crate::scopes::ScopeCatalog;
-use crate::state::{now, AppState, Services};
+use crate::state::{AppState, Services};
 use crate::store::crypto::{Keyring, MasterKey};
 use crate::store::{self, Store};
 use anyhow::{bail, Context};
@@ -127,10 +128,11 @@ impl Application {
                 settings.limits.password_hashing,
                 settings.limits.queue_wait,
             ),
-            large_bodies: crate::api::large_bodies::LargeBodyBudget::new(
+            large_bodies: Arc::new(crate::guards::large_bodies::LargeBodyBudget::new(
                 settings.limits.large_body_budget,
                 settings.limits.queue_wait,
-            ),
+                metrics.clone(),
+            )),
             metrics,
             scopes,
             keys,

@@ -17,9 +17,9 @@ pub struct Services {
     pub keys: Arc<Keyring>,
     pub scopes: Arc<ScopeCatalog>,
     pub office365: Office365,
-    pub signin_limit: crate::portal::limit::SignInLimiter,
+    pub signin_limit: crate::guards::signin_limit::SignInLimiter,
     pub hashing: crate::owners::Hashing,
-    pub large_bodies: crate::api::large_bodies::LargeBodyBudget,
+    pub large_bodies: Arc<crate::guards::large_bodies::LargeBodyBudget>,
     pub metrics: Arc<crate::metrics::Metrics>,
 }
 
@@ -73,9 +73,4 @@ impl Services {
     pub fn direct(&self, account: &AccountRecord) -> Result<&dyn Direct, ApiError> {
         Ok(self.provider(account)?)
     }
-}
-
-/// Now, in Unix seconds.
-pub fn now() -> i64 {
-    chrono::Utc::now().timestamp()
 }

@@ -13,7 +13,6 @@ pub mod extract;
 mod folders;
 mod health;
 mod home;
-pub mod large_bodies;
 mod metrics;
 pub mod openapi;
 pub mod request_id;
@@ -33,7 +32,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 /// Outgoing mail carries its attachments in base64: Exchange's default 35 MB message limit, encoded.
-const MAIL_BODY_LIMIT: usize = large_bodies::UNSIZED;
+const MAIL_BODY_LIMIT: usize = crate::guards::large_bodies::UNSIZED;
 
 /// The routes that take outgoing mail, with their larger body limit.
 fn mail_routes() -> OpenApiRouter<AppState> {
@@ -136,8 +135,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
         .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            large_bodies::middleware,
+            state.large_bodies.clone(),
+            crate::guards::large_bodies::middleware,
         ))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),

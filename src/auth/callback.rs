@@ -3,11 +3,12 @@
 //! one-time code — or with `status=error`, a stable error code and plain advice.
 
 use super::link::session_purpose;
+use crate::clock::now;
 use crate::providers::office365::outcome::{
     decode_failure, flag_app, is_app_problem, link_error_code,
 };
 use crate::providers::office365::token_client::{decode, TokenFailure};
-use crate::state::{now, Services};
+use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AuthSession, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};

@@ -1,8 +1,9 @@
 //! `POST /v1/auth/token/{code}`: the app trades a one-time code for the account's API token.
 
+use crate::clock::now;
 use crate::error::ApiError;
 use crate::model::account::AccountSaveResult;
-use crate::state::{now, Services};
+use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{AppRecord, CodeRedemption};
 use secrecy::ExposeSecret;

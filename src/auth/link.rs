@@ -2,9 +2,10 @@
 //! auth session (random state, PKCE verifier), and send the user to Microsoft.
 
 use crate::apps::input::ReturnUrl;
+use crate::clock::now;
 use crate::error::ApiError;
 use crate::scopes::resolve::split_list;
-use crate::state::{now, Services};
+use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::AuthSession;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -93,7 +94,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
     // compare the same form. Path, query and port must still match exactly.
     let registered = services.store.return_urls(app.id).await?;
     // The portal's test-account link comes back to the portal, for apps made there.
-    let portal = crate::portal::accounts::link_return_url(&services.settings, &app.client_id);
+    let portal = services.settings.link_return_url(&app.client_id);
     let return_url = ReturnUrl::parse(return_url)
         .ok()
         .filter(|url| {

@@ -2,8 +2,8 @@
 //! endpoint for one app's delegated refresh token (revoking sign-in sessions would sign the user
 //! out of everything), so switchboard forgets the tokens and can no longer reach the mailbox.
 
+use crate::clock::now;
 use crate::error::ApiError;
-use crate::state::now;
 use crate::store::{AccountRecord, Store, TokenError};
 
 /// Forgets the account's provider tokens and the account token `token_hash` (all of them when

@@ -99,6 +99,15 @@ impl Settings {
         )
     }
 
+    /// Where the portal's test-account link comes back to: accepted for the app without
+    /// registering it.
+    pub fn link_return_url(&self, client_id: &str) -> String {
+        format!(
+            "{}/portal/apps/{client_id}/linked",
+            self.public_url.as_str().trim_end_matches('/')
+        )
+    }
+
     /// Loads settings from the process environment and the optional config file.
     pub fn load(config_flag: Option<&Path>) -> anyhow::Result<(Settings, Vec<String>)> {
         let env: BTreeMap<String, String> = std::env::vars()

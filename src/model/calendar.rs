@@ -1,5 +1,6 @@
 //! `Calendar`, `Event` and their parts, as the contract has them.
 
+pub use super::event_time::EventDateTime;
 use serde::{Deserialize, Serialize};
 
 /// `Calendar`.
@@ -34,18 +35,6 @@ pub struct CalendarInput {
     pub name: Option<String>,
     pub color: Option<String>,
     pub description: Option<String>,
-}
-
-/// `EventDateTime`: a day for an all-day event, or an instant and its IANA zone.
-#[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase", deny_unknown_fields)]
-pub struct EventDateTime {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_only: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub date_time: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub timezone: Option<String>,
 }
 
 /// `Attendee`.

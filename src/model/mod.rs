@@ -6,6 +6,7 @@ pub mod availability;
 pub mod calendar;
 pub mod contact;
 pub mod email;
+pub mod event_time;
 pub mod recurrence;
 pub mod requests;
 pub mod task;

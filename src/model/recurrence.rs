@@ -1,7 +1,20 @@
 //! `Recurrence`, `SeriesInfo` and `OccurrenceInfo`, as the contract has them.
 
-use super::calendar::EventDateTime;
+use super::event_time::EventDateTime;
 use serde::{Deserialize, Serialize};
+
+/// The days of the week, as patterns name them, Monday first.
+pub const DAYS: &[&str] = &[
+    "monday",
+    "tuesday",
+    "wednesday",
+    "thursday",
+    "friday",
+    "saturday",
+    "sunday",
+];
+/// Which week of the month a relative pattern means.
+pub const INSTANCES: &[&str] = &["first", "second", "third", "fourth", "last"];
 
 /// `Recurrence`: a series' rule as `simple` fields and as iCalendar lines. On input give one.
 #[derive(Debug, Clone, Default, Serialize, Deserialize, PartialEq, utoipa::ToSchema)]

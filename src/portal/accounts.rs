@@ -1,11 +1,10 @@
 //! The accounts linked to an app: health, the decoded reason when one needs its user again, delete,
 //! and a button that links a test account through the real OAuth flow and comes back here.
 
-use super::apps::{owned, owned_form};
+use super::guard::{owned, owned_form};
 use super::html::{csrf_field, escape, page, respond};
 use super::session::SignedIn;
 use crate::auth::link::{self, AuthorizeParams};
-use crate::config::Settings;
 use crate::error::ApiError;
 use crate::model::rfc3339;
 use crate::state::AppState;
@@ -15,14 +14,6 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use serde::Deserialize;
-
-/// Where the test-account link comes back to: accepted for the app without registering it.
-pub fn link_return_url(settings: &Settings, client_id: &str) -> String {
-    format!(
-        "{}/portal/apps/{client_id}/linked",
-        settings.public_url.as_str().trim_end_matches('/')
-    )
-}
 
 fn row(client_id: &str, csrf: &str, a: &AccountRecord) -> String {
     let status = a.token_status.to_string();
@@ -96,7 +87,7 @@ pub async fn link(
         client_id: Some(client_id.clone()),
         service_type: Some("Office365".into()),
         scopes: Some(f.scopes),
-        return_url: Some(link_return_url(&state.settings, &client_id)),
+        return_url: Some(state.settings.link_return_url(&client_id)),
         ..Default::default()
     };
     match link::start(&state, params).await {

@@ -1,10 +1,10 @@
 //! An owner's apps: create one (its client secret shown once), and see one with its return URLs,
 //! its Office 365 settings and the redirect URI to register in Azure.
 
-use super::html::{csrf_field, escape, field, page, respond};
+use super::guard::{forbidden, owned};
+use super::html::{csrf_field, escape, field, form_field, page, respond};
 use super::session::SignedIn;
-use crate::apps::input::Field;
-use crate::apps::{self, AppDetails, AppError};
+use crate::apps::{self, AppError};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
@@ -46,17 +46,6 @@ pub struct NewApp {
     csrf: String,
 }
 
-pub fn forbidden(who: &SignedIn) -> Response {
-    respond(
-        StatusCode::FORBIDDEN,
-        page(
-            "Form expired",
-            Some((&who.owner.email, &who.csrf)),
-            r#"<div class="card"><p class="notice">This form expired or came from another site. <a href="/portal">Back to your apps</a>.</p></div>"#,
-        ),
-    )
-}
-
 pub async fn create(
     State(state): State<AppState>,
     who: SignedIn,
@@ -66,7 +55,7 @@ pub async fn create(
         return Ok(forbidden(&who));
     }
     let urls = [f.return_url.clone()];
-    let now = crate::state::now();
+    let now = crate::clock::now();
     match apps::create(
         state.store.as_ref(),
         &f.name,
@@ -99,44 +88,6 @@ pub async fn create(
     }
 }
 
-/// The app a submitted form is about: not found unless this owner owns it, refused unless the
-/// form carries the session's CSRF token.
-pub async fn owned_form(
-    state: &AppState,
-    who: &SignedIn,
-    client_id: &str,
-    csrf: &str,
-) -> Result<AppDetails, Response> {
-    let d = owned(state, who, client_id).await?;
-    if who.csrf_ok(csrf) {
-        Ok(d)
-    } else {
-        Err(forbidden(who))
-    }
-}
-
-/// The app if this owner owns it; anything else reads as not found.
-pub async fn owned(
-    state: &AppState,
-    who: &SignedIn,
-    client_id: &str,
-) -> Result<AppDetails, Response> {
-    let not_found = || {
-        respond(
-            StatusCode::NOT_FOUND,
-            page(
-                "Not found",
-                Some((&who.owner.email, &who.csrf)),
-                r#"<div class="card"><p>No such app. <a href="/portal">Back to your apps</a>.</p></div>"#,
-            ),
-        )
-    };
-    match apps::details(state.store.as_ref(), client_id).await {
-        Ok(d) if d.app.owner_id == Some(who.owner.id) => Ok(d),
-        _ => Err(not_found()),
-    }
-}
-
 pub async fn show(
     State(state): State<AppState>,
     who: SignedIn,
@@ -159,15 +110,4 @@ pub async fn show(
         StatusCode::OK,
         page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
     ))
-}
-
-/// The form field (its `name` and `id`) for an input the service refused.
-pub fn form_field(field: Field) -> &'static str {
-    match field {
-        Field::Name => "name",
-        Field::ReturnUrl | Field::ReturnUrls => "returnUrl",
-        Field::AzureClientId => "azureClientId",
-        Field::ClientSecret => "clientSecret",
-        Field::Authority => "authority",
-    }
 }

@@ -4,8 +4,9 @@
 use super::html::{escape, page, respond};
 use super::office365::expiry_warning;
 use super::session::SignedIn;
+use crate::clock::now;
 use crate::error::ApiError;
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use crate::store::{AppRecord, TokenStatus};
 use axum::extract::State;
 use axum::http::StatusCode;

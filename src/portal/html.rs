@@ -1,6 +1,8 @@
 //! Pages as HTML: one layout, escaping for everything that comes from people or the database,
 //! and form pieces with their labels and the error next to the field at fault.
 
+use crate::apps::input::Field;
+
 /// Text made safe for HTML content and attribute values.
 pub fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
@@ -120,6 +122,17 @@ pub fn respond(status: axum::http::StatusCode, page: String) -> axum::response::
         page,
     )
         .into_response()
+}
+
+/// The form field (its `name` and `id`) for an input the service refused.
+pub fn form_field(field: Field) -> &'static str {
+    match field {
+        Field::Name => "name",
+        Field::ReturnUrl | Field::ReturnUrls => "returnUrl",
+        Field::AzureClientId => "azureClientId",
+        Field::ClientSecret => "clientSecret",
+        Field::Authority => "authority",
+    }
 }
 
 #[cfg(test)]

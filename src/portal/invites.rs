@@ -1,13 +1,14 @@
 //! Owners invite other owners: a sign-up link for one address, shown once, valid for seven days.
 //! Unless the operator closed sign-up, in which case owners come from the CLI only.
 
-use super::apps::forbidden;
+use super::guard::forbidden;
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
+use crate::clock::now;
 use crate::config::SignupPolicy;
 use crate::error::ApiError;
 use crate::owners::{self, OwnerError};
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;

@@ -1,13 +1,14 @@
 //! Changing an app from the portal: rename, a new client secret, return URLs, and deletion after
 //! the owner types the app's name.
 
-use super::apps::{owned, owned_form};
+use super::guard::{owned, owned_form};
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
 use crate::apps::input::{Field, InputError};
 use crate::apps::{self, AppDetails, AppError};
+use crate::clock::now;
 use crate::error::ApiError;
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -4,10 +4,10 @@
 
 pub mod accounts;
 mod apps;
+mod guard;
 mod home;
 pub mod html;
 mod invites;
-pub mod limit;
 mod manage;
 mod office365;
 pub mod session;

@@ -2,13 +2,15 @@
 //! the redirect URI to register, the Graph permissions to add for chosen scopes, the admin-consent
 //! link for a single tenant, and warnings for an expiring secret or a problem Microsoft reported.
 
-use super::apps::{form_field, owned, owned_form};
+use super::guard::{owned, owned_form};
+use super::html::form_field;
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::SignedIn;
 use crate::apps::{self, AppDetails, AppError, Office365Input, SecretChoice};
+use crate::clock::now;
 use crate::error::ApiError;
 use crate::scopes::PermissionLine;
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};

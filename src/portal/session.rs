@@ -2,8 +2,9 @@
 //! `/portal`), CSRF tokens derived from it, and a form cookie for the double-submit check on the
 //! sign-in and sign-up forms, which are shown before there is a session.
 
+use crate::clock::now;
 use crate::owners;
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use crate::store::crypto::random_token;
 use crate::store::OwnerRecord;
 use axum::extract::FromRequestParts;

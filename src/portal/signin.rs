@@ -6,10 +6,11 @@
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::{form_token, same, set_cookie, SignedIn, FORM, SESSION};
 use crate::api::client_address::ClientAddress;
+use crate::clock::now;
 use crate::config::SignupPolicy;
 use crate::error::ApiError;
 use crate::owners::{self, OwnerError, SESSION_SECONDS};
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
@@ -263,7 +264,7 @@ pub async fn signout(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     if !who.csrf_ok(&f.csrf) {
-        return Ok(super::apps::forbidden(&who));
+        return Ok(super::guard::forbidden(&who));
     }
     owners::end_session(state.store.as_ref(), &who.token)
         .await

@@ -8,10 +8,11 @@ use super::signin::{
     busy, enter, expired_form, from_our_form, retry_later, show, Credentials, Kind,
 };
 use crate::api::client_address::ClientAddress;
+use crate::clock::now;
 use crate::config::SignupPolicy;
 use crate::error::ApiError;
 use crate::owners::{self, OwnerError};
-use crate::state::{now, AppState};
+use crate::state::AppState;
 use crate::store::crypto::hash_secret;
 use crate::store::Admission;
 use axum::extract::{Query, State};

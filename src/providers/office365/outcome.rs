@@ -3,7 +3,7 @@
 use super::catalog::AadstsCategory;
 use super::token_client::{decode, Decoded, TokenFailure};
 use super::Office365;
-use crate::state::now;
+use crate::clock::now;
 use crate::store::AppProblem;
 
 /// The decoded failure, or `None` for a transient one.

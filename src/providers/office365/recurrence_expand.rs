@@ -1,7 +1,7 @@
 //! The local dates an Outlook `patternedRecurrence` produces, so a series can say which of its
 //! occurrences were deleted (Graph lists only the ones that still exist).
 
-use super::recurrence_map::DAYS;
+use crate::model::recurrence::DAYS;
 use chrono::{Datelike, Duration, NaiveDate, Weekday};
 use serde_json::Value;
 

@@ -7,6 +7,7 @@ use super::time::{iana_name, zone};
 use crate::error::ApiError;
 use crate::model::calendar::EventDateTime;
 use crate::model::recurrence::{IcalRecurrence, Pattern, Range, Recurrence, SimpleRecurrence};
+use crate::model::recurrence::{DAYS, INSTANCES};
 use chrono::{DateTime, Datelike, NaiveDate};
 use serde_json::{json, Value};
 
@@ -24,16 +25,6 @@ const RANGES: &[(&str, &str)] = &[
     ("byCount", "numbered"),
     ("unbounded", "noEnd"),
 ];
-pub const DAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
-pub const INSTANCES: &[&str] = &["first", "second", "third", "fourth", "last"];
 
 fn unsupported(message: String) -> ApiError {
     ApiError::bad_request("recurrence.unsupported", message)

@@ -5,9 +5,9 @@
 pub use super::flight::Refresher;
 use super::outcome::{decode_failure, flag_app, is_app_problem, is_dead_grant};
 use super::Office365;
+use crate::clock::now;
 use crate::error::{ApiError, ErrorKind};
 use crate::providers::office365::token_client::TokenFailure;
-use crate::state::now;
 use crate::store::crypto::random_id;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};

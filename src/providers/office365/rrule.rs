@@ -1,10 +1,10 @@
 //! The contract's simple recurrence ⇄ an iCalendar `RRULE` line (RFC 5545), for the rules
 //! Outlook can keep: one pattern, one ordinal, no `EXDATE`/`RDATE`.
 
-use super::recurrence_map::{DAYS, INSTANCES};
 use super::time::{local_to_utc, zone};
 use crate::error::ApiError;
 use crate::model::recurrence::{Pattern, Range, SimpleRecurrence};
+use crate::model::recurrence::{DAYS, INSTANCES};
 use chrono::NaiveDate;
 
 const CODES: &[&str] = &["MO", "TU", "WE", "TH", "FR", "SA", "SU"];

@@ -3,8 +3,8 @@
 
 use super::graph::{GraphFailure, GraphRequest, GraphResponse};
 use super::Office365;
+use crate::clock::now;
 use crate::error::ApiError;
-use crate::state::now;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
 use secrecy::ExposeSecret;
 use serde_json::Value;

@@ -6,11 +6,12 @@
 //! bodies through without holding them and does not count.
 
 use crate::error::ApiError;
-use crate::state::AppState;
+use crate::metrics::Metrics;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_LENGTH;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use std::sync::Arc;
 use std::time::Duration;
 use tokio::sync::Semaphore;
 
@@ -28,20 +29,27 @@ pub struct LargeBodyBudget {
     total: usize,
     /// How long a large body waits for room before it is refused.
     wait: Duration,
+    metrics: Arc<Metrics>,
 }
 
 impl LargeBodyBudget {
-    pub fn new(bytes: usize, wait: Duration) -> Self {
+    pub fn new(bytes: usize, wait: Duration, metrics: Arc<Metrics>) -> Self {
         let total = (bytes / UNIT).clamp(1, Semaphore::MAX_PERMITS);
         LargeBodyBudget {
             units: Semaphore::new(total),
             total,
             wait,
+            metrics,
         }
     }
 }
 
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
+/// Holds a large body's share of the budget until it is answered.
+pub async fn middleware(
+    State(budget): State<Arc<LargeBodyBudget>>,
+    req: Request,
+    next: Next,
+) -> Response {
     if req.uri().path().starts_with("/v1/direct/") || req.method() == axum::http::Method::GET {
         return next.run(req).await;
     }
@@ -61,11 +69,10 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         }
         None => return next.run(req).await,
     };
-    let budget = &state.large_bodies;
     let units = (size * COPIES).div_ceil(UNIT).min(budget.total) as u32;
     let Ok(Ok(permit)) = tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await
     else {
-        state.metrics.shed("server.busy");
+        budget.metrics.shed("server.busy");
         tracing::warn!(bytes = size, "no room for a large request body; refused");
         return ApiError::unavailable(
             "server.busy",
