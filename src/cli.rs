@@ -4,6 +4,7 @@ use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
 use crate::clock::now;
 use crate::config::Settings;
 use crate::owners;
+use crate::providers::office365::catalog::Office365Catalog;
 use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
 use crate::startup::{init_tracing, open_store, Application};
 use crate::store::Admission;
@@ -13,6 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
+use std::sync::Arc;
 
 #[derive(Parser)]
 #[command(
@@ -354,10 +356,8 @@ fn explain(
     native: &[String],
     as_json: bool,
 ) -> anyhow::Result<()> {
-    let catalog = ScopeCatalog::load(
-        settings.scopes_file.as_deref(),
-        settings.office365_file.as_deref(),
-    )?;
+    let office365 = Office365Catalog::load(settings.office365_file.as_deref())?;
+    let catalog = ScopeCatalog::load(settings.scopes_file.as_deref(), Arc::new(office365))?;
     let names: Vec<&str> = scopes.iter().flat_map(|s| split_list(s)).collect();
     let native: Vec<&str> = native.iter().flat_map(|s| split_list(s)).collect();
     let resolved = catalog

@@ -3,6 +3,7 @@
 use crate::api;
 use crate::clock::now;
 use crate::config::{MasterKeySource, Settings};
+use crate::providers::office365::catalog::Office365Catalog;
 use crate::providers::office365::Office365;
 use crate::scopes::ScopeCatalog;
 use crate::state::{AppState, Services};
@@ -100,10 +101,8 @@ pub struct Application {
 
 impl Application {
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
-        let scopes = ScopeCatalog::load(
-            settings.scopes_file.as_deref(),
-            settings.office365_file.as_deref(),
-        )?;
+        let catalog = Arc::new(Office365Catalog::load(settings.office365_file.as_deref())?);
+        let scopes = ScopeCatalog::load(settings.scopes_file.as_deref(), catalog.clone())?;
         let (store, keys) = open_store(&mut settings).await?;
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
@@ -117,6 +116,7 @@ impl Application {
             http,
             store.clone(),
             keys.clone(),
+            catalog,
             scopes.clone(),
             settings.clone(),
             metrics.clone(),

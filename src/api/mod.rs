@@ -4,7 +4,6 @@
 mod accounts;
 mod auth;
 mod calendar;
-pub mod client_address;
 mod contacts;
 mod direct;
 mod drafts;

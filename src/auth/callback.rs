@@ -111,7 +111,7 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
     }
     if let Some(error) = p.error {
         let d = decode(
-            &services.scopes.office365,
+            &services.office365.catalog,
             &error,
             &[],
             p.error_description.as_deref().unwrap_or_default(),

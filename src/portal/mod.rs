@@ -4,6 +4,7 @@
 
 pub mod accounts;
 mod apps;
+mod client_address;
 mod guard;
 mod home;
 pub mod html;

@@ -3,9 +3,9 @@
 //! token. Failed sign-ins slow down their client and their account (see `limit`); hashing
 //! runs a few at a time, and a sign-in that cannot get a turn is told to retry.
 
+use super::client_address::ClientAddress;
 use super::html::{csrf_field, escape, field, page, respond};
 use super::session::{form_token, same, set_cookie, SignedIn, FORM, SESSION};
-use crate::api::client_address::ClientAddress;
 use crate::clock::now;
 use crate::config::SignupPolicy;
 use crate::error::ApiError;

@@ -3,11 +3,11 @@
 //! nobody (owners come from the CLI). In an open portal a sign-up is answered the same way
 //! whether or not the address is registered, so nobody learns which addresses have accounts.
 
+use super::client_address::ClientAddress;
 use super::html::{escape, page, respond};
 use super::signin::{
     busy, enter, expired_form, from_our_form, retry_later, show, Credentials, Kind,
 };
-use crate::api::client_address::ClientAddress;
 use crate::clock::now;
 use crate::config::SignupPolicy;
 use crate::error::ApiError;

@@ -1,12 +1,14 @@
 //! `scopes.yaml`: unified scopes, their aliases, the Graph permissions they need and the operations
 //! they allow. Loaded and validated once at start.
 
+pub mod permissions;
 pub mod resolve;
 
-use crate::providers::office365::catalog::Office365Catalog;
 use anyhow::{bail, Context};
+use permissions::Permissions;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 pub use resolve::{Explanation, PermissionLine, Resolved, ScopeError};
 
@@ -43,11 +45,11 @@ pub struct ScopeCatalog {
     scopes: Vec<UnifiedScope>,
     aliases: BTreeMap<String, String>,
     operations: BTreeMap<String, String>,
-    pub office365: Office365Catalog,
+    pub office365: Arc<dyn Permissions>,
 }
 
 impl ScopeCatalog {
-    pub fn parse(text: &str, file: &str, office365: Office365Catalog) -> anyhow::Result<Self> {
+    pub fn parse(text: &str, file: &str, office365: Arc<dyn Permissions>) -> anyhow::Result<Self> {
         let raw: Raw = serde_yaml::from_str(text).with_context(|| format!("{file}: invalid"))?;
         if raw.scopes.is_empty() {
             bail!("{file}: scopes: at least one scope is needed");
@@ -96,23 +98,14 @@ impl ScopeCatalog {
         })
     }
 
-    /// The built-in files, or the operator's replacements named in the settings.
+    /// The built-in mapping, or the operator's replacement named in the settings, checked
+    /// against the provider's permissions.
     pub fn load(
         scopes_file: Option<&std::path::Path>,
-        office365_file: Option<&std::path::Path>,
+        office365: Arc<dyn Permissions>,
     ) -> anyhow::Result<Self> {
-        let (o365_text, o365_name) = read_or_builtin(
-            office365_file,
-            crate::providers::office365::catalog::BUILTIN,
-            "providers/office365.yaml",
-        )?;
-        let office365 = Office365Catalog::parse(&o365_text, &o365_name)?;
         let (text, name) = read_or_builtin(scopes_file, BUILTIN, "scopes.yaml")?;
         Self::parse(&text, &name, office365)
-    }
-
-    pub fn builtin() -> anyhow::Result<Self> {
-        Self::load(None, None)
     }
 
     pub fn scope(&self, name: &str) -> Option<&UnifiedScope> {
@@ -164,7 +157,8 @@ impl ScopeCatalog {
     }
 }
 
-fn read_or_builtin(
+/// A file's text and name for messages: the operator's file, or the built-in one.
+pub fn read_or_builtin(
     path: Option<&std::path::Path>,
     builtin: &str,
     name: &str,
@@ -176,47 +170,5 @@ fn read_or_builtin(
                 .with_context(|| format!("{}: cannot read", p.display()))?;
             Ok((text, p.display().to_string()))
         }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn o365() -> Office365Catalog {
-        Office365Catalog::parse(crate::providers::office365::catalog::BUILTIN, "o").unwrap()
-    }
-
-    #[test]
-    fn builtin_mapping_is_valid() {
-        let c = ScopeCatalog::builtin().unwrap();
-        assert_eq!(c.canonical("mail.readonly").unwrap().name, "Mail.Read");
-        assert!(c.allows(&["Mail.All".into()], "email.send"));
-        assert!(!c.allows(&["Mail.Read".into()], "email.send"));
-        assert_eq!(c.scopes_allowing("email.read")[0], "Mail.Read");
-    }
-
-    #[test]
-    fn bad_files_name_file_key_and_problem() {
-        let bad = BUILTIN.replace("office365: [Calendars.Read]", "office365: [Calendar.Read]");
-        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
-            .unwrap_err()
-            .to_string();
-        assert!(
-            err.contains("scopes.yaml: scopes.Calendar.Read.office365: 'Calendar.Read'"),
-            "{err}"
-        );
-        let bad = BUILTIN.replace("allows: [tasks.read]", "allows: [task.read]");
-        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("unknown operation 'task.read'"), "{err}");
-        let bad = BUILTIN.replace("Mail.Draft: Mail.Drafts", "Mail.Draft: Mail.Draftz");
-        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
-            .unwrap_err()
-            .to_string();
-        assert!(err.contains("aliases.Mail.Draft"), "{err}");
-        let err = ScopeCatalog::parse("scopes: [", "scopes.yaml", o365()).unwrap_err();
-        assert!(format!("{err:#}").starts_with("scopes.yaml: invalid"));
     }
 }

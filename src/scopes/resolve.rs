@@ -1,7 +1,6 @@
 //! Unified scopes → Graph permissions (what we ask Microsoft for), and back (what was granted).
 
 use super::ScopeCatalog;
-use crate::providers::office365::catalog::strip_graph_prefix;
 use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,8 +99,8 @@ impl ScopeCatalog {
         }
         canonical.sort();
 
-        let implicit = &self.office365.implicit;
-        let mut all: Vec<String> = implicit.clone();
+        let implicit = self.office365.implicit();
+        let mut all: Vec<String> = implicit.to_vec();
         for (permission, _) in &wanted {
             if !all.contains(permission) {
                 all.push(permission.clone());
@@ -175,7 +174,7 @@ impl ScopeCatalog {
         if value.len() > 120 {
             return bad("longer than 120 characters");
         }
-        let bare = strip_graph_prefix(value);
+        let bare = self.office365.bare(value);
         if bare.eq_ignore_ascii_case(".default") {
             return bad(
                 "'.default' cannot be combined with the scopes switchboard always requests",
@@ -196,7 +195,7 @@ impl ScopeCatalog {
         let mut out: Vec<String> = split_list(scope_field)
             .into_iter()
             .map(|p| {
-                let bare = strip_graph_prefix(p);
+                let bare = self.office365.bare(p);
                 self.office365.canonical(bare).unwrap_or(bare).to_string()
             })
             .collect();
@@ -220,110 +219,5 @@ impl ScopeCatalog {
             })
             .cloned()
             .collect()
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    fn catalog() -> ScopeCatalog {
-        ScopeCatalog::builtin().unwrap()
-    }
-
-    #[test]
-    fn resolves_deterministically_with_implicit_first_and_covered_dropped() {
-        let c = catalog();
-        let r = c
-            .resolve(
-                &[
-                    "Mail.Read",
-                    "mail.readwrite",
-                    "Calendar.ReadOnly",
-                    "Mail.Send",
-                ],
-                &[],
-            )
-            .unwrap();
-        assert_eq!(
-            r.scopes,
-            vec!["Calendar.Read", "Mail.Read", "Mail.ReadWrite", "Mail.Send"]
-        );
-        assert_eq!(
-            r.permissions,
-            vec![
-                "offline_access",
-                "openid",
-                "email",
-                "profile",
-                "User.Read",
-                "MailboxSettings.Read",
-                "Calendars.Read",
-                "Mail.ReadWrite",
-                "Mail.Send"
-            ]
-        );
-        assert!(r.lines.contains(&PermissionLine::Dropped {
-            permission: "Mail.Read".into(),
-            covered_by: "Mail.ReadWrite".into()
-        }));
-        let again = c
-            .resolve(
-                &[
-                    "Mail.Send",
-                    "Calendar.ReadOnly",
-                    "mail.readwrite",
-                    "Mail.Read",
-                ],
-                &[],
-            )
-            .unwrap();
-        assert_eq!(again.permissions, r.permissions);
-    }
-
-    #[test]
-    fn drafts_and_all_map_as_documented() {
-        let c = catalog();
-        let drafts = c.resolve(&["Mail.Draft"], &[]).unwrap();
-        assert!(drafts.permissions.contains(&"Mail.ReadWrite".to_string()));
-        let all = c.resolve(&["Mail.All"], &[]).unwrap();
-        assert!(all
-            .permissions
-            .ends_with(&["Mail.ReadWrite".to_string(), "Mail.Send".to_string()]));
-    }
-
-    #[test]
-    fn unknown_scope_lists_valid_ones_and_native_scopes_are_checked() {
-        let c = catalog();
-        let err = c.resolve(&["Mail.Reed"], &[]).unwrap_err();
-        assert!(
-            err.to_string().contains("Mail.Read, Mail.ReadWrite"),
-            "{err}"
-        );
-        let r = c
-            .resolve(
-                &[],
-                &[
-                    "https://graph.microsoft.com/files.read",
-                    "Calendars.ReadWrite",
-                ],
-            )
-            .unwrap();
-        assert!(r.permissions.contains(&"files.read".to_string()));
-        assert!(r.permissions.contains(&"Calendars.ReadWrite".to_string()));
-        assert!(c
-            .resolve(&[], &["https://graph.microsoft.com/.default"])
-            .is_err());
-        assert!(c.resolve(&[], &["Mail.Read<script>"]).is_err());
-    }
-
-    #[test]
-    fn granted_scopes_follow_what_microsoft_returned() {
-        let c = catalog();
-        let granted =
-            c.normalize_granted("https://graph.microsoft.com/mail.readwrite User.Read openid");
-        assert_eq!(granted, vec!["Mail.ReadWrite", "User.Read", "openid"]);
-        let requested = vec!["Mail.Read".to_string(), "Mail.Send".to_string()];
-        assert_eq!(c.granted_scopes(&requested, &granted), vec!["Mail.Read"]);
     }
 }

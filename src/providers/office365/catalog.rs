@@ -1,6 +1,8 @@
 //! `providers/office365.yaml`: implicit permissions, which permission covers which, throttling
 //! limits, and the AADSTS catalogue.
 
+use crate::scopes::permissions::Permissions;
+use crate::scopes::read_or_builtin;
 use anyhow::{bail, Context};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
@@ -73,6 +75,12 @@ pub struct Office365Catalog {
 }
 
 impl Office365Catalog {
+    /// The built-in `providers/office365.yaml`, or the operator's replacement.
+    pub fn load(file: Option<&std::path::Path>) -> anyhow::Result<Self> {
+        let (text, name) = read_or_builtin(file, BUILTIN, "providers/office365.yaml")?;
+        Self::parse(&text, &name)
+    }
+
     pub fn parse(text: &str, file: &str) -> anyhow::Result<Self> {
         let raw: Raw = serde_yaml::from_str(text).with_context(|| format!("{file}: invalid"))?;
         for url in [&raw.endpoints.login, &raw.endpoints.graph] {
@@ -175,6 +183,28 @@ pub fn strip_graph_prefix(permission: &str) -> &str {
     }
 }
 
+impl Permissions for Office365Catalog {
+    fn is_known(&self, permission: &str) -> bool {
+        Office365Catalog::is_known(self, permission)
+    }
+
+    fn bare<'a>(&self, permission: &'a str) -> &'a str {
+        strip_graph_prefix(permission)
+    }
+
+    fn canonical(&self, permission: &str) -> Option<&str> {
+        Office365Catalog::canonical(self, permission)
+    }
+
+    fn satisfies(&self, held: &str, needed: &str) -> bool {
+        Office365Catalog::satisfies(self, held, needed)
+    }
+
+    fn implicit(&self) -> &[String] {
+        &self.implicit
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -210,5 +240,44 @@ mod tests {
             err.contains("permissions.Mail.ReadWrite.covers") && err.contains("Mail.Reed"),
             "{err}"
         );
+    }
+
+    use crate::scopes::{ScopeCatalog, BUILTIN as SCOPES};
+
+    fn o365() -> std::sync::Arc<Office365Catalog> {
+        std::sync::Arc::new(Office365Catalog::parse(BUILTIN, "o").unwrap())
+    }
+
+    #[test]
+    fn builtin_mapping_is_valid() {
+        let c = ScopeCatalog::load(None, o365()).unwrap();
+        assert_eq!(c.canonical("mail.readonly").unwrap().name, "Mail.Read");
+        assert!(c.allows(&["Mail.All".into()], "email.send"));
+        assert!(!c.allows(&["Mail.Read".into()], "email.send"));
+        assert_eq!(c.scopes_allowing("email.read")[0], "Mail.Read");
+    }
+
+    #[test]
+    fn bad_files_name_file_key_and_problem() {
+        let bad = SCOPES.replace("office365: [Calendars.Read]", "office365: [Calendar.Read]");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("scopes.yaml: scopes.Calendar.Read.office365: 'Calendar.Read'"),
+            "{err}"
+        );
+        let bad = SCOPES.replace("allows: [tasks.read]", "allows: [task.read]");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("unknown operation 'task.read'"), "{err}");
+        let bad = SCOPES.replace("Mail.Draft: Mail.Drafts", "Mail.Draft: Mail.Draftz");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("aliases.Mail.Draft"), "{err}");
+        let err = ScopeCatalog::parse("scopes: [", "scopes.yaml", o365()).unwrap_err();
+        assert!(format!("{err:#}").starts_with("scopes.yaml: invalid"));
     }
 }

@@ -34,6 +34,8 @@ pub mod recurrence_expand;
 pub mod recurrence_map;
 pub mod refresh;
 pub mod rrule;
+#[cfg(test)]
+mod scope_mapping_tests;
 mod seam;
 pub mod sending;
 pub mod series;
@@ -50,6 +52,7 @@ use crate::metrics::Metrics;
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
+use catalog::Office365Catalog;
 use folders::FolderCache;
 use graph::GraphClient;
 use refresh::Refresher;
@@ -58,6 +61,8 @@ use std::sync::Arc;
 use token_client::TokenClient;
 
 pub struct Office365 {
+    /// `providers/office365.yaml`: permissions, throttling, what each AADSTS code means.
+    pub catalog: Arc<Office365Catalog>,
     pub graph: GraphClient,
     pub tokens: TokenClient,
     pub refresher: Refresher,
@@ -75,6 +80,7 @@ impl Office365 {
         http: reqwest::Client,
         store: Arc<dyn Store>,
         keys: Arc<Keyring>,
+        catalog: Arc<Office365Catalog>,
         scopes: Arc<ScopeCatalog>,
         settings: Arc<Settings>,
         metrics: Arc<Metrics>,
@@ -88,10 +94,11 @@ impl Office365 {
             graph: GraphClient::new(
                 http,
                 settings.office365_graph_url.clone(),
-                scopes.office365.throttling.clone(),
+                catalog.throttling.clone(),
                 &settings.limits,
                 metrics.clone(),
             ),
+            catalog,
             refresher: Refresher::default(),
             folders: FolderCache::default(),
             store,

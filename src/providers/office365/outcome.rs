@@ -14,12 +14,7 @@ pub fn decode_failure(provider: &Office365, failure: &TokenFailure) -> Option<De
             codes,
             description,
             ..
-        } => Some(decode(
-            &provider.scopes.office365,
-            error,
-            codes,
-            description,
-        )),
+        } => Some(decode(&provider.catalog, error, codes, description)),
         TokenFailure::Transient { .. } => None,
     }
 }
