@@ -1,3 +1,5 @@
+//! The `switchboard` binary: the command line in `cli`.
+
 fn main() -> std::process::ExitCode {
     switchboard::cli::main()
 }

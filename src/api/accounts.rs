@@ -1,3 +1,6 @@
+//! The account behind an account token (read, delete, revoke its access) and, with app
+//! credentials, the app's accounts: list, import with tokens the app holds, check a connection.
+
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery, AppAuth, QueryPairs};
 use crate::error::ApiError;
 use crate::model::account::{Account, AccountImport, AccountSaveResult, AccountsPage};

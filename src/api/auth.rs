@@ -1,3 +1,6 @@
+//! Linking: the authorize redirect, Microsoft's callback, and the code exchange that gives the app
+//! its account token.
+
 use super::extract::{ApiPath, ApiQuery, AppAuth};
 use crate::auth::callback::{self, CallbackOutcome, CallbackParams};
 use crate::auth::{exchange, link};

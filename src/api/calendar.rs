@@ -1,3 +1,6 @@
+//! Calendars and their events: list, create, read, update; events in a range, found by uid,
+//! created, changed, answered and deleted; free/busy, meeting suggestions, event attachments.
+
 use super::extract::{
     if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
 };

@@ -1,3 +1,5 @@
+//! Contacts: list, read, create, update, delete.
+
 use super::extract::{
     if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
 };

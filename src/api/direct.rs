@@ -1,3 +1,6 @@
+//! The direct API: a request passed through to the provider's own API with the account's
+//! credentials.
+
 use super::extract::AccountAuth;
 use crate::error::ApiError;
 use crate::model::requests::Forward;

@@ -1,3 +1,5 @@
+//! Drafts: create, read, update, delete, send.
+
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;

@@ -1,3 +1,6 @@
+//! Messages: list (all, in a folder, a conversation), read (also raw), attachments, status
+//! changes, delete, send and reply.
+
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check;
 use crate::error::ApiError;

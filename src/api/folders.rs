@@ -1,3 +1,5 @@
+//! Mail folders: list, read, create, and the well-known folder ids.
+
 use super::extract::{AccountAuth, ApiJson, ApiPath};
 use super::scope_check;
 use crate::error::ApiError;

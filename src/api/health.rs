@@ -1,3 +1,5 @@
+//! Liveness (`/healthz`) and readiness (`/readyz`, which asks the store).
+
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::State;

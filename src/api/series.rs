@@ -1,3 +1,6 @@
+//! A recurring event's series: its pattern with changed and deleted occurrences, and one
+//! occurrence by its original start.
+
 use super::extract::{AccountAuth, ApiPath};
 use super::scope_check;
 use crate::error::ApiError;

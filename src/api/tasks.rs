@@ -1,3 +1,5 @@
+//! Task lists and their tasks: list, read, create, update, delete.
+
 use super::extract::{
     if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
 };

@@ -1,3 +1,5 @@
+//! Accounts as the API shows them, and accounts brought in with tokens an app already holds.
+
 use super::rfc3339;
 use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};

@@ -1,3 +1,5 @@
+//! Mail as the API speaks it: messages, addresses, headers, attachments, folders, drafts, sends.
+
 use serde::Serialize;
 
 /// `EmailAddress`.

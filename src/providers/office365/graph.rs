@@ -6,6 +6,7 @@
 use super::catalog::Throttling;
 pub use super::graph_errors::GraphFailure;
 use super::graph_errors::{classify, parse_retry_after};
+pub use super::graph_request::{is_dot_segment, segment, GraphRequest, GraphResponse};
 use super::mailbox_gate::MailboxGates;
 use crate::config::Limits;
 use crate::error::{ApiError, ErrorKind};
@@ -19,90 +20,8 @@ use std::time::Duration;
 use std::time::Instant;
 use url::Url;
 
-/// An id or value made safe for a Graph URL (path segment or query value).
-pub fn segment(id: &str) -> String {
-    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
-}
-
-/// A segment URL parsers resolve as `.` or `..` (the WHATWG list, case-insensitive).
-pub fn is_dot_segment(segment: &str) -> bool {
-    matches!(
-        segment.to_ascii_lowercase().as_str(),
-        "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
-    )
-}
-
 /// The direct API streams bodies of any size, so it gets longer.
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
-
-pub struct GraphRequest<'a> {
-    pub method: Method,
-    /// Absolute URL on the Graph base (a nextLink is used verbatim).
-    pub url: String,
-    pub prefer: Vec<&'a str>,
-    pub body: Option<Value>,
-    /// An etag the item must still have (Graph answers 412 otherwise).
-    pub if_match: Option<String>,
-}
-
-impl<'a> GraphRequest<'a> {
-    pub fn get(url: String, prefer: Vec<&'a str>) -> Self {
-        GraphRequest {
-            method: Method::GET,
-            url,
-            prefer,
-            body: None,
-            if_match: None,
-        }
-    }
-
-    pub fn with(method: Method, url: String, body: Option<Value>) -> Self {
-        GraphRequest {
-            method,
-            url,
-            prefer: vec![],
-            body,
-            if_match: None,
-        }
-    }
-
-    /// Whether sending it twice is harmless. A POST may have been carried out when the answer
-    /// is lost (a 502/504 or a time-out): it is retried only on 429/503, which mean "not done".
-    fn idempotent(&self) -> bool {
-        !matches!(self.method, Method::POST)
-    }
-}
-
-/// A successful answer: its content type and bytes (empty for Graph's 202/204).
-pub struct GraphResponse {
-    pub content_type: Option<String>,
-    pub bytes: bytes::Bytes,
-    /// Whether the request changed nothing (so that it may be asked again).
-    pub idempotent: bool,
-}
-
-impl GraphResponse {
-    pub fn json(&self) -> Result<Value, ApiError> {
-        if self.bytes.is_empty() {
-            return Ok(Value::Null);
-        }
-        serde_json::from_slice(&self.bytes).map_err(|_| {
-            let unreadable = |message: &str| {
-                ApiError::new(
-                    ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                    "provider.badResponse",
-                    message,
-                )
-            };
-            if self.idempotent {
-                unreadable("Microsoft Graph sent an answer that is not valid JSON; retry.")
-                    .retry_after(5)
-            } else {
-                unreadable("Microsoft Graph made the change, but its answer could not be read (not valid JSON): read the item back rather than sending it again.")
-            }
-        })
-    }
-}
 
 pub struct GraphClient {
     http: reqwest::Client,

@@ -19,6 +19,7 @@ mod flight;
 pub mod folders;
 pub mod graph;
 pub mod graph_errors;
+mod graph_request;
 mod graph_values;
 pub mod identity;
 pub mod import;
@@ -37,6 +38,7 @@ pub mod rrule;
 #[cfg(test)]
 mod scope_mapping_tests;
 mod seam;
+mod seam_pim;
 pub mod sending;
 pub mod series;
 pub mod session;

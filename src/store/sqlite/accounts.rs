@@ -1,3 +1,5 @@
+//! SQLite: linked accounts, their account tokens and their status counts.
+
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{
     AccountRecord, AccountStore, LinkAccount, StoreError, StoreResult, TokenError, TokenStatus,

@@ -1,3 +1,5 @@
+//! SQLite: apps, their secrets, return URLs and Office 365 settings.
+
 use super::SqliteStore;
 use crate::store::{AppProblem, AppRecord, AppStore, NewApp, Office365Settings, StoreResult};
 use async_trait::async_trait;

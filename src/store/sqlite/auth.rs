@@ -1,3 +1,5 @@
+//! SQLite: sign-in sessions in flight and the one-time codes handed back to apps.
+
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{AuthSession, AuthStore, CodeRedemption, StoreResult};
 use async_trait::async_trait;

@@ -1,3 +1,5 @@
+//! SQLite: portal owners, their invitations and sessions.
+
 use super::SqliteStore;
 use crate::store::{Admission, NewInvite, OwnerRecord, OwnerStore, StoreResult};
 use async_trait::async_trait;

@@ -1,3 +1,5 @@
+//! SQLite: an account's provider tokens, the refresh lease, and saving a refresh.
+
 use super::{to_json_list, SqliteStore};
 use crate::store::{ProviderTokens, RefreshedTokens, StoreResult, TokenStore};
 use async_trait::async_trait;
