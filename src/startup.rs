@@ -246,7 +246,7 @@ pub fn init_tracing(filter: &str, json: bool) {
         builder
             .json()
             .with_current_span(true)
-            .with_span_list(false)
+            .with_span_list(true)
             .try_init()
     } else {
         let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());

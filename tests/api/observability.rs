@@ -85,6 +85,16 @@ async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
         .await
         .unwrap();
     assert_eq!(r.status(), 401);
+    let l = account(&app, "Mail.Read").await;
+    let r = app
+        .http
+        .get(format!("{base}/v1/email/messages"))
+        .header("x-request-id", "probe-4712")
+        .bearer_auth(&l.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
     let (_, logs) = crate::process::stop(child);
     let lines: Vec<serde_json::Value> = logs
         .lines()
@@ -107,4 +117,23 @@ async fn json_logs_carry_the_request_id_on_every_line_of_a_request() {
         .iter()
         .any(|l| l["fields"]["message"] == "switchboard is listening"));
     assert!(!logs.contains("not-a-token"));
+    // A provider call's lines carry the request's span, the provider operation and the Graph call.
+    let graph_call = lines
+        .iter()
+        .find(|l| {
+            l["fields"]["message"] == "graph call"
+                && l["spans"]
+                    .as_array()
+                    .is_some_and(|s| s.iter().any(|s| s["request_id"] == "probe-4712"))
+        })
+        .unwrap_or_else(|| panic!("no graph call line for probe-4712: {logs}"));
+    let names: Vec<&str> = graph_call["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|s| s["name"].as_str())
+        .collect();
+    assert!(names.contains(&"office365.list_messages"), "{names:?}");
+    assert_eq!(names.last(), Some(&"graph"), "{names:?}");
+    assert!(!logs.contains(&l.token));
 }

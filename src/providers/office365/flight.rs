@@ -4,7 +4,6 @@
 use crate::error::ApiError;
 use crate::store::crypto::random_id;
 use secrecy::SecretString;
-use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
@@ -72,14 +71,15 @@ impl Flight {
 }
 
 pub struct Refresher {
-    flights: Mutex<HashMap<i64, Arc<Flight>>>,
+    /// Each account's flight, bounded (see `cache`).
+    flights: moka::sync::Cache<i64, Arc<Flight>>,
     pub(super) instance: String,
 }
 
 impl Default for Refresher {
     fn default() -> Self {
         Refresher {
-            flights: Mutex::new(HashMap::new()),
+            flights: super::cache::bounded(super::cache::CAPACITY, super::cache::IDLE),
             instance: random_id(8),
         }
     }
@@ -87,11 +87,6 @@ impl Default for Refresher {
 
 impl Refresher {
     pub(super) fn flight(&self, account_id: i64) -> Arc<Flight> {
-        self.flights
-            .lock()
-            .expect("refresh flights poisoned")
-            .entry(account_id)
-            .or_default()
-            .clone()
+        self.flights.get_with(account_id, Default::default)
     }
 }

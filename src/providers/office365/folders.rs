@@ -8,7 +8,7 @@ use crate::error::ApiError;
 use crate::store::AccountRecord;
 use serde_json::Value;
 use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Well-known folder name in Graph → the unified system label of messages in it.
 pub const LABELLED: &[(&str, &str)] = &[
@@ -63,9 +63,17 @@ impl WellKnownFolders {
     }
 }
 
-#[derive(Default)]
+/// Each account's well-known folders, bounded (see `cache`).
 pub struct FolderCache {
-    accounts: Mutex<HashMap<i64, Arc<WellKnownFolders>>>,
+    accounts: moka::sync::Cache<i64, Arc<WellKnownFolders>>,
+}
+
+impl Default for FolderCache {
+    fn default() -> Self {
+        FolderCache {
+            accounts: super::cache::bounded(super::cache::CAPACITY, super::cache::IDLE),
+        }
+    }
 }
 
 impl Office365 {
@@ -73,14 +81,8 @@ impl Office365 {
         &self,
         account: &AccountRecord,
     ) -> Result<Arc<WellKnownFolders>, ApiError> {
-        if let Some(found) = self
-            .folders
-            .accounts
-            .lock()
-            .expect("folder cache poisoned")
-            .get(&account.id)
-        {
-            return Ok(found.clone());
+        if let Some(found) = self.folders.accounts.get(&account.id) {
+            return Ok(found);
         }
         let lookups = LABELLED.iter().map(|(name, label)| async move {
             let url = self
@@ -104,11 +106,7 @@ impl Office365 {
             labels.extend(found?);
         }
         let folders = Arc::new(WellKnownFolders { labels });
-        self.folders
-            .accounts
-            .lock()
-            .expect("folder cache poisoned")
-            .insert(account.id, folders.clone());
+        self.folders.accounts.insert(account.id, folders.clone());
         Ok(folders)
     }
 }

@@ -73,10 +73,17 @@ impl GraphClient {
             status: status.as_u16(),
         };
         self.metrics.graph_calls.get_or_create(&labels).inc();
+        let elapsed = started.elapsed();
         self.metrics
             .graph_seconds
             .get_or_create(&OperationLabels { operation })
-            .observe(started.elapsed().as_secs_f64());
+            .observe(elapsed.as_secs_f64());
+        tracing::debug!(
+            operation,
+            status = status.as_u16(),
+            elapsed_ms = elapsed.as_millis() as u64,
+            "graph call"
+        );
     }
 
     /// `path` relative to the Graph base, e.g. `/me/messages`.
@@ -187,6 +194,7 @@ impl GraphClient {
     }
 
     /// Sends one request for `mailbox`, retrying throttling and transient failures.
+    #[tracing::instrument(name = "graph", skip_all, fields(method = %req.method))]
     pub async fn send(
         &self,
         mailbox: &str,

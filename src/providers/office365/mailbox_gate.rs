@@ -4,8 +4,7 @@
 
 use crate::error::ApiError;
 use crate::metrics::Metrics;
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 
@@ -13,7 +12,8 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 const NOTABLE_WAIT: Duration = Duration::from_millis(250);
 
 pub struct MailboxGates {
-    gates: Mutex<HashMap<String, Arc<Semaphore>>>,
+    /// Each mailbox's gate, bounded (see `cache`).
+    gates: moka::sync::Cache<String, Arc<Semaphore>>,
     concurrency: usize,
     wait: Duration,
     metrics: Arc<Metrics>,
@@ -22,7 +22,7 @@ pub struct MailboxGates {
 impl MailboxGates {
     pub fn new(concurrency: usize, wait: Duration, metrics: Arc<Metrics>) -> Self {
         MailboxGates {
-            gates: Mutex::new(HashMap::new()),
+            gates: super::cache::bounded(super::cache::CAPACITY, super::cache::IDLE),
             concurrency,
             wait,
             metrics,
@@ -31,13 +31,9 @@ impl MailboxGates {
 
     /// A slot of `mailbox`, held until the permit is dropped.
     pub async fn enter(&self, mailbox: &str) -> Result<OwnedSemaphorePermit, ApiError> {
-        let gate = {
-            let mut gates = self.gates.lock().expect("gate map lock poisoned");
-            gates
-                .entry(mailbox.to_string())
-                .or_insert_with(|| Arc::new(Semaphore::new(self.concurrency)))
-                .clone()
-        };
+        let gate = self
+            .gates
+            .get_with_by_ref(mailbox, || Arc::new(Semaphore::new(self.concurrency)));
         let started = Instant::now();
         match tokio::time::timeout(self.wait, gate.acquire_owned()).await {
             Ok(permit) => {

@@ -3,6 +3,7 @@
 
 pub mod availability;
 pub mod azure;
+pub mod cache;
 pub mod calendar;
 pub mod catalog;
 pub mod compose;

@@ -17,6 +17,7 @@ use axum::http::Response;
 
 #[async_trait::async_trait]
 impl Mail for Office365 {
+    #[tracing::instrument(name = "office365.list_messages", skip_all, fields(account_id = account.id))]
     async fn list_messages(
         &self,
         account: &AccountRecord,
@@ -25,6 +26,7 @@ impl Mail for Office365 {
         Office365::list_messages(self, account, req).await
     }
 
+    #[tracing::instrument(name = "office365.get_message", skip_all, fields(account_id = account.id))]
     async fn get_message(
         &self,
         account: &AccountRecord,
@@ -34,6 +36,7 @@ impl Mail for Office365 {
         Office365::get_message(self, account, id, read).await
     }
 
+    #[tracing::instrument(name = "office365.update_message_status", skip_all, fields(account_id = account.id))]
     async fn update_message_status(
         &self,
         account: &AccountRecord,
@@ -43,10 +46,12 @@ impl Mail for Office365 {
         Office365::update_message_status(self, account, id, update).await
     }
 
+    #[tracing::instrument(name = "office365.delete_message", skip_all, fields(account_id = account.id))]
     async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
         Office365::delete_message(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.message_attachment", skip_all, fields(account_id = account.id))]
     async fn message_attachment(
         &self,
         account: &AccountRecord,
@@ -56,6 +61,7 @@ impl Mail for Office365 {
         Office365::message_attachment(self, account, id, attachment_id).await
     }
 
+    #[tracing::instrument(name = "office365.raw_message", skip_all, fields(account_id = account.id))]
     async fn raw_message(
         &self,
         account: &AccountRecord,
@@ -64,6 +70,7 @@ impl Mail for Office365 {
         Office365::raw_message(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.send_message", skip_all, fields(account_id = account.id))]
     async fn send_message(
         &self,
         account: &AccountRecord,
@@ -74,6 +81,7 @@ impl Mail for Office365 {
         Office365::send_message(self, account, email, body, return_ids).await
     }
 
+    #[tracing::instrument(name = "office365.reply_to_message", skip_all, fields(account_id = account.id))]
     async fn reply_to_message(
         &self,
         account: &AccountRecord,
@@ -85,6 +93,7 @@ impl Mail for Office365 {
         Office365::reply_to_message(self, account, id, email, body, return_ids).await
     }
 
+    #[tracing::instrument(name = "office365.create_draft", skip_all, fields(account_id = account.id))]
     async fn create_draft(
         &self,
         account: &AccountRecord,
@@ -94,6 +103,7 @@ impl Mail for Office365 {
         Office365::create_draft(self, account, email, body).await
     }
 
+    #[tracing::instrument(name = "office365.get_draft", skip_all, fields(account_id = account.id))]
     async fn get_draft(
         &self,
         account: &AccountRecord,
@@ -103,6 +113,7 @@ impl Mail for Office365 {
         Office365::get_draft(self, account, id, read).await
     }
 
+    #[tracing::instrument(name = "office365.update_draft", skip_all, fields(account_id = account.id))]
     async fn update_draft(
         &self,
         account: &AccountRecord,
@@ -113,18 +124,22 @@ impl Mail for Office365 {
         Office365::update_draft(self, account, id, email, body).await
     }
 
+    #[tracing::instrument(name = "office365.delete_draft", skip_all, fields(account_id = account.id))]
     async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
         Office365::delete_draft(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.send_existing_draft", skip_all, fields(account_id = account.id))]
     async fn send_existing_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
         Office365::send_existing_draft(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.list_folders", skip_all, fields(account_id = account.id))]
     async fn list_folders(&self, account: &AccountRecord) -> Result<EmailFolderInfoPage, ApiError> {
         Office365::list_folders(self, account).await
     }
 
+    #[tracing::instrument(name = "office365.get_folder", skip_all, fields(account_id = account.id))]
     async fn get_folder(
         &self,
         account: &AccountRecord,
@@ -133,6 +148,7 @@ impl Mail for Office365 {
         Office365::get_folder(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.create_folder", skip_all, fields(account_id = account.id))]
     async fn create_folder(
         &self,
         account: &AccountRecord,
@@ -142,6 +158,7 @@ impl Mail for Office365 {
         Office365::create_folder(self, account, name, parent).await
     }
 
+    #[tracing::instrument(name = "office365.well_known_folder_ids", skip_all, fields(account_id = account.id))]
     async fn well_known_folder_ids(
         &self,
         account: &AccountRecord,
@@ -152,6 +169,7 @@ impl Mail for Office365 {
 
 #[async_trait::async_trait]
 impl Direct for Office365 {
+    #[tracing::instrument(name = "office365.forward", skip_all, fields(account_id = account.id))]
     async fn forward(
         &self,
         account: &AccountRecord,
@@ -163,10 +181,12 @@ impl Direct for Office365 {
 
 #[async_trait::async_trait]
 impl Accounts for Office365 {
+    #[tracing::instrument(name = "office365.ping", skip_all, fields(account_id = account.id))]
     async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ApiError> {
         Office365::ping(self, account).await
     }
 
+    #[tracing::instrument(name = "office365.import", skip_all, fields(app_id = app.id))]
     async fn import(
         &self,
         app: &AppRecord,

@@ -19,6 +19,7 @@ use crate::store::AccountRecord;
 
 #[async_trait::async_trait]
 impl Calendars for Office365 {
+    #[tracing::instrument(name = "office365.calendars", skip_all, fields(account_id = account.id))]
     async fn calendars(
         &self,
         account: &AccountRecord,
@@ -28,10 +29,12 @@ impl Calendars for Office365 {
         Office365::calendars(self, account, page_token, with_shared).await
     }
 
+    #[tracing::instrument(name = "office365.calendar", skip_all, fields(account_id = account.id))]
     async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ApiError> {
         Office365::calendar(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.create_calendar", skip_all, fields(account_id = account.id))]
     async fn create_calendar(
         &self,
         account: &AccountRecord,
@@ -40,6 +43,7 @@ impl Calendars for Office365 {
         Office365::create_calendar(self, account, input).await
     }
 
+    #[tracing::instrument(name = "office365.update_calendar", skip_all, fields(account_id = account.id))]
     async fn update_calendar(
         &self,
         account: &AccountRecord,
@@ -49,6 +53,7 @@ impl Calendars for Office365 {
         Office365::update_calendar(self, account, id, input).await
     }
 
+    #[tracing::instrument(name = "office365.events_range", skip_all, fields(account_id = account.id))]
     async fn events_range(
         &self,
         account: &AccountRecord,
@@ -60,6 +65,7 @@ impl Calendars for Office365 {
         Office365::events_range(self, account, calendar, time_min, time_max, page_token).await
     }
 
+    #[tracing::instrument(name = "office365.event", skip_all, fields(account_id = account.id))]
     async fn event(
         &self,
         account: &AccountRecord,
@@ -69,6 +75,7 @@ impl Calendars for Office365 {
         Office365::event(self, account, calendar, id).await
     }
 
+    #[tracing::instrument(name = "office365.create_event", skip_all, fields(account_id = account.id))]
     async fn create_event(
         &self,
         account: &AccountRecord,
@@ -79,6 +86,7 @@ impl Calendars for Office365 {
         Office365::create_event(self, account, calendar, event, how).await
     }
 
+    #[tracing::instrument(name = "office365.update_event", skip_all, fields(account_id = account.id))]
     async fn update_event(
         &self,
         account: &AccountRecord,
@@ -90,6 +98,7 @@ impl Calendars for Office365 {
         Office365::update_event(self, account, calendar, id, event, how).await
     }
 
+    #[tracing::instrument(name = "office365.delete_event", skip_all, fields(account_id = account.id))]
     async fn delete_event(
         &self,
         account: &AccountRecord,
@@ -101,6 +110,7 @@ impl Calendars for Office365 {
         Office365::delete_event(self, account, calendar, id, if_match, notify).await
     }
 
+    #[tracing::instrument(name = "office365.respond", skip_all, fields(account_id = account.id))]
     async fn respond(
         &self,
         account: &AccountRecord,
@@ -113,6 +123,7 @@ impl Calendars for Office365 {
         Office365::respond(self, account, calendar, id, response, comment, notify).await
     }
 
+    #[tracing::instrument(name = "office365.find_events", skip_all, fields(account_id = account.id))]
     async fn find_events(
         &self,
         account: &AccountRecord,
@@ -122,6 +133,7 @@ impl Calendars for Office365 {
         Office365::find_events(self, account, calendar, ical_uids).await
     }
 
+    #[tracing::instrument(name = "office365.event_attachment", skip_all, fields(account_id = account.id))]
     async fn event_attachment(
         &self,
         account: &AccountRecord,
@@ -132,6 +144,7 @@ impl Calendars for Office365 {
         Office365::event_attachment(self, account, calendar, id, attachment).await
     }
 
+    #[tracing::instrument(name = "office365.series", skip_all, fields(account_id = account.id))]
     async fn series(
         &self,
         account: &AccountRecord,
@@ -141,6 +154,7 @@ impl Calendars for Office365 {
         Office365::series(self, account, calendar, id).await
     }
 
+    #[tracing::instrument(name = "office365.occurrence", skip_all, fields(account_id = account.id))]
     async fn occurrence(
         &self,
         account: &AccountRecord,
@@ -151,6 +165,7 @@ impl Calendars for Office365 {
         Office365::occurrence(self, account, calendar, id, ost).await
     }
 
+    #[tracing::instrument(name = "office365.free_busy", skip_all, fields(account_id = account.id))]
     async fn free_busy(
         &self,
         account: &AccountRecord,
@@ -159,6 +174,7 @@ impl Calendars for Office365 {
         Office365::free_busy(self, account, req).await
     }
 
+    #[tracing::instrument(name = "office365.suggest_meeting_times", skip_all, fields(account_id = account.id))]
     async fn suggest_meeting_times(
         &self,
         account: &AccountRecord,
@@ -170,6 +186,7 @@ impl Calendars for Office365 {
 
 #[async_trait::async_trait]
 impl Contacts for Office365 {
+    #[tracing::instrument(name = "office365.list_contacts", skip_all, fields(account_id = account.id))]
     async fn list_contacts(
         &self,
         account: &AccountRecord,
@@ -179,6 +196,7 @@ impl Contacts for Office365 {
         Office365::list_contacts(self, account, page_token, limit).await
     }
 
+    #[tracing::instrument(name = "office365.get_contact", skip_all, fields(account_id = account.id))]
     async fn get_contact(
         &self,
         account: &AccountRecord,
@@ -188,6 +206,7 @@ impl Contacts for Office365 {
         Office365::get_contact(self, account, id, with_photo).await
     }
 
+    #[tracing::instrument(name = "office365.create_contact", skip_all, fields(account_id = account.id))]
     async fn create_contact(
         &self,
         account: &AccountRecord,
@@ -196,6 +215,7 @@ impl Contacts for Office365 {
         Office365::create_contact(self, account, contact).await
     }
 
+    #[tracing::instrument(name = "office365.update_contact", skip_all, fields(account_id = account.id))]
     async fn update_contact(
         &self,
         account: &AccountRecord,
@@ -206,6 +226,7 @@ impl Contacts for Office365 {
         Office365::update_contact(self, account, id, contact, if_match).await
     }
 
+    #[tracing::instrument(name = "office365.delete_contact", skip_all, fields(account_id = account.id))]
     async fn delete_contact(
         &self,
         account: &AccountRecord,
@@ -218,6 +239,7 @@ impl Contacts for Office365 {
 
 #[async_trait::async_trait]
 impl Tasks for Office365 {
+    #[tracing::instrument(name = "office365.task_lists", skip_all, fields(account_id = account.id))]
     async fn task_lists(
         &self,
         account: &AccountRecord,
@@ -226,6 +248,7 @@ impl Tasks for Office365 {
         Office365::task_lists(self, account, page_token).await
     }
 
+    #[tracing::instrument(name = "office365.create_task_list", skip_all, fields(account_id = account.id))]
     async fn create_task_list(
         &self,
         account: &AccountRecord,
@@ -234,10 +257,12 @@ impl Tasks for Office365 {
         Office365::create_task_list(self, account, title).await
     }
 
+    #[tracing::instrument(name = "office365.task_list", skip_all, fields(account_id = account.id))]
     async fn task_list(&self, account: &AccountRecord, id: &str) -> Result<TaskList, ApiError> {
         Office365::task_list(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.update_task_list", skip_all, fields(account_id = account.id))]
     async fn update_task_list(
         &self,
         account: &AccountRecord,
@@ -248,10 +273,12 @@ impl Tasks for Office365 {
         Office365::update_task_list(self, account, id, title, if_match).await
     }
 
+    #[tracing::instrument(name = "office365.delete_task_list", skip_all, fields(account_id = account.id))]
     async fn delete_task_list(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
         Office365::delete_task_list(self, account, id).await
     }
 
+    #[tracing::instrument(name = "office365.tasks", skip_all, fields(account_id = account.id))]
     async fn tasks(
         &self,
         account: &AccountRecord,
@@ -262,6 +289,7 @@ impl Tasks for Office365 {
         Office365::tasks(self, account, list, page_token, limit).await
     }
 
+    #[tracing::instrument(name = "office365.create_task", skip_all, fields(account_id = account.id))]
     async fn create_task(
         &self,
         account: &AccountRecord,
@@ -271,10 +299,12 @@ impl Tasks for Office365 {
         Office365::create_task(self, account, list, input).await
     }
 
+    #[tracing::instrument(name = "office365.task", skip_all, fields(account_id = account.id))]
     async fn task(&self, account: &AccountRecord, list: &str, id: &str) -> Result<Task, ApiError> {
         Office365::task(self, account, list, id).await
     }
 
+    #[tracing::instrument(name = "office365.update_task", skip_all, fields(account_id = account.id))]
     async fn update_task(
         &self,
         account: &AccountRecord,
@@ -286,6 +316,7 @@ impl Tasks for Office365 {
         Office365::update_task(self, account, list, id, input, if_match).await
     }
 
+    #[tracing::instrument(name = "office365.delete_task", skip_all, fields(account_id = account.id))]
     async fn delete_task(
         &self,
         account: &AccountRecord,

@@ -100,6 +100,7 @@ impl TokenClient {
         self.endpoint(authority, "authorize")
     }
 
+    #[tracing::instrument(name = "identity.exchange_code", skip_all)]
     pub async fn exchange_code(
         &self,
         app: &AzureApp,
@@ -118,6 +119,7 @@ impl TokenClient {
         self.post(app, form).await
     }
 
+    #[tracing::instrument(name = "identity.refresh", skip_all)]
     pub async fn refresh(
         &self,
         app: &AzureApp,
