@@ -2,9 +2,9 @@
 //! created, changed, answered and deleted; free/busy, meeting suggestions, event attachments.
 
 use super::extract::{
-    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
+    if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
 };
-use super::scope_check;
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::availability::{
     FreeBusyRequest, FreeBusySchedulePage, SuggestRequest, SuggestResponse,
@@ -36,10 +36,9 @@ pub struct CalendarsParams {
     params(CalendarsParams), responses((status = 200, body = CalendarsPage)))]
 pub async fn calendars(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiQuery(p): ApiQuery<CalendarsParams>,
 ) -> Result<Json<CalendarsPage>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     if p.mode.as_deref().is_some_and(|m| m != "user") {
         return Err(ApiError::bad_request(
             "badRequest",
@@ -63,10 +62,9 @@ pub async fn calendars(
     request_body = CalendarInput, responses((status = 200, body = Calendar)))]
 pub async fn create_calendar(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> Result<Json<Calendar>, ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     Ok(Json(
         state
             .calendars(&account)?
@@ -81,10 +79,9 @@ pub async fn create_calendar(
     responses((status = 200, body = Calendar)))]
 pub async fn calendar(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<Calendar>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state.calendars(&account)?.calendar(&account, &id).await?,
     ))
@@ -96,11 +93,10 @@ pub async fn calendar(
     request_body = CalendarInput, responses((status = 200, body = Calendar)))]
 pub async fn update_calendar(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiPath(id): ApiPath<String>,
     ApiJson(input): ApiJson<CalendarInput>,
 ) -> Result<Json<Calendar>, ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     Ok(Json(
         state
             .calendars(&account)?
@@ -126,11 +122,10 @@ pub struct RangeParams {
     responses((status = 200, body = EventsPage)))]
 pub async fn range(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath(calendar): ApiPath<String>,
     ApiQuery(p): ApiQuery<RangeParams>,
 ) -> Result<Json<EventsPage>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
             .calendars(&account)?
@@ -174,12 +169,11 @@ impl WriteParams {
     request_body = Event, responses((status = 201, body = EventOrId)))]
 pub async fn create_event(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiPath(calendar): ApiPath<String>,
     ApiQuery(p): ApiQuery<WriteParams>,
     ApiJson(event): ApiJson<Event>,
 ) -> Result<(StatusCode, Json<EventOrId>), ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     let created = state
         .calendars(&account)?
         .create_event(&account, &calendar, &event, &p.how(None)?)
@@ -201,11 +195,10 @@ pub struct EventParams {
     responses((status = 200, body = Event)))]
 pub async fn event(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
     ApiQuery(p): ApiQuery<EventParams>,
 ) -> Result<Json<Event>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     super::email::no_native_properties(p.native_properties.as_ref())?;
     Ok(Json(
         state
@@ -221,13 +214,12 @@ pub async fn event(
     request_body = Event, responses((status = 200, body = EventOrId)))]
 pub async fn update_event(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
     ApiQuery(p): ApiQuery<WriteParams>,
     headers: HeaderMap,
     ApiJson(event): ApiJson<Event>,
 ) -> Result<Json<EventOrId>, ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     let how = p.how(required_if_match(&headers)?)?;
     Ok(Json(
         state
@@ -253,12 +245,11 @@ pub struct DeleteParams {
     responses((status = 200, body = OkResponse)))]
 pub async fn delete_event(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
     ApiQuery(p): ApiQuery<DeleteParams>,
     headers: HeaderMap,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     let notify = p.notify_attendees.unwrap_or(true);
     state
         .calendars(&account)?
@@ -274,12 +265,11 @@ pub async fn delete_event(
     request_body = MeetingResponse, responses((status = 200, body = OkResponse)))]
 pub async fn respond(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarWrite>,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
     ApiQuery(p): ApiQuery<WriteParams>,
     ApiJson(r): ApiJson<MeetingResponse>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "calendar.write")?;
     state
         .calendars(&account)?
         .respond(
@@ -299,10 +289,9 @@ pub async fn respond(
     request_body = FreeBusyRequest, responses((status = 200, body = FreeBusySchedulePage)))]
 pub async fn free_busy(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiJson(req): ApiJson<FreeBusyRequest>,
 ) -> Result<Json<FreeBusySchedulePage>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state.calendars(&account)?.free_busy(&account, &req).await?,
     ))
@@ -313,10 +302,9 @@ pub async fn free_busy(
     request_body = SuggestRequest, responses((status = 200, body = SuggestResponse)))]
 pub async fn suggest_meeting_times(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiJson(req): ApiJson<SuggestRequest>,
 ) -> Result<Json<SuggestResponse>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
             .calendars(&account)?
@@ -333,11 +321,10 @@ pub async fn suggest_meeting_times(
     responses((status = 200, body = EventsPage)))]
 pub async fn find(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath(calendar): ApiPath<String>,
     q: QueryPairs,
 ) -> Result<Json<EventsPage>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     let uids = q.all("iCalUId");
     Ok(Json(
         state
@@ -354,10 +341,9 @@ pub async fn find(
     responses((status = 200, body = crate::model::email::EmailAttachment)))]
 pub async fn attachment(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath((calendar, id, attachment)): ApiPath<(String, String, String)>,
 ) -> Result<Json<crate::model::email::EmailAttachment>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
             .calendars(&account)?

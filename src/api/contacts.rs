@@ -1,9 +1,7 @@
 //! Contacts: list, read, create, update, delete.
 
-use super::extract::{
-    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
-};
-use super::scope_check;
+use super::extract::{if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch};
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
 use crate::model::{Ok as OkResponse, OK};
@@ -28,10 +26,9 @@ pub struct ListParams {
     params(ListParams), responses((status = 200, body = ContactsPage)))]
 pub async fn list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::ContactsRead>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<ContactsPage>, ApiError> {
-    scope_check::require(&state, &account, "contacts.read")?;
     Ok(Json(
         state
             .contacts(&account)?
@@ -60,11 +57,10 @@ pub struct GetParams {
     responses((status = 200, body = Contact)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::ContactsRead>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<GetParams>,
 ) -> Result<Json<Contact>, ApiError> {
-    scope_check::require(&state, &account, "contacts.read")?;
     super::email::no_native_properties(p.native_properties.as_ref())?;
     if p.include_update_token == Some(true) {
         return Err(ApiError::bad_request(
@@ -97,10 +93,9 @@ pub async fn get_one(
     request_body = Contact, responses((status = 201, body = ContactOrId)))]
 pub async fn create(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::ContactsWrite>,
     ApiJson(contact): ApiJson<Contact>,
 ) -> Result<(StatusCode, Json<ContactOrId>), ApiError> {
-    scope_check::require(&state, &account, "contacts.write")?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -118,12 +113,11 @@ pub async fn create(
     request_body = Contact, responses((status = 200, body = ContactOrId)))]
 pub async fn update(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::ContactsWrite>,
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(contact): ApiJson<Contact>,
 ) -> Result<Json<ContactOrId>, ApiError> {
-    scope_check::require(&state, &account, "contacts.write")?;
     let etag = required_if_match(&headers)?;
     Ok(Json(
         state
@@ -139,11 +133,10 @@ pub async fn update(
     responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::ContactsWrite>,
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "contacts.write")?;
     state
         .contacts(&account)?
         .delete_contact(&account, &id, if_match(&headers)?)

@@ -1,7 +1,7 @@
 //! Drafts: create, read, update, delete, send.
 
-use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
-use super::scope_check;
+use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::requests::{BodyType, MessageRead};
@@ -43,11 +43,10 @@ impl BodyParams {
     params(BodyParams), request_body = OutgoingEmail, responses((status = 200, body = EmailDraftResponse)))]
 pub async fn create(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailDrafts>,
     ApiQuery(p): ApiQuery<BodyParams>,
     ApiJson(email): ApiJson<OutgoingEmail>,
 ) -> Result<Json<EmailDraftResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.drafts")?;
     Ok(Json(
         state
             .mail(&account)?
@@ -62,11 +61,10 @@ pub async fn create(
     responses((status = 200, body = EmailDraft)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::DraftsOrRead>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<ReadParams>,
 ) -> Result<Json<EmailDraft>, ApiError> {
-    scope_check::require_any(&state, &account, &["email.drafts", "email.read"])?;
     super::email::no_native_properties(p.native_properties.as_ref())?;
     let read = MessageRead {
         body: BodyType::parse(p.body_type.as_deref())?,
@@ -84,12 +82,11 @@ pub async fn get_one(
     request_body = OutgoingEmail, responses((status = 200, body = EmailDraftResponse)))]
 pub async fn update(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailDrafts>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<BodyParams>,
     ApiJson(email): ApiJson<OutgoingEmail>,
 ) -> Result<Json<EmailDraftResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.drafts")?;
     Ok(Json(
         state
             .mail(&account)?
@@ -103,10 +100,9 @@ pub async fn update(
     params(("draftId" = String, Path, description = "The draft id")), responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailDrafts>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.drafts")?;
     state.mail(&account)?.delete_draft(&account, &id).await?;
     Ok(Json(OK))
 }
@@ -139,13 +135,11 @@ pub struct EmailDraftSendResponse {
     request_body(content = Option<DraftSendDetails>), responses((status = 200, body = EmailDraftSendResponse)))]
 pub async fn send(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::DraftsAndSend>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<SendParams>,
     body: axum::body::Bytes,
 ) -> Result<Json<EmailDraftSendResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.drafts")?;
-    scope_check::require(&state, &account, "email.send")?;
     if p.send_time.is_some() {
         return Err(ApiError::bad_request(
             "badRequest",

@@ -2,7 +2,7 @@
 //! changes, delete, send and reply.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
-use super::scope_check;
+use super::scope_check::{self, op, Scoped};
 use crate::error::ApiError;
 use crate::model::email::{
     EmailAttachment, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
@@ -10,6 +10,7 @@ use crate::model::email::{
 };
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::model::{Ok as OkResponse, OK};
+use crate::scopes::Operation;
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
@@ -110,10 +111,9 @@ pub struct ConversationParams {
     params(ListParams), responses((status = 200, body = EmailMessagesPage)))]
 pub async fn list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiQuery(p): ApiQuery<ListParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state
             .mail(&account)?
@@ -128,11 +128,10 @@ pub async fn list(
     responses((status = 200, body = EmailMessagesPage)))]
 pub async fn list_in_folder(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath(folder): ApiPath<String>,
     ApiQuery(p): ApiQuery<FolderParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     no_native_properties(p.native_properties.as_ref())?;
     let request = ListRequest {
         folder: Some(&folder),
@@ -153,11 +152,10 @@ pub async fn list_in_folder(
     responses((status = 200, body = EmailMessagesPage)))]
 pub async fn conversation(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath(thread): ApiPath<String>,
     ApiQuery(p): ApiQuery<ConversationParams>,
 ) -> Result<Json<EmailMessagesPage>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     let request = ListRequest {
         conversation: Some(&thread),
         ..page(p.page_token.as_deref(), p.limit, p.body_type.as_deref())?
@@ -193,11 +191,10 @@ pub struct GetParams {
     responses((status = 200, body = EmailMessage)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath(id): ApiPath<String>,
     ApiQuery(p): ApiQuery<GetParams>,
 ) -> Result<Json<EmailMessage>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     no_native_properties(p.native_properties.as_ref())?;
     let read = MessageRead {
         body: BodyType::parse(p.body_type.as_deref())?,
@@ -218,10 +215,9 @@ pub async fn get_one(
     responses((status = 200, description = "The MIME message", content_type = "text/plain", body = String)))]
 pub async fn raw(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<impl IntoResponse, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     let mime = state.mail(&account)?.raw_message(&account, &id).await?;
     Ok(([(header::CONTENT_TYPE, "text/plain; charset=utf-8")], mime))
 }
@@ -232,10 +228,9 @@ pub async fn raw(
     responses((status = 200, body = EmailAttachment)))]
 pub async fn attachment(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath((id, attachment_id)): ApiPath<(String, String)>,
 ) -> Result<Json<EmailAttachment>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state
             .mail(&account)?
@@ -250,11 +245,10 @@ pub async fn attachment(
     request_body = MessageStatusUpdate, responses((status = 200, body = OkResponse)))]
 pub async fn update_status(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailModify>,
     ApiPath(id): ApiPath<String>,
     ApiJson(update): ApiJson<MessageStatusUpdate>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.modify")?;
     state
         .mail(&account)?
         .update_message_status(&account, &id, update)
@@ -268,10 +262,9 @@ pub async fn update_status(
     responses((status = 200, body = OkResponse)))]
 pub async fn delete(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailModify>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "email.modify")?;
     state.mail(&account)?.delete_message(&account, &id).await?;
     Ok(Json(OK))
 }
@@ -287,16 +280,16 @@ pub struct SendParams {
 }
 
 impl SendParams {
-    /// Sending needs `email.send`; returning ids goes through a draft, which needs more.
+    /// Returning ids goes through a draft, which needs more than sending.
     fn check(
         &self,
         state: &AppState,
         account: &crate::store::AccountRecord,
     ) -> Result<(BodyType, bool), ApiError> {
-        scope_check::require(state, account, "email.send")?;
         let return_ids = self.return_ids.unwrap_or(false);
         if return_ids {
-            scope_check::require_any(state, account, &["email.drafts", "email.modify"])?;
+            let draft = [Operation::EmailDrafts, Operation::EmailModify];
+            scope_check::require_any(state, account, &draft)?;
         }
         Ok((BodyType::parse(self.body_type.as_deref())?, return_ids))
     }
@@ -309,7 +302,7 @@ impl SendParams {
         (status = 413, description = "Too large to send without drafts (`message.tooLarge`)", body = crate::api::openapi::ErrorAnswer)))]
 pub async fn send(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailSend>,
     ApiQuery(p): ApiQuery<SendParams>,
     ApiJson(email): ApiJson<OutgoingEmail>,
 ) -> Result<(StatusCode, Json<EmailSendResponse>), ApiError> {

@@ -1,7 +1,7 @@
 //! Mail folders: list, read, create, and the well-known folder ids.
 
-use super::extract::{AccountAuth, ApiJson, ApiPath};
-use super::scope_check;
+use super::extract::{ApiJson, ApiPath};
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::email::{
     EmailFolderCreate, EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds,
@@ -17,9 +17,8 @@ use axum::Json;
     responses((status = 200, body = EmailFolderInfoPage)))]
 pub async fn list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
 ) -> Result<Json<EmailFolderInfoPage>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     Ok(Json(state.mail(&account)?.list_folders(&account).await?))
 }
 
@@ -29,10 +28,9 @@ pub async fn list(
     responses((status = 200, body = EmailFolderInfo)))]
 pub async fn get_one(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<EmailFolderInfo>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     Ok(Json(state.mail(&account)?.get_folder(&account, &id).await?))
 }
 
@@ -43,10 +41,9 @@ pub async fn get_one(
         (status = 409, description = "A folder of that name is already there", body = crate::api::openapi::ErrorAnswer)))]
 pub async fn create(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailModify>,
     ApiJson(folder): ApiJson<EmailFolderCreate>,
 ) -> Result<(StatusCode, Json<EmailFolderInfo>), ApiError> {
-    scope_check::require(&state, &account, "email.modify")?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -63,9 +60,8 @@ pub async fn create(
     responses((status = 200, body = WellKnownFolderIds)))]
 pub async fn well_known(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailRead>,
 ) -> Result<Json<WellKnownFolderIds>, ApiError> {
-    scope_check::require(&state, &account, "email.read")?;
     Ok(Json(
         state
             .mail(&account)?
@@ -79,10 +75,9 @@ pub async fn well_known(
     request_body = WellKnownFolderIds, responses((status = 200, body = WellKnownFolderIds)))]
 pub async fn update_well_known(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::EmailModify>,
     ApiJson(wanted): ApiJson<WellKnownFolderIds>,
 ) -> Result<Json<WellKnownFolderIds>, ApiError> {
-    scope_check::require(&state, &account, "email.modify")?;
     let current = state
         .mail(&account)?
         .well_known_folder_ids(&account)

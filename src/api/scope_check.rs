@@ -1,45 +1,98 @@
-//! Each data operation is allowed only by the unified scopes `scopes.yaml` says.
+//! Each data operation is allowed only by the unified scopes `scopes.yaml` says. A handler
+//! declares what it does in its signature, `Scoped<op::EmailRead>`: the extractor finds the
+//! account (as `AccountAuth` does) and refuses it with `scope.missing` unless one of its scopes
+//! allows the operation.
 
+use super::extract::AccountAuth;
 use crate::error::ApiError;
-use crate::state::Services;
+use crate::scopes::Operation;
+use crate::state::{AppState, Services};
 use crate::store::AccountRecord;
+use axum::extract::FromRequestParts;
+use axum::http::request::Parts;
+use std::marker::PhantomData;
 
-pub fn require(
-    services: &Services,
-    account: &AccountRecord,
-    operation: &str,
-) -> Result<(), ApiError> {
-    require_any(services, account, &[operation])
+/// What a route does: groups of operations; any one operation of each group must be allowed.
+pub trait Allowed {
+    const REQUIRED: &'static [&'static [Operation]];
 }
 
-/// Allowed when the account's scopes allow any one of `operations`.
+/// The markers routes declare, one per operation or choice of operations.
+pub mod op {
+    use super::{Allowed, Operation};
+
+    macro_rules! markers {
+        ($($marker:ident => [$($op:ident),+];)*) => {$(
+            pub struct $marker;
+            impl Allowed for $marker {
+                const REQUIRED: &'static [&'static [Operation]] = &[&[$(Operation::$op),+]];
+            }
+        )*};
+    }
+
+    markers! {
+        EmailRead => [EmailRead];
+        EmailModify => [EmailModify];
+        EmailSend => [EmailSend];
+        EmailDrafts => [EmailDrafts];
+        DraftsOrRead => [EmailDrafts, EmailRead];
+        CalendarRead => [CalendarRead];
+        CalendarWrite => [CalendarWrite];
+        ContactsRead => [ContactsRead];
+        ContactsWrite => [ContactsWrite];
+        TasksRead => [TasksRead];
+        TasksWrite => [TasksWrite];
+    }
+
+    /// Sending a draft: drafts, and sending.
+    pub struct DraftsAndSend;
+    impl Allowed for DraftsAndSend {
+        const REQUIRED: &'static [&'static [Operation]] =
+            &[&[Operation::EmailDrafts], &[Operation::EmailSend]];
+    }
+}
+
+/// The account, once its scopes allow what the route does.
+pub struct Scoped<A>(pub AccountRecord, pub PhantomData<A>);
+
+impl<A: Allowed> FromRequestParts<AppState> for Scoped<A> {
+    type Rejection = ApiError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
+        let AccountAuth(account) = AccountAuth::from_request_parts(parts, state).await?;
+        for any in A::REQUIRED {
+            require_any(state, &account, any)?;
+        }
+        Ok(Scoped(account, PhantomData))
+    }
+}
+
+/// Allowed when the account's scopes allow any one of `operations` (for checks that depend on
+/// the request, such as sending with `returnIds`).
 pub fn require_any(
     services: &Services,
     account: &AccountRecord,
-    operations: &[&str],
+    operations: &[Operation],
 ) -> Result<(), ApiError> {
-    debug_assert!(
-        operations.iter().all(|op| services.scopes.is_operation(op)),
-        "unknown operation in {operations:?}"
-    );
     if operations
         .iter()
-        .any(|op| services.scopes.allows(&account.auth_scopes, op))
+        .any(|op| services.scopes.allows(&account.auth_scopes, *op))
     {
         return Ok(());
     }
     let mut scopes: Vec<&str> = operations
         .iter()
-        .flat_map(|op| services.scopes.scopes_allowing(op))
+        .flat_map(|op| services.scopes.scopes_allowing(*op))
         .collect();
     scopes.sort_unstable();
     scopes.dedup();
+    let names: Vec<&str> = operations.iter().map(|op| op.as_str()).collect();
     Err(ApiError::forbidden(
         "scope.missing",
         format!(
             "This account was not linked with a scope that allows {}. Request {} and re-authorize the account: \
              /v1/auth/authorize?accountId={}&scopes=<scopes>&…",
-            operations.join(" or "),
+            names.join(" or "),
             scopes.join(" or "),
             account.id
         ),

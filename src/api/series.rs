@@ -1,8 +1,8 @@
 //! A recurring event's series: its pattern with changed and deleted occurrences, and one
 //! occurrence by its original start.
 
-use super::extract::{AccountAuth, ApiPath};
-use super::scope_check;
+use super::extract::ApiPath;
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::calendar::Event;
 use crate::model::recurrence::SeriesInfo;
@@ -16,10 +16,9 @@ use axum::Json;
     responses((status = 200, body = SeriesInfo)))]
 pub async fn series(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath((calendar, id)): ApiPath<(String, String)>,
 ) -> Result<Json<SeriesInfo>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
             .calendars(&account)?
@@ -35,10 +34,9 @@ pub async fn series(
     responses((status = 200, body = Event)))]
 pub async fn occurrence(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::CalendarRead>,
     ApiPath((calendar, id, ost)): ApiPath<(String, String, String)>,
 ) -> Result<Json<Event>, ApiError> {
-    scope_check::require(&state, &account, "calendar.read")?;
     Ok(Json(
         state
             .calendars(&account)?

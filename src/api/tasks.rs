@@ -1,9 +1,7 @@
 //! Task lists and their tasks: list, read, create, update, delete.
 
-use super::extract::{
-    if_match, required_if_match, AccountAuth, ApiJson, ApiPath, ApiQuery, IfMatch,
-};
-use super::scope_check;
+use super::extract::{if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch};
+use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::task::{
     Task, TaskInput, TaskList, TaskListInput, TaskListPage, TaskOrId, TasksPage,
@@ -30,10 +28,9 @@ pub struct PageParams {
     responses((status = 200, body = TaskListPage)))]
 pub async fn lists(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksRead>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<TaskListPage>, ApiError> {
-    scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(
         state
             .tasks(&account)?
@@ -47,10 +44,9 @@ pub async fn lists(
     request_body = TaskListInput, responses((status = 201, body = TaskList)))]
 pub async fn create_list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiJson(input): ApiJson<TaskListInput>,
 ) -> Result<(StatusCode, Json<TaskList>), ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -68,10 +64,9 @@ pub async fn create_list(
     responses((status = 200, body = TaskList)))]
 pub async fn list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksRead>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<TaskList>, ApiError> {
-    scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(state.tasks(&account)?.task_list(&account, &id).await?))
 }
 
@@ -81,12 +76,11 @@ pub async fn list(
     request_body = TaskListInput, responses((status = 200, body = TaskList)))]
 pub async fn update_list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiPath(id): ApiPath<String>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TaskListInput>,
 ) -> Result<Json<TaskList>, ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     let etag = required_if_match(&headers)?;
     Ok(Json(
         state
@@ -102,10 +96,9 @@ pub async fn update_list(
     responses((status = 200, body = OkResponse)))]
 pub async fn delete_list(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     state
         .tasks(&account)?
         .delete_task_list(&account, &id)
@@ -119,11 +112,10 @@ pub async fn delete_list(
     responses((status = 200, body = TasksPage)))]
 pub async fn tasks(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksRead>,
     ApiPath(list): ApiPath<String>,
     ApiQuery(p): ApiQuery<PageParams>,
 ) -> Result<Json<TasksPage>, ApiError> {
-    scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(
         state
             .tasks(&account)?
@@ -138,11 +130,10 @@ pub async fn tasks(
     request_body = TaskInput, responses((status = 201, body = TaskOrId)))]
 pub async fn create_task(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiPath(list): ApiPath<String>,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<(StatusCode, Json<TaskOrId>), ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     Ok((
         StatusCode::CREATED,
         Json(
@@ -160,10 +151,9 @@ pub async fn create_task(
     responses((status = 200, body = Task)))]
 pub async fn task(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksRead>,
     ApiPath((list, id)): ApiPath<(String, String)>,
 ) -> Result<Json<Task>, ApiError> {
-    scope_check::require(&state, &account, "tasks.read")?;
     Ok(Json(
         state.tasks(&account)?.task(&account, &list, &id).await?,
     ))
@@ -176,12 +166,11 @@ pub async fn task(
     request_body = TaskInput, responses((status = 200, body = TaskOrId)))]
 pub async fn update_task(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiPath((list, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
     ApiJson(input): ApiJson<TaskInput>,
 ) -> Result<Json<TaskOrId>, ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     Ok(Json(
         state
             .tasks(&account)?
@@ -197,11 +186,10 @@ pub async fn update_task(
     responses((status = 200, body = OkResponse)))]
 pub async fn delete_task(
     State(state): State<AppState>,
-    AccountAuth(account): AccountAuth,
+    Scoped(account, _): Scoped<op::TasksWrite>,
     ApiPath((list, id)): ApiPath<(String, String)>,
     headers: HeaderMap,
 ) -> Result<Json<OkResponse>, ApiError> {
-    scope_check::require(&state, &account, "tasks.write")?;
     state
         .tasks(&account)?
         .delete_task(&account, &list, &id, if_match(&headers)?)

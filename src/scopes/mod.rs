@@ -1,14 +1,18 @@
 //! `scopes.yaml`: unified scopes, their aliases, the Graph permissions they need and the operations
 //! they allow. Loaded and validated once at start.
 
+pub mod operation;
 pub mod permissions;
 pub mod resolve;
 
 use anyhow::{bail, Context};
+pub use operation::Operation;
 use permissions::Permissions;
 use serde::Deserialize;
 use std::collections::BTreeMap;
+use std::str::FromStr;
 use std::sync::Arc;
+use strum::VariantArray;
 
 pub use resolve::{Explanation, PermissionLine, Resolved, ScopeError};
 
@@ -36,7 +40,7 @@ pub struct UnifiedScope {
     pub name: String,
     pub description: String,
     pub office365: Vec<String>,
-    pub allows: Vec<String>,
+    pub allows: Vec<Operation>,
 }
 
 /// The validated mapping, with the provider catalogue it was checked against.
@@ -44,7 +48,7 @@ pub struct UnifiedScope {
 pub struct ScopeCatalog {
     scopes: Vec<UnifiedScope>,
     aliases: BTreeMap<String, String>,
-    operations: BTreeMap<String, String>,
+    operations: BTreeMap<Operation, String>,
     pub office365: Arc<dyn Permissions>,
 }
 
@@ -54,6 +58,7 @@ impl ScopeCatalog {
         if raw.scopes.is_empty() {
             bail!("{file}: scopes: at least one scope is needed");
         }
+        let operations = operations(&raw.operations, file)?;
         for (name, scope) in &raw.scopes {
             if scope.description.trim().is_empty() {
                 bail!("{file}: scopes.{name}.description: must not be empty");
@@ -87,13 +92,17 @@ impl ScopeCatalog {
                 name,
                 description: s.description,
                 office365: s.office365,
-                allows: s.allows,
+                allows: s
+                    .allows
+                    .iter()
+                    .filter_map(|op| Operation::from_str(op).ok())
+                    .collect(),
             })
             .collect();
         Ok(ScopeCatalog {
             scopes,
             aliases: raw.aliases,
-            operations: raw.operations,
+            operations,
             office365,
         })
     }
@@ -133,28 +142,54 @@ impl ScopeCatalog {
         self.scope(target)
     }
 
-    pub fn is_operation(&self, op: &str) -> bool {
-        self.operations.contains_key(op)
+    /// What an operation lets an account do, in the file's words.
+    pub fn describe(&self, op: Operation) -> &str {
+        self.operations.get(&op).map_or("", String::as_str)
     }
 
     /// Whether an account holding `scopes` may perform `op`.
-    pub fn allows(&self, scopes: &[String], op: &str) -> bool {
+    pub fn allows(&self, scopes: &[String], op: Operation) -> bool {
         scopes
             .iter()
             .filter_map(|s| self.scope(s))
-            .any(|s| s.allows.iter().any(|a| a == op))
+            .any(|s| s.allows.contains(&op))
     }
 
     /// The scopes that would allow `op`, weakest first (fewest operations).
-    pub fn scopes_allowing(&self, op: &str) -> Vec<&str> {
+    pub fn scopes_allowing(&self, op: Operation) -> Vec<&str> {
         let mut found: Vec<&UnifiedScope> = self
             .scopes
             .iter()
-            .filter(|s| s.allows.iter().any(|a| a == op))
+            .filter(|s| s.allows.contains(&op))
             .collect();
         found.sort_by_key(|s| (s.allows.len(), s.name.clone()));
         found.into_iter().map(|s| s.name.as_str()).collect()
     }
+}
+
+/// The file's `operations`: each one switchboard knows, described; nothing else.
+fn operations(
+    raw: &BTreeMap<String, String>,
+    file: &str,
+) -> anyhow::Result<BTreeMap<Operation, String>> {
+    let mut out = BTreeMap::new();
+    for (name, description) in raw {
+        let Ok(op) = Operation::from_str(name) else {
+            let known: Vec<&str> = Operation::VARIANTS.iter().map(|o| o.as_str()).collect();
+            bail!(
+                "{file}: operations.{name}: not an operation switchboard performs (it knows {})",
+                known.join(", ")
+            );
+        };
+        if description.trim().is_empty() {
+            bail!("{file}: operations.{name}: the description must not be empty");
+        }
+        out.insert(op, description.clone());
+    }
+    if let Some(missing) = Operation::VARIANTS.iter().find(|o| !out.contains_key(*o)) {
+        bail!("{file}: operations: '{missing}' is missing (every operation is described, so that a scope can allow it)");
+    }
+    Ok(out)
 }
 
 /// A file's text and name for messages: the operator's file, or the built-in one.

@@ -252,9 +252,12 @@ mod tests {
     fn builtin_mapping_is_valid() {
         let c = ScopeCatalog::load(None, o365()).unwrap();
         assert_eq!(c.canonical("mail.readonly").unwrap().name, "Mail.Read");
-        assert!(c.allows(&["Mail.All".into()], "email.send"));
-        assert!(!c.allows(&["Mail.Read".into()], "email.send"));
-        assert_eq!(c.scopes_allowing("email.read")[0], "Mail.Read");
+        assert!(c.allows(&["Mail.All".into()], "email.send".parse().unwrap()));
+        assert!(!c.allows(&["Mail.Read".into()], "email.send".parse().unwrap()));
+        assert_eq!(
+            c.scopes_allowing("email.read".parse().unwrap())[0],
+            "Mail.Read"
+        );
     }
 
     #[test]
@@ -277,6 +280,25 @@ mod tests {
             .unwrap_err()
             .to_string();
         assert!(err.contains("aliases.Mail.Draft"), "{err}");
+        let bad = SCOPES.replace("  tasks.write: create", "  tasks.writes: create");
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("operations.tasks.writes: not an operation switchboard performs"),
+            "{err}"
+        );
+        let bad = SCOPES.replace(
+            "  tasks.write: create and change task lists and tasks\n",
+            "",
+        );
+        let err = ScopeCatalog::parse(&bad, "scopes.yaml", o365())
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("operations: 'tasks.write' is missing"),
+            "{err}"
+        );
         let err = ScopeCatalog::parse("scopes: [", "scopes.yaml", o365()).unwrap_err();
         assert!(format!("{err:#}").starts_with("scopes.yaml: invalid"));
     }

@@ -10,6 +10,7 @@ use super::Office365;
 use crate::error::{ApiError, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
 use crate::model::requests::BodyType;
+use crate::scopes::Operation;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -91,8 +92,8 @@ impl Office365 {
                 Route::Direct
             });
         }
-        let can_draft = ["email.drafts", "email.modify"]
-            .iter()
+        let can_draft = [Operation::EmailDrafts, Operation::EmailModify]
+            .into_iter()
             .any(|op| self.scopes.allows(&account.auth_scopes, op));
         if !can_draft {
             return Err(ApiError::new(
