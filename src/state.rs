@@ -5,7 +5,7 @@
 use crate::config::Settings;
 use crate::error::ApiError;
 use crate::providers::office365::Office365;
-use crate::providers::{Accounts, Calendars, Contacts, Direct, Mail, Provider, Tasks};
+use crate::providers::{Accounts, Calendars, Contacts, Direct, Linking, Mail, Provider, Tasks};
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
@@ -40,6 +40,11 @@ impl Services {
                 format!("serviceType '{other}' is not served here; only Office365."),
             )),
         }
+    }
+
+    /// The provider a sign-in for `serviceType` goes through.
+    pub fn linking(&self, service_type: &str) -> Result<&dyn Linking, ApiError> {
+        Ok(self.provider_named(service_type)?)
     }
 
     pub fn accounts(&self, account: &AccountRecord) -> Result<&dyn Accounts, ApiError> {

@@ -1,13 +1,12 @@
-//! `GET /v1/auth/callback`: Microsoft sends the user back here. Consume the session once, exchange
-//! the code, learn who signed in, create or reuse the account, and return to the app with a
-//! one-time code — or with `status=error`, a stable error code and plain advice.
+//! `GET /v1/auth/callback`: the provider sends the user back here. Consume the session once, have
+//! the provider exchange the code and say who signed in, check what the app asked for, create or
+//! reuse the account, and return to the app with a one-time code — or with `status=error`, a
+//! stable error code and plain advice.
 
 use super::link::session_purpose;
 use crate::clock::now;
-use crate::providers::office365::outcome::{
-    decode_failure, flag_app, is_app_problem, link_error_code,
-};
-use crate::providers::office365::token_client::{decode, TokenFailure};
+use crate::providers::linking::LinkFailure;
+use crate::providers::Linking;
 use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AuthSession, LinkAccount};
@@ -31,22 +30,6 @@ pub enum CallbackOutcome {
     Redirect(String),
     /// The return URL cannot be trusted (unknown or reused state): show a page instead.
     ErrorPage(String),
-}
-
-pub(super) struct LinkFailure {
-    pub(super) code: &'static str,
-    pub(super) message: String,
-    aadsts: Option<u32>,
-}
-
-impl LinkFailure {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
-        LinkFailure {
-            code,
-            message: message.into(),
-            aadsts: None,
-        }
-    }
 }
 
 fn return_to(session: &AuthSession, pairs: &[(&str, &str)]) -> String {
@@ -109,21 +92,13 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
             ),
         );
     }
+    let provider = match services.linking(&session.service_type) {
+        Ok(provider) => provider,
+        Err(e) => return failed(&session, LinkFailure::new("auth.failed", e.message)),
+    };
     if let Some(error) = p.error {
-        let d = decode(
-            &services.office365.catalog,
-            &error,
-            &[],
-            p.error_description.as_deref().unwrap_or_default(),
-        );
-        return failed(
-            &session,
-            LinkFailure {
-                code: link_error_code(&d),
-                message: d.advice(),
-                aadsts: d.aadsts,
-            },
-        );
+        let description = p.error_description.as_deref().unwrap_or_default();
+        return failed(&session, provider.sign_in_refused(&error, description));
     }
     let Some(code) = p.code.filter(|c| !c.is_empty()) else {
         return failed(
@@ -134,7 +109,7 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
             ),
         );
     };
-    match complete(services, &session, &code).await {
+    match complete(services, provider, &session, &code).await {
         Ok(our_code) => CallbackOutcome::Redirect(return_to(
             &session,
             &[("status", "success"), ("code", our_code.expose_secret())],
@@ -145,6 +120,7 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
 
 async fn complete(
     services: &Services,
+    provider: &dyn Linking,
     session: &AuthSession,
     code: &str,
 ) -> Result<SecretString, LinkFailure> {
@@ -155,11 +131,6 @@ async fn complete(
             "switchboard could not complete the sign-in; it has been logged. Try again.",
         )
     };
-    let app = services
-        .office365
-        .azure_app(session.app_id)
-        .await
-        .map_err(|e| LinkFailure::new("auth.appMisconfigured", e.message))?;
     let verifier = services
         .keys
         .decrypt_string(
@@ -167,33 +138,19 @@ async fn complete(
             &session_purpose(&session.state_hash),
         )
         .map_err(|e| internal(&e))?;
-    let scope = session.permissions.join(" ");
-    let set = match services
-        .office365
-        .tokens
-        .exchange_code(
-            &app,
+    let redirect_uri = services.settings.redirect_uri();
+    let signed_in = provider
+        .complete_sign_in(
+            session.app_id,
             code,
-            &services.settings.redirect_uri(),
+            &redirect_uri,
             &verifier,
-            &scope,
+            &session.permissions,
         )
-        .await
-    {
-        Ok(set) => set,
-        Err(failure) => return Err(exchange_failed(services, session.app_id, &failure).await),
-    };
-    let identity = services
-        .office365
-        .identify(&set)
-        .await
-        .map_err(|f| LinkFailure::new(f.code, f.message))?;
-    let granted = if set.scope.is_empty() {
-        session.permissions.clone()
-    } else {
-        services.scopes.normalize_granted(&set.scope)
-    };
-    let auth_scopes = services.scopes.granted_scopes(&session.scopes, &granted);
+        .await?;
+    let identity = &signed_in.identity;
+    let granted = &signed_in.granted;
+    let auth_scopes = services.scopes.granted_scopes(&session.scopes, granted);
     if session.ensure_scopes && auth_scopes.len() < session.scopes.len() {
         let missing: Vec<&str> = session
             .scopes
@@ -215,9 +172,8 @@ async fn complete(
         }
     }
     if session.ensure_access {
-        services
-            .office365
-            .probe(&set, &identity, &auth_scopes)
+        provider
+            .probe(&signed_in, &auth_scopes)
             .await
             .map_err(|e| LinkFailure::new("auth.noAccess", e.message))?;
     }
@@ -250,18 +206,15 @@ async fn complete(
     let link = LinkAccount {
         app_id: session.app_id,
         account_id: session.account_id,
-        tokens: crate::providers::office365::azure::seal_tokens(
-            &services.keys,
-            &set,
-            purpose,
-            granted,
-            t,
-        ),
-        tenant_id: identity.tenant_id,
-        object_id: identity.object_id,
-        email: identity.email,
-        name: identity.name,
-        timezone: identity.timezone,
+        service_type: session.service_type.clone(),
+        tokens: signed_in
+            .tokens
+            .seal(&services.keys, purpose, granted.clone(), t),
+        tenant_id: identity.tenant_id.clone(),
+        object_id: identity.object_id.clone(),
+        email: identity.email.clone(),
+        name: identity.name.clone(),
+        timezone: identity.timezone.clone(),
         auth_scopes,
         account_token_hash: None,
     };
@@ -298,23 +251,4 @@ async fn complete(
         "account linked"
     );
     Ok(our_code)
-}
-
-async fn exchange_failed(services: &Services, app_id: i64, failure: &TokenFailure) -> LinkFailure {
-    match decode_failure(&services.office365, failure) {
-        None => LinkFailure::new(
-            "auth.unavailable",
-            "Microsoft could not be reached to complete the sign-in. Try again in a few minutes.",
-        ),
-        Some(d) => {
-            if is_app_problem(&d) {
-                flag_app(&services.office365, app_id, &d).await;
-            }
-            LinkFailure {
-                code: link_error_code(&d),
-                message: d.advice(),
-                aadsts: d.aadsts,
-            }
-        }
-    }
 }

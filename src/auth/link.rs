@@ -4,6 +4,7 @@
 use crate::apps::input::ReturnUrl;
 use crate::clock::now;
 use crate::error::ApiError;
+use crate::providers::linking::SignInRequest;
 use crate::scopes::resolve::split_list;
 use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
@@ -13,7 +14,6 @@ use base64::Engine;
 use oauth2::PkceCodeChallenge;
 use secrecy::ExposeSecret;
 use serde::Deserialize;
-use url::Url;
 
 pub const SESSION_SECONDS: i64 = 15 * 60;
 
@@ -108,21 +108,10 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
             )
         })?;
     let return_url = return_url.as_str();
-    match p.service_type.as_deref() {
-        Some("Office365") => {}
-        Some(other) => {
-            return Err(ApiError::bad_request(
-                "serviceType.unsupported",
-                format!("serviceType '{other}' is not supported; use Office365."),
-            ))
-        }
-        None => {
-            return Err(ApiError::bad_request(
-                "badRequest",
-                "serviceType is required (Office365)",
-            ))
-        }
-    }
+    let service_type = p.service_type.as_deref().ok_or_else(|| {
+        ApiError::bad_request("badRequest", "serviceType is required (Office365)")
+    })?;
+    let provider = services.linking(service_type)?;
     if let Some(rt) = p.response_type.as_deref().filter(|r| *r != "code") {
         return Err(ApiError::bad_request(
             "responseType.unsupported",
@@ -171,17 +160,21 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         ),
         None => None,
     };
-    let office365 = services.store.office365(app.id).await?.ok_or_else(|| {
-        ApiError::new(
-            crate::error::ErrorKind::FailedDependency,
-            "app.office365.missing",
-            "This app has no Office 365 settings yet.",
-        )
-    })?;
-
     let state = random_token();
     let state_hash = hash_secret(state.expose_secret());
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
+    let login_hint = p.login_hint.clone().or(expected_email.clone());
+    let url = provider
+        .sign_in_url(&SignInRequest {
+            app_id: app.id,
+            redirect_uri: &services.settings.redirect_uri(),
+            permissions: &resolved.permissions,
+            state: state.expose_secret(),
+            code_challenge: challenge.as_str(),
+            login_hint: login_hint.as_deref(),
+            select_account: reauthorize.is_some(),
+        })
+        .await?;
     services
         .store
         .insert_auth_session(&AuthSession {
@@ -190,42 +183,17 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
                 .encrypt_str(verifier.secret(), &session_purpose(&state_hash)),
             state_hash,
             app_id: app.id,
+            service_type: service_type.to_string(),
             return_url: return_url.to_string(),
             app_state: p.state.clone(),
             scopes: resolved.scopes.clone(),
             permissions: resolved.permissions.clone(),
             ensure_scopes,
-            expected_email: expected_email.clone(),
+            expected_email,
             ensure_access,
             account_id: reauthorize,
             expires_at: now() + SESSION_SECONDS,
         })
         .await?;
-
-    let mut url = Url::parse(
-        &services
-            .office365
-            .tokens
-            .authorize_endpoint(&office365.authority),
-    )
-    .map_err(ApiError::internal)?;
-    {
-        let mut q = url.query_pairs_mut();
-        q.append_pair("client_id", &office365.azure_client_id)
-            .append_pair("response_type", "code")
-            .append_pair("redirect_uri", &services.settings.redirect_uri())
-            .append_pair("response_mode", "query")
-            .append_pair("scope", &resolved.permissions.join(" "))
-            .append_pair("state", state.expose_secret())
-            .append_pair("code_challenge", challenge.as_str())
-            .append_pair("code_challenge_method", "S256");
-        let hint = p.login_hint.clone().or(expected_email);
-        if let Some(hint) = hint.filter(|h| !h.is_empty()) {
-            q.append_pair("login_hint", &hint);
-        }
-        if reauthorize.is_some() {
-            q.append_pair("prompt", "select_account");
-        }
-    }
-    Ok(url.to_string())
+    Ok(url)
 }

@@ -5,6 +5,7 @@ mod accounts;
 mod calendar;
 mod contacts;
 mod direct;
+pub mod linking;
 mod mail;
 pub mod office365;
 mod tasks;
@@ -13,10 +14,11 @@ pub use accounts::Accounts;
 pub use calendar::Calendars;
 pub use contacts::Contacts;
 pub use direct::Direct;
+pub use linking::Linking;
 pub use mail::Mail;
 pub use tasks::Tasks;
 
 /// Everything a provider offers an account.
-pub trait Provider: Accounts + Mail + Calendars + Contacts + Tasks + Direct {}
+pub trait Provider: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct {}
 
-impl<T: Accounts + Mail + Calendars + Contacts + Tasks + Direct> Provider for T {}
+impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct> Provider for T {}

@@ -68,6 +68,8 @@ pub struct AppProblem {
 pub struct AuthSession {
     pub state_hash: Vec<u8>,
     pub app_id: i64,
+    /// The provider the user signs in with (`Office365`).
+    pub service_type: String,
     pub return_url: String,
     pub app_state: Option<String>,
     pub scopes: Vec<String>,
@@ -142,6 +144,8 @@ pub fn token_purpose(app_id: i64, tenant_id: &str, object_id: &str, which: &str)
 #[derive(Debug, Clone)]
 pub struct LinkAccount {
     pub app_id: i64,
+    /// The provider the account lives with (`Office365`).
+    pub service_type: String,
     /// Set when re-authorizing a given account.
     pub account_id: Option<i64>,
     pub tenant_id: String,

@@ -1,35 +1,15 @@
 //! `providers/office365.yaml`: implicit permissions, which permission covers which, throttling
 //! limits, and the AADSTS catalogue.
 
+use super::aadsts::AadstsEntry;
 use crate::scopes::permissions::Permissions;
 use crate::scopes::read_or_builtin;
 use anyhow::{bail, Context};
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use std::collections::BTreeMap;
-use strum::{Display, EnumString};
 
 pub const BUILTIN: &str = include_str!("../../../providers/office365.yaml");
 const GRAPH_PREFIX: &str = "https://graph.microsoft.com/";
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, Serialize, Display, EnumString)]
-#[serde(rename_all = "snake_case")]
-#[strum(serialize_all = "snake_case")]
-pub enum AadstsCategory {
-    Reauthorize,
-    AdminConsent,
-    AppMisconfigured,
-    Policy,
-    User,
-    Transient,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AadstsEntry {
-    pub category: AadstsCategory,
-    pub meaning: String,
-    pub remedy: String,
-}
 
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]

@@ -68,13 +68,7 @@ impl IdentifyFailure {
     }
 }
 
-pub struct Identity {
-    pub tenant_id: String,
-    pub object_id: String,
-    pub email: Option<String>,
-    pub name: Option<String>,
-    pub timezone: Option<String>,
-}
+pub use crate::providers::linking::Identity;
 
 /// Who signed in: tenant and object id from the id_token, address and name from `/me`, the
 /// mailbox time zone from `/me/mailboxSettings` (absent for accounts without a mailbox).

@@ -4,9 +4,9 @@
 //! `ensureAccess` also reads a little of each kind of data the scopes allow. An import is saved
 //! in one write, with its account token; a check saves nothing.
 
+use super::aadsts::{decode_failure, flag_app, is_app_problem};
 use super::graph::{GraphFailure, GraphRequest};
 use super::identity::Identity;
-use super::outcome::{decode_failure, flag_app, is_app_problem};
 use super::token_client::{TokenFailure, TokenSet};
 use super::Office365;
 use crate::clock::now;
@@ -216,8 +216,9 @@ impl Office365 {
         let t = now();
         let link = LinkAccount {
             app_id: app.id,
+            service_type: "Office365".into(),
             account_id: None,
-            tokens: super::azure::seal_tokens(&self.keys, &set, purpose, granted, t),
+            tokens: set.seal(&self.keys, purpose, granted, t),
             tenant_id: identity.tenant_id,
             object_id: identity.object_id,
             email: identity.email,

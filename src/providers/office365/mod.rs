@@ -1,6 +1,7 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph, behind one `Office365`
 //! value that owns its Graph client, token client, refresh flights, folder cache and catalogue.
 
+pub mod aadsts;
 pub mod availability;
 pub mod azure;
 pub mod cache;
@@ -24,6 +25,7 @@ mod graph_request;
 mod graph_values;
 pub mod identity;
 pub mod import;
+mod linking;
 pub mod mail;
 pub mod mail_folders;
 pub mod mail_query;
@@ -31,7 +33,6 @@ pub mod mail_select;
 pub mod mailbox_gate;
 pub mod message_actions;
 pub mod messages;
-pub mod outcome;
 pub mod recurrence_expand;
 pub mod recurrence_map;
 pub mod refresh;

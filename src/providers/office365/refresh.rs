@@ -2,8 +2,8 @@
 //! mutex per account in this process, and a lease row in the database across instances. The
 //! rotated refresh token is saved in the same write as the new access token, before it is used.
 
+use super::aadsts::{decode_failure, flag_app, is_app_problem, is_dead_grant};
 pub use super::flight::Refresher;
-use super::outcome::{decode_failure, flag_app, is_app_problem, is_dead_grant};
 use super::Office365;
 use crate::clock::now;
 use crate::error::{ApiError, ErrorKind};
@@ -221,13 +221,7 @@ impl Office365 {
                 } else {
                     self.scopes.normalize_granted(&set.scope)
                 };
-                let refreshed = super::azure::seal_tokens(
-                    &self.keys,
-                    &set,
-                    |w| account.token_purpose(w),
-                    granted,
-                    t,
-                );
+                let refreshed = set.seal(&self.keys, |w| account.token_purpose(w), granted, t);
                 self.store.save_refresh(account.id, &refreshed, t).await?;
                 tracing::info!(
                     account_id = account.id,

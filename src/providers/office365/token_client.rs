@@ -1,7 +1,6 @@
 //! The identity platform's token endpoint. We keep Microsoft's raw error body: its `error_codes`
 //! (AADSTS numbers) are what tells "the user must sign in again" from "the app's secret expired".
 
-use super::catalog::{AadstsCategory, Office365Catalog};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use serde_json::Value;
@@ -16,13 +15,7 @@ pub struct AzureApp {
     pub authority: String,
 }
 
-pub struct TokenSet {
-    pub access_token: SecretString,
-    pub refresh_token: Option<SecretString>,
-    pub expires_in: i64,
-    pub scope: String,
-    pub id_token: Option<String>,
-}
+pub use crate::providers::linking::TokenSet;
 
 /// A failed token request.
 #[derive(Debug, Clone)]
@@ -41,26 +34,6 @@ pub enum TokenFailure {
         detail: String,
         body: Option<Value>,
     },
-}
-
-/// What a failure means, in plain words.
-#[derive(Debug, Clone)]
-pub struct Decoded {
-    pub error: String,
-    pub aadsts: Option<u32>,
-    pub category: AadstsCategory,
-    pub meaning: String,
-    pub remedy: String,
-}
-
-impl Decoded {
-    /// One line for people: what happened and what to do.
-    pub fn advice(&self) -> String {
-        match self.aadsts {
-            Some(code) => format!("AADSTS{code}: {} {}", self.meaning, self.remedy),
-            None => format!("{} {}", self.meaning, self.remedy),
-        }
-    }
 }
 
 #[derive(Deserialize)]
@@ -246,116 +219,4 @@ fn parse_ok(bytes: &[u8]) -> Result<TokenSet, TokenFailure> {
         scope: ok.scope.unwrap_or_default(),
         id_token: ok.id_token,
     })
-}
-
-/// The AADSTS number from `error_codes`, or failing that from the text (`AADSTS50011: …`).
-pub fn aadsts_number(codes: &[u32], text: &str) -> Option<u32> {
-    if let Some(code) = codes.first() {
-        return Some(*code);
-    }
-    let at = text.find("AADSTS")? + "AADSTS".len();
-    let digits: String = text[at..]
-        .chars()
-        .take_while(char::is_ascii_digit)
-        .collect();
-    digits.parse().ok()
-}
-
-/// Explains an OAuth error (`error` + AADSTS number/text) with the catalogue.
-pub fn decode(
-    catalog: &Office365Catalog,
-    error: &str,
-    codes: &[u32],
-    description: &str,
-) -> Decoded {
-    let aadsts = aadsts_number(codes, description);
-    if let Some(entry) = aadsts.and_then(|c| catalog.aadsts(c)) {
-        return Decoded {
-            error: error.to_string(),
-            aadsts,
-            category: entry.category,
-            meaning: entry.meaning.clone(),
-            remedy: entry.remedy.clone(),
-        };
-    }
-    // An AADSTS number we do not know: fall back on the OAuth error name.
-    let first_line = description
-        .lines()
-        .next()
-        .unwrap_or_default()
-        .trim()
-        .to_string();
-    let (category, remedy) = match error {
-        "invalid_grant" | "interaction_required" | "consent_required" | "login_required" => (
-            AadstsCategory::Reauthorize,
-            "Send the user through the link again.",
-        ),
-        "invalid_client"
-        | "unauthorized_client"
-        | "invalid_scope"
-        | "invalid_request"
-        | "invalid_resource" => (
-            AadstsCategory::AppMisconfigured,
-            "Check the app's Azure registration and its Office 365 settings.",
-        ),
-        "access_denied" => (
-            AadstsCategory::User,
-            "Ask the user to link the account again and accept.",
-        ),
-        "temporarily_unavailable" | "server_error" => {
-            (AadstsCategory::Transient, "Try again in a few minutes.")
-        }
-        _ => (
-            AadstsCategory::AppMisconfigured,
-            "Check the app's Azure registration.",
-        ),
-    };
-    let meaning = if first_line.is_empty() {
-        format!("Microsoft answered '{error}'.")
-    } else {
-        first_line
-    };
-    Decoded {
-        error: error.to_string(),
-        aadsts,
-        category,
-        meaning,
-        remedy: remedy.to_string(),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn finds_the_number_in_codes_or_text() {
-        assert_eq!(aadsts_number(&[70008, 70002], ""), Some(70008));
-        assert_eq!(
-            aadsts_number(&[], "AADSTS65004: User declined to consent"),
-            Some(65004)
-        );
-        assert_eq!(aadsts_number(&[], "the+user+canceled"), None);
-    }
-
-    #[test]
-    fn decodes_with_the_catalogue_and_falls_back_on_the_error_name() {
-        let c = Office365Catalog::parse(super::super::catalog::BUILTIN, "o").unwrap();
-        let d = decode(
-            &c,
-            "invalid_client",
-            &[7000215],
-            "AADSTS7000215: Invalid client secret provided.",
-        );
-        assert_eq!(d.category, AadstsCategory::AppMisconfigured);
-        assert!(d.advice().contains("not its Secret ID"), "{}", d.advice());
-        let d = decode(
-            &c,
-            "invalid_grant",
-            &[99999999],
-            "AADSTS99999999: Something new.\r\nTrace ID: x",
-        );
-        assert_eq!(d.category, AadstsCategory::Reauthorize);
-        assert_eq!(d.meaning, "AADSTS99999999: Something new.");
-    }
 }

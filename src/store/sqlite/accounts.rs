@@ -65,7 +65,7 @@ impl AccountStore for SqliteStore {
         let id: i64 = sqlx::query(
             "INSERT INTO accounts (app_id, service_type, tenant_id, object_id, email, name, timezone, auth_scopes, \
              permissions, token_status, auth_obtained_at, created_at, updated_at) \
-             VALUES (?, 'Office365', ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) \
              ON CONFLICT (app_id, tenant_id, object_id) DO UPDATE SET email = excluded.email, \
              name = excluded.name, timezone = excluded.timezone, auth_scopes = excluded.auth_scopes, \
              permissions = excluded.permissions, token_status = 'active', token_error_code = NULL, \
@@ -73,6 +73,7 @@ impl AccountStore for SqliteStore {
              RETURNING id",
         )
         .bind(link.app_id)
+        .bind(&link.service_type)
         .bind(&link.tenant_id)
         .bind(&link.object_id)
         .bind(&link.email)

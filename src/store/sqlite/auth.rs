@@ -10,8 +10,8 @@ impl AuthStore for SqliteStore {
     async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \
-             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.state_hash)
         .bind(s.app_id)
@@ -25,6 +25,7 @@ impl AuthStore for SqliteStore {
         .bind(s.expires_at)
         .bind(&s.expected_email)
         .bind(s.ensure_access)
+        .bind(&s.service_type)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -33,7 +34,7 @@ impl AuthStore for SqliteStore {
     async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>> {
         let row = sqlx::query(
             "DELETE FROM auth_sessions WHERE state_hash = ? RETURNING app_id, return_url, app_state, scopes, \
-             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access",
+             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type",
         )
         .bind(state_hash)
         .fetch_optional(&self.pool)
@@ -42,6 +43,7 @@ impl AuthStore for SqliteStore {
         Ok(Some(AuthSession {
             state_hash: state_hash.to_vec(),
             app_id: r.get("app_id"),
+            service_type: r.get("service_type"),
             return_url: r.get("return_url"),
             app_state: r.get("app_state"),
             scopes: json_list(r.get("scopes"))?,
