@@ -62,11 +62,14 @@ try {
   await page.fill('#authority', 'common');
   await page.click('button:has-text("Save Office 365 settings")');
   assert.match(await page.textContent('#clientSecret-error'), /secret's ID/);
+  assert.match(await page.textContent('main h1'), /Browser CRM/);
+  assert.ok(await page.locator('main a:has-text("Back to the app")').count() > 0, 'the way back stays');
   await snap('office365-secret-id');
   await page.fill('#clientSecret', SECRET);
   await page.click('button:has-text("Save Office 365 settings")');
   await page.waitForURL(`${BASE}/portal/apps/${clientId}`);
   assert.match(await page.textContent('main'), /a secret is saved/);
+  assert.match(await page.textContent('#office365 .ok'), /Office 365 settings saved/);
   assert.ok(!(await page.content()).includes(SECRET), 'the secret is not in the page');
   await snap('office365-saved');
 
@@ -109,8 +112,14 @@ try {
   assert.match(await page.textContent('#apps'), /1 need their user again/);
   await snap('apps-health');
 
-  // Narrow screens still work.
+  // Narrow screens still work: the accounts table scrolls inside its card, the page stays narrow.
+  await page.goBack();
+  assert.match(await row.locator('time').first().getAttribute('datetime'), /^\d{4}-\d\d-\d\dT/);
+  assert.match(await row.locator('time').first().textContent(), /ago|just now|in /);
   await page.setViewportSize({ width: 390, height: 844 });
+  await page.reload();
+  const width = await page.evaluate(() => document.documentElement.scrollWidth);
+  assert.ok(width <= 390, `the page is ${width}px wide at 390px`);
   await snap('app-on-phone');
 
   // A newcomer's first page, and the API reference rendered from the binary's own assets.

@@ -37,15 +37,17 @@ pub async fn callback(
     match callback::finish(&state, params).await {
         CallbackOutcome::Redirect(url) => Redirect::to(&url).into_response(),
         CallbackOutcome::ErrorPage(message) => {
-            let page = format!(
-                "<!doctype html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Sign-in failed</title></head>\
-                 <body><h1>Sign-in could not be completed</h1><p>{}</p></body></html>",
-                crate::portal::html::escape(&message)
-            );
+            let page = maud::html! {
+                (maud::DOCTYPE)
+                html lang="en" {
+                    head { meta charset="utf-8"; title { "Sign-in failed" } }
+                    body { h1 { "Sign-in could not be completed" } p { (message) } }
+                }
+            };
             (
                 StatusCode::BAD_REQUEST,
                 [(header::CACHE_CONTROL, "no-store")],
-                Html(page),
+                Html(page.into_string()),
             )
                 .into_response()
         }

@@ -11,7 +11,7 @@ use axum::http::{header, HeaderValue};
 use axum::middleware::Next;
 use axum::response::Response;
 use serde_json::json;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 use tracing::Instrument;
 
 fn incoming_id(req: &Request) -> Option<String> {
@@ -22,6 +22,54 @@ fn incoming_id(req: &Request) -> Option<String> {
             .chars()
             .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     sane.then(|| id.to_string())
+}
+
+/// The error body to put on a response: ours (an `ErrorBody` extension), or our shape for a bare
+/// status or a plain-text rejection. Our own JSON and HTML pages, and what the direct API passes
+/// on, stay as they are.
+fn error_body(response: &mut Response) -> Option<ErrorBody> {
+    let status = response.status();
+    response.extensions_mut().remove::<ErrorBody>().or_else(|| {
+        let plain = response
+            .headers()
+            .get(header::CONTENT_TYPE)
+            .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
+        let passed_on = response
+            .extensions()
+            .get::<crate::error::Passthrough>()
+            .is_some();
+        (plain && !passed_on && (status.is_client_error() || status.is_server_error()))
+            .then(|| for_bare_status(status))
+    })
+}
+
+/// `{code, message, requestId, originalError?}` as the response's body.
+fn render_error(response: &mut Response, body: ErrorBody, id: &str) {
+    let mut value = json!({ "code": body.code, "message": body.message, "requestId": id });
+    if let Some(original) = body.original {
+        value["originalError"] = original;
+    }
+    *response.body_mut() = Body::from(value.to_string());
+    response.headers_mut().insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    response.headers_mut().remove(header::CONTENT_LENGTH);
+}
+
+/// The request's count and latency, by route and status.
+fn observe(state: &AppState, method: String, route: String, status: u16, elapsed: Duration) {
+    let m = &state.metrics;
+    let labels = RouteLabels { method, route };
+    m.request_seconds
+        .get_or_create(&labels)
+        .observe(elapsed.as_secs_f64());
+    let labels = RequestLabels {
+        method: labels.method,
+        route: labels.route,
+        status,
+    };
+    m.requests.get_or_create(&labels).inc();
 }
 
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
@@ -36,30 +84,8 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
     let started = Instant::now();
     let mut response = next.run(req).instrument(span.clone()).await;
     let status = response.status();
-    let body = response.extensions_mut().remove::<ErrorBody>().or_else(|| {
-        // Bare statuses and plain-text rejections get our shape; our own JSON and HTML pages stay.
-        let plain = response
-            .headers()
-            .get(header::CONTENT_TYPE)
-            .is_none_or(|v| v.as_bytes().starts_with(b"text/plain"));
-        let passed_on = response
-            .extensions()
-            .get::<crate::error::Passthrough>()
-            .is_some();
-        (plain && !passed_on && (status.is_client_error() || status.is_server_error()))
-            .then(|| for_bare_status(status))
-    });
-    if let Some(body) = body {
-        let mut value = json!({ "code": body.code, "message": body.message, "requestId": id });
-        if let Some(original) = body.original {
-            value["originalError"] = original;
-        }
-        *response.body_mut() = Body::from(value.to_string());
-        response.headers_mut().insert(
-            header::CONTENT_TYPE,
-            HeaderValue::from_static("application/json"),
-        );
-        response.headers_mut().remove(header::CONTENT_LENGTH);
+    if let Some(body) = error_body(&mut response) {
+        render_error(&mut response, body, &id);
     }
     if let Ok(value) = HeaderValue::from_str(&id) {
         response.headers_mut().insert("x-request-id", value);
@@ -72,16 +98,6 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
             "request finished"
         );
     });
-    let m = &state.metrics;
-    let labels = RouteLabels { method, route };
-    m.request_seconds
-        .get_or_create(&labels)
-        .observe(elapsed.as_secs_f64());
-    let labels = RequestLabels {
-        method: labels.method,
-        route: labels.route,
-        status: status.as_u16(),
-    };
-    m.requests.get_or_create(&labels).inc();
+    observe(&state, method, route, status.as_u16(), elapsed);
     response
 }

@@ -2,69 +2,88 @@
 //! and a button that links a test account through the real OAuth flow and comes back here.
 
 use super::guard::{owned, owned_form};
-use super::html::{csrf_field, escape, page, respond};
+use super::html::{csrf_field, page, respond, when};
 use super::session::SignedIn;
 use crate::auth::link::{self, AuthorizeParams};
+use crate::clock::now;
 use crate::error::ApiError;
-use crate::model::rfc3339;
 use crate::state::AppState;
 use crate::store::AccountRecord;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::{html, Markup};
 use serde::Deserialize;
 
-fn row(client_id: &str, csrf: &str, a: &AccountRecord) -> String {
-    let status = a.token_status.to_string();
-    let reason = a
-        .token_error
-        .as_ref()
-        .map(|e| {
-            let text = if e.message.starts_with(&e.code) {
-                e.message.clone()
-            } else {
-                format!("{}: {}", e.code, e.message)
-            };
-            format!(r#"<br><span class="error">{}</span>"#, escape(&text))
-        })
-        .unwrap_or_default();
-    let when = |t: Option<i64>| t.map(rfc3339).unwrap_or_else(|| "—".into());
-    format!(
-        r#"<tr data-account="{id}"><td>{}<br><small>{}</small></td><td>{}</td><td class="status">{status}{reason}</td><td>{}</td><td>{}</td><td><form method="post" action="/portal/apps/{client_id}/accounts/{id}/delete" data-confirm="Delete this account?">{}<button type="submit">Delete</button></form></td></tr>"#,
-        escape(a.email.as_deref().unwrap_or("—")),
-        escape(a.name.as_deref().unwrap_or("")),
-        escape(&a.auth_scopes.join(" ")),
-        escape(&when(a.auth_obtained_at)),
-        escape(&when(a.access_expires_at)),
-        csrf_field(csrf),
-        id = a.id,
-    )
+/// What the account's token status says, with the decoded reason when it needs its user again.
+fn reason(a: &AccountRecord) -> Option<String> {
+    a.token_error.as_ref().map(|e| {
+        if e.message.starts_with(&e.code) {
+            e.message.clone()
+        } else {
+            format!("{}: {}", e.code, e.message)
+        }
+    })
 }
 
-/// The accounts card of the app page.
+fn row(client_id: &str, csrf: &str, a: &AccountRecord, now: i64) -> Markup {
+    let moment = |t: Option<i64>| html! { @if let Some(t) = t { (when(t, now)) } @else { "—" } };
+    html! {
+        tr data-account=(a.id) {
+            td { (a.email.as_deref().unwrap_or("—")) br; small { (a.name.as_deref().unwrap_or("")) } }
+            td { (a.auth_scopes.join(" ")) }
+            td class="status" {
+                (a.token_status.to_string())
+                @if let Some(r) = reason(a) { br; span class="error" { (r) } }
+            }
+            td { (moment(a.auth_obtained_at)) }
+            td { (moment(a.access_expires_at)) }
+            td {
+                form method="post" action={ "/portal/apps/" (client_id) "/accounts/" (a.id) "/delete" }
+                    data-confirm="Delete this account?" {
+                    (csrf_field(csrf))
+                    button type="submit" { "Delete" }
+                }
+            }
+        }
+    }
+}
+
+/// The accounts card of the app page. The table scrolls inside its card on narrow screens.
 pub async fn card(
     state: &AppState,
     who: &SignedIn,
     app_id: i64,
     client_id: &str,
-) -> Result<String, ApiError> {
+) -> Result<Markup, ApiError> {
     let (accounts, total) = state.store.list_accounts(app_id, None, 200, 0).await?;
-    let rows: String = accounts
-        .iter()
-        .map(|a| row(client_id, &who.csrf, a))
-        .collect();
-    let table = if accounts.is_empty() {
-        "<p>No linked accounts yet.</p>".to_string()
-    } else {
-        format!(
-            r#"<table id="accounts"><thead><tr><th>Account</th><th>Scopes</th><th>Token status</th><th>Linked</th><th>Last refreshed token valid until</th><th></th></tr></thead><tbody>{rows}</tbody></table><p>{total} account(s).</p>"#
-        )
-    };
-    Ok(format!(
-        r#"<div class="card"><h2>Linked accounts</h2>{table}<form method="post" action="/portal/apps/{client_id}/link">{}<label for="link-scopes">Scopes for a test account</label><input id="link-scopes" name="scopes" type="text" value="Mail.Read"><button type="submit">Link a test account</button></form></div>"#,
-        csrf_field(&who.csrf)
-    ))
+    let t = now();
+    Ok(html! {
+        div class="card" {
+            h2 { "Linked accounts" }
+            @if accounts.is_empty() {
+                p { "No linked accounts yet." }
+            } @else {
+                div class="table-wrap" {
+                    table id="accounts" {
+                        thead { tr {
+                            th { "Account" } th { "Scopes" } th { "Token status" } th { "Linked" }
+                            th { "Last refreshed token valid until" } th {}
+                        } }
+                        tbody { @for a in &accounts { (row(client_id, &who.csrf, a, t)) } }
+                    }
+                }
+                p { (total) " account(s)." }
+            }
+            form method="post" action={ "/portal/apps/" (client_id) "/link" } {
+                (csrf_field(&who.csrf))
+                label for="link-scopes" { "Scopes for a test account" }
+                input id="link-scopes" name="scopes" type="text" value="Mail.Read";
+                button type="submit" { "Link a test account" }
+            }
+        }
+    })
 }
 
 #[derive(Deserialize, Default)]
@@ -96,22 +115,22 @@ pub async fn link(
             &who,
             &client_id,
             StatusCode::BAD_REQUEST,
-            &format!(
-                r#"<p class="notice" role="alert">{}</p>"#,
-                escape(&e.message)
-            ),
+            html! { p class="notice" role="alert" { (e.message) } },
         )),
     }
 }
 
-fn outcome(who: &SignedIn, client_id: &str, status: StatusCode, message: &str) -> Response {
-    let body = format!(
-        r#"<div class="card"><h1>Test account</h1>{message}<a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
-        escape(client_id)
-    );
+fn outcome(who: &SignedIn, client_id: &str, status: StatusCode, message: Markup) -> Response {
+    let body = html! {
+        div class="card" {
+            h1 { "Test account" }
+            (message)
+            a class="button" href={ "/portal/apps/" (client_id) } { "Back to the app" }
+        }
+    };
     respond(
         status,
-        page("Test account", Some((&who.owner.email, &who.csrf)), &body),
+        page("Test account", Some((&who.owner.email, &who.csrf)), body),
     )
 }
 
@@ -136,20 +155,15 @@ pub async fn linked(
         Err(r) => return Ok(r),
     };
     if q.status != "success" {
-        let text = format!(
-            r#"<p class="notice" role="alert">Linking failed ({}): {}</p>"#,
-            escape(&q.error),
-            escape(&q.message)
-        );
-        return Ok(outcome(&who, &client_id, StatusCode::OK, &text));
+        let text = html! { p class="notice" role="alert" { "Linking failed (" (q.error) "): " (q.message) } };
+        return Ok(outcome(&who, &client_id, StatusCode::OK, text));
     }
     let saved = crate::auth::exchange::exchange(&state, &d.app, &q.code).await?;
-    let text = format!(
-        r#"<p class="ok">Account {} is linked. Its account token, shown only this once, lets you try the API:</p><p><code id="account-token">{}</code></p>"#,
-        saved.account_id,
-        escape(&saved.access_token)
-    );
-    Ok(outcome(&who, &client_id, StatusCode::OK, &text))
+    let text = html! {
+        p class="ok" { "Account " (saved.account_id) " is linked. Its account token, shown only this once, lets you try the API:" }
+        p { code id="account-token" { (saved.access_token) } }
+    };
+    Ok(outcome(&who, &client_id, StatusCode::OK, text))
 }
 
 #[derive(Deserialize, Default)]

@@ -2,35 +2,56 @@
 //! its Office 365 settings and the redirect URI to register in Azure.
 
 use super::guard::{forbidden, owned};
-use super::html::{csrf_field, escape, field, form_field, page, respond};
-use super::session::SignedIn;
+use super::html::{csrf_field, field, form_field, page, respond};
+use super::session::{cookie, set_cookie, SignedIn, SAVED};
 use crate::apps::{self, AppError};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::Response;
 use axum::Form;
+use maud::{html, Markup};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
-fn new_app_form(who: &SignedIn, name: &str, url: &str, error: Option<(&str, &str)>) -> String {
+fn new_app_form(who: &SignedIn, name: &str, url: &str, error: Option<(&str, &str)>) -> Markup {
     let err = |f: &str| error.filter(|(field, _)| *field == f).map(|(_, m)| m);
+    let url_label =
+        "Return URL (where your users come back after linking; https, or http on localhost)";
     page(
         "New app",
         Some((&who.owner.email, &who.csrf)),
-        &format!(
-            r#"<div class="card"><h1>New app</h1><form method="post" action="/portal/apps">{}{}{}<button type="submit">Create app</button></form></div>"#,
-            csrf_field(&who.csrf),
-            field("name", "App name", "text", name, err("name")),
-            field(
-                "returnUrl",
-                "Return URL (where your users come back after linking; https, or http on localhost)",
-                "url",
-                url,
-                err("returnUrl")
-            ),
-        ),
+        html! {
+            div class="card" {
+                h1 { "New app" }
+                form method="post" action="/portal/apps" {
+                    (csrf_field(&who.csrf))
+                    (field("name", "App name", "text", name, err("name")))
+                    (field("returnUrl", url_label, "url", url, err("returnUrl")))
+                    button type="submit" { "Create app" }
+                }
+            }
+        },
+    )
+}
+
+/// The page that shows a new app's client secret, once.
+fn created_page(who: &SignedIn, name: &str, client_id: &str, secret: &str) -> Markup {
+    page(
+        "App created",
+        Some((&who.owner.email, &who.csrf)),
+        html! {
+            div class="card" {
+                h1 { (name) " is ready" }
+                p class="ok" { "Copy the client secret now: it is shown only this once and stored only as a hash." }
+                table {
+                    tr { th { "Client id" } td { code id="client-id" { (client_id) } } }
+                    tr { th { "Client secret" } td { code id="client-secret" { (secret) } } }
+                }
+                a class="button" href={ "/portal/apps/" (client_id) } { "Continue to the app" }
+            }
+        },
     )
 }
 
@@ -65,18 +86,15 @@ pub async fn create(
     )
     .await
     {
-        Ok(created) => {
-            let id = escape(&created.app.client_id);
-            let body = format!(
-                r#"<div class="card"><h1>{} is ready</h1><p class="ok">Copy the client secret now: it is shown only this once and stored only as a hash.</p><table><tr><th>Client id</th><td><code id="client-id">{id}</code></td></tr><tr><th>Client secret</th><td><code id="client-secret">{}</code></td></tr></table><a class="button" href="/portal/apps/{id}">Continue to the app</a></div>"#,
-                escape(&created.app.name),
-                escape(created.client_secret.expose_secret())
-            );
-            Ok(respond(
-                StatusCode::CREATED,
-                page("App created", Some((&who.owner.email, &who.csrf)), &body),
-            ))
-        }
+        Ok(created) => Ok(respond(
+            StatusCode::CREATED,
+            created_page(
+                &who,
+                &created.app.name,
+                &created.app.client_id,
+                created.client_secret.expose_secret(),
+            ),
+        )),
         Err(AppError::Input(e)) => {
             let field = form_field(e.field);
             Ok(respond(
@@ -92,22 +110,30 @@ pub async fn show(
     State(state): State<AppState>,
     who: SignedIn,
     Path(client_id): Path<String>,
+    headers: HeaderMap,
 ) -> Result<Response, ApiError> {
     let d = match owned(&state, &who, &client_id).await {
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    let body = format!(
-        r#"<div class="card"><h1>{}</h1><p>Client id <code>{}</code></p></div>
-{}{}{}"#,
-        escape(&d.app.name),
-        escape(&d.app.client_id),
-        super::manage::card(&who, &d, None),
-        super::office365::settings_card(&state, &who, &d),
-        super::accounts::card(&state, &who, d.app.id, &d.app.client_id).await?,
-    );
-    Ok(respond(
+    let saved = cookie(&headers, SAVED).is_some_and(|c| c == d.app.client_id);
+    let accounts = super::accounts::card(&state, &who, d.app.id, &d.app.client_id).await?;
+    let body = html! {
+        div class="card" {
+            h1 { (d.app.name) }
+            p { "Client id " code { (d.app.client_id) } }
+        }
+        (super::manage::card(&who, &d, None))
+        (super::office365::settings_card(&state, &who, &d, saved))
+        (accounts)
+    };
+    let mut response = respond(
         StatusCode::OK,
-        page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
-    ))
+        page(&d.app.name, Some((&who.owner.email, &who.csrf)), body),
+    );
+    if saved {
+        let (k, v) = set_cookie(SAVED, "", 0);
+        response.headers_mut().append(k, v);
+    }
+    Ok(response)
 }

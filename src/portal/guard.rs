@@ -1,7 +1,7 @@
 //! The guard in front of every page about one app: the app must be the signed-in owner's, and a
 //! submitted form must carry the session's CSRF token.
 
-use super::html::{page, respond};
+use super::html::{notice_card, page, respond};
 use super::session::SignedIn;
 use crate::apps::{self, AppDetails};
 use crate::state::AppState;
@@ -14,7 +14,7 @@ pub fn forbidden(who: &SignedIn) -> Response {
         page(
             "Form expired",
             Some((&who.owner.email, &who.csrf)),
-            r#"<div class="card"><p class="notice">This form expired or came from another site. <a href="/portal">Back to your apps</a>.</p></div>"#,
+            notice_card("notice", "This form expired or came from another site."),
         ),
     )
 }
@@ -47,7 +47,7 @@ pub async fn owned(
             page(
                 "Not found",
                 Some((&who.owner.email, &who.csrf)),
-                r#"<div class="card"><p>No such app. <a href="/portal">Back to your apps</a>.</p></div>"#,
+                notice_card("", "No such app."),
             ),
         )
     };

@@ -2,22 +2,7 @@
 //! and form pieces with their labels and the error next to the field at fault.
 
 use crate::apps::input::Field;
-
-/// Text made safe for HTML content and attribute values.
-pub fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            _ => out.push(c),
-        }
-    }
-    out
-}
+use maud::{html, Markup, DOCTYPE};
 
 const STYLE: &str = "
 *{box-sizing:border-box}body{margin:0;font:16px/1.5 system-ui,-apple-system,Segoe UI,Roboto,sans-serif;color:#1f2430;background:#f5f6f8}
@@ -34,7 +19,7 @@ input[aria-invalid=true]{border-color:#c62828}
 .ok{background:#e8f5e9;border:1px solid #81c784;border-radius:6px;padding:.75rem 1rem;margin-bottom:1rem}
 button,.button{display:inline-block;margin-top:1rem;background:#2f5bea;color:#fff;border:0;border-radius:6px;padding:.55rem 1.1rem;font:inherit;cursor:pointer;text-decoration:none}
 button.link{background:none;border:0;padding:0;margin:0;text-decoration:underline}
-table{width:100%;border-collapse:collapse}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #eceef2;vertical-align:top}
+table{width:100%;border-collapse:collapse}.table-wrap{overflow-x:auto;max-width:100%}#accounts .status{min-width:16rem}th,td{text-align:left;padding:.5rem;border-bottom:1px solid #eceef2;vertical-align:top}
 code{background:#eef1f6;padding:.1rem .3rem;border-radius:4px;word-break:break-all}
 form.inline{display:inline}
 @media (max-width:40rem){main{margin:1rem auto}.card{padding:1rem}}
@@ -67,50 +52,122 @@ fn asset(content_type: &'static str, body: &'static str) -> impl axum::response:
     )
 }
 
-/// A whole page. `owner` is the signed-in address (shown with a sign-out button) and `csrf` the
-/// token the sign-out form carries.
-pub fn page(title: &str, signed_in: Option<(&str, &str)>, body: &str) -> String {
-    let nav = match signed_in {
-        Some((email, csrf)) => format!(
-            r#"<nav><span>{}</span> · <a href="/portal">Apps</a> · <form method="post" action="/portal/signout" class="inline"><input type="hidden" name="csrf" value="{}"><button class="link" type="submit">Sign out</button></form></nav>"#,
-            escape(email),
-            escape(csrf)
-        ),
-        None => String::new(),
-    };
-    format!(
-        r#"<!doctype html><html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width,initial-scale=1"><title>{} · switchboard</title><link rel="stylesheet" href="/portal/assets/portal.css"><script src="/portal/assets/portal.js" defer></script></head><body><header><strong>switchboard</strong>{nav}</header><main>{body}</main></body></html>"#,
-        escape(title)
-    )
+/// A whole page. `signed_in` is the owner's address and the CSRF token of the sign-out form.
+pub fn page(title: &str, signed_in: Option<(&str, &str)>, body: Markup) -> Markup {
+    html! {
+        (DOCTYPE)
+        html lang="en" {
+            head {
+                meta charset="utf-8";
+                meta name="viewport" content="width=device-width,initial-scale=1";
+                title { (title) " · switchboard" }
+                link rel="stylesheet" href="/portal/assets/portal.css";
+                script src="/portal/assets/portal.js" defer {}
+            }
+            body {
+                header {
+                    strong { "switchboard" }
+                    @if let Some((email, csrf)) = signed_in {
+                        nav {
+                            span { (email) } " · " a href="/portal" { "Apps" } " · "
+                            form method="post" action="/portal/signout" class="inline" {
+                                (csrf_field(csrf))
+                                button class="link" type="submit" { "Sign out" }
+                            }
+                        }
+                    }
+                }
+                main { (body) }
+            }
+        }
+    }
+}
+
+/// Text escaped as OWASP advises for HTML, all five characters (`'` too, which maud leaves):
+/// for what people typed and the messages about it, which come back into the page.
+pub struct Strict<'a>(pub &'a str);
+
+impl maud::Render for Strict<'_> {
+    fn render_to(&self, buffer: &mut String) {
+        for c in self.0.chars() {
+            match c {
+                '&' => buffer.push_str("&amp;"),
+                '<' => buffer.push_str("&lt;"),
+                '>' => buffer.push_str("&gt;"),
+                '"' => buffer.push_str("&quot;"),
+                '\'' => buffer.push_str("&#39;"),
+                _ => buffer.push(c),
+            }
+        }
+    }
+}
+
+/// Text made safe for HTML content and attribute values (the `Strict` rules).
+pub fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    maud::Render::render_to(&Strict(text), &mut out);
+    out
 }
 
 /// A labelled input, with its error below it and `aria-invalid` when there is one.
-pub fn field(name: &str, label: &str, kind: &str, value: &str, error: Option<&str>) -> String {
-    let error_html = error
-        .map(|e| format!(r#"<p class="error" id="{name}-error">{}</p>"#, escape(e)))
-        .unwrap_or_default();
-    let invalid = if error.is_some() {
-        format!(r#" aria-invalid="true" aria-describedby="{name}-error""#)
-    } else {
-        String::new()
-    };
-    format!(
-        r#"<label for="{name}">{}</label><input id="{name}" name="{name}" type="{kind}" value="{}"{invalid}>{error_html}"#,
-        escape(label),
-        escape(value)
-    )
+pub fn field(name: &str, label: &str, kind: &str, value: &str, error: Option<&str>) -> Markup {
+    let error_id = format!("{name}-error");
+    html! {
+        label for=(name) { (label) }
+        @if let Some(e) = error {
+            input id=(name) name=(name) type=(kind) value=(Strict(value)) aria-invalid="true" aria-describedby=(error_id);
+            p class="error" id=(error_id) { (Strict(e)) }
+        } @else {
+            input id=(name) name=(name) type=(kind) value=(Strict(value));
+        }
+    }
 }
 
 /// The hidden CSRF field every form carries.
-pub fn csrf_field(token: &str) -> String {
-    format!(
-        r#"<input type="hidden" name="csrf" value="{}">"#,
-        escape(token)
-    )
+pub fn csrf_field(token: &str) -> Markup {
+    html! { input type="hidden" name="csrf" value=(token); }
+}
+
+/// A card with one message and the way back to the apps.
+pub fn notice_card(class: &str, message: &str) -> Markup {
+    html! {
+        div class="card" {
+            p class=[(!class.is_empty()).then_some(class)] {
+                (message) " " a href="/portal" { "Back to your apps" } "."
+            }
+        }
+    }
+}
+
+/// A moment for people: how long ago (or from now), with the exact UTC time on hover.
+pub fn when(unix_seconds: i64, now: i64) -> Markup {
+    let exact = crate::model::rfc3339(unix_seconds);
+    html! { time datetime=(exact) title=(exact) { (relative(unix_seconds, now)) } }
+}
+
+/// "just now", "5 minutes ago", "in 3 days", "2025-03-04" (beyond a month).
+pub fn relative(at: i64, now: i64) -> String {
+    let delta = now - at;
+    let (span, future) = (delta.unsigned_abs(), delta < 0);
+    let amount = |n: u64, unit: &str| {
+        let plural = if n == 1 { "" } else { "s" };
+        if future {
+            format!("in {n} {unit}{plural}")
+        } else {
+            format!("{n} {unit}{plural} ago")
+        }
+    };
+    match span {
+        0..60 => "just now".into(),
+        60..3600 => amount(span / 60, "minute"),
+        3600..86_400 => amount(span / 3600, "hour"),
+        86_400..2_592_000 => amount(span / 86_400, "day"),
+        _ => crate::model::rfc3339(at)[..10].to_string(),
+    }
 }
 
 /// A page as a response: HTML, never cached (pages may show a secret once).
-pub fn respond(status: axum::http::StatusCode, page: String) -> axum::response::Response {
+pub fn respond(status: axum::http::StatusCode, page: Markup) -> axum::response::Response {
     use axum::http::header;
     use axum::response::IntoResponse;
     (
@@ -119,7 +176,7 @@ pub fn respond(status: axum::http::StatusCode, page: String) -> axum::response::
             (header::CONTENT_TYPE, "text/html; charset=utf-8"),
             (header::CACHE_CONTROL, "no-store"),
         ],
-        page,
+        page.into_string(),
     )
         .into_response()
 }
@@ -141,13 +198,25 @@ mod tests {
 
     #[test]
     fn markup_in_values_is_escaped() {
+        let text =
+            maud::html! { p title=(r#"<"x">"#) { (r#"<script>alert("x")</script> & 'y'"#) } };
         assert_eq!(
-            escape(r#"<script>alert("x")</script> & 'y'"#),
-            "&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; &#39;y&#39;"
+            text.into_string(),
+            r#"<p title="&lt;&quot;x&quot;&gt;">&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; &amp; 'y'</p>"#
         );
-        let f = field("email", "E-mail", "email", "\"><b>", Some("bad <i>"));
+        let f = field("email", "E-mail", "email", "\"><b>", Some("bad <i>")).into_string();
         assert!(f.contains(r#"value="&quot;&gt;&lt;b&gt;""#));
         assert!(f.contains("bad &lt;i&gt;"));
         assert!(f.contains(r#"aria-invalid="true""#));
+    }
+
+    #[test]
+    fn moments_read_as_people_say_them() {
+        let now = 1_750_000_000;
+        assert_eq!(relative(now - 5, now), "just now");
+        assert_eq!(relative(now - 60, now), "1 minute ago");
+        assert_eq!(relative(now - 7200, now), "2 hours ago");
+        assert_eq!(relative(now + 3 * 86_400, now), "in 3 days");
+        assert_eq!(relative(now - 90 * 86_400, now), "2025-03-17");
     }
 }

@@ -2,7 +2,7 @@
 //! Unless the operator closed sign-up, in which case owners come from the CLI only.
 
 use super::guard::forbidden;
-use super::html::{csrf_field, escape, field, page, respond};
+use super::html::{csrf_field, field, notice_card, page, respond};
 use super::session::SignedIn;
 use crate::clock::now;
 use crate::config::SignupPolicy;
@@ -13,25 +13,40 @@ use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
+use maud::{html, Markup};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
 /// The card on the owner's home, when invitations are possible.
-pub fn card(state: &AppState, csrf: &str, email: &str, error: Option<&str>) -> String {
+pub fn card(state: &AppState, csrf: &str, email: &str, error: Option<&str>) -> Markup {
     if state.settings.limits.signup == SignupPolicy::Closed {
-        return String::new();
+        return html! {};
     }
-    format!(
-        r#"<div class="card"><h2>Invite an owner</h2><p>Someone who should run apps on this switchboard gets a sign-up link for their address (valid for 7 days, usable once).</p><form method="post" action="/portal/invites">{}{}<button type="submit">Create an invitation</button></form></div>"#,
-        csrf_field(csrf),
-        field(
-            "invite-email",
-            "Their e-mail address",
-            "email",
-            email,
-            error
-        )
-    )
+    html! {
+        div class="card" {
+            h2 { "Invite an owner" }
+            p { "Someone who should run apps on this switchboard gets a sign-up link for their address (valid for 7 days, usable once)." }
+            form method="post" action="/portal/invites" {
+                (csrf_field(csrf))
+                (field("invite-email", "Their e-mail address", "email", email, error))
+                button type="submit" { "Create an invitation" }
+            }
+        }
+    }
+}
+
+/// The invitation link, shown once.
+fn invitation(email: &str, link: &str) -> Markup {
+    html! {
+        div class="card" {
+            h1 { "Invitation for " (email) }
+            p class="ok" { "Send this link to them; it is shown only now." }
+            label for="invite-link" { "Sign-up link" }
+            input id="invite-link" type="text" readonly value=(link);
+            button type="button" data-copy="invite-link" { "Copy" }
+            p { a href="/portal" { "Back to your apps" } }
+        }
+    }
 }
 
 #[derive(Deserialize, Default)]
@@ -52,13 +67,11 @@ pub async fn create(
     }
     let signed_in = Some((who.owner.email.as_str(), who.csrf.as_str()));
     if state.settings.limits.signup == SignupPolicy::Closed {
+        let closed = "Sign-up is closed here: the operator creates owner accounts.";
+        let body = notice_card("notice", closed);
         return Ok(respond(
             StatusCode::FORBIDDEN,
-            page(
-                "Invite an owner",
-                signed_in,
-                r#"<div class="card"><p class="notice">Sign-up is closed here: the operator creates owner accounts.</p></div>"#,
-            ),
+            page("Invite an owner", signed_in, body),
         ));
     }
     match owners::invite(state.store.as_ref(), &f.email, Some(who.owner.id), now()).await {
@@ -67,25 +80,16 @@ pub async fn create(
             let email = owners::normalize_email(&f.email).unwrap_or_default();
             Ok(respond(
                 StatusCode::CREATED,
-                page(
-                    "Invitation",
-                    signed_in,
-                    &format!(
-                        r#"<div class="card"><h1>Invitation for {}</h1><p class="ok">Send this link to them; it is shown only now.</p><label for="invite-link">Sign-up link</label><input id="invite-link" type="text" readonly value="{}"><button type="button" data-copy="invite-link">Copy</button><p><a href="/portal">Back to your apps</a></p></div>"#,
-                        escape(&email),
-                        escape(&link)
-                    ),
-                ),
+                page("Invitation", signed_in, invitation(&email, &link)),
             ))
         }
-        Err(OwnerError::Input { message, .. }) => Ok(respond(
-            StatusCode::BAD_REQUEST,
-            page(
-                "Invite an owner",
-                signed_in,
-                &card(&state, &who.csrf, &f.email, Some(&message)),
-            ),
-        )),
+        Err(OwnerError::Input { message, .. }) => {
+            let body = card(&state, &who.csrf, &f.email, Some(&message));
+            Ok(respond(
+                StatusCode::BAD_REQUEST,
+                page("Invite an owner", signed_in, body),
+            ))
+        }
         Err(e) => Err(ApiError::internal(e)),
     }
 }

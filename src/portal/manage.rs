@@ -2,7 +2,7 @@
 //! the owner types the app's name.
 
 use super::guard::{owned, owned_form};
-use super::html::{csrf_field, escape, field, page, respond};
+use super::html::{csrf_field, field, page, respond};
 use super::session::SignedIn;
 use crate::apps::input::{Field, InputError};
 use crate::apps::{self, AppDetails, AppError};
@@ -13,6 +13,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::{html, Markup};
 use secrecy::ExposeSecret;
 use serde::Deserialize;
 
@@ -26,31 +27,47 @@ pub struct Change {
 }
 
 /// The management card of the app page.
-pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> String {
+pub fn card(who: &SignedIn, d: &AppDetails, error: Option<(&str, &str)>) -> Markup {
     let err = |f: &str| error.filter(|(name, _)| *name == f).map(|(_, m)| m);
-    let list_error = err("list")
-        .map(|m| format!(r#"<p class="error" role="alert">{}</p>"#, escape(m)))
-        .unwrap_or_default();
-    let id = escape(&d.app.client_id);
+    let id = &d.app.client_id;
     let csrf = csrf_field(&who.csrf);
-    let urls: String = d
-        .return_urls
-        .iter()
-        .map(|u| {
-            format!(
-                r#"<li><code>{0}</code> <form method="post" action="/portal/apps/{id}/return-urls/remove" class="inline">{csrf}<input type="hidden" name="url" value="{0}"><button class="link" type="submit">remove</button></form></li>"#,
-                escape(u)
-            )
-        })
-        .collect();
-    format!(
-        r#"<div class="card"><h2>Return URLs</h2><ul id="return-urls">{urls}</ul>{list_error}<form method="post" action="/portal/apps/{id}/return-urls">{csrf}{}<button type="submit">Add return URL</button></form></div>
-<div class="card"><h2>Manage</h2><form method="post" action="/portal/apps/{id}/rename">{csrf}{}<button type="submit">Rename</button></form>
-<form method="post" action="/portal/apps/{id}/secret" data-confirm="The current client secret stops working at once. Continue?">{csrf}<button type="submit">New client secret</button></form>
-<p><a href="/portal/apps/{id}/delete">Delete this app…</a></p></div>"#,
-        field("url", "New return URL", "url", "", err("url")),
-        field("name", "App name", "text", &d.app.name, err("name")),
-    )
+    html! {
+        div class="card" {
+            h2 { "Return URLs" }
+            ul id="return-urls" {
+                @for u in &d.return_urls {
+                    li {
+                        code { (u) } " "
+                        form method="post" action={ "/portal/apps/" (id) "/return-urls/remove" } class="inline" {
+                            (csrf)
+                            input type="hidden" name="url" value=(u);
+                            button class="link" type="submit" { "remove" }
+                        }
+                    }
+                }
+            }
+            @if let Some(m) = err("list") { p class="error" role="alert" { (m) } }
+            form method="post" action={ "/portal/apps/" (id) "/return-urls" } {
+                (csrf)
+                (field("url", "New return URL", "url", "", err("url")))
+                button type="submit" { "Add return URL" }
+            }
+        }
+        div class="card" {
+            h2 { "Manage" }
+            form method="post" action={ "/portal/apps/" (id) "/rename" } {
+                (csrf)
+                (field("name", "App name", "text", &d.app.name, err("name")))
+                button type="submit" { "Rename" }
+            }
+            form method="post" action={ "/portal/apps/" (id) "/secret" }
+                data-confirm="The current client secret stops working at once. Continue?" {
+                (csrf)
+                button type="submit" { "New client secret" }
+            }
+            p { a href={ "/portal/apps/" (id) "/delete" } { "Delete this app…" } }
+        }
+    }
 }
 
 /// The management card again, with the error next to the field at fault.
@@ -61,15 +78,16 @@ fn problem(who: &SignedIn, d: &AppDetails, e: &InputError) -> Response {
         _ => "name",
     };
     let message = e.message.as_str();
-    let body = format!(
-        r#"<div class="card"><h1>{}</h1><a href="/portal/apps/{}">Back to the app</a></div>{}"#,
-        escape(&d.app.name),
-        escape(&d.app.client_id),
-        card(who, d, Some((field, message)))
-    );
+    let body = html! {
+        div class="card" {
+            h1 { (d.app.name) }
+            a href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
+        }
+        (card(who, d, Some((field, message))))
+    };
     respond(
         StatusCode::BAD_REQUEST,
-        page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
+        page(&d.app.name, Some((&who.owner.email, &who.csrf)), body),
     )
 }
 
@@ -155,12 +173,15 @@ pub async fn new_secret(
     );
     change(&state, &who, &client_id, &f.csrf, |d| async move {
         let secret = apps::rotate_secret(store.as_ref(), &d.app, now()).await?;
-        let body = format!(
-            r#"<div class="card"><h1>New client secret</h1><p class="ok">The old secret no longer works. Copy this one now: it is shown only this once.</p><p><code id="client-secret">{}</code></p><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
-            escape(secret.expose_secret()),
-            escape(&d.app.client_id)
-        );
-        Ok(respond(StatusCode::OK, page("New client secret", Some((&email, &csrf)), &body)))
+        let body = html! {
+            div class="card" {
+                h1 { "New client secret" }
+                p class="ok" { "The old secret no longer works. Copy this one now: it is shown only this once." }
+                p { code id="client-secret" { (secret.expose_secret()) } }
+                a class="button" href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
+            }
+        };
+        Ok(respond(StatusCode::OK, page("New client secret", Some((&email, &csrf)), body)))
     })
     .await
 }
@@ -171,22 +192,20 @@ fn delete_form(
     status: StatusCode,
     error: Option<&str>,
 ) -> Response {
-    let body = format!(
-        r#"<div class="card"><h1>Delete {}</h1><p class="notice">This deletes the app, its Office 365 settings and every linked account. Apps using its credentials stop working at once.</p><form method="post" action="/portal/apps/{}/delete">{}{}<button type="submit">Delete for good</button></form></div>"#,
-        escape(&d.app.name),
-        escape(&d.app.client_id),
-        csrf_field(&who.csrf),
-        field(
-            "confirm",
-            "Type the app's name to confirm",
-            "text",
-            "",
-            error
-        )
-    );
+    let body = html! {
+        div class="card" {
+            h1 { "Delete " (d.app.name) }
+            p class="notice" { "This deletes the app, its Office 365 settings and every linked account. Apps using its credentials stop working at once." }
+            form method="post" action={ "/portal/apps/" (d.app.client_id) "/delete" } {
+                (csrf_field(&who.csrf))
+                (field("confirm", "Type the app's name to confirm", "text", "", error))
+                button type="submit" { "Delete for good" }
+            }
+        }
+    };
     respond(
         status,
-        page("Delete app", Some((&who.owner.email, &who.csrf)), &body),
+        page("Delete app", Some((&who.owner.email, &who.csrf)), body),
     )
 }
 

@@ -4,8 +4,8 @@
 
 use super::guard::{owned, owned_form};
 use super::html::form_field;
-use super::html::{csrf_field, escape, field, page, respond};
-use super::session::SignedIn;
+use super::html::{csrf_field, field, page, respond};
+use super::session::{set_cookie, SignedIn, SAVED};
 use crate::apps::{self, AppDetails, AppError, Office365Input, SecretChoice};
 use crate::clock::now;
 use crate::error::ApiError;
@@ -16,6 +16,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDate;
+use maud::{html, Markup};
 use secrecy::SecretString;
 use serde::Deserialize;
 
@@ -63,33 +64,60 @@ fn values_of(d: &AppDetails) -> Settings {
     }
 }
 
-/// The Office 365 card of the app page.
+/// What the card says above the form: a confirmation, the expiry warning, Microsoft's refusal,
+/// or that nothing is set up yet.
+fn notices(d: &AppDetails, saved: bool) -> Markup {
+    let o = d.office365.as_ref();
+    html! {
+        @if saved {
+            p class="ok" role="status" { "Office 365 settings saved." }
+        }
+        @if let Some(w) = o.and_then(|o| expiry_warning(o.secret_expires_at, now())) {
+            p class="notice" role="alert" { (w) }
+        }
+        @if let Some(p) = o.and_then(|o| o.problem.as_ref()) {
+            p class="notice" role="alert" { "Microsoft refused this app's credentials: " (p.message) }
+        }
+        @if o.is_none() {
+            p class="notice" { "Not set up yet: paste your Azure app registration below." }
+        }
+    }
+}
+
+/// The admin-consent link, for an app registered in a single tenant.
+fn consent_link(state: &AppState, d: &AppDetails) -> Option<String> {
+    let o = d.office365.as_ref()?;
+    if matches!(
+        o.authority.as_str(),
+        "common" | "organizations" | "consumers"
+    ) {
+        return None;
+    }
+    let redirect: String =
+        url::form_urlencoded::byte_serialize(state.settings.redirect_uri().as_bytes()).collect();
+    Some(format!(
+        "{}/{}/adminconsent?client_id={}&redirect_uri={redirect}",
+        state
+            .settings
+            .office365_login_url
+            .as_str()
+            .trim_end_matches('/'),
+        o.authority,
+        o.azure_client_id,
+    ))
+}
+
+/// The Office 365 card of the app page; `saved` after a save.
 pub fn card(
     state: &AppState,
     who: &SignedIn,
     d: &AppDetails,
     v: &Settings,
     error: Option<(&str, &str)>,
-) -> String {
+    saved: bool,
+) -> Markup {
     let err = |f: &str| error.filter(|(name, _)| *name == f).map(|(_, m)| m);
-    let id = escape(&d.app.client_id);
-    let redirect = escape(&state.settings.redirect_uri());
-    let mut notices = String::new();
-    if let Some(o) = &d.office365 {
-        if let Some(w) = expiry_warning(o.secret_expires_at, now()) {
-            notices.push_str(&format!(
-                r#"<p class="notice" role="alert">{}</p>"#,
-                escape(&w)
-            ));
-        }
-        if let Some(p) = &o.problem {
-            notices.push_str(&format!(r#"<p class="notice" role="alert">Microsoft refused this app's credentials: {}</p>"#, escape(&p.message)));
-        }
-    } else {
-        notices.push_str(
-            r#"<p class="notice">Not set up yet: paste your Azure app registration below.</p>"#,
-        );
-    }
+    let id = &d.app.client_id;
     let saved_secret = d
         .office365
         .as_ref()
@@ -99,65 +127,81 @@ pub fn card(
     } else {
         "Client secret value (the Value column, not the Secret ID)"
     };
-    let consent = d
-        .office365
-        .as_ref()
-        .filter(|o| !matches!(o.authority.as_str(), "common" | "organizations" | "consumers"))
-        .map(|o| {
-            let link = format!(
-                "{}/{}/adminconsent?client_id={}&redirect_uri={}",
-                state.settings.office365_login_url.as_str().trim_end_matches('/'),
-                o.authority,
-                o.azure_client_id,
-                url::form_urlencoded::byte_serialize(state.settings.redirect_uri().as_bytes()).collect::<String>()
-            );
-            format!(r#"<p>Admin consent for the whole tenant: <a id="admin-consent" href="{0}">{0}</a></p>"#, escape(&link))
-        })
-        .unwrap_or_default();
-    let public = if v.public_client.is_some() {
-        " checked"
-    } else {
-        ""
+    let authority_label =
+        "Authority: common, organizations, consumers, or your tenant id or domain";
+    html! {
+        div class="card" id="office365" {
+            h2 { "Office 365" }
+            (notices(d, saved))
+            label for="redirect-uri" { "Redirect URI to register in Azure (Authentication → Web)" }
+            input id="redirect-uri" type="text" readonly value=(state.settings.redirect_uri());
+            button type="button" data-copy="redirect-uri" { "Copy" }
+            form method="post" action={ "/portal/apps/" (id) "/office365" } {
+                (csrf_field(&who.csrf))
+                (field("azureClientId", "Azure application (client) id", "text", &v.azure_client_id, err("azureClientId")))
+                (field("clientSecret", secret_label, "password", "", err("clientSecret")))
+                label {
+                    input type="checkbox" name="publicClient" checked[v.public_client.is_some()];
+                    " Public client (PKCE only, no secret)"
+                }
+                (field("authority", authority_label, "text", &v.authority, err("authority")))
+                (field("secretExpires", "Secret expires on (to be warned 30 days before)", "date", &v.secret_expires, err("secretExpires")))
+                button type="submit" { "Save Office 365 settings" }
+            }
+            @if let Some(link) = consent_link(state, d) {
+                p { "Admin consent for the whole tenant: " a id="admin-consent" href=(link) { (link) } }
+            }
+            form method="get" action={ "/portal/apps/" (id) "/permissions" } {
+                label for="scopes" { "Which Graph permissions to add in Azure for scopes (space separated)" }
+                input id="scopes" name="scopes" type="text" value="Mail.Read Calendar.ReadWrite";
+                button type="submit" { "Show permissions" }
+            }
+        }
+    }
+}
+
+/// The card with the saved values; `saved` right after a save.
+pub fn settings_card(state: &AppState, who: &SignedIn, d: &AppDetails, saved: bool) -> Markup {
+    card(state, who, d, &values_of(d), None, saved)
+}
+
+/// The card again after a refused save, under the app's name and the way back to it.
+fn refused(
+    state: &AppState,
+    who: &SignedIn,
+    d: &AppDetails,
+    f: &Settings,
+    field: &str,
+    message: &str,
+) -> Response {
+    let body = html! {
+        div class="card" {
+            h1 { (d.app.name) }
+            a href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
+        }
+        (card(state, who, d, f, Some((field, message)), false))
     };
-    format!(
-        r#"<div class="card"><h2>Office 365</h2>{notices}
-<label for="redirect-uri">Redirect URI to register in Azure (Authentication → Web)</label><input id="redirect-uri" type="text" readonly value="{redirect}"><button type="button" data-copy="redirect-uri">Copy</button>
-<form method="post" action="/portal/apps/{id}/office365">{}{}{}<label><input type="checkbox" name="publicClient"{public}> Public client (PKCE only, no secret)</label>{}{}<button type="submit">Save Office 365 settings</button></form>{consent}
-<form method="get" action="/portal/apps/{id}/permissions"><label for="scopes">Which Graph permissions to add in Azure for scopes (space separated)</label><input id="scopes" name="scopes" type="text" value="Mail.Read Calendar.ReadWrite"><button type="submit">Show permissions</button></form></div>"#,
-        csrf_field(&who.csrf),
-        field(
-            "azureClientId",
-            "Azure application (client) id",
-            "text",
-            &v.azure_client_id,
-            err("azureClientId")
-        ),
-        field(
-            "clientSecret",
-            secret_label,
-            "password",
-            "",
-            err("clientSecret")
-        ),
-        field(
-            "authority",
-            "Authority: common, organizations, consumers, or your tenant id or domain",
-            "text",
-            &v.authority,
-            err("authority")
-        ),
-        field(
-            "secretExpires",
-            "Secret expires on (to be warned 30 days before)",
-            "date",
-            &v.secret_expires,
-            err("secretExpires")
-        ),
+    respond(
+        StatusCode::BAD_REQUEST,
+        page(&d.app.name, Some((&who.owner.email, &who.csrf)), body),
     )
 }
 
-pub fn settings_card(state: &AppState, who: &SignedIn, d: &AppDetails) -> String {
-    card(state, who, d, &values_of(d), None)
+/// `secretExpires` as the end of that day (UTC); `Err` for anything but `YYYY-MM-DD`.
+fn expiry(day: &str) -> Result<Option<i64>, ()> {
+    match day.trim() {
+        "" => Ok(None),
+        day => NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map(|d| {
+                Some(
+                    d.and_hms_opt(23, 59, 59)
+                        .expect("valid")
+                        .and_utc()
+                        .timestamp(),
+                )
+            })
+            .map_err(|_| ()),
+    }
 }
 
 pub async fn save(
@@ -170,24 +214,9 @@ pub async fn save(
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    let again = |field: &str, message: &str| {
-        let body = card(&state, &who, &d, &f, Some((field, message)));
-        respond(
-            StatusCode::BAD_REQUEST,
-            page(&d.app.name, Some((&who.owner.email, &who.csrf)), &body),
-        )
-    };
-    let expires = match f.secret_expires.trim() {
-        "" => None,
-        day => match NaiveDate::parse_from_str(day, "%Y-%m-%d") {
-            Ok(day) => Some(
-                day.and_hms_opt(23, 59, 59)
-                    .expect("valid")
-                    .and_utc()
-                    .timestamp(),
-            ),
-            Err(_) => return Ok(again("secretExpires", "Enter a date like 2027-06-30.")),
-        },
+    let again = |field: &str, message: &str| refused(&state, &who, &d, &f, field, message);
+    let Ok(expires) = expiry(&f.secret_expires) else {
+        return Ok(again("secretExpires", "Enter a date like 2027-06-30."));
     };
     let secret = SecretString::from(f.client_secret.clone());
     let choice = match (f.public_client.is_some(), f.client_secret.trim().is_empty()) {
@@ -202,7 +231,12 @@ pub async fn save(
         secret_expires_at: expires,
     };
     match apps::set_office365(state.store.as_ref(), &state.keys, &client_id, input, now()).await {
-        Ok(_) => Ok(Redirect::to(&format!("/portal/apps/{client_id}")).into_response()),
+        Ok(_) => {
+            let mut back = Redirect::to(&format!("/portal/apps/{client_id}")).into_response();
+            let (k, v) = set_cookie(SAVED, &client_id, 60);
+            back.headers_mut().append(k, v);
+            Ok(back)
+        }
         Err(AppError::Input(e)) => Ok(again(form_field(e.field), &e.message)),
         Err(e) => Err(ApiError::internal(e)),
     }
@@ -227,48 +261,46 @@ pub async fn permissions(
     };
     let names: Vec<&str> = crate::scopes::resolve::split_list(&q.scopes);
     let body = match state.scopes.resolve(&names, &[]) {
-        Ok(resolved) => {
-            let rows: String = resolved
-                .lines
-                .iter()
-                .filter_map(|line| match line {
-                    PermissionLine::Implicit { permission } => {
-                        Some((permission.clone(), "always requested".to_string()))
-                    }
-                    PermissionLine::Requested { permission, by } => {
-                        Some((permission.clone(), format!("for {}", by.join(", "))))
-                    }
-                    PermissionLine::Native { permission } => {
-                        Some((permission.clone(), "native scope".to_string()))
-                    }
-                    PermissionLine::Dropped { .. } => None,
-                })
-                .map(|(p, why)| {
-                    format!(
-                        "<tr><td><code>{}</code></td><td>{}</td></tr>",
-                        escape(&p),
-                        escape(&why)
-                    )
-                })
-                .collect();
-            format!(
-                r#"<div class="card"><h1>Graph permissions for {}</h1><p>In Azure: API permissions → Add a permission → Microsoft Graph → Delegated permissions, then add:</p><table id="permissions"><tbody>{rows}</tbody></table><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
-                escape(&q.scopes),
-                escape(&d.app.client_id)
-            )
-        }
-        Err(e) => format!(
-            r#"<div class="card"><p class="notice" role="alert">{}</p><a class="button" href="/portal/apps/{}">Back to the app</a></div>"#,
-            escape(&e.to_string()),
-            escape(&d.app.client_id)
-        ),
+        Ok(resolved) => permissions_table(&q.scopes, &d.app.client_id, &resolved.lines),
+        Err(e) => html! {
+            div class="card" {
+                p class="notice" role="alert" { (e.to_string()) }
+                a class="button" href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
+            }
+        },
     };
     respond(
         StatusCode::OK,
         page(
             "Graph permissions",
             Some((&who.owner.email, &who.csrf)),
-            &body,
+            body,
         ),
     )
+}
+
+/// The permissions to add, each with why it is requested.
+fn permissions_table(scopes: &str, client_id: &str, lines: &[PermissionLine]) -> Markup {
+    let rows = lines.iter().filter_map(|line| match line {
+        PermissionLine::Implicit { permission } => {
+            Some((permission, "always requested".to_string()))
+        }
+        PermissionLine::Requested { permission, by } => {
+            Some((permission, format!("for {}", by.join(", "))))
+        }
+        PermissionLine::Native { permission } => Some((permission, "native scope".to_string())),
+        PermissionLine::Dropped { .. } => None,
+    });
+    html! {
+        div class="card" {
+            h1 { "Graph permissions for " (scopes) }
+            p { "In Azure: API permissions → Add a permission → Microsoft Graph → Delegated permissions, then add:" }
+            table id="permissions" {
+                tbody {
+                    @for (p, why) in rows { tr { td { code { (p) } } td { (why) } } }
+                }
+            }
+            a class="button" href={ "/portal/apps/" (client_id) } { "Back to the app" }
+        }
+    }
 }

@@ -11,6 +11,7 @@ use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
 use axum::http::{header, HeaderMap, HeaderValue};
 use axum::response::{IntoResponse, Redirect, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use secrecy::ExposeSecret;
@@ -19,26 +20,29 @@ use subtle::ConstantTimeEq;
 
 pub const SESSION: &str = "sb_session";
 pub const FORM: &str = "sb_form";
+/// Set for one page view after an app's Office 365 settings were saved (its value: the app's
+/// client id), so that the app page confirms the save.
+pub const SAVED: &str = "sb_saved";
 
 /// A cookie's value from the request.
 pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
-    headers
-        .get_all(header::COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v.to_string())
+    CookieJar::from_headers(headers)
+        .get(name)
+        .map(|c| c.value().to_string())
 }
 
 /// `Set-Cookie` for a portal cookie; `max_age` 0 removes it.
 pub fn set_cookie(name: &str, value: &str, max_age: i64) -> (header::HeaderName, HeaderValue) {
-    let text =
-        format!("{name}={value}; Path=/portal; HttpOnly; Secure; SameSite=Lax; Max-Age={max_age}");
+    let cookie = Cookie::build((name, value))
+        .path("/portal")
+        .http_only(true)
+        .secure(true)
+        .same_site(SameSite::Lax)
+        .max_age(time::Duration::seconds(max_age))
+        .build();
     (
         header::SET_COOKIE,
-        HeaderValue::from_str(&text).expect("cookie values are base64url"),
+        HeaderValue::from_str(&cookie.to_string()).expect("cookie values are base64url"),
     )
 }
 

@@ -4,7 +4,7 @@
 //! runs a few at a time, and a sign-in that cannot get a turn is told to retry.
 
 use super::client_address::ClientAddress;
-use super::html::{csrf_field, escape, field, page, respond};
+use super::html::{csrf_field, field, page, respond, Strict};
 use super::session::{form_token, same, set_cookie, SignedIn, FORM, SESSION};
 use crate::clock::now;
 use crate::config::SignupPolicy;
@@ -15,6 +15,7 @@ use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::{html, Markup};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 
@@ -38,64 +39,63 @@ pub enum Kind<'a> {
 }
 
 /// The form with what was typed (never the password), a notice, and the errors by field.
-fn form(kind: Kind, token: &str, email: &str, errors: &[(&str, String)]) -> String {
+fn form(kind: Kind, token: &str, email: &str, errors: &[(&str, String)]) -> Markup {
     let error = |name: &str| {
         errors
             .iter()
             .find(|(f, _)| *f == name)
             .map(|(_, m)| m.as_str())
     };
-    let (title, action, button, other, password_label, hidden) = match kind {
-        Kind::SignIn { sign_up } => (
-            "Sign in",
-            "/portal/signin",
-            "Sign in",
-            if sign_up {
-                r#"<p>No account yet? <a href="/portal/signup">Sign up</a>.</p>"#
-            } else {
-                ""
-            },
-            "Password",
-            String::new(),
-        ),
-        Kind::SignUp { invite } => (
+    let (title, action, button, password_label) = match kind {
+        Kind::SignIn { .. } => ("Sign in", "/portal/signin", "Sign in", "Password"),
+        Kind::SignUp { .. } => (
             "Create your account",
             "/portal/signup",
             "Sign up",
-            r#"<p>Already have an account? <a href="/portal/signin">Sign in</a>.</p>"#,
             "Password (at least 10 characters)",
-            invite
-                .map(|i| {
-                    format!(
-                        r#"<input type="hidden" name="invite" value="{}">"#,
-                        escape(i)
-                    )
-                })
-                .unwrap_or_default(),
         ),
     };
-    let general = [("form", "notice"), ("ready", "ok")]
-        .iter()
-        .filter_map(|(name, class)| {
-            error(name).map(|m| format!(r#"<p class="{class}" role="alert">{}</p>"#, escape(m)))
-        })
-        .collect::<String>();
-    page(
-        title,
-        None,
-        &format!(
-            r#"<div class="card"><h1>{title}</h1>{general}<form method="post" action="{action}">{}{hidden}{}{}<button type="submit">{button}</button></form>{other}</div>"#,
-            csrf_field(token),
-            field("email", "E-mail address", "email", email, error("email")),
-            field(
-                "password",
-                password_label,
-                "password",
-                "",
-                error("password")
-            ),
-        ),
-    )
+    let body = html! {
+        div class="card" {
+            h1 { (title) }
+            @if let Some(m) = error("form") { p class="notice" role="alert" { (Strict(m)) } }
+            @if let Some(m) = error("ready") { p class="ok" role="alert" { (Strict(m)) } }
+            form method="post" action=(action) {
+                (csrf_field(token))
+                @if let Kind::SignUp { invite: Some(i) } = kind { input type="hidden" name="invite" value=(i); }
+                (field("email", "E-mail address", "email", email, error("email")))
+                (field("password", password_label, "password", "", error("password")))
+                button type="submit" { (button) }
+            }
+            @match kind {
+                Kind::SignIn { sign_up: true } => p { "No account yet? " a href="/portal/signup" { "Sign up" } "." },
+                Kind::SignIn { sign_up: false } => {},
+                Kind::SignUp { .. } => p { "Already have an account? " a href="/portal/signin" { "Sign in" } "." },
+            }
+        }
+    };
+    page(title, None, body)
+}
+
+/// A submitted sign-in or sign-up form, to show again with a message next to a field.
+#[derive(Clone, Copy)]
+pub struct Submitted<'a> {
+    pub kind: Kind<'a>,
+    pub headers: &'a HeaderMap,
+    /// What was typed as the address (or the invited one).
+    pub email: &'a str,
+}
+
+impl Submitted<'_> {
+    pub fn again(&self, status: StatusCode, field: &str, message: String) -> Response {
+        show(
+            self.kind,
+            self.headers,
+            status,
+            self.email,
+            &[(field, message)],
+        )
+    }
 }
 
 pub fn show(
@@ -209,25 +209,23 @@ pub async fn signin(
     headers: HeaderMap,
     Form(c): Form<Credentials>,
 ) -> Result<Response, ApiError> {
-    let kind = Kind::SignIn {
-        sign_up: offered(&state).await?,
+    let form = Submitted {
+        kind: Kind::SignIn {
+            sign_up: offered(&state).await?,
+        },
+        headers: &headers,
+        email: &c.email,
     };
     if !from_our_form(&headers, &c.csrf) {
-        return Ok(expired_form(kind, &headers, &c.email));
+        return Ok(expired_form(form.kind, &headers, &c.email));
     }
     let key = c.email.trim().to_lowercase();
     if let Some(wait) = state.signin_limit.wait(&key, client, now()) {
         let message = format!("Too many failed sign-ins. Try again in {wait} seconds.");
-        let page = show(
-            kind,
-            &headers,
-            StatusCode::TOO_MANY_REQUESTS,
-            &c.email,
-            &[("form", message)],
-        );
+        let page = form.again(StatusCode::TOO_MANY_REQUESTS, "form", message);
         return Ok(retry_later(page, wait as u64));
     }
-    let password = SecretString::from(c.password);
+    let password = SecretString::from(c.password.clone());
     match owners::verify(state.store.as_ref(), &state.hashing, &c.email, &password).await {
         Ok(owner) => {
             state.signin_limit.succeeded(&key);
@@ -236,17 +234,11 @@ pub async fn signin(
         Err(OwnerError::BadCredentials) => {
             state.signin_limit.failed(&key, client, now());
             let message = "Wrong e-mail address or password.".to_string();
-            Ok(show(
-                kind,
-                &headers,
-                StatusCode::UNAUTHORIZED,
-                &c.email,
-                &[("form", message)],
-            ))
+            Ok(form.again(StatusCode::UNAUTHORIZED, "form", message))
         }
         Err(OwnerError::Busy(seconds)) => {
             state.metrics.shed("portal.hashing");
-            Ok(busy(kind, &headers, &c.email, seconds))
+            Ok(busy(form.kind, &headers, &c.email, seconds))
         }
         Err(e) => Err(ApiError::internal(e)),
     }

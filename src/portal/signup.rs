@@ -4,9 +4,9 @@
 //! whether or not the address is registered, so nobody learns which addresses have accounts.
 
 use super::client_address::ClientAddress;
-use super::html::{escape, page, respond};
+use super::html::{page, respond};
 use super::signin::{
-    busy, enter, expired_form, from_our_form, retry_later, show, Credentials, Kind,
+    busy, enter, expired_form, from_our_form, retry_later, show, Credentials, Kind, Submitted,
 };
 use crate::clock::now;
 use crate::config::SignupPolicy;
@@ -14,13 +14,15 @@ use crate::error::ApiError;
 use crate::owners::{self, OwnerError};
 use crate::state::AppState;
 use crate::store::crypto::hash_secret;
-use crate::store::Admission;
+use crate::store::{Admission, OwnerRecord};
 use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::Form;
+use maud::html;
 use secrecy::SecretString;
 use serde::Deserialize;
+use std::net::IpAddr;
 
 /// How someone may sign up right now.
 enum Door {
@@ -63,10 +65,13 @@ fn shut(status: StatusCode, message: &str) -> Response {
         page(
             "Sign up",
             None,
-            &format!(
-                r#"<div class="card"><h1>Sign up</h1><p class="notice" role="alert">{}</p><p><a href="/portal/signin">Sign in</a></p></div>"#,
-                escape(message)
-            ),
+            html! {
+                div class="card" {
+                    h1 { "Sign up" }
+                    p class="notice" role="alert" { (message) }
+                    p { a href="/portal/signin" { "Sign in" } }
+                }
+            },
         ),
     )
 }
@@ -102,6 +107,72 @@ pub async fn signup_page(
     ))
 }
 
+/// A sign-up refused before anything is checked: a form not from our page, or a client that
+/// tried too often.
+fn refused_early(
+    state: &AppState,
+    form: &Submitted,
+    csrf: &str,
+    client: IpAddr,
+) -> Option<Response> {
+    if !from_our_form(form.headers, csrf) {
+        return Some(expired_form(form.kind, form.headers, form.email));
+    }
+    let wait = state.signin_limit.client_wait(client, now())?;
+    let message = format!("Too many attempts from here. Try again in {wait} seconds.");
+    let page = form.again(StatusCode::TOO_MANY_REQUESTS, "form", message);
+    Some(retry_later(page, wait as u64))
+}
+
+/// An invitation used with another address than the one invited.
+fn wrong_address(door: &Door, form: &Submitted) -> Option<Response> {
+    let Door::Invited(invited) = door else {
+        return None;
+    };
+    if owners::normalize_email(form.email).ok().as_ref() == Some(invited) {
+        return None;
+    }
+    let message = format!("This invitation is for {invited}: sign up with that address.");
+    let shown = Submitted {
+        email: invited,
+        ..*form
+    };
+    Some(shown.again(StatusCode::BAD_REQUEST, "email", message))
+}
+
+/// What the person sees once the owner was created, or why not.
+async fn answer(
+    state: &AppState,
+    form: &Submitted<'_>,
+    door: &Door,
+    created: Result<OwnerRecord, OwnerError>,
+) -> Result<Response, ApiError> {
+    match (created, door) {
+        // In an open portal, a new address and a registered one get the same answer.
+        (Ok(_) | Err(OwnerError::Taken), Door::Open) => {
+            Ok(Redirect::to("/portal/signin?ready=1").into_response())
+        }
+        (Ok(owner), _) => enter(state, owner.id).await,
+        (Err(OwnerError::Input { field, message }), _) => {
+            Ok(form.again(StatusCode::BAD_REQUEST, field, message))
+        }
+        (Err(OwnerError::Busy(seconds)), _) => {
+            state.metrics.shed("portal.hashing");
+            Ok(busy(form.kind, form.headers, form.email, seconds))
+        }
+        (Err(OwnerError::Taken), Door::Invited(email)) => Ok(form.again(
+            StatusCode::CONFLICT,
+            "email",
+            format!("This invitation is for {email}, and an account with that address exists already: sign in instead."),
+        )),
+        (Err(OwnerError::Taken), _) => Ok(shut(
+            StatusCode::FORBIDDEN,
+            "Sign-up is by invitation: this switchboard has its first owner now.",
+        )),
+        (Err(e), _) => Err(ApiError::internal(e)),
+    }
+}
+
 pub async fn signup(
     State(state): State<AppState>,
     ClientAddress(client): ClientAddress,
@@ -109,20 +180,13 @@ pub async fn signup(
     Form(c): Form<Credentials>,
 ) -> Result<Response, ApiError> {
     let invite = (!c.invite.is_empty()).then_some(c.invite.as_str());
-    let kind = Kind::SignUp { invite };
-    if !from_our_form(&headers, &c.csrf) {
-        return Ok(expired_form(kind, &headers, &c.email));
-    }
-    if let Some(wait) = state.signin_limit.client_wait(client, now()) {
-        let message = format!("Too many attempts from here. Try again in {wait} seconds.");
-        let page = show(
-            kind,
-            &headers,
-            StatusCode::TOO_MANY_REQUESTS,
-            &c.email,
-            &[("form", message)],
-        );
-        return Ok(retry_later(page, wait as u64));
+    let form = Submitted {
+        kind: Kind::SignUp { invite },
+        headers: &headers,
+        email: &c.email,
+    };
+    if let Some(refused) = refused_early(&state, &form, &c.csrf, client) {
+        return Ok(refused);
     }
     let door = door(&state, &c.invite).await?;
     let invite_hash = hash_secret(&c.invite);
@@ -132,60 +196,13 @@ pub async fn signup(
         Door::First => Admission::FirstOnly,
         Door::Invited(_) => Admission::Invite(&invite_hash),
     };
-    if let Door::Invited(invited) = &door {
-        if owners::normalize_email(&c.email).ok().as_ref() != Some(invited) {
-            let message = format!("This invitation is for {invited}: sign up with that address.");
-            return Ok(show(
-                kind,
-                &headers,
-                StatusCode::BAD_REQUEST,
-                invited,
-                &[("email", message)],
-            ));
-        }
+    if let Some(wrong) = wrong_address(&door, &form) {
+        return Ok(wrong);
     }
     state.signin_limit.signed_up(client, now());
-    let password = SecretString::from(c.password);
-    let created = owners::create(
-        state.store.as_ref(),
-        &state.hashing,
-        &c.email,
-        &password,
-        now(),
-        admission,
-    )
-    .await;
-    match (created, &door) {
-        // In an open portal, a new address and a registered one get the same answer.
-        (Ok(_) | Err(OwnerError::Taken), Door::Open) => {
-            Ok(Redirect::to("/portal/signin?ready=1").into_response())
-        }
-        (Ok(owner), _) => enter(&state, owner.id).await,
-        (Err(OwnerError::Input { field, message }), _) => Ok(show(
-            kind,
-            &headers,
-            StatusCode::BAD_REQUEST,
-            &c.email,
-            &[(field, message)],
-        )),
-        (Err(OwnerError::Busy(seconds)), _) => {
-            state.metrics.shed("portal.hashing");
-            Ok(busy(kind, &headers, &c.email, seconds))
-        }
-        (Err(OwnerError::Taken), Door::Invited(email)) => Ok(show(
-            kind,
-            &headers,
-            StatusCode::CONFLICT,
-            &c.email,
-            &[(
-                "email",
-                format!("This invitation is for {email}, and an account with that address exists already: sign in instead."),
-            )],
-        )),
-        (Err(OwnerError::Taken), _) => Ok(shut(
-            StatusCode::FORBIDDEN,
-            "Sign-up is by invitation: this switchboard has its first owner now.",
-        )),
-        (Err(e), _) => Err(ApiError::internal(e)),
-    }
+    let password = SecretString::from(c.password.clone());
+    let store = state.store.as_ref();
+    let created =
+        owners::create(store, &state.hashing, &c.email, &password, now(), admission).await;
+    answer(&state, &form, &door, created).await
 }

@@ -189,3 +189,46 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
         .await;
     assert!(!page.contains("adele@contoso.com"));
 }
+
+#[tokio::test]
+async fn a_refused_save_keeps_the_app_and_its_way_back_and_a_save_is_confirmed_once() {
+    let app = spawn_app().await;
+    let mut b = signed_up(&app, "erin@example.com").await;
+    let (client_id, _) = new_app(&app, &mut b).await;
+    let csrf = b.csrf.clone();
+    let path = format!("/portal/apps/{client_id}/office365");
+    let azure = uuid::Uuid::new_v4().to_string();
+    let secret_id = uuid::Uuid::new_v4().to_string();
+    let form = [
+        ("azureClientId", azure.as_str()),
+        ("clientSecret", secret_id.as_str()),
+        ("authority", "common"),
+        ("csrf", csrf.as_str()),
+    ];
+    let (status, page, _) = b.post(&app, &path, &form).await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(page.contains("<h1>CRM</h1>"), "{page}");
+    assert!(
+        page.contains(&format!(
+            r#"href="/portal/apps/{client_id}">Back to the app"#
+        )),
+        "{page}"
+    );
+
+    let form = [
+        ("azureClientId", azure.as_str()),
+        ("clientSecret", "Xy8Q~confirmed.secret"),
+        ("authority", "common"),
+        ("csrf", csrf.as_str()),
+    ];
+    let (status, _, to) = b.post(&app, &path, &form).await;
+    assert_eq!(status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        to.as_deref(),
+        Some(format!("/portal/apps/{client_id}").as_str())
+    );
+    let (_, page, _) = b.get(&app, &format!("/portal/apps/{client_id}")).await;
+    assert!(page.contains("Office 365 settings saved."), "{page}");
+    let (_, page, _) = b.get(&app, &format!("/portal/apps/{client_id}")).await;
+    assert!(!page.contains("Office 365 settings saved."), "shown once");
+}
