@@ -7,7 +7,7 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use reqwest::Method;
 use serde_json::{json, Value};
-use switchboard::providers::office365::surface::{GRAPH_REQUESTS, UPLOAD_RANGE};
+use switchboard::providers::office365::graph::surface::{GRAPH_REQUESTS, UPLOAD_RANGE};
 
 /// Calls as the account that must succeed; each answers the JSON body (or `null`).
 struct As<'a>(&'a TestApp, &'a Linked);

@@ -2,7 +2,7 @@
 //! `contact-delta.md`, msgraph-metadata issues #607/#608): mail changes are tracked per folder
 //! only, a calendar's only through a time window, and each delta takes few query options.
 
-use switchboard::providers::office365::surface::matches_template as matches;
+use switchboard::providers::office365::graph::surface::matches_template as matches;
 
 /// `(code, message)` of Graph's refusal, if this delta request is one.
 pub fn refuse(path: &str, pairs: &[(String, String)]) -> Option<(&'static str, String)> {

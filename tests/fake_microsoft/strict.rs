@@ -11,7 +11,7 @@ use axum::extract::{Request, State};
 use axum::http::StatusCode;
 use axum::middleware::Next;
 use axum::response::Response;
-use switchboard::providers::office365::surface;
+use switchboard::providers::office365::graph::surface;
 
 /// What a resource answers to a GET (writes take no query options at all).
 #[derive(Clone, Copy, PartialEq)]

@@ -1,7 +1,7 @@
 //! `providers/office365.yaml`: implicit permissions, which permission covers which, throttling
 //! limits, and the AADSTS catalogue.
 
-use super::aadsts::AadstsEntry;
+use super::identity::aadsts::AadstsEntry;
 use crate::scopes::permissions::Permissions;
 use crate::scopes::read_or_builtin;
 use anyhow::{bail, Context};

@@ -1,54 +1,19 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph, behind one `Office365`
 //! value that owns its Graph client, token client, refresh flights, folder cache and catalogue.
 
-pub mod aadsts;
-pub mod availability;
-pub mod azure;
 pub mod cache;
 pub mod calendar;
 pub mod catalog;
-pub mod compose;
-pub mod contact_map;
 pub mod contacts;
-pub mod direct;
-pub mod direct_links;
-pub mod drafts;
-pub mod event_map;
-pub mod event_meeting;
-pub mod event_time;
-pub mod events;
-mod flight;
-pub mod folders;
 pub mod graph;
-pub mod graph_errors;
-mod graph_request;
-mod graph_values;
 pub mod identity;
-pub mod import;
-mod linking;
 pub mod mail;
-pub mod mail_folders;
-pub mod mail_query;
-pub mod mail_select;
-pub mod mailbox_gate;
-pub mod message_actions;
-pub mod messages;
-pub mod recurrence_expand;
-pub mod recurrence_map;
-pub mod refresh;
-pub mod rrule;
 #[cfg(test)]
 mod scope_mapping_tests;
 mod seam;
 mod seam_pim;
-pub mod sending;
-pub mod series;
-pub mod session;
-pub mod surface;
-pub mod task_map;
 pub mod tasks;
 pub mod time;
-pub mod token_client;
 
 use crate::config::Settings;
 use crate::error::ApiError;
@@ -57,12 +22,12 @@ use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
 use catalog::Office365Catalog;
-use folders::FolderCache;
-use graph::GraphClient;
-use refresh::Refresher;
+use graph::client::GraphClient;
+use identity::refresh::Refresher;
+use identity::token_client::TokenClient;
+use mail::well_known::FolderCache;
 use serde::de::DeserializeOwned;
 use std::sync::Arc;
-use token_client::TokenClient;
 
 pub struct Office365 {
     /// `providers/office365.yaml`: permissions, throttling, what each AADSTS code means.

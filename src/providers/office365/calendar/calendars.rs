@@ -1,0 +1,192 @@
+//! Calendars: `primary` names the default one.
+
+use crate::error::ApiError;
+use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
+use crate::paging;
+use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::values::bad;
+use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
+use crate::providers::office365::Office365;
+use crate::store::AccountRecord;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Times on the wire in UTC; events keep their own zone in `originalStartTimeZone`.
+pub(in crate::providers::office365) const IN_UTC: &str = "outlook.timezone=\"UTC\"";
+
+/// Graph's path of a calendar: `primary` is the default calendar.
+pub(in crate::providers::office365) fn calendar_path(id: &str) -> String {
+    if id == "primary" {
+        "/me/calendar".to_string()
+    } else {
+        format!("/me/calendars/{}", segment(id))
+    }
+}
+
+fn calendar_from_graph(v: &Value) -> Calendar {
+    let text = |k: &str| {
+        v.get(k)
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string)
+    };
+    let can_edit = v.get("canEdit").and_then(Value::as_bool).unwrap_or(false);
+    let primary = v
+        .get("isDefaultCalendar")
+        .and_then(Value::as_bool)
+        .unwrap_or(false);
+    Calendar {
+        id: text("id").unwrap_or_default(),
+        name: text("name").unwrap_or_default(),
+        color: text("hexColor").or(text("color")),
+        access_role: if primary {
+            "owner"
+        } else if can_edit {
+            "writer"
+        } else {
+            "reader"
+        },
+        primary,
+        multiple_reminders_supported: false,
+    }
+}
+
+pub(in crate::providers::office365) fn instant(
+    field: &str,
+    text: &str,
+) -> Result<DateTime<Utc>, ApiError> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .map_err(|_| {
+            bad(format!(
+                "{field} '{text}' must be RFC 3339 with an offset, e.g. 2024-05-01T00:00:00Z"
+            ))
+        })
+}
+
+impl Office365 {
+    pub(in crate::providers::office365) async fn on_calendar(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        request.prefer.extend([IN_UTC, IMMUTABLE_IDS]);
+        request.if_match = if_match.map(str::to_string);
+        self.graph_json(account, &request).await
+    }
+
+    pub async fn calendars(
+        &self,
+        account: &AccountRecord,
+        page_token: Option<&str>,
+        with_shared: bool,
+    ) -> Result<CalendarsPage, ApiError> {
+        #[derive(Serialize, Deserialize)]
+        struct State {
+            next: String,
+        }
+        let next = match page_token.filter(|t| !t.is_empty()) {
+            Some(t) => {
+                self.open_page(account, "calendars", t, |s: &State| &s.next)?
+                    .next
+            }
+            None => format!("{}?$top=50", self.graph.url("/me/calendars")),
+        };
+        let page = self
+            .graph_json(account, &GraphRequest::get(next, vec![]))
+            .await?;
+        let own = account.email.as_deref().unwrap_or_default();
+        let records: Vec<Calendar> = page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .filter(|c| {
+                with_shared
+                    || c.pointer("/owner/address")
+                        .and_then(Value::as_str)
+                        .is_none_or(|o| o.eq_ignore_ascii_case(own))
+            })
+            .map(calendar_from_graph)
+            .collect();
+        let next_page_token = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(|l| {
+                paging::issue(
+                    &self.keys,
+                    account,
+                    "calendars",
+                    &State {
+                        next: l.to_string(),
+                    },
+                )
+            });
+        Ok(CalendarsPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ApiError> {
+        Ok(calendar_from_graph(
+            &self
+                .on_calendar(account, Method::GET, &calendar_path(id), None, None)
+                .await?,
+        ))
+    }
+
+    fn calendar_body(input: &CalendarInput) -> Result<Value, ApiError> {
+        if input.description.is_some() {
+            return Err(bad("Office 365 calendars have no description"));
+        }
+        let mut body = serde_json::Map::new();
+        if let Some(name) = &input.name {
+            if name.trim().is_empty() {
+                return Err(bad("name must not be empty"));
+            }
+            body.insert("name".into(), json!(name));
+        }
+        if let Some(color) = &input.color {
+            body.insert("color".into(), json!(color));
+        }
+        Ok(Value::Object(body))
+    }
+
+    pub async fn create_calendar(
+        &self,
+        account: &AccountRecord,
+        input: &CalendarInput,
+    ) -> Result<Calendar, ApiError> {
+        if input.name.is_none() {
+            return Err(bad("name is required"));
+        }
+        let body = Self::calendar_body(input)?;
+        Ok(calendar_from_graph(
+            &self
+                .on_calendar(account, Method::POST, "/me/calendars", Some(body), None)
+                .await?,
+        ))
+    }
+
+    pub async fn update_calendar(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        input: &CalendarInput,
+    ) -> Result<Calendar, ApiError> {
+        let body = Self::calendar_body(input)?;
+        Ok(calendar_from_graph(
+            &self
+                .on_calendar(account, Method::PATCH, &calendar_path(id), Some(body), None)
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,132 @@
+//! The meeting side of an event (`MeetingInfo`) ⇄ Graph: attendees and their answers, the
+//! account's own answer, what attendees may do, the Teams meeting.
+
+use crate::error::ApiError;
+use crate::model::calendar::{Attendee, MeetingInfo, OnlineMeetingDetails};
+use crate::providers::office365::graph::values::{address, bad, lookup, text};
+use serde_json::{json, Map, Value};
+
+/// The account's own response (`MeetingResponseType`).
+const RESPONSES: &[(&str, &str)] = &[
+    ("none", "noResponse"),
+    ("notResponded", "noResponse"),
+    ("organizer", "accepted"),
+    ("accepted", "accepted"),
+    ("tentativelyAccepted", "tentative"),
+    ("declined", "declined"),
+];
+/// An attendee's response (`Attendee.response`): the contract has no value for "none yet", and
+/// spells the tentative one `tentitive`, which is what its clients parse.
+const ATTENDEE_RESPONSES: &[(&str, &str)] = &[
+    ("organizer", "accepted"),
+    ("accepted", "accepted"),
+    ("tentativelyAccepted", "tentitive"),
+    ("declined", "declined"),
+];
+/// Outlook attendees can always forward an invitation; seeing the others is `hideAttendees`.
+const PERMISSIONS: &[&str] = &["inviteOthers", "modify", "seeOthers"];
+
+pub fn meeting_from_graph(v: &Value) -> MeetingInfo {
+    let attendees: Vec<Attendee> = v
+        .get("attendees")
+        .and_then(Value::as_array)
+        .map(|list| {
+            list.iter()
+                .filter_map(|a| {
+                    Some(Attendee {
+                        id: None,
+                        email_address: address(a)?,
+                        kind: text(a, "type"),
+                        response: a
+                            .pointer("/status/response")
+                            .and_then(Value::as_str)
+                            .and_then(|r| lookup(ATTENDEE_RESPONSES, r))
+                            .map(str::to_string),
+                        comment: None,
+                    })
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    let online = v.get("onlineMeeting").filter(|o| o.is_object());
+    let hidden = v.get("hideAttendees").and_then(Value::as_bool) == Some(true);
+    let permissions = if hidden {
+        vec!["inviteOthers".to_string()]
+    } else {
+        vec!["inviteOthers".to_string(), "seeOthers".to_string()]
+    };
+    MeetingInfo {
+        canceled: v.get("isCancelled").and_then(Value::as_bool),
+        attendee_permissions: (!attendees.is_empty()).then_some(permissions),
+        attendees: (!attendees.is_empty()).then_some(attendees),
+        response: v
+            .pointer("/responseStatus/response")
+            .and_then(Value::as_str)
+            .and_then(|r| lookup(RESPONSES, r))
+            .map(str::to_string),
+        online_meeting: v.get("isOnlineMeeting").and_then(Value::as_bool),
+        online_meeting_provider: text(v, "onlineMeetingProvider").filter(|p| p != "unknown"),
+        online_meeting_details: online.map(|o| OnlineMeetingDetails {
+            url: text(o, "joinUrl"),
+            phone: text(o, "tollNumber"),
+            pin: text(o, "conferenceId"),
+        }),
+    }
+}
+
+/// Writes what the caller gave of `meetingInfo`; what Outlook cannot do is refused.
+pub fn meeting_to_graph(info: &MeetingInfo, m: &mut Map<String, Value>) -> Result<(), ApiError> {
+    if let Some(attendees) = &info.attendees {
+        let list: Vec<Value> = attendees
+            .iter()
+            .map(|a| {
+                let kind = a.kind.as_deref().unwrap_or("required");
+                if !matches!(kind, "required" | "optional" | "resource") {
+                    return Err(bad(format!(
+                        "attendee type '{kind}' is not one of required, optional, resource"
+                    )));
+                }
+                let name = a
+                    .email_address
+                    .name
+                    .as_deref()
+                    .unwrap_or(&a.email_address.address);
+                Ok(json!({ "emailAddress": { "address": a.email_address.address, "name": name }, "type": kind }))
+            })
+            .collect::<Result<_, _>>()?;
+        m.insert("attendees".into(), json!(list));
+    }
+    if let Some(permissions) = &info.attendee_permissions {
+        if let Some(p) = permissions
+            .iter()
+            .find(|p| !PERMISSIONS.contains(&p.as_str()))
+        {
+            return Err(bad(format!(
+                "attendeePermissions: '{p}' is not one of {}",
+                PERMISSIONS.join(", ")
+            )));
+        }
+        if permissions.iter().any(|p| p == "modify") {
+            return Err(bad(
+                "attendeePermissions: Outlook does not let attendees change a meeting (modify)",
+            ));
+        }
+        m.insert(
+            "hideAttendees".into(),
+            json!(!permissions.iter().any(|p| p == "seeOthers")),
+        );
+    }
+    if let Some(online) = info.online_meeting {
+        m.insert("isOnlineMeeting".into(), json!(online));
+        if online {
+            m.insert(
+                "onlineMeetingProvider".into(),
+                json!(info
+                    .online_meeting_provider
+                    .as_deref()
+                    .unwrap_or("teamsForBusiness")),
+            );
+        }
+    }
+    Ok(())
+}

@@ -1,0 +1,360 @@
+//! Events of a calendar: a time range with the contract's exclusive bounds, one event, create,
+//! change (`If-Match`), delete, and the account's response to an invitation.
+
+use crate::error::ApiError;
+use crate::model::calendar::{Event, EventOrId, EventsPage};
+use crate::model::email::EmailAttachment;
+use crate::model::requests::EventWrite;
+use crate::paging;
+use crate::providers::office365::calendar::calendars::{calendar_path, instant, IN_UTC};
+use crate::providers::office365::calendar::event_map::{from_graph, to_graph};
+use crate::providers::office365::calendar::event_time::seconds;
+use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::values::bad;
+use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
+use crate::providers::office365::mail::select::{attachments_described, refused_a_name};
+use crate::providers::office365::Office365;
+use crate::store::AccountRecord;
+use chrono::{DateTime, Utc};
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// How many iCalendar UIDs one search takes.
+const MAX_UIDS: usize = 20;
+
+#[derive(Serialize, Deserialize)]
+struct RangeState {
+    next: String,
+    calendar: String,
+    min: i64,
+    max: i64,
+}
+
+impl Office365 {
+    /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
+    pub async fn events_range(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        time_min: Option<&str>,
+        time_max: Option<&str>,
+        page_token: Option<&str>,
+    ) -> Result<EventsPage, ApiError> {
+        let listing = format!("events:{calendar}");
+        let state = match page_token.filter(|t| !t.is_empty()) {
+            Some(t) => self.open_page(account, &listing, t, |s: &RangeState| &s.next)?,
+            None => {
+                let (Some(min), Some(max)) = (time_min, time_max) else {
+                    return Err(bad("timeMin and timeMax are required"));
+                };
+                let (min, max) = (instant("timeMin", min)?, instant("timeMax", max)?);
+                if min >= max {
+                    return Err(bad("timeMin must be before timeMax"));
+                }
+                let fmt = |t: DateTime<Utc>| {
+                    segment(&t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true))
+                };
+                let next = format!(
+                    "{}/calendarView?startDateTime={}&endDateTime={}&$top=50",
+                    self.graph.url(&calendar_path(calendar)),
+                    fmt(min),
+                    fmt(max)
+                );
+                RangeState {
+                    next,
+                    calendar: calendar.to_string(),
+                    min: min.timestamp(),
+                    max: max.timestamp(),
+                }
+            }
+        };
+        let page = self
+            .graph_json(
+                account,
+                &GraphRequest::get(state.next.clone(), vec![IN_UTC, IMMUTABLE_IDS]),
+            )
+            .await?;
+        let records: Vec<Event> = page
+            .get("value")
+            .and_then(Value::as_array)
+            .into_iter()
+            .flatten()
+            .map(|v| from_graph(v, Some(&state.calendar)))
+            .filter(|e| {
+                e.end
+                    .as_ref()
+                    .and_then(seconds)
+                    .is_none_or(|end| end > state.min)
+                    && e.start
+                        .as_ref()
+                        .and_then(seconds)
+                        .is_none_or(|start| start < state.max)
+            })
+            .collect();
+        let next_page_token = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(|l| {
+                paging::issue(
+                    &self.keys,
+                    account,
+                    &listing,
+                    &RangeState {
+                        next: l.to_string(),
+                        ..state
+                    },
+                )
+            });
+        Ok(EventsPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub(in crate::providers::office365) fn event_path(calendar: &str, id: &str) -> String {
+        format!("{}/events/{}", calendar_path(calendar), segment(id))
+    }
+
+    pub async fn event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+    ) -> Result<Event, ApiError> {
+        let path = |casts| {
+            format!(
+                "{}?$expand={}",
+                Self::event_path(calendar, id),
+                attachments_described(casts)
+            )
+        };
+        let event = match self
+            .on_calendar(account, Method::GET, &path(true), None, None)
+            .await
+        {
+            Err(e) if refused_a_name(&e) => {
+                self.on_calendar(account, Method::GET, &path(false), None, None)
+                    .await?
+            }
+            other => other?,
+        };
+        Ok(from_graph(&event, Some(calendar)))
+    }
+
+    fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
+        let record = from_graph(v, Some(calendar));
+        let meeting = record.meeting_info.as_ref();
+        EventOrId {
+            id: record.id.clone().unwrap_or_default(),
+            etag: record.etag.clone(),
+            i_cal_u_id: record.i_cal_uid.clone(),
+            online_meeting_provider: meeting.and_then(|m| m.online_meeting_provider.clone()),
+            online_meeting_details: meeting.and_then(|m| m.online_meeting_details.clone()),
+            record: return_record.then_some(record),
+        }
+    }
+
+    pub async fn create_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        event: &Event,
+        how: &EventWrite<'_>,
+    ) -> Result<EventOrId, ApiError> {
+        let graph = to_graph(event, how.body, true)?;
+        let invites = graph
+            .get("attendees")
+            .and_then(Value::as_array)
+            .is_some_and(|a| !a.is_empty());
+        if !how.notify && invites {
+            return Err(bad("Office 365 always sends invitations when an event has attendees; notifyAttendees=false cannot be honoured"));
+        }
+        let created = self
+            .on_calendar(
+                account,
+                Method::POST,
+                &format!("{}/events", calendar_path(calendar)),
+                Some(graph),
+                None,
+            )
+            .await?;
+        Ok(Self::event_or_id(&created, calendar, how.return_record))
+    }
+
+    pub async fn update_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        event: &Event,
+        how: &EventWrite<'_>,
+    ) -> Result<EventOrId, ApiError> {
+        let mut event = event.clone();
+        if let Some(r) = event.recurrence.as_mut().filter(|_| event.start.is_none()) {
+            let given = r.simple.as_ref().map(|s| &s.range.recurrence_start);
+            let given = given.or(r.ical.as_ref().map(|i| &i.recurrence_start));
+            if given.is_none_or(Option::is_none) {
+                // A new rule for a series keeps the series' start unless told otherwise.
+                let start = self.event(account, calendar, id).await?.start;
+                match (r.simple.as_mut(), r.ical.as_mut()) {
+                    (Some(s), _) => s.range.recurrence_start = start,
+                    (None, Some(i)) => i.recurrence_start = start,
+                    (None, None) => {}
+                }
+            }
+        }
+        let graph = to_graph(&event, how.body, false)?;
+        let updated = self
+            .on_calendar(
+                account,
+                Method::PATCH,
+                &Self::event_path(calendar, id),
+                Some(graph),
+                how.if_match,
+            )
+            .await?;
+        Ok(Self::event_or_id(&updated, calendar, how.return_record))
+    }
+
+    /// An event as Graph answers it, untranslated.
+    pub(in crate::providers::office365) async fn raw_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+    ) -> Result<Value, ApiError> {
+        let path = Self::event_path(calendar, id);
+        self.on_calendar(account, Method::GET, &path, None, None)
+            .await
+    }
+
+    /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
+    /// `notify = false` is refused for such a meeting rather than ignored.
+    pub async fn delete_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        if_match: Option<&str>,
+        notify: bool,
+    ) -> Result<(), ApiError> {
+        if !notify {
+            let e = self.raw_event(account, calendar, id).await?;
+            let has_attendees = e["attendees"].as_array().is_some_and(|a| !a.is_empty());
+            if e["isOrganizer"] == true && has_attendees {
+                return Err(bad("notifyAttendees=false: Office 365 sends the cancellation to the attendees when their organizer deletes a meeting; it cannot be turned off"));
+            }
+        }
+        self.on_calendar(
+            account,
+            Method::DELETE,
+            &Self::event_path(calendar, id),
+            None,
+            if_match,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// Accept, tentatively accept or decline an invitation.
+    pub async fn respond(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        response: &str,
+        comment: Option<&str>,
+        notify: bool,
+    ) -> Result<(), ApiError> {
+        let action = match response {
+            "accepted" => "accept",
+            "tentative" => "tentativelyAccept",
+            "declined" => "decline",
+            other => {
+                return Err(bad(format!(
+                    "response '{other}' is not one of accepted, tentative, declined"
+                )))
+            }
+        };
+        let body = json!({ "comment": comment.unwrap_or_default(), "sendResponse": notify });
+        self.on_calendar(
+            account,
+            Method::POST,
+            &format!("{}/{action}", Self::event_path(calendar, id)),
+            Some(body),
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    /// The events with an iCalendar UID (a series and its exceptions share one).
+    /// The events with any of these iCalendar UIDs (at most 20 at once).
+    pub async fn find_events(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        ical_uids: &[&str],
+    ) -> Result<EventsPage, ApiError> {
+        if ical_uids.is_empty() {
+            return Err(bad("iCalUId is required"));
+        }
+        if ical_uids.len() > MAX_UIDS {
+            return Err(bad(format!("at most {MAX_UIDS} iCalUId at a time")));
+        }
+        let filter = ical_uids
+            .iter()
+            .map(|uid| format!("iCalUId eq '{}'", uid.replace('\'', "''")))
+            .collect::<Vec<_>>()
+            .join(" or ");
+        let mut next = Some(format!(
+            "{}?$filter={}&$top=50",
+            self.graph
+                .url(&format!("{}/events", calendar_path(calendar))),
+            segment(&filter)
+        ));
+        let mut records = Vec::new();
+        while let Some(url) = next.take() {
+            let request = GraphRequest::get(url, vec![IN_UTC, IMMUTABLE_IDS]);
+            let page = self.graph_json(account, &request).await?;
+            records.extend(
+                page.get("value")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|v| from_graph(v, Some(calendar))),
+            );
+            next = page
+                .get("@odata.nextLink")
+                .and_then(Value::as_str)
+                .filter(|l| self.graph.is_graph_url(l))
+                .map(str::to_string);
+        }
+        Ok(EventsPage {
+            next_page_token: None,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub async fn event_attachment(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+        attachment: &str,
+    ) -> Result<EmailAttachment, ApiError> {
+        let path = format!(
+            "{}/attachments/{}",
+            Self::event_path(calendar, id),
+            segment(attachment)
+        );
+        Ok(crate::providers::office365::mail::message_map::attachment(
+            &self
+                .on_calendar(account, Method::GET, &path, None, None)
+                .await?,
+        ))
+    }
+}

@@ -1,0 +1,190 @@
+//! Contacts: the default Contacts folder, paged; one contact with its photo on request; create,
+//! change (with `If-Match` against a stale etag) and delete.
+
+use crate::error::ApiError;
+use crate::model::contact::{Contact, ContactOrId, ContactPhoto, ContactsPage};
+use crate::paging;
+use crate::providers::office365::contacts::map::{from_graph, to_graph};
+use crate::providers::office365::graph::client::GraphRequest;
+use crate::providers::office365::Office365;
+use crate::store::AccountRecord;
+use base64::engine::general_purpose::STANDARD;
+use base64::Engine;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
+
+pub const DEFAULT_PAGE: u32 = 50;
+
+#[derive(Serialize, Deserialize)]
+struct PageState {
+    next: String,
+}
+
+fn contact_path(id: &str) -> String {
+    format!(
+        "/me/contacts/{}",
+        crate::providers::office365::graph::client::segment(id)
+    )
+}
+
+fn with_id(v: Value) -> Result<ContactOrId, ApiError> {
+    let record = from_graph(&v);
+    let id = record
+        .id
+        .clone()
+        .ok_or_else(|| ApiError::internal("Graph returned a contact without an id"))?;
+    Ok(ContactOrId {
+        id,
+        etag: record.etag.clone(),
+        record,
+    })
+}
+
+impl Office365 {
+    async fn on_contact(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        request.if_match = if_match.map(str::to_string);
+        self.graph_json(account, &request).await
+    }
+
+    pub async fn list_contacts(
+        &self,
+        account: &AccountRecord,
+        page_token: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<ContactsPage, ApiError> {
+        let next = match page_token.filter(|t| !t.is_empty()) {
+            Some(token) => {
+                self.open_page(account, "contacts", token, |s: &PageState| &s.next)?
+                    .next
+            }
+            None => {
+                let limit = limit.unwrap_or(DEFAULT_PAGE);
+                if !(1..=500).contains(&limit) {
+                    return Err(ApiError::bad_request(
+                        "badRequest",
+                        "limit must be 1 to 500",
+                    ));
+                }
+                format!("{}?$top={limit}", self.graph.url("/me/contacts"))
+            }
+        };
+        let page = self
+            .graph_json(account, &GraphRequest::get(next, vec![]))
+            .await?;
+        let records: Vec<Contact> = page
+            .get("value")
+            .and_then(Value::as_array)
+            .map(|a| a.iter().map(from_graph).collect())
+            .unwrap_or_default();
+        let next_page_token = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(|link| {
+                paging::issue(
+                    &self.keys,
+                    account,
+                    "contacts",
+                    &PageState {
+                        next: link.to_string(),
+                    },
+                )
+            });
+        Ok(ContactsPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub async fn get_contact(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        with_photo: bool,
+    ) -> Result<Contact, ApiError> {
+        let path = contact_path(id);
+        let mut contact = from_graph(
+            &self
+                .on_contact(account, Method::GET, &path, None, None)
+                .await?,
+        );
+        if with_photo {
+            let photo = self
+                .graph_call(
+                    account,
+                    &GraphRequest::get(self.graph.url(&format!("{path}/photo/$value")), vec![]),
+                )
+                .await;
+            match photo {
+                Ok(r) => {
+                    contact.has_photo = Some(true);
+                    contact.photo = Some(ContactPhoto {
+                        id: None,
+                        name: None,
+                        mime_type: r.content_type,
+                        content: Some(STANDARD.encode(&r.bytes)),
+                    });
+                }
+                Err(e) if e.status().as_u16() == 404 => contact.has_photo = Some(false),
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(contact)
+    }
+
+    pub async fn create_contact(
+        &self,
+        account: &AccountRecord,
+        contact: &Contact,
+    ) -> Result<ContactOrId, ApiError> {
+        let created = self
+            .on_contact(
+                account,
+                Method::POST,
+                "/me/contacts",
+                Some(to_graph(contact)?),
+                None,
+            )
+            .await?;
+        with_id(created)
+    }
+
+    pub async fn update_contact(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        contact: &Contact,
+        if_match: Option<&str>,
+    ) -> Result<ContactOrId, ApiError> {
+        let updated = self
+            .on_contact(
+                account,
+                Method::PATCH,
+                &contact_path(id),
+                Some(to_graph(contact)?),
+                if_match,
+            )
+            .await?;
+        with_id(updated)
+    }
+
+    pub async fn delete_contact(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ApiError> {
+        self.on_contact(account, Method::DELETE, &contact_path(id), None, if_match)
+            .await
+            .map(|_| ())
+    }
+}

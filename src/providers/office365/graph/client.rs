@@ -1,0 +1,358 @@
+//! Microsoft Graph over HTTP, behaving the way Microsoft asks clients to: at most N requests in
+//! flight per mailbox (the rest queue here instead of tripping `MailboxConcurrency`), `Retry-After`
+//! honoured on 429/503/504 (seconds, possibly fractional, possibly missing → capped exponential
+//! backoff with jitter), bounded attempts, a time-out on every call, Graph errors decoded.
+
+use crate::config::Limits;
+use crate::error::{ApiError, ErrorKind};
+use crate::metrics::{GraphLabels, Metrics, OperationLabels, ReasonLabels};
+use crate::providers::office365::catalog::Throttling;
+pub use crate::providers::office365::graph::errors::GraphFailure;
+use crate::providers::office365::graph::errors::{classify, parse_retry_after};
+use crate::providers::office365::graph::mailbox_gate::MailboxGates;
+pub use crate::providers::office365::graph::request::{
+    is_dot_segment, segment, GraphRequest, GraphResponse,
+};
+use rand::Rng;
+use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
+use serde_json::Value;
+use std::sync::Arc;
+use std::time::Duration;
+use std::time::Instant;
+use url::Url;
+
+/// The direct API streams bodies of any size, so it gets longer.
+const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
+
+pub struct GraphClient {
+    http: reqwest::Client,
+    base: Url,
+    throttling: Throttling,
+    gates: MailboxGates,
+    /// How long Graph gets to answer one call.
+    call_timeout: Duration,
+    metrics: Arc<Metrics>,
+}
+
+impl GraphClient {
+    pub fn new(
+        http: reqwest::Client,
+        base: Url,
+        throttling: Throttling,
+        limits: &Limits,
+        metrics: Arc<Metrics>,
+    ) -> Self {
+        GraphClient {
+            http,
+            base,
+            gates: MailboxGates::new(
+                throttling.mailbox_concurrency,
+                limits.queue_wait,
+                metrics.clone(),
+            ),
+            throttling,
+            call_timeout: limits.provider_timeout,
+            metrics,
+        }
+    }
+
+    /// The name of a request on the Graph request list, for metrics.
+    fn operation(&self, method: &Method, url: &str) -> &'static str {
+        let path = url
+            .strip_prefix(self.base())
+            .unwrap_or(url)
+            .split(['?', '#'])
+            .next()
+            .unwrap_or_default();
+        crate::providers::office365::graph::surface::find(method.as_str(), path)
+            .map_or("other", |c| c.name)
+    }
+
+    /// One Graph call's outcome, for metrics.
+    fn observe(&self, operation: &'static str, status: StatusCode, started: Instant) {
+        let labels = GraphLabels {
+            operation,
+            status: status.as_u16(),
+        };
+        self.metrics.graph_calls.get_or_create(&labels).inc();
+        let elapsed = started.elapsed();
+        self.metrics
+            .graph_seconds
+            .get_or_create(&OperationLabels { operation })
+            .observe(elapsed.as_secs_f64());
+        tracing::debug!(
+            operation,
+            status = status.as_u16(),
+            elapsed_ms = elapsed.as_millis() as u64,
+            "graph call"
+        );
+    }
+
+    /// `path` relative to the Graph base, e.g. `/me/messages`.
+    pub fn url(&self, path: &str) -> String {
+        format!("{}{}", self.base.as_str().trim_end_matches('/'), path)
+    }
+
+    /// The Graph base, without a trailing slash.
+    pub fn base(&self) -> &str {
+        self.base.as_str().trim_end_matches('/')
+    }
+
+    /// Whether a URL (a nextLink, a direct path) points at our Graph base and nowhere else: it
+    /// starts with the base, parses to the same origin and a path under it, and has no segment a
+    /// URL parser would take as `.` or `..` (`%2e%2e` included) nor a backslash.
+    pub fn is_graph_url(&self, url: &str) -> bool {
+        let base = self.base.as_str().trim_end_matches('/');
+        let Ok(parsed) = Url::parse(url) else {
+            return false;
+        };
+        let path = url.split(['?', '#']).next().unwrap_or_default();
+        url.strip_prefix(base)
+            .is_some_and(|rest| rest.starts_with('/'))
+            && parsed.origin() == self.base.origin()
+            && parsed.username().is_empty()
+            && parsed.password().is_none()
+            && parsed
+                .path()
+                .starts_with(&format!("{}/", self.base.path().trim_end_matches('/')))
+            && !path.split('/').any(is_dot_segment)
+            && !url.contains('\\')
+    }
+
+    /// Sends one request as is, for the direct API: no retries (its body may be a stream), the
+    /// mailbox permit handed back to be held while the answer streams.
+    pub async fn forward(
+        &self,
+        mailbox: &str,
+        token: &SecretString,
+        request: reqwest::RequestBuilder,
+    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ApiError> {
+        let permit = self.gates.enter(mailbox).await?;
+        let started = Instant::now();
+        let sent = request
+            .timeout(FORWARD_TIMEOUT)
+            .bearer_auth(token.expose_secret())
+            .send()
+            .await;
+        let status = sent
+            .as_ref()
+            .map_or(StatusCode::GATEWAY_TIMEOUT, |r| r.status());
+        self.observe("direct", status, started);
+        match sent {
+            Ok(response) => Ok((response, permit)),
+            Err(e) if e.is_timeout() => Err(ApiError::new(
+                ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+                "provider.timeout",
+                "Microsoft Graph did not answer in time.",
+            )),
+            Err(_) => Err(ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                "provider.unreachable",
+                "Microsoft Graph could not be reached.",
+            )),
+        }
+    }
+
+    /// One range of an attachment upload session. The upload URL carries its own token, so no
+    /// `Authorization` header is sent (nor should ours reach that host).
+    pub async fn put_range(
+        &self,
+        mailbox: &str,
+        upload_url: &str,
+        range: &str,
+        bytes: Vec<u8>,
+    ) -> Result<(), ApiError> {
+        let _permit = self.gates.enter(mailbox).await?;
+        let sent = self
+            .http
+            .put(upload_url)
+            .timeout(self.call_timeout)
+            .header(reqwest::header::CONTENT_RANGE, range)
+            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
+            .body(bytes)
+            .send()
+            .await;
+        let response = sent.map_err(|_| {
+            ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                "provider.unreachable",
+                "The attachment upload could not reach Microsoft.",
+            )
+        })?;
+        let status = response.status();
+        if status.is_success() {
+            return Ok(());
+        }
+        let retry_after = parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER));
+        let body = response.json::<Value>().await.ok();
+        match classify(status, retry_after, body) {
+            GraphFailure::Unauthorized(e) | GraphFailure::Failed(e) => Err(e),
+        }
+    }
+
+    /// A request to Graph, to be completed by the caller.
+    pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
+        self.http.request(method, url)
+    }
+
+    /// Sends one request for `mailbox`, retrying throttling and transient failures.
+    #[tracing::instrument(name = "graph", skip_all, fields(method = %req.method))]
+    pub async fn send(
+        &self,
+        mailbox: &str,
+        token: &SecretString,
+        req: &GraphRequest<'_>,
+    ) -> Result<GraphResponse, GraphFailure> {
+        if !self.is_graph_url(&req.url) {
+            return Err(GraphFailure::Failed(ApiError::bad_request(
+                "badRequest",
+                "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
+            )));
+        }
+        let operation = self.operation(&req.method, &req.url);
+        let mut attempt = 0u32;
+        loop {
+            let permit = self
+                .gates
+                .enter(mailbox)
+                .await
+                .map_err(GraphFailure::Failed)?;
+            let mut builder = self
+                .http
+                .request(req.method.clone(), &req.url)
+                .timeout(self.call_timeout)
+                .bearer_auth(token.expose_secret());
+            for prefer in &req.prefer {
+                builder = builder.header("Prefer", *prefer);
+            }
+            if let Some(body) = &req.body {
+                builder = builder.json(body);
+            }
+            if let Some(etag) = &req.if_match {
+                builder = builder.header(reqwest::header::IF_MATCH, etag);
+            }
+            let started = Instant::now();
+            let (status, retry_after, content_type, bytes) = match builder.send().await {
+                Ok(resp) => {
+                    let status = resp.status();
+                    let retry_after =
+                        parse_retry_after(resp.headers().get(reqwest::header::RETRY_AFTER));
+                    let content_type = resp
+                        .headers()
+                        .get(reqwest::header::CONTENT_TYPE)
+                        .and_then(|v| v.to_str().ok())
+                        .map(str::to_string);
+                    match resp.bytes().await {
+                        Ok(b) => (status, retry_after, content_type, b),
+                        Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
+                    }
+                }
+                Err(e) if e.is_timeout() => {
+                    (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default())
+                }
+                Err(e) if e.is_connect() => {
+                    (StatusCode::BAD_GATEWAY, None, None, Default::default())
+                }
+                Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
+            };
+            drop(permit);
+            self.observe(operation, status, started);
+            // A change Graph may have made before the answer was lost is not sent again, and
+            // the caller is told to look before retrying.
+            let unanswered = status == StatusCode::GATEWAY_TIMEOUT && bytes.is_empty();
+            if unanswered && !req.idempotent() {
+                return Err(GraphFailure::Failed(ApiError::new(
+                    ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+                    "provider.outcomeUnknown",
+                    "Microsoft Graph did not finish answering, so the change may or may not have been made. Check (for mail, Sent Items) before retrying.",
+                )));
+            }
+            if status.is_success() {
+                return Ok(GraphResponse {
+                    content_type,
+                    bytes,
+                    idempotent: req.idempotent(),
+                });
+            }
+            let body: Option<Value> = serde_json::from_slice(&bytes).ok();
+            let retryable = match status.as_u16() {
+                429 | 503 => true,
+                502 | 504 => req.idempotent(),
+                _ => false,
+            };
+            let wait = self.delay(attempt + 1, retry_after);
+            let worth_waiting = wait.as_secs_f64() <= self.throttling.max_retry_wait_seconds as f64;
+            if retryable && worth_waiting && attempt < self.throttling.max_retries {
+                attempt += 1;
+                let reason = match status.as_u16() {
+                    429 => "throttled",
+                    503 => "unavailable",
+                    _ => "timeout",
+                };
+                self.metrics
+                    .graph_retries
+                    .get_or_create(&ReasonLabels { reason })
+                    .inc();
+                self.metrics.retry_wait_seconds.observe(wait.as_secs_f64());
+                tokio::time::sleep(wait).await;
+                continue;
+            }
+            return Err(classify(status, retry_after, body));
+        }
+    }
+
+    fn delay(&self, attempt: u32, retry_after: Option<f64>) -> Duration {
+        let cap = self.throttling.max_backoff_seconds as f64;
+        let seconds = match retry_after {
+            Some(s) => s,
+            None => {
+                let base = (0.5 * 2f64.powi(attempt as i32 - 1)).min(cap);
+                base * rand::thread_rng().gen_range(0.5..1.0)
+            }
+        };
+        Duration::from_secs_f64(seconds.max(0.0))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_urls_on_the_graph_base_are_followed() {
+        let throttling = Throttling {
+            mailbox_concurrency: 4,
+            max_retries: 1,
+            max_backoff_seconds: 1,
+            max_retry_wait_seconds: 1,
+        };
+        let g = GraphClient::new(
+            reqwest::Client::new(),
+            Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
+            throttling,
+            &Limits::read(&Default::default()).unwrap(),
+            Default::default(),
+        );
+        assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));
+        assert!(!g.is_graph_url("https://graph.microsoft.com/v1.0.evil.com/me"));
+        assert!(!g.is_graph_url("https://evil.com/v1.0/me"));
+        for escape in [
+            "https://graph.microsoft.com/v1.0/../beta/me",
+            "https://graph.microsoft.com/v1.0/me/%2e%2e/%2E%2E/beta/me",
+            "https://graph.microsoft.com/v1.0/me/messages/.%2E",
+            "https://graph.microsoft.com/v1.0/me/messages/%2e.?$top=1",
+            "https://graph.microsoft.com/v1.0/me/messages/.",
+            "https://graph.microsoft.com/v1.0/me/messages/..",
+            "https://graph.microsoft.com/v1.0/me\\..\\x",
+            "https://graph.microsoft.com:8443/v1.0/me",
+            "https://graph.microsoft.com/v1.0@evil.com/me",
+            "",
+        ] {
+            assert!(!g.is_graph_url(escape), "{escape}");
+        }
+        assert!(
+            g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages/AAMk..x%2F..%2F?$skip=5")
+        );
+    }
+}

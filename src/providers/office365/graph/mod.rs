@@ -1,0 +1,11 @@
+//! Microsoft Graph over HTTP: the client (mailbox gates, throttling, retries), requests and
+//! answers, errors decoded, the audited list of requests switchboard makes, and the direct API.
+
+pub mod client;
+pub mod direct;
+pub mod direct_links;
+pub mod errors;
+pub mod mailbox_gate;
+pub mod request;
+pub mod surface;
+pub mod values;

@@ -1,0 +1,88 @@
+//! One request to Graph as switchboard builds it, one successful answer as it comes back, and the
+//! escaping of ids put into Graph URLs.
+
+use crate::error::{ApiError, ErrorKind};
+use reqwest::{Method, StatusCode};
+use serde_json::Value;
+
+/// An id or value made safe for a Graph URL (path segment or query value).
+pub fn segment(id: &str) -> String {
+    url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
+}
+
+/// A segment URL parsers resolve as `.` or `..` (the WHATWG list, case-insensitive).
+pub fn is_dot_segment(segment: &str) -> bool {
+    matches!(
+        segment.to_ascii_lowercase().as_str(),
+        "." | ".." | "%2e" | "%2e%2e" | ".%2e" | "%2e."
+    )
+}
+
+pub struct GraphRequest<'a> {
+    pub method: Method,
+    /// Absolute URL on the Graph base (a nextLink is used verbatim).
+    pub url: String,
+    pub prefer: Vec<&'a str>,
+    pub body: Option<Value>,
+    /// An etag the item must still have (Graph answers 412 otherwise).
+    pub if_match: Option<String>,
+}
+
+impl<'a> GraphRequest<'a> {
+    pub fn get(url: String, prefer: Vec<&'a str>) -> Self {
+        GraphRequest {
+            method: Method::GET,
+            url,
+            prefer,
+            body: None,
+            if_match: None,
+        }
+    }
+
+    pub fn with(method: Method, url: String, body: Option<Value>) -> Self {
+        GraphRequest {
+            method,
+            url,
+            prefer: vec![],
+            body,
+            if_match: None,
+        }
+    }
+
+    /// Whether sending it twice is harmless. A POST may have been carried out when the answer
+    /// is lost (a 502/504 or a time-out): it is retried only on 429/503, which mean "not done".
+    pub(in crate::providers::office365) fn idempotent(&self) -> bool {
+        !matches!(self.method, Method::POST)
+    }
+}
+
+/// A successful answer: its content type and bytes (empty for Graph's 202/204).
+pub struct GraphResponse {
+    pub content_type: Option<String>,
+    pub bytes: bytes::Bytes,
+    /// Whether the request changed nothing (so that it may be asked again).
+    pub idempotent: bool,
+}
+
+impl GraphResponse {
+    pub fn json(&self) -> Result<Value, ApiError> {
+        if self.bytes.is_empty() {
+            return Ok(Value::Null);
+        }
+        serde_json::from_slice(&self.bytes).map_err(|_| {
+            let unreadable = |message: &str| {
+                ApiError::new(
+                    ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                    "provider.badResponse",
+                    message,
+                )
+            };
+            if self.idempotent {
+                unreadable("Microsoft Graph sent an answer that is not valid JSON; retry.")
+                    .retry_after(5)
+            } else {
+                unreadable("Microsoft Graph made the change, but its answer could not be read (not valid JSON): read the item back rather than sending it again.")
+            }
+        })
+    }
+}

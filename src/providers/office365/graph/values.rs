@@ -1,0 +1,39 @@
+//! Small readers and the one refusal the Graph mappings share: a non-empty string field, a Graph
+//! `emailAddress`, a case-insensitive table lookup, and the 400 for a value Outlook cannot take.
+
+use crate::error::ApiError;
+use crate::model::calendar::EmailAddressIn;
+use serde_json::Value;
+
+/// `v[key]` when it is a non-empty string.
+pub(in crate::providers::office365) fn text(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(Value::as_str)
+        .filter(|s| !s.is_empty())
+        .map(str::to_string)
+}
+
+/// A Graph recipient (`{emailAddress: {address, name}}`) or bare `emailAddress`.
+pub(in crate::providers::office365) fn address(v: &Value) -> Option<EmailAddressIn> {
+    let inner = v.get("emailAddress").unwrap_or(v);
+    Some(EmailAddressIn::new(
+        text(inner, "address")?,
+        text(inner, "name"),
+    ))
+}
+
+/// The value `key` maps to in `table`, ignoring ASCII case.
+pub(in crate::providers::office365) fn lookup(
+    table: &[(&str, &'static str)],
+    key: &str,
+) -> Option<&'static str> {
+    table
+        .iter()
+        .find(|(k, _)| k.eq_ignore_ascii_case(key))
+        .map(|(_, v)| *v)
+}
+
+/// A request Outlook cannot carry out as asked, refused with the reason.
+pub(in crate::providers::office365) fn bad(message: impl Into<String>) -> ApiError {
+    ApiError::bad_request("badRequest", message)
+}

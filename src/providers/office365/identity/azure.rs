@@ -1,0 +1,32 @@
+//! An app's Azure registration, read for the token endpoint.
+
+use crate::apps::office365_purpose;
+use crate::error::{ApiError, ErrorKind};
+use crate::providers::office365::identity::token_client::AzureApp;
+use crate::providers::office365::Office365;
+
+impl Office365 {
+    /// The app's Azure registration with its secret decrypted, ready for the token endpoint.
+    pub async fn azure_app(&self, app_id: i64) -> Result<AzureApp, ApiError> {
+        let settings = self.store.office365(app_id).await?.ok_or_else(|| {
+            ApiError::new(
+                ErrorKind::FailedDependency,
+                "app.office365.missing",
+                "This app has no Office 365 settings yet. Set them with `switchboard app office365 <clientId> …`.",
+            )
+        })?;
+        let secret = match &settings.client_secret_enc {
+            Some(enc) => Some(
+                self.keys
+                    .decrypt_string(enc, &office365_purpose(app_id))
+                    .map_err(ApiError::internal)?,
+            ),
+            None => None,
+        };
+        Ok(AzureApp {
+            client_id: settings.azure_client_id,
+            secret,
+            authority: settings.authority,
+        })
+    }
+}

@@ -1,0 +1,276 @@
+//! `POST /v1/am/accounts` and `/v1/am/accounts/connect`: accounts brought in with Microsoft
+//! tokens an app already holds (the way off another unified API). The refresh token is checked by
+//! one refresh, who it belongs to is read from Microsoft, the scopes from what Microsoft granted;
+//! `ensureAccess` also reads a little of each kind of data the scopes allow. An import is saved
+//! in one write, with its account token; a check saves nothing.
+
+use crate::clock::now;
+use crate::error::{ApiError, ErrorKind};
+use crate::model::account::{AccountImport, AccountSaveResult};
+use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
+use crate::providers::office365::identity::aadsts::{decode_failure, flag_app, is_app_problem};
+use crate::providers::office365::identity::profile::Identity;
+use crate::providers::office365::identity::token_client::{TokenFailure, TokenSet};
+use crate::providers::office365::Office365;
+use crate::store::crypto::{hash_secret, random_token};
+use crate::store::{token_purpose, AppRecord, LinkAccount};
+use secrecy::{ExposeSecret, SecretString};
+
+/// Everything the user consented to for this app, whatever the original request named.
+const GRANT: &str = "https://graph.microsoft.com/.default offline_access openid profile email";
+
+/// What one unified scope lets switchboard read, to check with `ensureAccess`.
+const PROBES: &[(&str, &str)] = &[
+    ("Mail", "/me/messages?$top=1&$select=id"),
+    ("Calendar", "/me/calendars?$top=1"),
+    ("Contacts", "/me/contacts?$top=1"),
+    ("Tasks", "/me/todo/lists?$top=1"),
+];
+
+fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+    ApiError::bad_request(code, message)
+}
+
+/// A checked account, ready to save.
+pub struct Checked {
+    set: TokenSet,
+    identity: Identity,
+    granted: Vec<String>,
+    auth_scopes: Vec<String>,
+}
+
+/// The contract's fields that would change the outcome if ignored, refused; the refresh token.
+fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
+    if input.active == Some(false) {
+        return Err(bad(
+            "badRequest",
+            "active: false is not supported; accounts are always active.",
+        ));
+    }
+    if input.password.is_some() {
+        return Err(bad(
+            "badRequest",
+            "password: Office 365 accounts are imported with their tokens (authString1), never a password.",
+        ));
+    }
+    input
+        .auth_string1
+        .as_deref()
+        .filter(|t| !t.trim().is_empty())
+        .map(|t| SecretString::from(t.trim().to_string()))
+        .ok_or_else(|| {
+            bad(
+                "badRequest",
+                "authString1 must hold the account's Microsoft refresh token.",
+            )
+        })
+}
+
+impl Office365 {
+    /// Checks tokens an app holds: one refresh, who they belong to, what they grant.
+    pub async fn check_import(
+        &self,
+        app: &AppRecord,
+        input: &AccountImport,
+        ensure_access: bool,
+    ) -> Result<Checked, ApiError> {
+        let refresh_token = refresh_token(input)?;
+        let asked = self.asked_scopes(input.auth_scopes.as_deref())?;
+        let azure = self.azure_app(app.id).await?;
+        if let Some(client) = input.oauth_client_id.as_deref() {
+            if !client.eq_ignore_ascii_case(&azure.client_id) {
+                return Err(bad("import.otherClient", format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
+            }
+        }
+        let set = match self.tokens.refresh(&azure, &refresh_token, GRANT).await {
+            Ok(set) => set,
+            Err(failure) => return Err(self.import_refused(app, failure).await),
+        };
+        let identity = self.identify(&set).await.map_err(|f| {
+            ApiError::new(
+                ErrorKind::Upstream(reqwest::StatusCode::BAD_GATEWAY),
+                f.code,
+                f.message,
+            )
+        })?;
+        let claimed = input.email.as_deref().or(input.login_string.as_deref());
+        if let (Some(claimed), Some(actual)) = (claimed, identity.email.as_deref()) {
+            if !claimed.eq_ignore_ascii_case(actual) {
+                return Err(bad(
+                    "import.accountMismatch",
+                    format!("The tokens belong to {actual}, not {claimed}."),
+                ));
+            }
+        }
+        let granted = self.scopes.normalize_granted(&set.scope);
+        let auth_scopes = self.imported_scopes(asked, &granted)?;
+        if ensure_access {
+            self.probe(&set, &identity, &auth_scopes).await?;
+        }
+        Ok(Checked {
+            set,
+            identity,
+            granted,
+            auth_scopes,
+        })
+    }
+
+    /// The unified scopes named in `authScopes`, by their canonical names.
+    fn asked_scopes(&self, asked: Option<&[String]>) -> Result<Option<Vec<String>>, ApiError> {
+        asked
+            .map(|names| {
+                names
+                    .iter()
+                    .map(|name| {
+                        self.scopes.canonical(name).map(|s| s.name.clone()).ok_or_else(|| {
+                            bad("scope.invalid", format!("authScopes: '{name}' is not a scope; see `switchboard scopes explain`."))
+                        })
+                    })
+                    .collect()
+            })
+            .transpose()
+    }
+
+    /// The unified scopes the grant covers: the ones asked for (each must be covered), or all.
+    fn imported_scopes(
+        &self,
+        asked: Option<Vec<String>>,
+        granted: &[String],
+    ) -> Result<Vec<String>, ApiError> {
+        let Some(asked) = asked else {
+            let all: Vec<String> = self
+                .scopes
+                .names()
+                .into_iter()
+                .map(str::to_string)
+                .collect();
+            return Ok(self.scopes.granted_scopes(&all, granted));
+        };
+        let covered = self.scopes.granted_scopes(&asked, granted);
+        let missing: Vec<&str> = asked
+            .iter()
+            .filter(|s| !covered.contains(s))
+            .map(String::as_str)
+            .collect();
+        if !missing.is_empty() {
+            return Err(bad(
+                "scopes.notGranted",
+                format!(
+                    "The tokens do not grant: {} (Microsoft granted {}).",
+                    missing.join(", "),
+                    granted.join(" ")
+                ),
+            ));
+        }
+        Ok(covered)
+    }
+
+    /// `ensureAccess`: reads one item of each kind of data the scopes allow.
+    pub async fn probe(
+        &self,
+        set: &TokenSet,
+        who: &Identity,
+        scopes: &[String],
+    ) -> Result<(), ApiError> {
+        let mailbox = format!("import:{}", who.object_id);
+        for (area, path) in PROBES {
+            if !scopes.iter().any(|s| s.starts_with(area)) {
+                continue;
+            }
+            let request = GraphRequest::get(self.graph.url(path), vec![]);
+            if let Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) =
+                self.graph.send(&mailbox, &set.access_token, &request).await
+            {
+                // Throttling or an outage says nothing about access.
+                if !matches!(e.status().as_u16(), 401 | 403 | 404) {
+                    return Err(e);
+                }
+                return Err(ApiError::forbidden(
+                    "import.noAccess",
+                    format!(
+                        "The tokens do not give access to {area} data: {}",
+                        e.message
+                    ),
+                )
+                .with_original(e.original));
+            }
+        }
+        Ok(())
+    }
+
+    /// Saves a checked account with a new account token, in one write.
+    pub async fn save_import(
+        &self,
+        app: &AppRecord,
+        checked: Checked,
+    ) -> Result<AccountSaveResult, ApiError> {
+        let Checked {
+            set,
+            identity,
+            granted,
+            auth_scopes,
+        } = checked;
+        let purpose =
+            |which: &str| token_purpose(app.id, &identity.tenant_id, &identity.object_id, which);
+        let token = random_token();
+        let t = now();
+        let link = LinkAccount {
+            app_id: app.id,
+            service_type: "Office365".into(),
+            account_id: None,
+            tokens: set.seal(&self.keys, purpose, granted, t),
+            tenant_id: identity.tenant_id,
+            object_id: identity.object_id,
+            email: identity.email,
+            name: identity.name,
+            timezone: identity.timezone,
+            auth_scopes,
+            account_token_hash: Some(hash_secret(token.expose_secret())),
+        };
+        let (account, _) = self.store.link_account(&link, t).await?;
+        self.store
+            .record_event(app.id, account.id, "account.imported", "", t)
+            .await?;
+        tracing::info!(app_id = app.id, account_id = account.id, "account imported");
+        Ok(AccountSaveResult {
+            account_id: account.id,
+            access_token: token.expose_secret().to_string(),
+        })
+    }
+
+    async fn import_refused(&self, app: &AppRecord, failure: TokenFailure) -> ApiError {
+        let original = match &failure {
+            TokenFailure::Rejected { body, .. } => Some(body.clone()),
+            TokenFailure::Transient { body, .. } => body.clone(),
+        };
+        let Some(d) = decode_failure(self, &failure) else {
+            let retry = match failure {
+                TokenFailure::Transient { retry_after, .. } => retry_after.unwrap_or(2),
+                TokenFailure::Rejected { .. } => 2,
+            };
+            return ApiError::unavailable(
+                "provider.unavailable",
+                "Microsoft's token endpoint could not be reached; retry later.",
+                retry,
+            )
+            .with_original(original);
+        };
+        if is_app_problem(&d) {
+            flag_app(self, app.id, &d).await;
+            return ApiError::new(
+                ErrorKind::FailedDependency,
+                "app.office365.rejected",
+                format!(
+                    "Microsoft refused the app's Azure credentials. {}",
+                    d.advice()
+                ),
+            )
+            .with_original(original);
+        }
+        bad(
+            "import.tokenRejected",
+            format!("Microsoft refused the refresh token. {}", d.advice()),
+        )
+        .with_original(original)
+    }
+}

@@ -1,0 +1,74 @@
+//! A Graph call on behalf of an account: a fresh token, one retry with a refreshed token when
+//! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
+
+use crate::clock::now;
+use crate::error::ApiError;
+use crate::providers::office365::graph::client::{GraphFailure, GraphRequest, GraphResponse};
+use crate::providers::office365::Office365;
+use crate::store::{AccountRecord, TokenError, TokenStatus};
+use secrecy::ExposeSecret;
+use serde_json::Value;
+
+impl Office365 {
+    pub async fn graph_call(
+        &self,
+        account: &AccountRecord,
+        req: &GraphRequest<'_>,
+    ) -> Result<GraphResponse, ApiError> {
+        let mailbox = account.id.to_string();
+        let token = self.access_token(account, None).await?;
+        let refused = match self.graph.send(&mailbox, &token, req).await {
+            Ok(r) => return self.worked(account, r).await,
+            Err(GraphFailure::Failed(e)) => return Err(e),
+            Err(GraphFailure::Unauthorized(e)) => e,
+        };
+        // A token issued moments ago is not replaced (see FORCED_REFRESH_SECONDS): then the
+        // answer stands without asking Graph again.
+        let fresh = self.access_token(account, Some(&token)).await?;
+        let refused = if fresh.expose_secret() == token.expose_secret() {
+            refused
+        } else {
+            match self.graph.send(&mailbox, &fresh, req).await {
+                Ok(r) => return self.worked(account, r).await,
+                Err(GraphFailure::Failed(e)) => return Err(e),
+                Err(GraphFailure::Unauthorized(e)) => e,
+            }
+        };
+        let error = TokenError {
+            code: "graph.unauthorized".into(),
+            message: refused.message.clone(),
+        };
+        self.store
+            .set_token_status(account.id, TokenStatus::Invalid, Some(&error), now())
+            .await?;
+        Err(refused)
+    }
+
+    /// A Graph call whose answer is JSON (`null` for Graph's empty 202/204).
+    pub async fn graph_json(
+        &self,
+        account: &AccountRecord,
+        req: &GraphRequest<'_>,
+    ) -> Result<Value, ApiError> {
+        let answer = self.graph_call(account, req).await?;
+        match answer.json() {
+            // A read whose answer arrived unreadable is asked once more.
+            Err(_) if answer.idempotent => self.graph_call(account, req).await?.json(),
+            parsed => parsed,
+        }
+    }
+
+    /// A call went through: an account marked `invalid` works again.
+    async fn worked(
+        &self,
+        account: &AccountRecord,
+        response: GraphResponse,
+    ) -> Result<GraphResponse, ApiError> {
+        if account.token_status == TokenStatus::Invalid {
+            self.store
+                .set_token_status(account.id, TokenStatus::Active, None, now())
+                .await?;
+        }
+        Ok(response)
+    }
+}

@@ -1,0 +1,318 @@
+//! Microsoft To Do: task lists (`default` names the default list) and their tasks, mapped both
+//! ways. Dates are instants in UTC; Graph's `dateTimeTimeZone` values are converted.
+
+use crate::error::ApiError;
+use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
+use crate::paging;
+use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::values::{bad, text};
+use crate::providers::office365::tasks::map::{list_from_graph, task_from_graph, task_to_graph};
+use crate::providers::office365::Office365;
+use crate::store::AccountRecord;
+use reqwest::Method;
+use serde::{Deserialize, Serialize};
+use serde_json::{json, Value};
+
+/// Without `$top`, Graph answers the first lists (16 to 18 of them) and no `@odata.nextLink`,
+/// so the rest could never be reached.
+const LISTS: &str = "/me/todo/lists?$top=100";
+
+#[derive(Serialize, Deserialize)]
+struct PageState {
+    next: String,
+}
+
+impl Office365 {
+    async fn todo(
+        &self,
+        account: &AccountRecord,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        request.if_match = if_match.map(str::to_string);
+        self.graph_json(account, &request).await
+    }
+
+    /// A page of a To Do collection, from a page token or from the first page's URL.
+    async fn todo_page(
+        &self,
+        account: &AccountRecord,
+        listing: &str,
+        first: String,
+        page_token: Option<&str>,
+    ) -> Result<(Vec<Value>, Option<String>), ApiError> {
+        let next = match page_token.filter(|t| !t.is_empty()) {
+            Some(token) => {
+                self.open_page(account, listing, token, |s: &PageState| &s.next)?
+                    .next
+            }
+            None => first,
+        };
+        let page = self
+            .graph_json(account, &GraphRequest::get(next, vec![]))
+            .await?;
+        let items = page
+            .get("value")
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default();
+        let token = page
+            .get("@odata.nextLink")
+            .and_then(Value::as_str)
+            .map(|l| {
+                paging::issue(
+                    &self.keys,
+                    account,
+                    listing,
+                    &PageState {
+                        next: l.to_string(),
+                    },
+                )
+            });
+        Ok((items, token))
+    }
+
+    /// The Graph id of a list, resolving `default` to the default list.
+    async fn list_id(&self, account: &AccountRecord, id: &str) -> Result<String, ApiError> {
+        if id != "default" {
+            return Ok(id.to_string());
+        }
+        let mut token: Option<String> = None;
+        loop {
+            let (lists, next) = self
+                .todo_page(
+                    account,
+                    "tasklists",
+                    self.graph.url(LISTS),
+                    token.as_deref(),
+                )
+                .await?;
+            if let Some(found) = lists
+                .iter()
+                .find(|l| l.get("wellknownListName").and_then(Value::as_str) == Some("defaultList"))
+            {
+                return Ok(text(found, "id").unwrap_or_default());
+            }
+            match next {
+                Some(n) => token = Some(n),
+                None => {
+                    return Err(ApiError::not_found(
+                        "notFound",
+                        "This account has no default task list.",
+                    ))
+                }
+            }
+        }
+    }
+
+    pub async fn task_lists(
+        &self,
+        account: &AccountRecord,
+        page_token: Option<&str>,
+    ) -> Result<TaskListPage, ApiError> {
+        let (lists, next_page_token) = self
+            .todo_page(account, "tasklists", self.graph.url(LISTS), page_token)
+            .await?;
+        let records: Vec<TaskList> = lists.iter().map(list_from_graph).collect();
+        Ok(TaskListPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    pub async fn create_task_list(
+        &self,
+        account: &AccountRecord,
+        title: &str,
+    ) -> Result<TaskList, ApiError> {
+        if title.trim().is_empty() {
+            return Err(bad("title must not be empty"));
+        }
+        Ok(list_from_graph(
+            &self
+                .todo(
+                    account,
+                    Method::POST,
+                    "/me/todo/lists",
+                    Some(json!({ "displayName": title })),
+                    None,
+                )
+                .await?,
+        ))
+    }
+
+    pub async fn task_list(&self, account: &AccountRecord, id: &str) -> Result<TaskList, ApiError> {
+        let id = self.list_id(account, id).await?;
+        Ok(list_from_graph(
+            &self
+                .todo(
+                    account,
+                    Method::GET,
+                    &format!("/me/todo/lists/{}", segment(&id)),
+                    None,
+                    None,
+                )
+                .await?,
+        ))
+    }
+
+    pub async fn update_task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+        title: &str,
+        if_match: Option<&str>,
+    ) -> Result<TaskList, ApiError> {
+        if title.trim().is_empty() {
+            return Err(bad("title must not be empty"));
+        }
+        let id = self.list_id(account, id).await?;
+        let body = json!({ "displayName": title });
+        Ok(list_from_graph(
+            &self
+                .todo(
+                    account,
+                    Method::PATCH,
+                    &format!("/me/todo/lists/{}", segment(&id)),
+                    Some(body),
+                    if_match,
+                )
+                .await?,
+        ))
+    }
+
+    pub async fn delete_task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ApiError> {
+        let id = self.list_id(account, id).await?;
+        self.todo(
+            account,
+            Method::DELETE,
+            &format!("/me/todo/lists/{}", segment(&id)),
+            None,
+            None,
+        )
+        .await
+        .map(|_| ())
+    }
+
+    pub async fn tasks(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        page_token: Option<&str>,
+        limit: Option<u32>,
+    ) -> Result<TasksPage, ApiError> {
+        let limit = limit.unwrap_or(50);
+        if !(1..=200).contains(&limit) {
+            return Err(bad("limit must be 1 to 200"));
+        }
+        let page_token = page_token.filter(|t| !t.is_empty());
+        let first = match page_token {
+            Some(_) => String::new(),
+            None => self.graph.url(&format!(
+                "/me/todo/lists/{}/tasks?$top={limit}",
+                segment(&self.list_id(account, list).await?)
+            )),
+        };
+        let listing = format!("tasks:{list}");
+        let (tasks, next_page_token) = self.todo_page(account, &listing, first, page_token).await?;
+        let records: Vec<Task> = tasks.iter().map(task_from_graph).collect();
+        Ok(TasksPage {
+            next_page_token,
+            length: records.len(),
+            records,
+        })
+    }
+
+    fn with_id(v: Value) -> TaskOrId {
+        let record = task_from_graph(&v);
+        TaskOrId {
+            id: record.id.clone(),
+            etag: record.etag.clone(),
+            record,
+        }
+    }
+
+    pub async fn create_task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        input: &TaskInput,
+    ) -> Result<TaskOrId, ApiError> {
+        let body = task_to_graph(input, true)?;
+        let list = self.list_id(account, list).await?;
+        Ok(Self::with_id(
+            self.todo(
+                account,
+                Method::POST,
+                &format!("/me/todo/lists/{}/tasks", segment(&list)),
+                Some(body),
+                None,
+            )
+            .await?,
+        ))
+    }
+
+    pub async fn task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        id: &str,
+    ) -> Result<Task, ApiError> {
+        let list = self.list_id(account, list).await?;
+        Ok(task_from_graph(
+            &self
+                .todo(
+                    account,
+                    Method::GET,
+                    &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
+                    None,
+                    None,
+                )
+                .await?,
+        ))
+    }
+
+    pub async fn update_task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        id: &str,
+        input: &TaskInput,
+        if_match: Option<&str>,
+    ) -> Result<TaskOrId, ApiError> {
+        let body = task_to_graph(input, false)?;
+        let list = self.list_id(account, list).await?;
+        let path = format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id));
+        Ok(Self::with_id(
+            self.todo(account, Method::PATCH, &path, Some(body), if_match)
+                .await?,
+        ))
+    }
+
+    pub async fn delete_task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        id: &str,
+        if_match: Option<&str>,
+    ) -> Result<(), ApiError> {
+        let list = self.list_id(account, list).await?;
+        self.todo(
+            account,
+            Method::DELETE,
+            &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
+            None,
+            if_match,
+        )
+        .await
+        .map(|_| ())
+    }
+}

@@ -1,0 +1,209 @@
+//! Microsoft To Do `todoTaskList`/`todoTask` ⇄ unified `TaskList`/`Task`.
+
+use crate::error::ApiError;
+use crate::model::normalize_time;
+use crate::model::rfc3339;
+use crate::model::task::{Task, TaskInput, TaskLink, TaskList};
+use crate::providers::office365::graph::values::{bad, text};
+use crate::providers::office365::time::{from_graph, to_graph_utc};
+use serde_json::{json, Map, Value};
+
+const STATUSES: &[&str] = &[
+    "notStarted",
+    "inProgress",
+    "completed",
+    "waitingOnOthers",
+    "deferred",
+];
+const IMPORTANCES: &[&str] = &["low", "normal", "high"];
+
+pub(in crate::providers::office365) fn list_from_graph(v: &Value) -> TaskList {
+    let wellknown = v
+        .get("wellknownListName")
+        .and_then(Value::as_str)
+        .unwrap_or("none");
+    TaskList {
+        id: text(v, "id").unwrap_or_default(),
+        etag: text(v, "@odata.etag"),
+        title: text(v, "displayName").unwrap_or_default(),
+        owner: v.get("isOwner").and_then(Value::as_bool).unwrap_or(true),
+        shared: v.get("isShared").and_then(Value::as_bool).unwrap_or(false),
+        default_list: wellknown == "defaultList",
+        emails_list: wellknown == "flaggedEmails",
+    }
+}
+
+fn instant(v: &Value, key: &str) -> Option<String> {
+    v.get(key)
+        .and_then(from_graph)
+        .map(|t| rfc3339(t.timestamp()))
+}
+
+pub fn task_from_graph(v: &Value) -> Task {
+    let links = v
+        .get("linkedResources")
+        .and_then(Value::as_array)
+        .map(|a| {
+            a.iter()
+                .map(|l| TaskLink {
+                    source: text(l, "applicationName"),
+                    description: text(l, "displayName"),
+                    link: text(l, "webUrl"),
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    Task {
+        id: text(v, "id").unwrap_or_default(),
+        etag: text(v, "@odata.etag"),
+        title: text(v, "title").unwrap_or_default(),
+        last_modified_time: text(v, "lastModifiedDateTime").and_then(|t| normalize_time(&t)),
+        notes: v
+            .pointer("/body/content")
+            .and_then(Value::as_str)
+            .filter(|s| !s.is_empty())
+            .map(str::to_string),
+        status: text(v, "status").unwrap_or_else(|| "notStarted".into()),
+        importance: text(v, "importance").unwrap_or_else(|| "normal".into()),
+        due: instant(v, "dueDateTime"),
+        completed: instant(v, "completedDateTime"),
+        start_date_time: instant(v, "startDateTime"),
+        categories: v
+            .get("categories")
+            .and_then(Value::as_array)
+            .map(|a| {
+                a.iter()
+                    .filter_map(Value::as_str)
+                    .map(str::to_string)
+                    .collect()
+            })
+            .unwrap_or_default(),
+        links,
+        omitted: vec![],
+    }
+}
+
+/// An RFC 3339 time (or a plain `YYYY-MM-DD`, taken as midnight UTC) as Graph's UTC value.
+fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ApiError> {
+    let Some(text) = value else {
+        return Ok(Value::Null);
+    };
+    let instant = chrono::DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&chrono::Utc))
+        .or_else(|_| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
+        })
+        .map_err(|_| {
+            bad(format!(
+                "{field} '{text}' is not an RFC 3339 time (2024-05-01T09:00:00Z) or a date"
+            ))
+        })?;
+    Ok(to_graph_utc(instant))
+}
+
+pub fn task_to_graph(t: &TaskInput, creating: bool) -> Result<Value, ApiError> {
+    if t.parent_id.is_some() || t.previous_id.is_some() {
+        return Err(bad("Microsoft To Do has no sub-tasks or task positions: parentId and previousId are not accepted"));
+    }
+    let mut m = Map::new();
+    match &t.title {
+        Some(title) if !title.trim().is_empty() => {
+            m.insert("title".into(), json!(title));
+        }
+        Some(_) => return Err(bad("title must not be empty")),
+        None if creating => return Err(bad("title is required")),
+        None => {}
+    }
+    if let Some(status) = &t.status {
+        if !STATUSES.contains(&status.as_str()) {
+            return Err(bad(format!(
+                "status '{status}' is not one of {}",
+                STATUSES.join(", ")
+            )));
+        }
+        m.insert("status".into(), json!(status));
+    }
+    if let Some(importance) = &t.importance {
+        if !IMPORTANCES.contains(&importance.as_str()) {
+            return Err(bad(format!(
+                "importance '{importance}' is not one of low, normal, high"
+            )));
+        }
+        m.insert("importance".into(), json!(importance));
+    }
+    if let Some(notes) = &t.notes {
+        m.insert(
+            "body".into(),
+            json!({ "content": notes, "contentType": "text" }),
+        );
+    }
+    if let Some(due) = &t.due {
+        m.insert("dueDateTime".into(), graph_time("due", due)?);
+    }
+    if let Some(start) = &t.start_date_time {
+        m.insert("startDateTime".into(), graph_time("startDateTime", start)?);
+    }
+    if let Some(categories) = &t.categories {
+        m.insert("categories".into(), json!(categories));
+    }
+    Ok(Value::Object(m))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn tasks_read_and_write_in_utc() {
+        let t = task_from_graph(&json!({
+            "id": "AQMk=", "title": "Call Bob", "status": "inProgress", "importance": "high",
+            "dueDateTime": {"dateTime": "2020-07-25T16:00:00.0000000", "timeZone": "Eastern Standard Time"},
+            "body": {"content": "", "contentType": "text"}, "categories": ["Work"],
+            "linkedResources": [{"applicationName": "CRM", "displayName": "Deal 7", "webUrl": "https://crm.example.com/7"}]
+        }));
+        assert_eq!(t.due.as_deref(), Some("2020-07-25T20:00:00Z"));
+        assert_eq!(t.notes, None);
+        assert_eq!(
+            t.links[0].link.as_deref(),
+            Some("https://crm.example.com/7")
+        );
+        let input = TaskInput {
+            title: Some("x".into()),
+            due: Some(Some("2024-05-01T09:00:00+02:00".into())),
+            ..Default::default()
+        };
+        assert_eq!(
+            task_to_graph(&input, true).unwrap()["dueDateTime"],
+            json!({"dateTime": "2024-05-01T07:00:00.0000000", "timeZone": "UTC"})
+        );
+        let clear = TaskInput {
+            due: Some(None),
+            ..Default::default()
+        };
+        assert_eq!(
+            task_to_graph(&clear, false).unwrap()["dueDateTime"],
+            Value::Null
+        );
+        assert!(
+            task_to_graph(&TaskInput::default(), true).is_err(),
+            "a new task needs a title"
+        );
+        assert!(task_to_graph(
+            &TaskInput {
+                status: Some("done".into()),
+                ..Default::default()
+            },
+            false
+        )
+        .is_err());
+        assert!(task_to_graph(
+            &TaskInput {
+                parent_id: Some("p".into()),
+                ..Default::default()
+            },
+            false
+        )
+        .is_err());
+    }
+}

@@ -1,0 +1,4 @@
+//! Microsoft To Do through Graph: the calls, and the mapping both ways.
+
+pub mod calls;
+pub mod map;
