@@ -1,7 +1,7 @@
 //! `providers/office365.yaml`: implicit permissions, which permission covers which, throttling
 //! limits, and the AADSTS catalogue.
 
-use super::identity::aadsts::AadstsEntry;
+use super::identity::aadsts::{decode, AadstsEntry, Decoded};
 use crate::scopes::permissions::Permissions;
 use crate::scopes::read_or_builtin;
 use anyhow::{bail, Context};
@@ -144,6 +144,11 @@ impl Office365Catalog {
         held == needed || self.covered_by_closure(held).iter().any(|c| c == needed)
     }
 
+    /// Explains an OAuth error (`error` + AADSTS number/text) with this catalogue.
+    pub fn decode(&self, error: &str, codes: &[u32], description: &str) -> Decoded {
+        decode(|c| self.aadsts(c), error, codes, description)
+    }
+
     pub fn aadsts(&self, code: u32) -> Option<&AadstsEntry> {
         self.aadsts.get(&code)
     }
@@ -281,5 +286,26 @@ mod tests {
         );
         let err = ScopeCatalog::parse("scopes: [", "scopes.yaml", o365()).unwrap_err();
         assert!(format!("{err:#}").starts_with("scopes.yaml: invalid"));
+    }
+
+    use super::super::identity::aadsts::AadstsCategory;
+
+    #[test]
+    fn decodes_with_the_catalogue_and_falls_back_on_the_error_name() {
+        let c = Office365Catalog::parse(BUILTIN, "o").unwrap();
+        let d = c.decode(
+            "invalid_client",
+            &[7000215],
+            "AADSTS7000215: Invalid client secret provided.",
+        );
+        assert_eq!(d.category, AadstsCategory::AppMisconfigured);
+        assert!(d.advice().contains("not its Secret ID"), "{}", d.advice());
+        let d = c.decode(
+            "invalid_grant",
+            &[99999999],
+            "AADSTS99999999: Something new.\r\nTrace ID: x",
+        );
+        assert_eq!(d.category, AadstsCategory::Reauthorize);
+        assert_eq!(d.meaning, "AADSTS99999999: Something new.");
     }
 }

@@ -102,15 +102,15 @@ pub fn aadsts_number(codes: &[u32], text: &str) -> Option<u32> {
     digits.parse().ok()
 }
 
-/// Explains an OAuth error (`error` + AADSTS number/text) with the catalogue.
-pub fn decode(
-    catalog: &crate::providers::office365::catalog::Office365Catalog,
+/// Explains an OAuth error (`error` + AADSTS number/text) with the catalogue's entries.
+pub fn decode<'a>(
+    entries: impl Fn(u32) -> Option<&'a AadstsEntry>,
     error: &str,
     codes: &[u32],
     description: &str,
 ) -> Decoded {
     let aadsts = aadsts_number(codes, description);
-    if let Some(entry) = aadsts.and_then(|c| catalog.aadsts(c)) {
+    if let Some(entry) = aadsts.and_then(entries) {
         return Decoded {
             error: error.to_string(),
             aadsts,
@@ -158,7 +158,7 @@ pub fn decode_failure(provider: &Office365, failure: &TokenFailure) -> Option<De
             codes,
             description,
             ..
-        } => Some(decode(&provider.catalog, error, codes, description)),
+        } => Some(provider.catalog.decode(error, codes, description)),
         TokenFailure::Transient { .. } => None,
     }
 }
@@ -221,30 +221,5 @@ mod tests {
             Some(65004)
         );
         assert_eq!(aadsts_number(&[], "the+user+canceled"), None);
-    }
-
-    #[test]
-    fn decodes_with_the_catalogue_and_falls_back_on_the_error_name() {
-        let c = crate::providers::office365::catalog::Office365Catalog::parse(
-            crate::providers::office365::catalog::BUILTIN,
-            "o",
-        )
-        .unwrap();
-        let d = decode(
-            &c,
-            "invalid_client",
-            &[7000215],
-            "AADSTS7000215: Invalid client secret provided.",
-        );
-        assert_eq!(d.category, AadstsCategory::AppMisconfigured);
-        assert!(d.advice().contains("not its Secret ID"), "{}", d.advice());
-        let d = decode(
-            &c,
-            "invalid_grant",
-            &[99999999],
-            "AADSTS99999999: Something new.\r\nTrace ID: x",
-        );
-        assert_eq!(d.category, AadstsCategory::Reauthorize);
-        assert_eq!(d.meaning, "AADSTS99999999: Something new.");
     }
 }

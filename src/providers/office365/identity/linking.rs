@@ -3,7 +3,6 @@
 
 use crate::error::{ApiError, ErrorKind};
 use crate::providers::linking::{LinkFailure, SignInRequest, SignedIn};
-use crate::providers::office365::identity::aadsts::decode;
 use crate::providers::office365::identity::aadsts::{
     decode_failure, flag_app, is_app_problem, link_error_code,
 };
@@ -46,7 +45,7 @@ impl Linking for Office365 {
     }
 
     fn sign_in_refused(&self, error: &str, description: &str) -> LinkFailure {
-        let d = decode(&self.catalog, error, &[], description);
+        let d = self.catalog.decode(error, &[], description);
         LinkFailure {
             code: link_error_code(&d),
             message: d.advice(),
