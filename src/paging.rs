@@ -3,7 +3,7 @@
 //! (`messages`, `events:{calendar}`, `tasks:{list}`, …). They survive restarts (the master key
 //! does) and cannot be forged, nor used on another account or another listing.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::store::crypto::Keyring;
 use crate::store::AccountRecord;
 use serde::{de::DeserializeOwned, Serialize};
@@ -25,7 +25,7 @@ pub fn issue<T: Serialize>(
 /// The answer to a page token that is not this listing's.
 pub fn invalid() -> ApiError {
     ApiError::bad_request(
-        "pageToken.invalid",
+        Code::PageTokenInvalid,
         "pageToken is not valid for this listing of this account; start again without it.",
     )
 }

@@ -3,7 +3,7 @@
 //! `serviceType`.
 
 use crate::config::Settings;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::providers::office365::Office365;
 use crate::providers::{Accounts, Calendars, Contacts, Direct, Linking, Mail, Provider, Tasks};
 use crate::scopes::ScopeCatalog;
@@ -36,7 +36,7 @@ impl Services {
         match service_type {
             "Office365" => Ok(&self.office365),
             other => Err(ApiError::bad_request(
-                "serviceType.unsupported",
+                Code::ServiceTypeUnsupported,
                 format!("serviceType '{other}' is not served here; only Office365."),
             )),
         }
@@ -54,7 +54,7 @@ impl Services {
     /// The provider an import names in `serviceType`.
     pub fn importer(&self, service_type: Option<&str>) -> Result<&dyn Accounts, ApiError> {
         let name = service_type.ok_or_else(|| {
-            ApiError::bad_request("badRequest", "serviceType is required (Office365).")
+            ApiError::bad_request(Code::BadRequest, "serviceType is required (Office365).")
         })?;
         Ok(self.provider_named(name)?)
     }

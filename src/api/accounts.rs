@@ -2,7 +2,7 @@
 //! credentials, the app's accounts: list, import with tokens the app holds, check a connection.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery, AppAuth, QueryPairs};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::account::{Account, AccountImport, AccountSaveResult, AccountsPage};
 use crate::state::{AppState, Services};
 use crate::store::AccountRecord;
@@ -31,7 +31,7 @@ pub async fn me(
 ) -> Result<Json<Account>, ApiError> {
     if p.include_provider_auth == Some(true) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "includeProviderAuth: switchboard never hands out Microsoft tokens; call Graph through /v1/direct instead.",
         ));
     }
@@ -83,13 +83,13 @@ pub async fn list(
     let offset = p.offset.unwrap_or(0);
     if !(1..=500).contains(&limit) || offset < 0 {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "limit must be 1 to 500 and offset 0 or more",
         ));
     }
     if p.subscription_id.is_some() {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "subscriptionId: webhook subscriptions are not offered yet.",
         ));
     }
@@ -115,11 +115,14 @@ pub async fn list(
 }
 
 async fn app_account(state: &Services, app_id: i64, id: &str) -> Result<AccountRecord, ApiError> {
-    let id: i64 = id
-        .parse()
-        .map_err(|_| ApiError::bad_request("badRequest", "the account id must be an integer"))?;
+    let id: i64 = id.parse().map_err(|_| {
+        ApiError::bad_request(Code::BadRequest, "the account id must be an integer")
+    })?;
     state.store.account(app_id, id).await?.ok_or_else(|| {
-        ApiError::not_found("account.notFound", format!("No account {id} for this app."))
+        ApiError::not_found(
+            Code::AccountNotFound,
+            format!("No account {id} for this app."),
+        )
     })
 }
 
@@ -163,7 +166,7 @@ fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
     for name in ["userId", "userAccount"] {
         if q.one(name).is_some() {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 format!("{name}: accounts are not attached to users here; leave it out."),
             ));
         }
@@ -174,7 +177,7 @@ fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
         .find(|k| !SERVICE_KEYS.contains(k))
     {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             format!(
                 "recycleKeys: '{key}' is not one of {}",
                 SERVICE_KEYS.join(", ")

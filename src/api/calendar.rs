@@ -5,7 +5,7 @@ use super::extract::{
     if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
 };
 use super::scope_check::{op, Scoped};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::availability::{
     FreeBusyRequest, FreeBusySchedulePage, SuggestRequest, SuggestResponse,
 };
@@ -41,7 +41,7 @@ pub async fn calendars(
 ) -> Result<Json<CalendarsPage>, ApiError> {
     if p.mode.as_deref().is_some_and(|m| m != "user") {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "mode: only `user` (the account's own calendars) is offered.",
         ));
     }

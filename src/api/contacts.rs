@@ -2,7 +2,7 @@
 
 use super::extract::{if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch};
 use super::scope_check::{op, Scoped};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
 use crate::model::{Ok as OkResponse, OK};
 use crate::state::AppState;
@@ -64,7 +64,7 @@ pub async fn get_one(
     super::email::no_native_properties(p.native_properties.as_ref())?;
     if p.include_update_token == Some(true) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "includeUpdateToken: contact sync is not offered yet.",
         ));
     }
@@ -73,7 +73,7 @@ pub async fn get_one(
         Some("html") => true,
         Some(other) => {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 format!("bodyType '{other}' is not one of html, text"),
             ))
         }

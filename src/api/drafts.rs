@@ -2,7 +2,7 @@
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
 use super::scope_check::{op, Scoped};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::requests::{BodyType, MessageRead};
 use crate::model::{Ok as OkResponse, OK};
@@ -142,7 +142,7 @@ pub async fn send(
 ) -> Result<Json<EmailDraftSendResponse>, ApiError> {
     if p.send_time.is_some() {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "sendTime (scheduled sending) is not supported by switchboard",
         ));
     }
@@ -150,12 +150,12 @@ pub async fn send(
         Value::Null
     } else {
         serde_json::from_slice(&body).map_err(|e| {
-            ApiError::bad_request("badRequest", format!("The JSON body is not valid: {e}"))
+            ApiError::bad_request(Code::BadRequest, format!("The JSON body is not valid: {e}"))
         })?
     };
     if details.get("tracking").is_some_and(|t| !t.is_null()) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "tracking is not supported by switchboard",
         ));
     }

@@ -3,7 +3,7 @@
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
 use super::scope_check::{self, op, Scoped};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{
     EmailAttachment, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
     OutgoingEmail,
@@ -40,7 +40,7 @@ pub struct ListParams {
 pub(super) fn no_native_properties(value: Option<&String>) -> Result<(), ApiError> {
     match value {
         Some(_) => Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "nativeProperties: Office 365's own properties are not returned here; read them with the direct API (/v1/direct/me/messages/{id}?$select=…).",
         )),
         None => Ok(()),

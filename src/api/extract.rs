@@ -1,6 +1,6 @@
 //! Authentication extractors, and JSON/query/path extractors whose rejections are our own error.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use crate::store::crypto::{hash_secret, secret_matches};
 use crate::store::{AccountRecord, AppRecord};
@@ -24,7 +24,7 @@ pub struct AppAuth(pub AppRecord);
 async fn app_from_basic(state: &AppState, encoded: &str) -> Result<AppRecord, ApiError> {
     let bad = || {
         ApiError::unauthorized(
-            "unauthorized",
+            Code::Unauthorized,
             "Invalid app credentials: use HTTP Basic with the app's clientId and clientSecret.",
         )
     };
@@ -52,7 +52,7 @@ impl FromRequestParts<AppState> for AppAuth {
                 Ok(AppAuth(app_from_basic(state, encoded).await?))
             }
             _ => Err(ApiError::unauthorized(
-                "unauthorized",
+                Code::Unauthorized,
                 "This endpoint needs the app's credentials (HTTP Basic clientId:clientSecret).",
             )),
         }
@@ -69,19 +69,19 @@ impl FromRequestParts<AppState> for AccountAuth {
         match credentials(parts) {
             Some((scheme, token)) if scheme.eq_ignore_ascii_case("bearer") => {
                 let account = state.store.account_by_token(&hash_secret(token)).await?;
-                account.map(AccountAuth).ok_or_else(|| ApiError::unauthorized("unauthorized", "Unknown or revoked account token."))
+                account.map(AccountAuth).ok_or_else(|| ApiError::unauthorized(Code::Unauthorized, "Unknown or revoked account token."))
             }
             Some((scheme, encoded)) if scheme.eq_ignore_ascii_case("basic") => {
                 let app = app_from_basic(state, encoded).await?;
                 let header = parts.headers.get("x-aurinko-account-id").and_then(|v| v.to_str().ok()).ok_or_else(|| {
-                    ApiError::bad_request("accountId.missing", "With app credentials, name the account in the X-Aurinko-Account-Id header.")
+                    ApiError::bad_request(Code::AccountIdMissing, "With app credentials, name the account in the X-Aurinko-Account-Id header.")
                 })?;
-                let id: i64 = header.trim().parse().map_err(|_| ApiError::bad_request("accountId.invalid", "X-Aurinko-Account-Id must be an integer."))?;
+                let id: i64 = header.trim().parse().map_err(|_| ApiError::bad_request(Code::AccountIdInvalid, "X-Aurinko-Account-Id must be an integer."))?;
                 let account = state.store.account(app.id, id).await?;
-                account.map(AccountAuth).ok_or_else(|| ApiError::not_found("account.notFound", format!("No account {id} for this app.")))
+                account.map(AccountAuth).ok_or_else(|| ApiError::not_found(Code::AccountNotFound, format!("No account {id} for this app.")))
             }
             _ => Err(ApiError::unauthorized(
-                "unauthorized",
+                Code::Unauthorized,
                 "Authenticate with the account token (Bearer) or the app's credentials (Basic) plus X-Aurinko-Account-Id.",
             )),
         }
@@ -100,7 +100,7 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJ
             Ok(axum::Json(v)) => Ok(ApiJson(v)),
             Err(JsonRejection::MissingJsonContentType(_)) => Err(ApiError::new(
                 crate::error::ErrorKind::UnsupportedMediaType,
-                "unsupportedMediaType",
+                Code::UnsupportedMediaType,
                 "Send the body as application/json.",
             )),
             Err(JsonRejection::BytesRejection(e)) => {
@@ -109,18 +109,18 @@ impl<T: DeserializeOwned, S: Send + Sync> axum::extract::FromRequest<S> for ApiJ
                 } else if e.status() == axum::http::StatusCode::PAYLOAD_TOO_LARGE {
                     Err(ApiError::new(
                         crate::error::ErrorKind::PayloadTooLarge,
-                        "payloadTooLarge",
+                        Code::PayloadTooLarge,
                         "The request body is too large.",
                     ))
                 } else {
                     Err(ApiError::bad_request(
-                        "badRequest",
+                        Code::BadRequest,
                         format!("The request body could not be read: {}", e.body_text()),
                     ))
                 }
             }
             Err(e) => Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 format!("The JSON body is not valid: {}", e.body_text()),
             )),
         }
@@ -142,12 +142,12 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiQuer
             .split('&')
             .filter(|pair| pair.split_once('=').is_some_and(|(_, v)| !v.is_empty()))
             .collect();
-        let uri: axum::http::Uri = format!("/?{}", given.join("&"))
-            .parse()
-            .map_err(|_| ApiError::bad_request("badRequest", "The query string is not valid."))?;
+        let uri: axum::http::Uri = format!("/?{}", given.join("&")).parse().map_err(|_| {
+            ApiError::bad_request(Code::BadRequest, "The query string is not valid.")
+        })?;
         Query::<T>::try_from_uri(&uri)
             .map(|Query(v)| ApiQuery(v))
-            .map_err(|e: QueryRejection| ApiError::bad_request("badRequest", e.body_text()))
+            .map_err(|e: QueryRejection| ApiError::bad_request(Code::BadRequest, e.body_text()))
     }
 }
 
@@ -162,7 +162,7 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         if let Ok(raw) = RawPathParams::from_request_parts(parts, state).await {
             if let Some((name, _)) = raw.iter().find(|(_, v)| matches!(*v, "." | "..")) {
                 return Err(ApiError::bad_request(
-                    "id.invalid",
+                    Code::IdInvalid,
                     format!("{name} cannot be '.' or '..'."),
                 ));
             }
@@ -170,9 +170,9 @@ impl<T: DeserializeOwned + Send, S: Send + Sync> FromRequestParts<S> for ApiPath
         match Path::<T>::from_request_parts(parts, state).await {
             Ok(Path(v)) => Ok(ApiPath(v)),
             Err(e @ PathRejection::FailedToDeserializePathParams(_)) => {
-                Err(ApiError::bad_request("badRequest", e.body_text()))
+                Err(ApiError::bad_request(Code::BadRequest, e.body_text()))
             }
-            Err(e) => Err(ApiError::bad_request("badRequest", e.body_text())),
+            Err(e) => Err(ApiError::bad_request(Code::BadRequest, e.body_text())),
         }
     }
 }
@@ -192,7 +192,7 @@ pub fn required_if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>
     match if_match(headers)? {
         None => Err(ApiError::new(
             crate::error::ErrorKind::PreconditionRequired,
-            "precondition.required",
+            Code::PreconditionRequired,
             "Send If-Match with the etag you last read (or * to change whatever is there).",
         )),
         Some("*") => Ok(None),
@@ -206,7 +206,7 @@ pub fn if_match(headers: &axum::http::HeaderMap) -> Result<Option<&str>, ApiErro
         .get("if-match")
         .map(|v| {
             v.to_str()
-                .map_err(|_| ApiError::bad_request("badRequest", "If-Match must be text"))
+                .map_err(|_| ApiError::bad_request(Code::BadRequest, "If-Match must be text"))
         })
         .transpose()?;
     Ok(given.map(str::trim).filter(|v| !v.is_empty()))
@@ -254,7 +254,7 @@ impl QueryPairs {
             Some("true") => Ok(Some(true)),
             Some("false") => Ok(Some(false)),
             Some(other) => Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 format!("{name} must be true or false, not '{other}'"),
             )),
         }

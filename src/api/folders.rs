@@ -2,7 +2,7 @@
 
 use super::extract::{ApiJson, ApiPath};
 use super::scope_check::{op, Scoped};
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{
     EmailFolderCreate, EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds,
 };
@@ -85,7 +85,7 @@ pub async fn update_well_known(
     let same = |w: &Option<String>, c: &Option<String>| w.is_none() || w == c;
     if !same(&wanted.archive, &current.archive) || !same(&wanted.sent, &current.sent) {
         return Err(ApiError::bad_request(
-            "folders.fixed",
+            Code::FoldersFixed,
             "Office 365's Sent Items and Archive folders are fixed by Outlook and cannot be remapped.",
         ));
     }

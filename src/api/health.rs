@@ -1,6 +1,6 @@
 //! Liveness (`/healthz`) and readiness (`/readyz`, which asks the store).
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::Json;
@@ -22,6 +22,6 @@ pub async fn readyz(State(state): State<AppState>) -> Result<Json<Value>, ApiErr
         .store
         .ping()
         .await
-        .map_err(|_| ApiError::unavailable("notReady", "The database is not answering.", 5))?;
+        .map_err(|_| ApiError::unavailable(Code::NotReady, "The database is not answering.", 5))?;
     Ok(Json(json!({ "status": "ready" })))
 }

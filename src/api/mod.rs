@@ -21,7 +21,7 @@ mod security_headers;
 mod series;
 mod tasks;
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{any, get};
@@ -132,7 +132,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::page))
         .merge(docs_ui(doc))
         .merge(crate::portal::router())
-        .fallback(|| async { ApiError::not_found("notFound", "No such endpoint.") })
+        .fallback(|| async { ApiError::not_found(Code::NotFound, "No such endpoint.") })
         .layer(axum::middleware::from_fn_with_state(
             state.large_bodies.clone(),
             crate::guards::large_bodies::middleware,

@@ -45,7 +45,7 @@ fn error_body(response: &mut Response) -> Option<ErrorBody> {
 
 /// `{code, message, requestId, originalError?}` as the response's body.
 fn render_error(response: &mut Response, body: ErrorBody, id: &str) {
-    let mut value = json!({ "code": body.code, "message": body.message, "requestId": id });
+    let mut value = json!({ "code": body.code.as_str(), "message": body.message, "requestId": id });
     if let Some(original) = body.original {
         value["originalError"] = original;
     }

@@ -2,7 +2,7 @@
 //! names it), and the whole request at most `request_timeout` (the direct API, which streams
 //! uploads and downloads of any size, is bounded by its own Graph time-out instead).
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -42,7 +42,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
         Err(_) => {
             state.metrics.shed("request.timeout");
             ApiError::unavailable(
-                "request.timeout",
+                Code::RequestTimeout,
                 format!(
                     "The request took longer than {} s and was stopped; retry it.",
                     limits.request_timeout.as_secs()
@@ -77,7 +77,7 @@ pub fn body_timed_out(error: &(dyn std::error::Error + 'static)) -> Option<ApiEr
         if let Some(t) = e.downcast_ref::<BodyTimedOut>() {
             return Some(ApiError::new(
                 ErrorKind::RequestTimeout,
-                "request.bodyTimeout",
+                Code::RequestBodyTimeout,
                 format!("The request was stopped: {t}."),
             ));
         }

@@ -4,7 +4,7 @@
 //! allows the operation.
 
 use super::extract::AccountAuth;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::scopes::Operation;
 use crate::state::{AppState, Services};
 use crate::store::AccountRecord;
@@ -88,7 +88,7 @@ pub fn require_any(
     scopes.dedup();
     let names: Vec<&str> = operations.iter().map(|op| op.as_str()).collect();
     Err(ApiError::forbidden(
-        "scope.missing",
+        Code::ScopeMissing,
         format!(
             "This account was not linked with a scope that allows {}. Request {} and re-authorize the account: \
              /v1/auth/authorize?accountId={}&scopes=<scopes>&…",

@@ -5,6 +5,7 @@
 
 use super::link::session_purpose;
 use crate::clock::now;
+use crate::error::Code;
 use crate::providers::linking::LinkFailure;
 use crate::providers::Linking;
 use crate::state::Services;
@@ -50,13 +51,13 @@ fn return_to(session: &AuthSession, pairs: &[(&str, &str)]) -> String {
 fn failed(session: &AuthSession, f: LinkFailure) -> CallbackOutcome {
     tracing::info!(
         app_id = session.app_id,
-        error = f.code,
+        error = f.code.as_str(),
         "account link failed"
     );
     let aadsts = f.aadsts.map(|c| c.to_string());
     let mut pairs = vec![
         ("status", "error"),
-        ("error", f.code),
+        ("error", f.code.as_str()),
         ("message", f.message.as_str()),
     ];
     if let Some(a) = &aadsts {
@@ -87,14 +88,14 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
         return failed(
             &session,
             LinkFailure::new(
-                "auth.expired",
+                Code::AuthExpired,
                 "The sign-in took longer than 15 minutes. Start linking again.",
             ),
         );
     }
     let provider = match services.linking(&session.service_type) {
         Ok(provider) => provider,
-        Err(e) => return failed(&session, LinkFailure::new("auth.failed", e.message)),
+        Err(e) => return failed(&session, LinkFailure::new(Code::AuthFailed, e.message)),
     };
     if let Some(error) = p.error {
         let description = p.error_description.as_deref().unwrap_or_default();
@@ -104,7 +105,7 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
         return failed(
             &session,
             LinkFailure::new(
-                "auth.failed",
+                Code::AuthFailed,
                 "Microsoft returned neither a code nor an error.",
             ),
         );
@@ -127,7 +128,7 @@ async fn complete(
     let internal = |e: &dyn std::fmt::Display| {
         tracing::error!(error = %e, "account link failed internally");
         LinkFailure::new(
-            "auth.internal",
+            Code::AuthInternal,
             "switchboard could not complete the sign-in; it has been logged. Try again.",
         )
     };
@@ -159,14 +160,14 @@ async fn complete(
             .map(String::as_str)
             .collect();
         return Err(LinkFailure::new(
-            "auth.scopesNotGranted",
+            Code::AuthScopesNotGranted,
             format!("The user did not grant: {}. Link again and accept every permission, or ask the tenant administrator for consent.", missing.join(", ")),
         ));
     }
     if let (Some(expected), Some(actual)) = (&session.expected_email, &identity.email) {
         if !expected.eq_ignore_ascii_case(actual) {
             return Err(LinkFailure::new(
-                "auth.accountMismatch",
+                Code::AuthAccountMismatch,
                 format!("The app asked for {expected}, but the user signed in as another account. Sign in as {expected}."),
             ));
         }
@@ -175,7 +176,7 @@ async fn complete(
         provider
             .probe(&signed_in, &auth_scopes)
             .await
-            .map_err(|e| LinkFailure::new("auth.noAccess", e.message))?;
+            .map_err(|e| LinkFailure::new(Code::AuthNoAccess, e.message))?;
     }
     if let Some(id) = session.account_id {
         let existing = services
@@ -187,11 +188,11 @@ async fn complete(
             Some(a) if a.tenant_id == identity.tenant_id && a.object_id == identity.object_id => {}
             Some(_) => {
                 return Err(LinkFailure::new(
-                    "auth.accountMismatch",
+                    Code::AuthAccountMismatch,
                     "You signed in as a different Microsoft account than the one being re-authorized. Sign in with the account that was linked before.",
                 ))
             }
-            None => return Err(LinkFailure::new("auth.accountNotFound", "The account being re-authorized no longer exists.")),
+            None => return Err(LinkFailure::new(Code::AuthAccountNotFound, "The account being re-authorized no longer exists.")),
         }
     }
     let purpose = |which: &str| {

@@ -1,7 +1,7 @@
 //! `POST /v1/auth/token/{code}`: the app trades a one-time code for the account's API token.
 
 use crate::clock::now;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::account::AccountSaveResult;
 use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
@@ -22,19 +22,19 @@ pub async fn exchange(
         CodeRedemption::Redeemed(id) => id,
         CodeRedemption::AlreadyUsed => {
             return Err(ApiError::bad_request(
-                "code.used",
+                Code::CodeUsed,
                 "This code was already exchanged; each code can be used once.",
             ))
         }
         CodeRedemption::Expired => {
             return Err(ApiError::bad_request(
-                "code.expired",
+                Code::CodeExpired,
                 "This code is older than 10 minutes; link the account again.",
             ))
         }
         CodeRedemption::Unknown => {
             return Err(ApiError::bad_request(
-                "code.invalid",
+                Code::CodeInvalid,
                 "Unknown code for this app.",
             ))
         }

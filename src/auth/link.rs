@@ -3,7 +3,7 @@
 
 use crate::apps::input::ReturnUrl;
 use crate::clock::now;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::providers::linking::SignInRequest;
 use crate::scopes::resolve::split_list;
 use crate::state::Services;
@@ -62,7 +62,7 @@ fn flag(value: Option<&str>, name: &str) -> Result<bool, ApiError> {
         None | Some("") | Some("false") => Ok(false),
         Some("true") => Ok(true),
         Some(_) => Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             format!("{name} must be true or false"),
         )),
     }
@@ -74,14 +74,14 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .client_id
         .as_deref()
         .filter(|c| !c.is_empty())
-        .ok_or_else(|| ApiError::bad_request("badRequest", "clientId is required"))?;
+        .ok_or_else(|| ApiError::bad_request(Code::BadRequest, "clientId is required"))?;
     let app = services
         .store
         .app_by_client_id(client_id)
         .await?
         .ok_or_else(|| {
             ApiError::bad_request(
-                "app.unknown",
+                Code::AppUnknown,
                 format!("No app with clientId '{client_id}'."),
             )
         })?;
@@ -89,7 +89,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .return_url
         .as_deref()
         .filter(|r| !r.is_empty())
-        .ok_or_else(|| ApiError::bad_request("badRequest", "returnUrl is required"))?;
+        .ok_or_else(|| ApiError::bad_request(Code::BadRequest, "returnUrl is required"))?;
     // Registered URLs are stored normalised (scheme and host case, default port, empty path);
     // compare the same form. Path, query and port must still match exactly.
     let registered = services.store.return_urls(app.id).await?;
@@ -103,24 +103,24 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         })
         .ok_or_else(|| {
             ApiError::bad_request(
-                "returnUrl.unregistered",
+                Code::ReturnUrlUnregistered,
                 format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
             )
         })?;
     let return_url = return_url.as_str();
     let service_type = p.service_type.as_deref().ok_or_else(|| {
-        ApiError::bad_request("badRequest", "serviceType is required (Office365)")
+        ApiError::bad_request(Code::BadRequest, "serviceType is required (Office365)")
     })?;
     let provider = services.linking(service_type)?;
     if let Some(rt) = p.response_type.as_deref().filter(|r| *r != "code") {
         return Err(ApiError::bad_request(
-            "responseType.unsupported",
+            Code::ResponseTypeUnsupported,
             format!("responseType '{rt}' is not supported; use code."),
         ));
     }
     if p.state.as_ref().is_some_and(|s| s.len() > 2000) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "state must be at most 2000 characters",
         ));
     }
@@ -129,7 +129,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
     flag(p.recycle.as_deref(), "recycle")?;
     if p.client_org_id.as_deref().is_some_and(|c| !c.is_empty()) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "clientOrgId: organisations of the app's customers are not kept by switchboard; keep them on your side.",
         ));
     }
@@ -141,7 +141,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .map(str::to_string);
     if expected_email.as_ref().is_some_and(|e| !e.contains('@')) {
         return Err(ApiError::bad_request(
-            "badRequest",
+            Code::BadRequest,
             "authEmail must be an e-mail address",
         ));
     }
@@ -150,14 +150,13 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
     let resolved = services
         .scopes
         .resolve(&scopes, &native)
-        .map_err(|e| ApiError::bad_request("scope.invalid", e.to_string()))?;
+        .map_err(|e| ApiError::bad_request(Code::ScopeInvalid, e.to_string()))?;
     // Which account to re-authorize is checked after sign-in, where only the app's return URL
     // hears the outcome: this unauthenticated request must not tell whether it exists, nor whose.
     let reauthorize = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
-        Some(id) => Some(
-            id.parse::<i64>()
-                .map_err(|_| ApiError::bad_request("badRequest", "accountId must be an integer"))?,
-        ),
+        Some(id) => Some(id.parse::<i64>().map_err(|_| {
+            ApiError::bad_request(Code::BadRequest, "accountId must be an integer")
+        })?),
         None => None,
     };
     let state = random_token();

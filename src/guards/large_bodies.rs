@@ -5,7 +5,7 @@
 //! briefly when the budget is spent, and is otherwise told to retry (503). The direct API streams
 //! bodies through without holding them and does not count.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::metrics::Metrics;
 use axum::extract::{Request, State};
 use axum::http::header::CONTENT_LENGTH;
@@ -75,7 +75,7 @@ pub async fn middleware(
         budget.metrics.shed("server.busy");
         tracing::warn!(bytes = size, "no room for a large request body; refused");
         return ApiError::unavailable(
-            "server.busy",
+            Code::ServerBusy,
             "Too many large requests (mail with attachments) are being handled at once; retry shortly.",
             5,
         )

@@ -2,7 +2,7 @@
 //! a message is read and a listing asked for, how an event is written, and a request passed through
 //! to the provider's own API as it came.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use axum::body::Body;
 use axum::http::{HeaderMap, Method};
 use serde::{Deserialize, Serialize};
@@ -21,7 +21,7 @@ impl BodyType {
             None | Some("html") => Ok(BodyType::Html),
             Some("text") => Ok(BodyType::Text),
             Some(other) => Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 format!("bodyType '{other}' is not one of html, text"),
             )),
         }

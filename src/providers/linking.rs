@@ -3,7 +3,7 @@
 //! checks around it (return URLs, scopes, re-authorization, the app's one-time code) is the same
 //! for every provider and lives in `auth`.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::store::crypto::Keyring;
 use crate::store::RefreshedTokens;
 use secrecy::{ExposeSecret, SecretString};
@@ -75,13 +75,13 @@ pub struct SignedIn {
 /// Why a link failed, as the app's return URL hears it: a stable code, plain advice, and the
 /// provider's error number where it has one (Microsoft's AADSTS, passed on as `aadsts`).
 pub struct LinkFailure {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
     pub aadsts: Option<u32>,
 }
 
 impl LinkFailure {
-    pub fn new(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn new(code: Code, message: impl Into<String>) -> Self {
         LinkFailure {
             code,
             message: message.into(),

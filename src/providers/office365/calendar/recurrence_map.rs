@@ -1,7 +1,7 @@
 //! Graph `patternedRecurrence` ⇄ the contract's `Recurrence`. Reads give both forms (`simple`
 //! fields and an `RRULE`); writes take either, as long as Outlook can keep the rule.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::calendar::EventDateTime;
 use crate::model::recurrence::{IcalRecurrence, Pattern, Range, Recurrence, SimpleRecurrence};
 use crate::model::recurrence::{DAYS, INSTANCES};
@@ -27,7 +27,7 @@ const RANGES: &[(&str, &str)] = &[
 ];
 
 fn unsupported(message: String) -> ApiError {
-    ApiError::bad_request("recurrence.unsupported", message)
+    ApiError::bad_request(Code::RecurrenceUnsupported, message)
 }
 
 fn swap(

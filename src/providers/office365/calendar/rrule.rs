@@ -1,7 +1,7 @@
 //! The contract's simple recurrence ⇄ an iCalendar `RRULE` line (RFC 5545), for the rules
 //! Outlook can keep: one pattern, one ordinal, no `EXDATE`/`RDATE`.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::recurrence::{Pattern, Range, SimpleRecurrence};
 use crate::model::recurrence::{DAYS, INSTANCES};
 use crate::providers::office365::time::{local_to_utc, zone};
@@ -11,7 +11,7 @@ const CODES: &[&str] = &["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 const ORDINALS: &[i32] = &[1, 2, 3, 4, -1];
 
 fn unsupported(message: String) -> ApiError {
-    ApiError::bad_request("recurrence.unsupported", message)
+    ApiError::bad_request(Code::RecurrenceUnsupported, message)
 }
 
 fn code(day: &str) -> &'static str {

@@ -1,7 +1,7 @@
 //! A recurring series: its rule with the occurrences changed or deleted, and one occurrence by
 //! the date (or time) it was originally planned for.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::calendar::{Event, EventDateTime};
 use crate::model::recurrence::{OccurrenceInfo, SeriesInfo};
 use crate::providers::office365::calendar::calendars::IN_UTC;
@@ -70,7 +70,7 @@ impl Office365 {
         let raw = self.raw_event(account, calendar, id).await?;
         if raw["type"] != "seriesMaster" {
             return Err(ApiError::bad_request(
-                "event.notSeries",
+                Code::EventNotSeries,
                 format!("event {id} is not the master of a recurring series"),
             ));
         }
@@ -220,9 +220,9 @@ impl Office365 {
         let planned = m.expected(day).contains(&day);
         Err(ApiError::not_found(
             if planned {
-                "occurrence.deleted"
+                Code::OccurrenceDeleted
             } else {
-                "occurrence.notFound"
+                Code::OccurrenceNotFound
             },
             if planned {
                 format!("the occurrence planned for {day} was deleted from the series")

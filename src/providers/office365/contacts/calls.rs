@@ -1,7 +1,7 @@
 //! Contacts: the default Contacts folder, paged; one contact with its photo on request; create,
 //! change (with `If-Match` against a stale etag) and delete.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::contact::{Contact, ContactOrId, ContactPhoto, ContactsPage};
 use crate::paging;
 use crate::providers::office365::contacts::map::{from_graph, to_graph};
@@ -70,7 +70,7 @@ impl Office365 {
                 let limit = limit.unwrap_or(DEFAULT_PAGE);
                 if !(1..=500).contains(&limit) {
                     return Err(ApiError::bad_request(
-                        "badRequest",
+                        Code::BadRequest,
                         "limit must be 1 to 500",
                     ));
                 }

@@ -4,7 +4,7 @@
 //! backoff with jitter), bounded attempts, a time-out on every call, Graph errors decoded.
 
 use crate::config::Limits;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::metrics::{GraphLabels, Metrics, OperationLabels, ReasonLabels};
 use crate::providers::office365::catalog::Throttling;
 pub use crate::providers::office365::graph::errors::GraphFailure;
@@ -143,12 +143,12 @@ impl GraphClient {
             Ok(response) => Ok((response, permit)),
             Err(e) if e.is_timeout() => Err(ApiError::new(
                 ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
-                "provider.timeout",
+                Code::ProviderTimeout,
                 "Microsoft Graph did not answer in time.",
             )),
             Err(_) => Err(ApiError::new(
                 ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                "provider.unreachable",
+                Code::ProviderUnreachable,
                 "Microsoft Graph could not be reached.",
             )),
         }
@@ -176,7 +176,7 @@ impl GraphClient {
         let response = sent.map_err(|_| {
             ApiError::new(
                 ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                "provider.unreachable",
+                Code::ProviderUnreachable,
                 "The attachment upload could not reach Microsoft.",
             )
         })?;
@@ -206,7 +206,7 @@ impl GraphClient {
     ) -> Result<GraphResponse, GraphFailure> {
         if !self.is_graph_url(&req.url) {
             return Err(GraphFailure::Failed(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
             )));
         }
@@ -264,7 +264,7 @@ impl GraphClient {
             if unanswered && !req.idempotent() {
                 return Err(GraphFailure::Failed(ApiError::new(
                     ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
-                    "provider.outcomeUnknown",
+                    Code::ProviderOutcomeUnknown,
                     "Microsoft Graph did not finish answering, so the change may or may not have been made. Check (for mail, Sent Items) before retrying.",
                 )));
             }

@@ -3,7 +3,7 @@
 //! absolute URLs, no backslashes. The caller's credentials, cookies and hop-by-hop headers stay
 //! here.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::requests::Forward;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
@@ -42,7 +42,7 @@ const NOT_RETURNED: &[&str] = &["set-cookie", "content-length"];
 
 fn bad(why: &str) -> ApiError {
     ApiError::bad_request(
-        "direct.path",
+        Code::DirectPath,
         format!("This path cannot be forwarded to Microsoft Graph: {why}."),
     )
 }

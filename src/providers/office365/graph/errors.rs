@@ -2,7 +2,7 @@
 //! it (seconds, possibly fractional), and each status mapped to our error with Graph's body kept as
 //! `originalError`.
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -55,14 +55,14 @@ pub(in crate::providers::office365) fn classify(
         401 => {
             let e = ApiError::new(
                 ErrorKind::Unauthorized,
-                "token.invalid",
+                Code::TokenInvalid,
                 detail("Microsoft rejected the access token."),
             );
             return GraphFailure::Unauthorized(e.with_original(body));
         }
         429 => ApiError::new(
             ErrorKind::TooManyRequests,
-            "provider.throttled",
+            Code::ProviderThrottled,
             format!(
                 "Microsoft is throttling this mailbox ({}); retry later.",
                 if graph_code.is_empty() {
@@ -74,32 +74,32 @@ pub(in crate::providers::office365) fn classify(
         )
         .retry_after(retry),
         502..=504 => ApiError::unavailable(
-            "provider.unavailable",
+            Code::ProviderUnavailable,
             detail("Microsoft Graph is not answering; retry later."),
             retry,
         ),
         412 => ApiError::new(
             ErrorKind::PreconditionFailed,
-            "precondition.failed",
+            Code::PreconditionFailed,
             detail("The item changed since that etag was read; read it again."),
         ),
         409 => ApiError::new(
             ErrorKind::Conflict,
-            "conflict",
+            Code::Conflict,
             detail("It conflicts with what is already there."),
         ),
-        404 => ApiError::not_found("notFound", detail("Not found.")),
+        404 => ApiError::not_found(Code::NotFound, detail("Not found.")),
         403 => ApiError::forbidden(
-            "provider.forbidden",
+            Code::ProviderForbidden,
             detail("Microsoft denied access to this resource."),
         ),
         400 => ApiError::bad_request(
-            "provider.badRequest",
+            Code::ProviderBadRequest,
             detail("Microsoft rejected the request."),
         ),
         s => ApiError::new(
             ErrorKind::Upstream(status),
-            "provider.error",
+            Code::ProviderError,
             detail(&format!("Microsoft Graph answered HTTP {s}.")),
         ),
     };

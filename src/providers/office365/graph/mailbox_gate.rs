@@ -2,7 +2,7 @@
 //! four), and a caller waits at most `wait` for a free slot before it is told `provider.busy`,
 //! so a slow Graph cannot pile up callers without end. How long a call waited is logged.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::metrics::Metrics;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -61,7 +61,7 @@ impl MailboxGates {
                     "no mailbox slot in time; the call is refused"
                 );
                 Err(ApiError::unavailable(
-                    "provider.busy",
+                    Code::ProviderBusy,
                     "This mailbox already has as many Microsoft Graph calls running as Graph allows, and none finished in time. Retry shortly.",
                     self.wait.as_secs().clamp(1, 30),
                 ))

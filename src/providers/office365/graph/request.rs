@@ -1,7 +1,7 @@
 //! One request to Graph as switchboard builds it, one successful answer as it comes back, and the
 //! escaping of ids put into Graph URLs.
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -73,7 +73,7 @@ impl GraphResponse {
             let unreadable = |message: &str| {
                 ApiError::new(
                     ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                    "provider.badResponse",
+                    Code::ProviderBadResponse,
                     message,
                 )
             };

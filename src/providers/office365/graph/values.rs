@@ -1,7 +1,7 @@
 //! Small readers and the one refusal the Graph mappings share: a non-empty string field, a Graph
 //! `emailAddress`, a case-insensitive table lookup, and the 400 for a value Outlook cannot take.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::calendar::EmailAddressIn;
 use serde_json::Value;
 
@@ -35,5 +35,5 @@ pub(in crate::providers::office365) fn lookup(
 
 /// A request Outlook cannot carry out as asked, refused with the reason.
 pub(in crate::providers::office365) fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request("badRequest", message)
+    ApiError::bad_request(Code::BadRequest, message)
 }

@@ -4,6 +4,7 @@
 //! credentials are wrong, which link error code the app hears).
 
 use crate::clock::now;
+use crate::error::Code;
 use crate::providers::office365::identity::token_client::TokenFailure;
 use crate::providers::office365::Office365;
 use crate::store::AppProblem;
@@ -195,17 +196,17 @@ pub async fn flag_app(provider: &Office365, app_id: i64, d: &Decoded) {
 }
 
 /// The stable error code put on the return URL for a failed link.
-pub fn link_error_code(d: &Decoded) -> &'static str {
+pub fn link_error_code(d: &Decoded) -> Code {
     if d.error == "access_denied" || d.aadsts == Some(65004) {
-        return "auth.declined";
+        return Code::AuthDeclined;
     }
     match d.category {
-        AadstsCategory::AdminConsent => "auth.adminConsentRequired",
-        AadstsCategory::Policy => "auth.blockedByPolicy",
-        AadstsCategory::AppMisconfigured => "auth.appMisconfigured",
-        AadstsCategory::Transient => "auth.unavailable",
-        AadstsCategory::User => "auth.userError",
-        AadstsCategory::Reauthorize => "auth.failed",
+        AadstsCategory::AdminConsent => Code::AuthAdminConsentRequired,
+        AadstsCategory::Policy => Code::AuthBlockedByPolicy,
+        AadstsCategory::AppMisconfigured => Code::AuthAppMisconfigured,
+        AadstsCategory::Transient => Code::AuthUnavailable,
+        AadstsCategory::User => Code::AuthUserError,
+        AadstsCategory::Reauthorize => Code::AuthFailed,
     }
 }
 

@@ -1,7 +1,7 @@
 //! An app's Azure registration, read for the token endpoint.
 
 use crate::apps::office365_purpose;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::providers::office365::identity::token_client::AzureApp;
 use crate::providers::office365::Office365;
 
@@ -11,7 +11,7 @@ impl Office365 {
         let settings = self.store.office365(app_id).await?.ok_or_else(|| {
             ApiError::new(
                 ErrorKind::FailedDependency,
-                "app.office365.missing",
+                Code::AppOffice365Missing,
                 "This app has no Office 365 settings yet. Set them with `switchboard app office365 <clientId> …`.",
             )
         })?;

@@ -5,7 +5,7 @@
 //! in one write, with its account token; a check saves nothing.
 
 use crate::clock::now;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::model::account::{AccountImport, AccountSaveResult};
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::aadsts::{decode_failure, flag_app, is_app_problem};
@@ -27,7 +27,7 @@ const PROBES: &[(&str, &str)] = &[
     ("Tasks", "/me/todo/lists?$top=1"),
 ];
 
-fn bad(code: &'static str, message: impl Into<String>) -> ApiError {
+fn bad(code: Code, message: impl Into<String>) -> ApiError {
     ApiError::bad_request(code, message)
 }
 
@@ -43,13 +43,13 @@ pub struct Checked {
 fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
     if input.active == Some(false) {
         return Err(bad(
-            "badRequest",
+            Code::BadRequest,
             "active: false is not supported; accounts are always active.",
         ));
     }
     if input.password.is_some() {
         return Err(bad(
-            "badRequest",
+            Code::BadRequest,
             "password: Office 365 accounts are imported with their tokens (authString1), never a password.",
         ));
     }
@@ -60,7 +60,7 @@ fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
         .map(|t| SecretString::from(t.trim().to_string()))
         .ok_or_else(|| {
             bad(
-                "badRequest",
+                Code::BadRequest,
                 "authString1 must hold the account's Microsoft refresh token.",
             )
         })
@@ -79,7 +79,7 @@ impl Office365 {
         let azure = self.azure_app(app.id).await?;
         if let Some(client) = input.oauth_client_id.as_deref() {
             if !client.eq_ignore_ascii_case(&azure.client_id) {
-                return Err(bad("import.otherClient", format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
+                return Err(bad(Code::ImportOtherClient, format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
             }
         }
         let set = match self.tokens.refresh(&azure, &refresh_token, GRANT).await {
@@ -97,7 +97,7 @@ impl Office365 {
         if let (Some(claimed), Some(actual)) = (claimed, identity.email.as_deref()) {
             if !claimed.eq_ignore_ascii_case(actual) {
                 return Err(bad(
-                    "import.accountMismatch",
+                    Code::ImportAccountMismatch,
                     format!("The tokens belong to {actual}, not {claimed}."),
                 ));
             }
@@ -123,7 +123,7 @@ impl Office365 {
                     .iter()
                     .map(|name| {
                         self.scopes.canonical(name).map(|s| s.name.clone()).ok_or_else(|| {
-                            bad("scope.invalid", format!("authScopes: '{name}' is not a scope; see `switchboard scopes explain`."))
+                            bad(Code::ScopeInvalid, format!("authScopes: '{name}' is not a scope; see `switchboard scopes explain`."))
                         })
                     })
                     .collect()
@@ -154,7 +154,7 @@ impl Office365 {
             .collect();
         if !missing.is_empty() {
             return Err(bad(
-                "scopes.notGranted",
+                Code::ScopesNotGranted,
                 format!(
                     "The tokens do not grant: {} (Microsoft granted {}).",
                     missing.join(", "),
@@ -186,7 +186,7 @@ impl Office365 {
                     return Err(e);
                 }
                 return Err(ApiError::forbidden(
-                    "import.noAccess",
+                    Code::ImportNoAccess,
                     format!(
                         "The tokens do not give access to {area} data: {}",
                         e.message
@@ -249,7 +249,7 @@ impl Office365 {
                 TokenFailure::Rejected { .. } => 2,
             };
             return ApiError::unavailable(
-                "provider.unavailable",
+                Code::ProviderUnavailable,
                 "Microsoft's token endpoint could not be reached; retry later.",
                 retry,
             )
@@ -259,7 +259,7 @@ impl Office365 {
             flag_app(self, app.id, &d).await;
             return ApiError::new(
                 ErrorKind::FailedDependency,
-                "app.office365.rejected",
+                Code::AppOffice365Rejected,
                 format!(
                     "Microsoft refused the app's Azure credentials. {}",
                     d.advice()
@@ -268,7 +268,7 @@ impl Office365 {
             .with_original(original);
         }
         bad(
-            "import.tokenRejected",
+            Code::ImportTokenRejected,
             format!("Microsoft refused the refresh token. {}", d.advice()),
         )
         .with_original(original)

@@ -1,7 +1,7 @@
 //! Linking through the Microsoft identity platform: the authorize URL for the app's Azure
 //! registration, Microsoft's refusals decoded (AADSTS), the code exchanged and who signed in.
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::providers::linking::{LinkFailure, SignInRequest, SignedIn};
 use crate::providers::office365::identity::aadsts::{
     decode_failure, flag_app, is_app_problem, link_error_code,
@@ -18,7 +18,7 @@ impl Linking for Office365 {
         let azure = self.store.office365(r.app_id).await?.ok_or_else(|| {
             ApiError::new(
                 ErrorKind::FailedDependency,
-                "app.office365.missing",
+                Code::AppOffice365Missing,
                 "This app has no Office 365 settings yet.",
             )
         })?;
@@ -64,7 +64,7 @@ impl Linking for Office365 {
         let app = self
             .azure_app(app_id)
             .await
-            .map_err(|e| LinkFailure::new("auth.appMisconfigured", e.message))?;
+            .map_err(|e| LinkFailure::new(Code::AuthAppMisconfigured, e.message))?;
         let scope = permissions.join(" ");
         let exchanged = self
             .tokens
@@ -99,7 +99,7 @@ impl Office365 {
     async fn exchange_failed(&self, app_id: i64, failure: &TokenFailure) -> LinkFailure {
         match decode_failure(self, failure) {
             None => LinkFailure::new(
-                "auth.unavailable",
+                Code::AuthUnavailable,
                 "Microsoft could not be reached to complete the sign-in. Try again in a few minutes.",
             ),
             Some(d) => {

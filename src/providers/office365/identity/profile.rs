@@ -1,6 +1,6 @@
 //! Who signed in: the id_token claims (tenant, object id) and Graph `/me` (address, name).
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::token_client::TokenSet;
 use crate::providers::office365::Office365;
@@ -55,12 +55,12 @@ impl Me {
 
 /// Why who signed in could not be learnt: a stable code and plain words.
 pub struct IdentifyFailure {
-    pub code: &'static str,
+    pub code: Code,
     pub message: String,
 }
 
 impl IdentifyFailure {
-    fn new(code: &'static str, message: impl Into<String>) -> Self {
+    fn new(code: Code, message: impl Into<String>) -> Self {
         IdentifyFailure {
             code,
             message: message.into(),
@@ -89,7 +89,7 @@ impl Office365 {
             Ok(r) => Me::from_json(&r.json().unwrap_or_default()),
             Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) => {
                 return Err(IdentifyFailure::new(
-                    "auth.profileUnavailable",
+                    Code::AuthProfileUnavailable,
                     format!(
                         "Could not read the user's profile from Microsoft Graph: {}",
                         e.message
@@ -113,7 +113,7 @@ impl Office365 {
             Err(_) => None,
         };
         let object_id = claims.oid.clone().or(me.id.clone()).ok_or_else(|| {
-            IdentifyFailure::new("auth.failed", "Microsoft did not say who signed in.")
+            IdentifyFailure::new(Code::AuthFailed, "Microsoft did not say who signed in.")
         })?;
         Ok(Identity {
             tenant_id: claims.tid.clone().unwrap_or_else(|| "unknown".into()),
@@ -136,13 +136,13 @@ impl Office365 {
         let me = GraphRequest::get(self.graph.url("/me"), vec![]);
         match self.graph_call(account, &me).await {
             Ok(_) => {}
-            Err(e) if e.code == "token.dead" => {}
+            Err(e) if e.code == Code::TokenDead => {}
             Err(e) => return Err(e),
         }
         self.store
             .account(account.app_id, account.id)
             .await?
-            .ok_or_else(|| ApiError::not_found("account.notFound", "The account was deleted."))
+            .ok_or_else(|| ApiError::not_found(Code::AccountNotFound, "The account was deleted."))
     }
 }
 

@@ -3,7 +3,7 @@
 //! rotated refresh token is saved in the same write as the new access token, before it is used.
 
 use crate::clock::now;
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::providers::office365::identity::aadsts::{
     decode_failure, flag_app, is_app_problem, is_dead_grant,
 };
@@ -40,7 +40,7 @@ pub fn dead_error(account: &AccountRecord) -> ApiError {
         .map(|e| e.message.as_str())
         .unwrap_or("The account must be linked again.");
     ApiError::unauthorized(
-        "token.dead",
+        Code::TokenDead,
         format!("This account's Microsoft authorization is no longer valid: {reason} Re-authorize it with /v1/auth/authorize?accountId={}.", account.id),
     )
 }
@@ -140,7 +140,7 @@ impl Office365 {
             }
             if t > deadline {
                 return Err(ApiError::unavailable(
-                    "token.refresh.busy",
+                    Code::TokenRefreshBusy,
                     "Another instance is refreshing this account's token; retry shortly.",
                     2,
                 ));
@@ -178,8 +178,8 @@ impl Office365 {
         };
         let outcome = match &result {
             Ok(_) => "ok",
-            Err(e) if e.code == "token.dead" => "dead",
-            Err(e) if e.code.starts_with("app.") => "app_misconfigured",
+            Err(e) if e.code == Code::TokenDead => "dead",
+            Err(e) if e.code.as_str().starts_with("app.") => "app_misconfigured",
             Err(_) => "transient",
         };
         self.metrics
@@ -205,7 +205,7 @@ impl Office365 {
             .ok_or_else(|| dead_error(account))?;
         let Some(refresh_enc) = tokens.refresh_token_enc else {
             return Err(ApiError::unauthorized(
-                "token.refresh.failed",
+                Code::TokenRefreshFailed,
                 "No refresh token is stored for this account; re-authorize it.",
             ));
         };
@@ -252,7 +252,7 @@ impl Office365 {
             };
             tracing::warn!(account_id = account.id, %detail, "token refresh failed transiently");
             return ApiError::unavailable(
-                "token.refresh.retry",
+                Code::TokenRefreshRetry,
                 format!("Could not refresh the Microsoft token: {detail}. Retry later."),
                 retry_after.unwrap_or(2),
             )
@@ -262,7 +262,7 @@ impl Office365 {
             flag_app(self, account.app_id, &decoded).await;
             return ApiError::new(
                 ErrorKind::FailedDependency,
-                "app.office365.rejected",
+                Code::AppOffice365Rejected,
                 format!(
                     "Microsoft refused the app's Azure credentials. {}",
                     decoded.advice()
@@ -305,7 +305,7 @@ impl Office365 {
         }
         ApiError::new(
             ErrorKind::FailedDependency,
-            "token.refresh.failed",
+            Code::TokenRefreshFailed,
             format!(
                 "Microsoft refused to refresh the token. {}",
                 decoded.advice()

@@ -1,6 +1,6 @@
 //! What can be done to one message: change its state, delete it, fetch an attachment or its MIME.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{EmailAttachment, MessageStatusUpdate};
 use crate::providers::office365::graph::client::{GraphRequest, GraphResponse};
 use crate::providers::office365::mail::messages::{message_path, IMMUTABLE_IDS};
@@ -45,7 +45,7 @@ impl Office365 {
     ) -> Result<(), ApiError> {
         if update.unread.is_none() && update.archived.is_none() && update.keywords.is_none() {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "Give at least one of unread, archived, keywords.",
             ));
         }

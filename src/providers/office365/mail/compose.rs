@@ -1,7 +1,7 @@
 //! An outgoing message of the contract → a Graph `message`, with every check that can be made
 //! before Microsoft is asked. What Graph cannot honour is refused, never dropped.
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::model::email::{AttachmentIn, EmailAddressIn, OutgoingEmail};
 use crate::model::requests::BodyType;
 use crate::providers::office365::graph::values::bad;
@@ -98,7 +98,7 @@ fn attachment(a: &AttachmentIn, n: usize) -> Result<Part, ApiError> {
     if bytes.len() > MAX_ATTACHMENT {
         return Err(ApiError::new(
             ErrorKind::PayloadTooLarge,
-            "attachment.tooLarge",
+            Code::AttachmentTooLarge,
             format!(
                 "attachments[{n}] ({}) is {} bytes; Office 365 takes attachments up to 150 MB",
                 a.name,

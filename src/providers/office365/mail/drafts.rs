@@ -1,6 +1,6 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::requests::{BodyType, MessageRead};
 use crate::providers::office365::mail::compose::{graph_message, Composed, Purpose};
@@ -23,7 +23,7 @@ fn response(draft: &Value) -> Result<EmailDraftResponse, ApiError> {
 
 fn not_a_draft(id: &str) -> ApiError {
     ApiError::not_found(
-        "draft.notFound",
+        Code::DraftNotFound,
         format!("No draft '{id}' (it may have been sent already)."),
     )
 }
@@ -134,7 +134,7 @@ impl Office365 {
     ) -> Result<EmailDraftResponse, ApiError> {
         if !email.x_headers.is_empty() {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "xHeaders can only be set when the draft is created",
             ));
         }

@@ -1,7 +1,7 @@
 //! Mail folders: the whole tree (Graph lists one level per call), one folder with its path,
 //! creation, and the well-known Sent and Archive folders.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds};
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
@@ -154,7 +154,7 @@ impl Office365 {
         let name = name.trim();
         if name.is_empty() || name.len() > 255 {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "name must be 1 to 255 characters",
             ));
         }

@@ -1,7 +1,7 @@
 //! Listing and reading messages: the unified query (`q`, folder, trash and junk) turned into
 //! Graph's, pages followed through opaque tokens, and Graph messages mapped to the contract.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::email::{EmailMessage, EmailMessagesPage};
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::paging;
@@ -142,12 +142,12 @@ impl Office365 {
         let limit = req.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=100).contains(&limit) {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "limit must be 1 to 100",
             ));
         }
         let query = translate(req.q.unwrap_or_default())
-            .map_err(|e| ApiError::bad_request("query.untranslatable", e.to_string()))?;
+            .map_err(|e| ApiError::bad_request(Code::QueryUntranslatable, e.to_string()))?;
         let path = match req.folder {
             Some(id) => format!("/me/mailFolders/{}/messages", segment(id)),
             None => "/me/messages".to_string(),

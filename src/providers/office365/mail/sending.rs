@@ -4,7 +4,7 @@
 //! through upload sessions), then sent. Immutable ids keep the draft's id valid once the message
 //! sits in Sent Items.
 
-use crate::error::{ApiError, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind};
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
 use crate::model::requests::BodyType;
 use crate::providers::office365::mail::compose::{
@@ -100,7 +100,7 @@ impl Office365 {
         if !can_draft {
             return Err(ApiError::new(
                 ErrorKind::PayloadTooLarge,
-                "message.tooLarge",
+                Code::MessageTooLarge,
                 "Messages over 4 MB, or with an attachment over 3 MB, are sent as a draft in parts, which needs Mail.Drafts or Mail.ReadWrite; re-authorize the account with one of them.",
             ));
         }
@@ -229,7 +229,7 @@ impl Office365 {
     ) -> Result<EmailSendResponse, ApiError> {
         if email.in_reply_to.is_some() || email.references.is_some() || email.keywords.is_some() {
             return Err(ApiError::bad_request(
-                "badRequest",
+                Code::BadRequest,
                 "a reply takes no inReplyTo, references or keywords",
             ));
         }

@@ -1,7 +1,7 @@
 //! Microsoft To Do: task lists (`default` names the default list) and their tasks, mapped both
 //! ways. Dates are instants in UTC; Graph's `dateTimeTimeZone` values are converted.
 
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
 use crate::paging;
 use crate::providers::office365::graph::client::{segment, GraphRequest};
@@ -100,7 +100,7 @@ impl Office365 {
                 Some(n) => token = Some(n),
                 None => {
                     return Err(ApiError::not_found(
-                        "notFound",
+                        Code::NotFound,
                         "This account has no default task list.",
                     ))
                 }

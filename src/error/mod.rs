@@ -7,7 +7,9 @@
 use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use serde_json::Value;
-use std::borrow::Cow;
+
+mod code;
+pub use code::Code;
 
 /// What went wrong, from the caller's point of view. Each kind has exactly one HTTP status.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -60,7 +62,7 @@ impl ErrorKind {
 #[derive(Debug, Clone)]
 pub struct ApiError {
     pub kind: ErrorKind,
-    pub code: Cow<'static, str>,
+    pub code: Code,
     pub message: String,
     pub original: Option<Value>,
     pub retry_after: Option<u64>,
@@ -69,38 +71,34 @@ pub struct ApiError {
 /// The rendered part of an error, handed to the middleware that adds the request id.
 #[derive(Debug, Clone)]
 pub struct ErrorBody {
-    pub code: String,
+    pub code: Code,
     pub message: String,
     pub original: Option<Value>,
 }
 
 impl ApiError {
-    pub fn new(
-        kind: ErrorKind,
-        code: impl Into<Cow<'static, str>>,
-        message: impl Into<String>,
-    ) -> Self {
+    pub fn new(kind: ErrorKind, code: Code, message: impl Into<String>) -> Self {
         ApiError {
             kind,
-            code: code.into(),
+            code,
             message: message.into(),
             original: None,
             retry_after: None,
         }
     }
-    pub fn bad_request(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn bad_request(code: Code, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, code, message)
     }
-    pub fn unauthorized(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn unauthorized(code: Code, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Unauthorized, code, message)
     }
-    pub fn forbidden(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn forbidden(code: Code, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::Forbidden, code, message)
     }
-    pub fn not_found(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn not_found(code: Code, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::NotFound, code, message)
     }
-    pub fn unavailable(code: &'static str, message: impl Into<String>, retry_after: u64) -> Self {
+    pub fn unavailable(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
         Self::new(ErrorKind::Unavailable, code, message).retry_after(retry_after)
     }
     /// A failure of our own (storage, a bug). The detail goes to the log, not to the caller.
@@ -108,7 +106,7 @@ impl ApiError {
         tracing::error!(error = %err, "internal error");
         Self::new(
             ErrorKind::Internal,
-            "internal",
+            Code::Internal,
             "An internal error occurred; it has been logged.",
         )
     }
@@ -155,7 +153,7 @@ impl IntoResponse for ApiError {
             );
         }
         response.extensions_mut().insert(ErrorBody {
-            code: self.code.into_owned(),
+            code: self.code,
             message: self.message,
             original: self.original,
         });
@@ -170,23 +168,24 @@ pub struct Passthrough;
 /// The error for a status produced outside our handlers (unknown route, wrong method).
 pub fn for_bare_status(status: StatusCode) -> ErrorBody {
     let (code, message) = match status {
-        StatusCode::NOT_FOUND => ("notFound", "No such endpoint."),
+        StatusCode::NOT_FOUND => (Code::NotFound, "No such endpoint."),
         StatusCode::METHOD_NOT_ALLOWED => (
-            "methodNotAllowed",
+            Code::MethodNotAllowed,
             "This endpoint does not accept that HTTP method.",
         ),
-        StatusCode::PAYLOAD_TOO_LARGE => ("payloadTooLarge", "The request body is too large."),
-        StatusCode::UNSUPPORTED_MEDIA_TYPE => {
-            ("unsupportedMediaType", "Send the body as application/json.")
-        }
-        s if s.is_client_error() => ("badRequest", "The request could not be understood."),
+        StatusCode::PAYLOAD_TOO_LARGE => (Code::PayloadTooLarge, "The request body is too large."),
+        StatusCode::UNSUPPORTED_MEDIA_TYPE => (
+            Code::UnsupportedMediaType,
+            "Send the body as application/json.",
+        ),
+        s if s.is_client_error() => (Code::BadRequest, "The request could not be understood."),
         _ => (
-            "internal",
+            Code::Internal,
             "An internal error occurred; it has been logged.",
         ),
     };
     ErrorBody {
-        code: code.into(),
+        code,
         message: message.into(),
         original: None,
     }
