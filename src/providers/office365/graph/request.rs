@@ -69,20 +69,27 @@ impl GraphResponse {
         if self.bytes.is_empty() {
             return Ok(Value::Null);
         }
-        serde_json::from_slice(&self.bytes).map_err(|_| {
-            let unreadable = |message: &str| {
-                ApiError::new(
-                    ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
-                    Code::ProviderBadResponse,
-                    message,
-                )
-            };
-            if self.idempotent {
-                unreadable("Microsoft Graph sent an answer that is not valid JSON; retry.")
-                    .retry_after(5)
-            } else {
-                unreadable("Microsoft Graph made the change, but its answer could not be read (not valid JSON): read the item back rather than sending it again.")
-            }
-        })
+        self.parse()
+    }
+
+    /// The answer as `T`, its strings borrowed from the answer where they carry no escapes.
+    pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, ApiError> {
+        serde_json::from_slice(&self.bytes).map_err(|_| self.unreadable())
+    }
+
+    fn unreadable(&self) -> ApiError {
+        let unreadable = |message: &str| {
+            ApiError::new(
+                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+                Code::ProviderBadResponse,
+                message,
+            )
+        };
+        if self.idempotent {
+            unreadable("Microsoft Graph sent an answer that is not valid JSON; retry.")
+                .retry_after(5)
+        } else {
+            unreadable("Microsoft Graph made the change, but its answer could not be read (not valid JSON): read the item back rather than sending it again.")
+        }
     }
 }

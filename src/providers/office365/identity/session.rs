@@ -2,7 +2,7 @@
 //! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
 
 use crate::clock::now;
-use crate::error::ApiError;
+use crate::error::{ApiError, Code};
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest, GraphResponse};
 use crate::providers::office365::Office365;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
@@ -45,6 +45,23 @@ impl Office365 {
     }
 
     /// A Graph call whose answer is JSON (`null` for Graph's empty 202/204).
+    /// A call whose answer `read` turns into `R` while the answer is at hand (so that `read` can
+    /// borrow from it); a read whose answer arrived unreadable is asked once more.
+    pub async fn graph_read<R>(
+        &self,
+        account: &AccountRecord,
+        req: &GraphRequest<'_>,
+        read: impl Fn(&GraphResponse) -> Result<R, ApiError>,
+    ) -> Result<R, ApiError> {
+        let answer = self.graph_call(account, req).await?;
+        match read(&answer) {
+            Err(e) if answer.idempotent && e.code == Code::ProviderBadResponse => {
+                read(&self.graph_call(account, req).await?)
+            }
+            read => read,
+        }
+    }
+
     pub async fn graph_json(
         &self,
         account: &AccountRecord,

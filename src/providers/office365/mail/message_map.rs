@@ -2,98 +2,106 @@
 
 use crate::model::email::{EmailAddress, EmailAttachment, EmailHeader, EmailMessage};
 use crate::model::normalize_time;
+use crate::providers::office365::mail::graph_message::{
+    GraphAttachment, GraphMessage, Recipient, Text,
+};
+use crate::providers::office365::mail::select::{meeting_method, sensitivity};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
+use serde::Deserialize;
 use serde_json::Value;
 
 /// Graph wraps each recipient: `{"emailAddress":{"name":…,"address":…}}`.
-fn recipient(v: &Value) -> Option<EmailAddress> {
-    let inner = v.get("emailAddress").unwrap_or(v);
-    let address = inner.get("address").and_then(Value::as_str)?.to_string();
-    let name = inner
-        .get("name")
-        .and_then(Value::as_str)
-        .filter(|n| !n.is_empty())
-        .map(str::to_string);
-    Some(EmailAddress { name, address })
+fn recipient(r: &Recipient) -> Option<EmailAddress> {
+    let (address, name) = match &r.email_address {
+        Some(inner) => (&inner.address, &inner.name),
+        None => (&r.address, &r.name),
+    };
+    Some(EmailAddress {
+        address: address.as_deref()?.to_string(),
+        name: name
+            .as_deref()
+            .filter(|n| !n.is_empty())
+            .map(str::to_string),
+    })
 }
 
-fn recipients(v: &Value, key: &str) -> Vec<EmailAddress> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| a.iter().filter_map(recipient).collect())
-        .unwrap_or_default()
+fn recipients(list: &Option<Vec<Recipient>>) -> Vec<EmailAddress> {
+    list.iter().flatten().filter_map(recipient).collect()
 }
 
-fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_string)
+fn text(t: &Text) -> Option<String> {
+    t.as_deref().map(str::to_string)
 }
 
-fn time(v: &Value, key: &str) -> Option<String> {
-    v.get(key).and_then(Value::as_str).and_then(normalize_time)
+fn time(t: &Text) -> Option<String> {
+    t.as_deref().and_then(normalize_time)
 }
 
-/// An attachment's description (and content, when Graph sent it).
-pub fn attachment(a: &Value) -> EmailAttachment {
-    EmailAttachment {
-        id: text(a, "id").unwrap_or_default(),
-        name: text(a, "name"),
-        mime_type: text(a, "contentType"),
-        size: a.get("size").and_then(Value::as_u64),
-        inline: a.get("isInline").and_then(Value::as_bool).unwrap_or(false),
-        content_id: text(a, "contentId"),
-        content: text(a, "contentBytes"),
+impl GraphAttachment<'_> {
+    fn to_unified(&self) -> EmailAttachment {
+        EmailAttachment {
+            id: text(&self.id).unwrap_or_default(),
+            name: text(&self.name),
+            mime_type: text(&self.content_type),
+            size: self.size,
+            inline: self.is_inline.unwrap_or(false),
+            content_id: text(&self.content_id),
+            content: text(&self.content_bytes),
+        }
     }
 }
 
-/// Maps one Graph message. `with_body` is false on list pages, which then say so in `omitted`.
-pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> EmailMessage {
+/// An attachment's description (and content, when Graph sent it), from a message or an event.
+pub fn attachment(a: &Value) -> EmailAttachment {
+    GraphAttachment::deserialize(a)
+        .unwrap_or_default()
+        .to_unified()
+}
+
+/// The contract's system labels: the folder's, unread, flagged, important, draft.
+fn labels(v: &GraphMessage, folders: &WellKnownFolders) -> Vec<&'static str> {
     let mut labels = Vec::new();
-    if let Some(label) = v
-        .get("parentFolderId")
-        .and_then(Value::as_str)
-        .and_then(|f| folders.label(f))
-    {
+    if let Some(label) = v.parent_folder_id.as_deref().and_then(|f| folders.label(f)) {
         labels.push(label);
     }
-    if v.get("isRead").and_then(Value::as_bool) == Some(false) {
+    if v.is_read == Some(false) {
         labels.push("unread");
     }
-    if v.pointer("/flag/flagStatus").and_then(Value::as_str) == Some("flagged") {
+    if v.flag.as_ref().and_then(|f| f.flag_status.as_deref()) == Some("flagged") {
         labels.push("flagged");
     }
-    if v.get("importance")
-        .and_then(Value::as_str)
+    if v.importance
+        .as_deref()
         .is_some_and(|i| i.eq_ignore_ascii_case("high"))
     {
         labels.push("important");
     }
-    if v.get("isDraft").and_then(Value::as_bool) == Some(true) && !labels.contains(&"draft") {
+    if v.is_draft == Some(true) && !labels.contains(&"draft") {
         labels.push("draft");
     }
-    let body = if with_body {
-        v.pointer("/body/content")
-            .and_then(Value::as_str)
-            .map(str::to_string)
-    } else {
-        None
-    };
-    let attachments = v
-        .get("attachments")
-        .and_then(Value::as_array)
-        .map(|list| list.iter().map(attachment).collect::<Vec<_>>());
-    let headers = v
-        .get("internetMessageHeaders")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|h| {
-                    Some(EmailHeader {
-                        name: text(h, "name")?,
-                        value: text(h, "value").unwrap_or_default(),
-                    })
+    labels
+}
+
+/// Maps one Graph message. `with_body` is false on list pages, which then say so in `omitted`.
+pub fn to_unified(v: &GraphMessage, with_body: bool, folders: &WellKnownFolders) -> EmailMessage {
+    let body = with_body
+        .then(|| v.body.as_ref().and_then(|b| text(&b.content)))
+        .flatten();
+    let attachments = v.attachments.as_ref().map(|list| {
+        list.iter()
+            .map(GraphAttachment::to_unified)
+            .collect::<Vec<_>>()
+    });
+    let headers = v.internet_message_headers.as_ref().map(|list| {
+        list.iter()
+            .filter_map(|h| {
+                Some(EmailHeader {
+                    name: text(&h.name)?,
+                    value: text(&h.value).unwrap_or_default(),
                 })
-                .collect::<Vec<_>>()
-        });
+            })
+            .collect::<Vec<_>>()
+    });
     let header = |name: &str| {
         headers
             .as_ref()
@@ -111,45 +119,38 @@ pub fn to_unified(v: &Value, with_body: bool, folders: &WellKnownFolders) -> Ema
     .collect();
     let (in_reply_to, references) = (header("In-Reply-To"), header("References"));
     EmailMessage {
-        id: text(v, "id").unwrap_or_default(),
-        thread_id: text(v, "conversationId"),
-        created_time: time(v, "createdDateTime"),
-        last_modified_time: time(v, "lastModifiedDateTime"),
-        sent_at: time(v, "sentDateTime"),
-        received_at: time(v, "receivedDateTime"),
-        internet_message_id: text(v, "internetMessageId"),
-        subject: text(v, "subject"),
-        sys_labels: labels,
+        id: text(&v.id).unwrap_or_default(),
+        thread_id: text(&v.conversation_id),
+        created_time: time(&v.created_date_time),
+        last_modified_time: time(&v.last_modified_date_time),
+        sent_at: time(&v.sent_date_time),
+        received_at: time(&v.received_date_time),
+        internet_message_id: text(&v.internet_message_id),
+        subject: text(&v.subject),
+        sys_labels: labels(v, folders),
         keywords: v
-            .get("categories")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
-        from: v.get("from").and_then(recipient),
-        to: recipients(v, "toRecipients"),
-        cc: recipients(v, "ccRecipients"),
-        bcc: recipients(v, "bccRecipients"),
-        reply_to: recipients(v, "replyTo"),
-        has_attachments: v
-            .get("hasAttachments")
-            .and_then(Value::as_bool)
-            .unwrap_or(false),
+            .categories
+            .iter()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect(),
+        from: v.from.as_ref().and_then(recipient),
+        to: recipients(&v.to_recipients),
+        cc: recipients(&v.cc_recipients),
+        bcc: recipients(&v.bcc_recipients),
+        reply_to: recipients(&v.reply_to),
+        has_attachments: v.has_attachments.unwrap_or(false),
         body,
-        body_snippet: text(v, "bodyPreview"),
-        folder_id: text(v, "parentFolderId"),
-        web_link: text(v, "webLink"),
+        body_snippet: text(&v.body_preview),
+        folder_id: text(&v.parent_folder_id),
+        web_link: text(&v.web_link),
         attachments,
         internet_headers: headers,
         in_reply_to,
         references,
-        thread_index: text(v, "conversationIndex"),
-        meeting_message_method: crate::providers::office365::mail::select::meeting_method(v),
-        sensitivity: crate::providers::office365::mail::select::sensitivity(v),
+        thread_index: text(&v.conversation_index),
+        meeting_message_method: meeting_method(v),
+        sensitivity: sensitivity(v),
         omitted,
     }
 }
@@ -161,18 +162,16 @@ mod tests {
 
     #[test]
     fn maps_graph_shapes_to_the_contract() {
-        let m = to_unified(
-            &json!({
+        let graph = json!({
                 "id": "AAMk=", "conversationId": "AAQk=", "receivedDateTime": "2018-09-09T03:15:08Z",
                 "createdDateTime": "2017-04-15T03:00:50.7579581Z", "isRead": false, "isDraft": false,
                 "importance": "high", "flag": {"flagStatus": "flagged"}, "categories": ["Red"],
                 "from": {"emailAddress": {"name": "Adele Vance", "address": "adelev@contoso.com"}},
                 "toRecipients": [{"emailAddress": {"name": "", "address": "alex@contoso.com"}}],
                 "body": {"contentType": "html", "content": "<p>Hi</p>"}
-            }),
-            true,
-            &WellKnownFolders::default(),
-        );
+        });
+        let message = GraphMessage::deserialize(&graph).unwrap();
+        let m = to_unified(&message, true, &WellKnownFolders::default());
         assert_eq!(m.thread_id.as_deref(), Some("AAQk="));
         assert_eq!(m.received_at.as_deref(), Some("2018-09-09T03:15:08Z"));
         assert_eq!(m.created_time.as_deref(), Some("2017-04-15T03:00:50.757Z"));

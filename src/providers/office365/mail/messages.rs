@@ -5,7 +5,8 @@ use crate::error::{ApiError, Code};
 use crate::model::email::{EmailMessage, EmailMessagesPage};
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::paging;
-use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
+use crate::providers::office365::mail::graph_message::{GraphMessage, GraphPage};
 use crate::providers::office365::mail::message_map::to_unified;
 use crate::providers::office365::mail::query::{translate, GraphQuery};
 use crate::providers::office365::mail::select::{full_message, list_select, refused_a_name};
@@ -13,7 +14,6 @@ use crate::providers::office365::mail::well_known::WellKnownFolders;
 use crate::providers::office365::Office365;
 use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const DEFAULT_PAGE: u32 = 25;
 pub const IMMUTABLE_IDS: &str = "IdType=\"ImmutableId\"";
@@ -76,35 +76,41 @@ impl Office365 {
                 state.next.clone(),
                 vec![body_prefer(state.body), IMMUTABLE_IDS],
             );
-            let page = match self.graph_json(account, &request).await {
+            let (dropped, folders) = (&dropped, &folders);
+            let read = |with_body: bool| {
+                move |answer: &GraphResponse| {
+                    let page: GraphPage<GraphMessage> = answer.parse()?;
+                    let records: Vec<EmailMessage> = page
+                        .value
+                        .iter()
+                        .filter(|m| {
+                            !m.parent_folder_id
+                                .as_deref()
+                                .is_some_and(|f| dropped.contains(&f))
+                        })
+                        .map(|m| to_unified(m, with_body, folders))
+                        .collect();
+                    Ok((records, page.next_link))
+                }
+            };
+            let (records, next) = match self
+                .graph_read(account, &request, read(state.with_body))
+                .await
+            {
                 // A mailbox that refuses casts is asked again without them.
                 Err(e) if fresh && refused_a_name(&e) => {
-                    state = self.first_page(&req, &folders, false)?;
+                    state = self.first_page(&req, folders, false)?;
                     let retry = GraphRequest::get(
                         state.next.clone(),
                         vec![body_prefer(state.body), IMMUTABLE_IDS],
                     );
-                    self.graph_json(account, &retry).await?
+                    self.graph_read(account, &retry, read(state.with_body))
+                        .await?
                 }
                 other => other?,
             };
-            let records: Vec<EmailMessage> = page
-                .get("value")
-                .and_then(Value::as_array)
-                .map(|items| {
-                    items
-                        .iter()
-                        .filter(|m| {
-                            !m.get("parentFolderId")
-                                .and_then(Value::as_str)
-                                .is_some_and(|f| dropped.contains(&f))
-                        })
-                        .map(|m| to_unified(m, state.with_body, &folders))
-                        .collect()
-                })
-                .unwrap_or_default();
-            match page.get("@odata.nextLink").and_then(Value::as_str) {
-                Some(link) if records.is_empty() => state.next = link.to_string(),
+            match next {
+                Some(link) if records.is_empty() => state.next = link,
                 next => {
                     let next_page_token = next.map(|link| {
                         paging::issue(
@@ -112,7 +118,7 @@ impl Office365 {
                             account,
                             LISTING,
                             &PageState {
-                                next: link.to_string(),
+                                next: link,
                                 ..state
                             },
                         )
@@ -225,18 +231,20 @@ impl Office365 {
             );
             GraphRequest::get(url, vec![body_prefer(read.body), IMMUTABLE_IDS])
         };
-        let (mut message, casts) = match self.graph_json(account, &read_with(true)).await {
-            Err(e) if refused_a_name(&e) => {
-                (self.graph_json(account, &read_with(false)).await?, false)
+        let map = |answer: &GraphResponse| {
+            let mut message: GraphMessage = answer.parse()?;
+            if read.strip_quoted && message.unique_body.is_some() {
+                message.body = message.unique_body.take();
             }
+            Ok(to_unified(&message, true, &folders))
+        };
+        let (mut unified, casts) = match self.graph_read(account, &read_with(true), map).await {
+            Err(e) if refused_a_name(&e) => (
+                self.graph_read(account, &read_with(false), map).await?,
+                false,
+            ),
             other => (other?, true),
         };
-        if read.strip_quoted {
-            if let Some(unique) = message.get("uniqueBody").cloned() {
-                message["body"] = unique;
-            }
-        }
-        let mut unified = to_unified(&message, true, &folders);
         // Without casts, an inline picture's contentId comes only with the attachment itself.
         let fetch_inline = read.load_inlines || !casts;
         for a in unified

@@ -5,6 +5,7 @@ pub mod actions;
 pub mod compose;
 pub mod drafts;
 pub mod folders;
+pub mod graph_message;
 pub mod message_map;
 pub mod messages;
 pub mod query;

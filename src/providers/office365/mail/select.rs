@@ -4,6 +4,7 @@
 //! the read is repeated without them. A message's sensitivity is an extended MAPI property.
 
 use crate::error::ApiError;
+use crate::providers::office365::mail::graph_message::GraphMessage;
 use serde_json::Value;
 
 /// Everything a list page needs but the body (the snippet stands in for it).
@@ -61,20 +62,19 @@ pub fn refused_a_name(e: &ApiError) -> bool {
 }
 
 /// The contract's sensitivity from the extended property, when Graph sent it.
-pub fn sensitivity(message: &Value) -> Option<&'static str> {
+pub fn sensitivity(message: &GraphMessage) -> Option<&'static str> {
     let value = message
-        .get("singleValueExtendedProperties")?
-        .as_array()?
+        .single_value_extended_properties
         .iter()
+        .flatten()
         .find(|p| {
-            p.get("id")
-                .and_then(Value::as_str)
+            p.id.as_deref()
                 .and_then(|id| id.strip_prefix("Integer 0x"))
                 .and_then(|hex| u32::from_str_radix(hex, 16).ok())
                 == Some(0x36)
         })?
-        .get("value")?
-        .as_str()?;
+        .value
+        .as_deref()?;
     match value.trim() {
         "0" => Some("normal"),
         "1" => Some("personal"),
@@ -84,9 +84,9 @@ pub fn sensitivity(message: &Value) -> Option<&'static str> {
     }
 }
 
-/// The contract's `meetingMessageMethod` from a meeting message's type.
-pub fn meeting_method(message: &Value) -> Option<&'static str> {
-    match message.get("meetingMessageType")?.as_str()? {
+/// The contract's `meetingMessageMethod` from Graph's `meetingMessageType`.
+pub fn meeting_method(message: &GraphMessage) -> Option<&'static str> {
+    match message.meeting_message_type.as_deref()? {
         "none" => None,
         "meetingRequest" => Some("request"),
         "meetingCancelled" => Some("cancel"),
@@ -98,16 +98,23 @@ pub fn meeting_method(message: &Value) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
     #[test]
     fn sensitivity_and_meeting_method_are_read_from_graphs_shapes() {
         let m = json!({"singleValueExtendedProperties": [{"id": "Integer 0x36", "value": "2"}],
                        "meetingMessageType": "meetingTenativelyAccepted"});
-        assert_eq!(sensitivity(&m), Some("private"));
-        assert_eq!(meeting_method(&m), Some("reply"));
-        assert_eq!(sensitivity(&json!({})), None);
-        assert_eq!(meeting_method(&json!({"meetingMessageType": "none"})), None);
+        fn typed(v: &Value) -> GraphMessage<'_> {
+            GraphMessage::deserialize(v).unwrap()
+        }
+        assert_eq!(sensitivity(&typed(&m)), Some("private"));
+        assert_eq!(meeting_method(&typed(&m)), Some("reply"));
+        assert_eq!(sensitivity(&typed(&json!({}))), None);
+        assert_eq!(
+            meeting_method(&typed(&json!({"meetingMessageType": "none"}))),
+            None
+        );
         assert!(full_message(true, false).contains(FILE_ATTACHMENT));
         assert!(!full_message(false, false).contains("microsoft.graph."));
     }
