@@ -4,6 +4,7 @@
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
+use serde::Deserialize;
 use serde_json::{json, Value};
 use std::str::FromStr;
 use windows_timezones::WindowsTimezone;
@@ -72,9 +73,26 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
 
 /// Graph's `{"dateTime": "2017-04-15T11:00:00.0000000", "timeZone": "Pacific Standard Time"}`.
 pub fn from_graph(v: &Value) -> Option<DateTime<Utc>> {
-    let local = naive(v.get("dateTime")?.as_str()?)?;
-    let tz = zone(v.get("timeZone").and_then(Value::as_str).unwrap_or("UTC"))?;
-    local_to_utc(local, tz)
+    DateTimeTimeZone::deserialize(v).ok()?.instant()
+}
+
+/// Graph's `dateTimeTimeZone`: a local time without offset and the zone it is in.
+#[derive(serde::Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+pub struct DateTimeTimeZone<'a> {
+    #[serde(borrow)]
+    pub date_time: Option<std::borrow::Cow<'a, str>>,
+    #[serde(borrow)]
+    pub time_zone: Option<std::borrow::Cow<'a, str>>,
+}
+
+impl DateTimeTimeZone<'_> {
+    /// The instant it names (a zone left out means UTC).
+    pub fn instant(&self) -> Option<DateTime<Utc>> {
+        let local = naive(self.date_time.as_deref()?)?;
+        let tz = zone(self.time_zone.as_deref().unwrap_or("UTC"))?;
+        local_to_utc(local, tz)
+    }
 }
 
 /// An instant as Graph's `dateTimeTimeZone`, in UTC.

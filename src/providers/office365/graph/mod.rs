@@ -7,5 +7,6 @@ pub mod direct_links;
 pub mod errors;
 pub mod mailbox_gate;
 pub mod request;
+pub mod shapes;
 pub mod surface;
 pub mod values;

@@ -2,52 +2,15 @@
 //! their strings borrowed from the answer where they carry no escapes (a listing of 100 messages
 //! is read without building a JSON tree first).
 
+use crate::providers::office365::graph::shapes::{ItemBody, Recipient, Text};
 use serde::Deserialize;
 use std::borrow::Cow;
-
-pub type Text<'a> = Option<Cow<'a, str>>;
-
-/// A page of a collection: its items and the link to the next page.
-#[derive(Deserialize)]
-pub struct GraphPage<T> {
-    #[serde(default = "Vec::new")]
-    pub value: Vec<T>,
-    #[serde(rename = "@odata.nextLink")]
-    pub next_link: Option<String>,
-}
-
-/// `{name, address}`.
-#[derive(Deserialize, Default)]
-pub struct Address<'a> {
-    #[serde(borrow)]
-    pub address: Text<'a>,
-    #[serde(borrow)]
-    pub name: Text<'a>,
-}
-
-/// A recipient: `{emailAddress: {name, address}}`, or a bare `{name, address}`.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-pub struct Recipient<'a> {
-    #[serde(borrow)]
-    pub email_address: Option<Address<'a>>,
-    #[serde(borrow)]
-    pub address: Text<'a>,
-    #[serde(borrow)]
-    pub name: Text<'a>,
-}
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
 pub struct Flag<'a> {
     #[serde(borrow)]
     pub flag_status: Text<'a>,
-}
-
-#[derive(Deserialize, Default)]
-pub struct ItemBody<'a> {
-    #[serde(borrow)]
-    pub content: Text<'a>,
 }
 
 #[derive(Deserialize, Default)]

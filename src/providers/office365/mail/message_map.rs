@@ -2,9 +2,8 @@
 
 use crate::model::email::{EmailAddress, EmailAttachment, EmailHeader, EmailMessage};
 use crate::model::normalize_time;
-use crate::providers::office365::mail::graph_message::{
-    GraphAttachment, GraphMessage, Recipient, Text,
-};
+use crate::providers::office365::graph::shapes::{Recipient, Text};
+use crate::providers::office365::mail::graph_message::{GraphAttachment, GraphMessage};
 use crate::providers::office365::mail::select::{meeting_method, sensitivity};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
 use serde::Deserialize;

@@ -4,9 +4,12 @@ use crate::error::ApiError;
 use crate::model::normalize_time;
 use crate::model::rfc3339;
 use crate::model::task::{Task, TaskInput, TaskLink, TaskList};
-use crate::providers::office365::graph::values::{bad, text};
-use crate::providers::office365::time::{from_graph, to_graph_utc};
+use crate::providers::office365::graph::shapes::{ItemBody, Text};
+use crate::providers::office365::graph::values::bad;
+use crate::providers::office365::time::{to_graph_utc, DateTimeTimeZone};
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
+use std::borrow::Cow;
 
 const STATUSES: &[&str] = &[
     "notStarted",
@@ -17,67 +20,120 @@ const STATUSES: &[&str] = &[
 ];
 const IMPORTANCES: &[&str] = &["low", "normal", "high"];
 
+/// Graph's `todoTaskList`, as switchboard reads it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphTaskList<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(rename = "@odata.etag", borrow)]
+    etag: Text<'a>,
+    #[serde(borrow)]
+    display_name: Text<'a>,
+    is_owner: Option<bool>,
+    is_shared: Option<bool>,
+    #[serde(borrow)]
+    wellknown_list_name: Text<'a>,
+}
+
+/// Graph's `todoTask`, as switchboard reads it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphTask<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(rename = "@odata.etag", borrow)]
+    etag: Text<'a>,
+    #[serde(borrow)]
+    title: Text<'a>,
+    #[serde(borrow)]
+    last_modified_date_time: Text<'a>,
+    #[serde(borrow)]
+    body: Option<ItemBody<'a>>,
+    #[serde(borrow)]
+    status: Text<'a>,
+    #[serde(borrow)]
+    importance: Text<'a>,
+    #[serde(borrow)]
+    due_date_time: Option<DateTimeTimeZone<'a>>,
+    #[serde(borrow)]
+    completed_date_time: Option<DateTimeTimeZone<'a>>,
+    #[serde(borrow)]
+    start_date_time: Option<DateTimeTimeZone<'a>>,
+    #[serde(borrow)]
+    categories: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    linked_resources: Option<Vec<LinkedResource<'a>>>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct LinkedResource<'a> {
+    #[serde(borrow)]
+    application_name: Text<'a>,
+    #[serde(borrow)]
+    display_name: Text<'a>,
+    #[serde(borrow)]
+    web_url: Text<'a>,
+}
+
+/// A string Graph sent, when it is not empty.
+fn owned(t: &Text) -> Option<String> {
+    t.as_deref().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn instant(t: &Option<DateTimeTimeZone>) -> Option<String> {
+    t.as_ref()
+        .and_then(DateTimeTimeZone::instant)
+        .map(|t| rfc3339(t.timestamp()))
+}
+
 pub(in crate::providers::office365) fn list_from_graph(v: &Value) -> TaskList {
-    let wellknown = v
-        .get("wellknownListName")
-        .and_then(Value::as_str)
-        .unwrap_or("none");
+    let l = GraphTaskList::deserialize(v).unwrap_or_default();
+    let wellknown = l.wellknown_list_name.as_deref().unwrap_or("none");
     TaskList {
-        id: text(v, "id").unwrap_or_default(),
-        etag: text(v, "@odata.etag"),
-        title: text(v, "displayName").unwrap_or_default(),
-        owner: v.get("isOwner").and_then(Value::as_bool).unwrap_or(true),
-        shared: v.get("isShared").and_then(Value::as_bool).unwrap_or(false),
+        id: owned(&l.id).unwrap_or_default(),
+        etag: owned(&l.etag),
+        title: owned(&l.display_name).unwrap_or_default(),
+        owner: l.is_owner.unwrap_or(true),
+        shared: l.is_shared.unwrap_or(false),
         default_list: wellknown == "defaultList",
         emails_list: wellknown == "flaggedEmails",
     }
 }
 
-fn instant(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(from_graph)
-        .map(|t| rfc3339(t.timestamp()))
-}
-
 pub fn task_from_graph(v: &Value) -> Task {
-    let links = v
-        .get("linkedResources")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .map(|l| TaskLink {
-                    source: text(l, "applicationName"),
-                    description: text(l, "displayName"),
-                    link: text(l, "webUrl"),
-                })
-                .collect()
+    let t = GraphTask::deserialize(v).unwrap_or_default();
+    let links = t
+        .linked_resources
+        .iter()
+        .flatten()
+        .map(|l| TaskLink {
+            source: owned(&l.application_name),
+            description: owned(&l.display_name),
+            link: owned(&l.web_url),
         })
-        .unwrap_or_default();
+        .collect();
     Task {
-        id: text(v, "id").unwrap_or_default(),
-        etag: text(v, "@odata.etag"),
-        title: text(v, "title").unwrap_or_default(),
-        last_modified_time: text(v, "lastModifiedDateTime").and_then(|t| normalize_time(&t)),
-        notes: v
-            .pointer("/body/content")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
-        status: text(v, "status").unwrap_or_else(|| "notStarted".into()),
-        importance: text(v, "importance").unwrap_or_else(|| "normal".into()),
-        due: instant(v, "dueDateTime"),
-        completed: instant(v, "completedDateTime"),
-        start_date_time: instant(v, "startDateTime"),
-        categories: v
-            .get("categories")
-            .and_then(Value::as_array)
-            .map(|a| {
-                a.iter()
-                    .filter_map(Value::as_str)
-                    .map(str::to_string)
-                    .collect()
-            })
-            .unwrap_or_default(),
+        id: owned(&t.id).unwrap_or_default(),
+        etag: owned(&t.etag),
+        title: owned(&t.title).unwrap_or_default(),
+        last_modified_time: t
+            .last_modified_date_time
+            .as_deref()
+            .and_then(normalize_time),
+        notes: t.body.as_ref().and_then(|b| owned(&b.content)),
+        status: owned(&t.status).unwrap_or_else(|| "notStarted".into()),
+        importance: owned(&t.importance).unwrap_or_else(|| "normal".into()),
+        due: instant(&t.due_date_time),
+        completed: instant(&t.completed_date_time),
+        start_date_time: instant(&t.start_date_time),
+        categories: t
+            .categories
+            .iter()
+            .flatten()
+            .map(|c| c.to_string())
+            .collect(),
         links,
         omitted: vec![],
     }
