@@ -8,20 +8,11 @@ use crate::model::contact::{
     ContactRelation, ContactUrl,
 };
 use crate::model::normalize_time;
-use crate::providers::office365::graph::values::{bad, text};
+use crate::providers::office365::graph::shapes::{Address, Text};
+use crate::providers::office365::graph::values::bad;
+use serde::Deserialize;
 use serde_json::{json, Map, Value};
-
-fn strings(v: &Value, key: &str) -> Vec<String> {
-    v.get(key)
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        })
-        .unwrap_or_default()
-}
+use std::borrow::Cow;
 
 fn some_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
@@ -38,95 +29,206 @@ const RELATION_SLOTS: &[(&str, &str)] = &[
     ("spouseName", "spouse"),
 ];
 
+/// Graph's `physicalAddress`.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphAddress<'a> {
+    #[serde(borrow)]
+    street: Text<'a>,
+    #[serde(borrow)]
+    city: Text<'a>,
+    #[serde(borrow)]
+    state: Text<'a>,
+    #[serde(borrow)]
+    postal_code: Text<'a>,
+    #[serde(borrow)]
+    country_or_region: Text<'a>,
+}
+
+/// Graph's `contact`, as switchboard reads it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphContact<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(rename = "@odata.etag", borrow)]
+    etag: Text<'a>,
+    #[serde(borrow)]
+    created_date_time: Text<'a>,
+    #[serde(borrow)]
+    last_modified_date_time: Text<'a>,
+    #[serde(borrow)]
+    display_name: Text<'a>,
+    #[serde(borrow)]
+    title: Text<'a>,
+    #[serde(borrow)]
+    given_name: Text<'a>,
+    #[serde(borrow)]
+    middle_name: Text<'a>,
+    #[serde(borrow)]
+    surname: Text<'a>,
+    #[serde(borrow)]
+    generation: Text<'a>,
+    #[serde(borrow)]
+    yomi_given_name: Text<'a>,
+    #[serde(borrow)]
+    yomi_surname: Text<'a>,
+    #[serde(borrow)]
+    company_name: Text<'a>,
+    #[serde(borrow)]
+    office_location: Text<'a>,
+    #[serde(borrow)]
+    department: Text<'a>,
+    #[serde(borrow)]
+    job_title: Text<'a>,
+    #[serde(borrow)]
+    yomi_company_name: Text<'a>,
+    #[serde(borrow)]
+    email_addresses: Option<Vec<Address<'a>>>,
+    #[serde(borrow)]
+    business_phones: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    home_phones: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    mobile_phone: Text<'a>,
+    #[serde(borrow)]
+    business_address: Option<GraphAddress<'a>>,
+    #[serde(borrow)]
+    home_address: Option<GraphAddress<'a>>,
+    #[serde(borrow)]
+    other_address: Option<GraphAddress<'a>>,
+    #[serde(borrow)]
+    manager: Text<'a>,
+    #[serde(borrow)]
+    assistant_name: Text<'a>,
+    #[serde(borrow)]
+    spouse_name: Text<'a>,
+    #[serde(borrow)]
+    business_home_page: Text<'a>,
+    #[serde(borrow)]
+    nick_name: Text<'a>,
+    #[serde(borrow)]
+    file_as: Text<'a>,
+    #[serde(borrow)]
+    birthday: Text<'a>,
+    #[serde(borrow)]
+    categories: Option<Vec<Cow<'a, str>>>,
+    #[serde(borrow)]
+    personal_notes: Text<'a>,
+}
+
+/// A string Graph sent, when it is not empty.
+fn text(t: &Text) -> Option<String> {
+    t.as_deref().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+fn strings(list: &Option<Vec<Cow<str>>>) -> Vec<String> {
+    list.iter().flatten().map(|s| s.to_string()).collect()
+}
+
+/// One of Outlook's address slots, when anything is in it. Outlook keeps the street lines in one
+/// field, one per line.
+fn address(a: &Option<GraphAddress>, kind: &str) -> Option<ContactAddress> {
+    let a = a.as_ref()?;
+    let street = text(&a.street);
+    let (first, second) = match street.as_deref().and_then(|s| s.split_once('\n')) {
+        Some((one, two)) => (
+            Some(one.trim_end_matches('\r').to_string()),
+            Some(two.to_string()),
+        ),
+        None => (street, None),
+    };
+    let address = ContactAddress {
+        street: first,
+        street_line2: second,
+        po_box: None,
+        city: text(&a.city),
+        state: text(&a.state),
+        postal_code: text(&a.postal_code),
+        country: text(&a.country_or_region),
+        kind: Some(kind.into()),
+    };
+    let empty = ContactAddress {
+        kind: Some(kind.into()),
+        ..Default::default()
+    };
+    (address != empty).then_some(address)
+}
+
+fn phones(c: &GraphContact) -> Vec<ContactPhone> {
+    let phone = |number: String, kind: &str| ContactPhone {
+        number,
+        kind: Some(kind.into()),
+        canonical_form: None,
+    };
+    let mut phones: Vec<ContactPhone> = Vec::new();
+    phones.extend(
+        strings(&c.business_phones)
+            .into_iter()
+            .map(|n| phone(n, "work")),
+    );
+    phones.extend(
+        strings(&c.home_phones)
+            .into_iter()
+            .map(|n| phone(n, "home")),
+    );
+    phones.extend(text(&c.mobile_phone).map(|n| phone(n, "mobile")));
+    phones
+}
+
 pub fn from_graph(v: &Value) -> Contact {
+    let c = GraphContact::deserialize(v).unwrap_or_default();
     let name = ContactName {
-        display_name: text(v, "displayName"),
-        prefix: text(v, "title"),
-        given_name: text(v, "givenName"),
-        middle_name: text(v, "middleName"),
-        family_name: text(v, "surname"),
-        suffix: text(v, "generation"),
-        yomi_given_name: text(v, "yomiGivenName"),
-        yomi_family_name: text(v, "yomiSurname"),
+        display_name: text(&c.display_name),
+        prefix: text(&c.title),
+        given_name: text(&c.given_name),
+        middle_name: text(&c.middle_name),
+        family_name: text(&c.surname),
+        suffix: text(&c.generation),
+        yomi_given_name: text(&c.yomi_given_name),
+        yomi_family_name: text(&c.yomi_surname),
     };
     let company = ContactCompany {
-        name: text(v, "companyName"),
-        office_location: text(v, "officeLocation"),
-        department: text(v, "department"),
-        job_title: text(v, "jobTitle"),
-        yomi_company_name: text(v, "yomiCompanyName"),
+        name: text(&c.company_name),
+        office_location: text(&c.office_location),
+        department: text(&c.department),
+        job_title: text(&c.job_title),
+        yomi_company_name: text(&c.yomi_company_name),
     };
-    let emails = v
-        .get("emailAddresses")
-        .and_then(Value::as_array)
-        .map(|a| {
-            a.iter()
-                .filter_map(|e| {
-                    Some(ContactEmail {
-                        address: text(e, "address")?,
-                        name: text(e, "name"),
-                        kind: None,
-                    })
-                })
-                .collect()
-        })
-        .unwrap_or_default();
-    let mut phones: Vec<ContactPhone> = Vec::new();
-    for (key, kind) in [("businessPhones", "work"), ("homePhones", "home")] {
-        phones.extend(strings(v, key).into_iter().map(|number| ContactPhone {
-            number,
-            kind: Some(kind.into()),
-            canonical_form: None,
-        }));
-    }
-    if let Some(number) = text(v, "mobilePhone") {
-        phones.push(ContactPhone {
-            number,
-            kind: Some("mobile".into()),
-            canonical_form: None,
-        });
-    }
-    let addresses = ADDRESS_SLOTS
+    let emails = c
+        .email_addresses
         .iter()
-        .filter_map(|(key, kind)| {
-            let a = v.get(*key)?;
-            // Outlook keeps the street lines in one field, one per line.
-            let street = text(a, "street");
-            let (first, second) = match street.as_deref().and_then(|s| s.split_once('\n')) {
-                Some((one, two)) => (
-                    Some(one.trim_end_matches('\r').to_string()),
-                    Some(two.to_string()),
-                ),
-                None => (street, None),
-            };
-            let address = ContactAddress {
-                street: first,
-                street_line2: second,
-                po_box: None,
-                city: text(a, "city"),
-                state: text(a, "state"),
-                postal_code: text(a, "postalCode"),
-                country: text(a, "countryOrRegion"),
-                kind: Some((*kind).into()),
-            };
-            (address
-                != ContactAddress {
-                    kind: Some((*kind).into()),
-                    ..Default::default()
-                })
-            .then_some(address)
-        })
-        .collect();
-    let relations = RELATION_SLOTS
-        .iter()
-        .filter_map(|(key, kind)| {
-            Some(ContactRelation {
-                name: text(v, key)?,
-                kind: (*kind).into(),
+        .flatten()
+        .filter_map(|e| {
+            Some(ContactEmail {
+                address: text(&e.address)?,
+                name: text(&e.name),
+                kind: None,
             })
         })
         .collect();
-    let urls = text(v, "businessHomePage").map(|href| {
+    let addresses = [
+        address(&c.business_address, "work"),
+        address(&c.home_address, "home"),
+        address(&c.other_address, "other"),
+    ]
+    .into_iter()
+    .flatten()
+    .collect();
+    let relations = [
+        (&c.manager, "manager"),
+        (&c.assistant_name, "assistant"),
+        (&c.spouse_name, "spouse"),
+    ]
+    .into_iter()
+    .filter_map(|(name, kind)| {
+        Some(ContactRelation {
+            name: text(name)?,
+            kind: kind.into(),
+        })
+    })
+    .collect();
+    let urls = text(&c.business_home_page).map(|href| {
         vec![ContactUrl {
             href,
             kind: Some("work".into()),
@@ -134,20 +236,28 @@ pub fn from_graph(v: &Value) -> Contact {
     });
     Contact {
         native_properties: None,
-        id: text(v, "id"),
-        etag: text(v, "@odata.etag"),
-        created_time: text(v, "createdDateTime").and_then(|t| normalize_time(&t)),
-        last_modified_time: text(v, "lastModifiedDateTime").and_then(|t| normalize_time(&t)),
+        id: text(&c.id),
+        etag: text(&c.etag),
+        created_time: c
+            .created_date_time
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .and_then(normalize_time),
+        last_modified_time: c
+            .last_modified_date_time
+            .as_deref()
+            .filter(|t| !t.is_empty())
+            .and_then(normalize_time),
         name: (name != ContactName::default()).then_some(name),
-        nick_name: text(v, "nickName"),
-        file_as: text(v, "fileAs"),
+        nick_name: text(&c.nick_name),
+        file_as: text(&c.file_as),
         company: (company != ContactCompany::default()).then_some(company),
         relations: some_vec(relations),
-        birthday: text(v, "birthday").map(|b| b.chars().take(10).collect()),
-        keywords: some_vec(strings(v, "categories")),
-        notes: text(v, "personalNotes"),
+        birthday: text(&c.birthday).map(|b| b.chars().take(10).collect()),
+        keywords: some_vec(strings(&c.categories)),
+        notes: text(&c.personal_notes),
         email_addresses: some_vec(emails),
-        phone_numbers: some_vec(phones),
+        phone_numbers: some_vec(phones(&c)),
         addresses: some_vec(addresses),
         urls,
         has_photo: None,
