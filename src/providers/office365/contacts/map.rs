@@ -8,7 +8,8 @@ use crate::model::contact::{
     ContactRelation, ContactUrl,
 };
 use crate::model::normalize_time;
-use crate::providers::office365::graph::shapes::{Address, Text};
+use crate::providers::office365::contacts::graph_contact::{GraphAddress, GraphContact};
+use crate::providers::office365::graph::shapes::Text;
 use crate::providers::office365::graph::values::bad;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
@@ -28,94 +29,6 @@ const RELATION_SLOTS: &[(&str, &str)] = &[
     ("assistantName", "assistant"),
     ("spouseName", "spouse"),
 ];
-
-/// Graph's `physicalAddress`.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct GraphAddress<'a> {
-    #[serde(borrow)]
-    street: Text<'a>,
-    #[serde(borrow)]
-    city: Text<'a>,
-    #[serde(borrow)]
-    state: Text<'a>,
-    #[serde(borrow)]
-    postal_code: Text<'a>,
-    #[serde(borrow)]
-    country_or_region: Text<'a>,
-}
-
-/// Graph's `contact`, as switchboard reads it.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase")]
-struct GraphContact<'a> {
-    #[serde(borrow)]
-    id: Text<'a>,
-    #[serde(rename = "@odata.etag", borrow)]
-    etag: Text<'a>,
-    #[serde(borrow)]
-    created_date_time: Text<'a>,
-    #[serde(borrow)]
-    last_modified_date_time: Text<'a>,
-    #[serde(borrow)]
-    display_name: Text<'a>,
-    #[serde(borrow)]
-    title: Text<'a>,
-    #[serde(borrow)]
-    given_name: Text<'a>,
-    #[serde(borrow)]
-    middle_name: Text<'a>,
-    #[serde(borrow)]
-    surname: Text<'a>,
-    #[serde(borrow)]
-    generation: Text<'a>,
-    #[serde(borrow)]
-    yomi_given_name: Text<'a>,
-    #[serde(borrow)]
-    yomi_surname: Text<'a>,
-    #[serde(borrow)]
-    company_name: Text<'a>,
-    #[serde(borrow)]
-    office_location: Text<'a>,
-    #[serde(borrow)]
-    department: Text<'a>,
-    #[serde(borrow)]
-    job_title: Text<'a>,
-    #[serde(borrow)]
-    yomi_company_name: Text<'a>,
-    #[serde(borrow)]
-    email_addresses: Option<Vec<Address<'a>>>,
-    #[serde(borrow)]
-    business_phones: Option<Vec<Cow<'a, str>>>,
-    #[serde(borrow)]
-    home_phones: Option<Vec<Cow<'a, str>>>,
-    #[serde(borrow)]
-    mobile_phone: Text<'a>,
-    #[serde(borrow)]
-    business_address: Option<GraphAddress<'a>>,
-    #[serde(borrow)]
-    home_address: Option<GraphAddress<'a>>,
-    #[serde(borrow)]
-    other_address: Option<GraphAddress<'a>>,
-    #[serde(borrow)]
-    manager: Text<'a>,
-    #[serde(borrow)]
-    assistant_name: Text<'a>,
-    #[serde(borrow)]
-    spouse_name: Text<'a>,
-    #[serde(borrow)]
-    business_home_page: Text<'a>,
-    #[serde(borrow)]
-    nick_name: Text<'a>,
-    #[serde(borrow)]
-    file_as: Text<'a>,
-    #[serde(borrow)]
-    birthday: Text<'a>,
-    #[serde(borrow)]
-    categories: Option<Vec<Cow<'a, str>>>,
-    #[serde(borrow)]
-    personal_notes: Text<'a>,
-}
 
 /// A string Graph sent, when it is not empty.
 fn text(t: &Text) -> Option<String> {
