@@ -3,7 +3,8 @@
 use crate::error::ApiError;
 use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
 use crate::paging;
-use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
+use crate::providers::office365::graph::shapes::{Address, GraphPage, Text};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::Office365;
@@ -25,32 +26,55 @@ pub(in crate::providers::office365) fn calendar_path(id: &str) -> String {
     }
 }
 
-fn calendar_from_graph(v: &Value) -> Calendar {
-    let text = |k: &str| {
-        v.get(k)
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string)
-    };
-    let can_edit = v.get("canEdit").and_then(Value::as_bool).unwrap_or(false);
-    let primary = v
-        .get("isDefaultCalendar")
-        .and_then(Value::as_bool)
-        .unwrap_or(false);
-    Calendar {
-        id: text("id").unwrap_or_default(),
-        name: text("name").unwrap_or_default(),
-        color: text("hexColor").or(text("color")),
-        access_role: if primary {
-            "owner"
-        } else if can_edit {
-            "writer"
-        } else {
-            "reader"
-        },
-        primary,
-        multiple_reminders_supported: false,
+/// Graph's `calendar`, as switchboard reads it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphCalendar<'a> {
+    #[serde(borrow)]
+    id: Text<'a>,
+    #[serde(borrow)]
+    name: Text<'a>,
+    #[serde(borrow)]
+    hex_color: Text<'a>,
+    #[serde(borrow)]
+    color: Text<'a>,
+    can_edit: Option<bool>,
+    is_default_calendar: Option<bool>,
+    #[serde(borrow)]
+    owner: Option<Address<'a>>,
+}
+
+impl GraphCalendar<'_> {
+    fn to_unified(&self) -> Calendar {
+        let text = |t: &Text| t.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
+        let primary = self.is_default_calendar.unwrap_or(false);
+        Calendar {
+            id: text(&self.id).unwrap_or_default(),
+            name: text(&self.name).unwrap_or_default(),
+            color: text(&self.hex_color).or(text(&self.color)),
+            access_role: if primary {
+                "owner"
+            } else if self.can_edit.unwrap_or(false) {
+                "writer"
+            } else {
+                "reader"
+            },
+            primary,
+            multiple_reminders_supported: false,
+        }
     }
+
+    /// Whether the account owns it (a calendar without an owner is taken as its own).
+    fn owned_by(&self, address: &str) -> bool {
+        let owner = self.owner.as_ref().and_then(|o| o.address.as_deref());
+        owner.is_none_or(|o| o.eq_ignore_ascii_case(address))
+    }
+}
+
+fn calendar_from_graph(v: &Value) -> Calendar {
+    GraphCalendar::deserialize(v)
+        .unwrap_or_default()
+        .to_unified()
 }
 
 pub(in crate::providers::office365) fn instant(
@@ -98,36 +122,21 @@ impl Office365 {
             }
             None => format!("{}?$top=50", self.graph.url("/me/calendars")),
         };
-        let page = self
-            .graph_json(account, &GraphRequest::get(next, vec![]))
-            .await?;
         let own = account.email.as_deref().unwrap_or_default();
-        let records: Vec<Calendar> = page
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .filter(|c| {
-                with_shared
-                    || c.pointer("/owner/address")
-                        .and_then(Value::as_str)
-                        .is_none_or(|o| o.eq_ignore_ascii_case(own))
-            })
-            .map(calendar_from_graph)
-            .collect();
-        let next_page_token = page
-            .get("@odata.nextLink")
-            .and_then(Value::as_str)
-            .map(|l| {
-                paging::issue(
-                    &self.keys,
-                    account,
-                    "calendars",
-                    &State {
-                        next: l.to_string(),
-                    },
-                )
-            });
+        let read = |answer: &GraphResponse| {
+            let page: GraphPage<GraphCalendar> = answer.parse()?;
+            let records: Vec<Calendar> = page
+                .value
+                .iter()
+                .filter(|c| with_shared || c.owned_by(own))
+                .map(GraphCalendar::to_unified)
+                .collect();
+            Ok((records, page.next_link))
+        };
+        let request = GraphRequest::get(next, vec![]);
+        let (records, next) = self.graph_read(account, &request, read).await?;
+        let next_page_token =
+            next.map(|next| paging::issue(&self.keys, account, "calendars", &State { next }));
         Ok(CalendarsPage {
             next_page_token,
             length: records.len(),

@@ -4,39 +4,48 @@
 use crate::error::{ApiError, Code};
 use crate::model::email::{EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds};
 use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::shapes::GraphPage;
 use crate::providers::office365::mail::well_known::WellKnownFolders;
 use crate::providers::office365::Office365;
 use crate::store::AccountRecord;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde::Deserialize;
+use serde_json::json;
 use std::collections::VecDeque;
 
 /// A walk of the tree stops here; mailboxes rarely have more.
 const MAX_FOLDERS: usize = 2000;
 const SELECT: &str = "$select=id,displayName,parentFolderId,childFolderCount&$top=100";
 
-fn info(f: &Value, parent_path: Option<&str>, folders: &WellKnownFolders) -> EmailFolderInfo {
-    let id = f
-        .get("id")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
-    let name = f
-        .get("displayName")
-        .and_then(Value::as_str)
-        .unwrap_or_default()
-        .to_string();
+/// Graph's `mailFolder`, as switchboard selects it.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase")]
+struct GraphFolder {
+    #[serde(deserialize_with = "or_empty", default)]
+    id: String,
+    #[serde(deserialize_with = "or_empty", default)]
+    display_name: String,
+    parent_folder_id: Option<String>,
+    child_folder_count: Option<u64>,
+}
+
+/// A string that Graph may also send as `null`.
+fn or_empty<'de, D: serde::Deserializer<'de>>(d: D) -> Result<String, D::Error> {
+    Ok(Option::<String>::deserialize(d)?.unwrap_or_default())
+}
+
+fn info(f: GraphFolder, parent_path: Option<&str>, folders: &WellKnownFolders) -> EmailFolderInfo {
     EmailFolderInfo {
-        full_name: parent_path.map_or_else(|| name.clone(), |p| format!("{p}/{name}")),
-        sys_label: folders.label(&id),
-        parent_id: f
-            .get("parentFolderId")
-            .and_then(Value::as_str)
-            .map(str::to_string),
+        full_name: parent_path.map_or_else(
+            || f.display_name.clone(),
+            |p| format!("{p}/{}", f.display_name),
+        ),
+        sys_label: folders.label(&f.id),
+        parent_id: f.parent_folder_id,
         is_folder: true,
         is_label: false,
-        id,
-        name,
+        id: f.id,
+        name: f.display_name,
     }
 }
 
@@ -46,24 +55,15 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         path: &str,
-    ) -> Result<Vec<Value>, ApiError> {
+    ) -> Result<Vec<GraphFolder>, ApiError> {
         let mut url = Some(format!("{}?{SELECT}", self.graph.url(path)));
         let mut out = Vec::new();
         while let Some(next) = url.take() {
-            let page = self
-                .graph_json(account, &GraphRequest::get(next, vec![]))
-                .await?;
-            out.extend(
-                page.get("value")
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default(),
-            );
-            url = page
-                .get("@odata.nextLink")
-                .and_then(Value::as_str)
-                .filter(|l| self.graph.is_graph_url(l))
-                .map(str::to_string);
+            let request = GraphRequest::get(next, vec![]);
+            let page: GraphPage<GraphFolder> =
+                self.graph_read(account, &request, |a| a.parse()).await?;
+            out.extend(page.value);
+            url = page.next_link.filter(|l| self.graph.is_graph_url(l));
         }
         Ok(out)
     }
@@ -78,12 +78,9 @@ impl Office365 {
             VecDeque::from([("/me/mailFolders".to_string(), None)]);
         while let Some((path, parent_path)) = queue.pop_front() {
             for f in self.folder_level(account, &path).await? {
-                let folder = info(&f, parent_path.as_deref(), &known);
-                if f.get("childFolderCount")
-                    .and_then(Value::as_u64)
-                    .unwrap_or(0)
-                    > 0
-                {
+                let has_children = f.child_folder_count.unwrap_or(0) > 0;
+                let folder = info(f, parent_path.as_deref(), &known);
+                if has_children {
                     queue.push_back((
                         format!("/me/mailFolders/{}/childFolders", segment(&folder.id)),
                         Some(folder.full_name.clone()),
@@ -104,13 +101,13 @@ impl Office365 {
         })
     }
 
-    async fn folder_json(&self, account: &AccountRecord, id: &str) -> Result<Value, ApiError> {
+    async fn folder(&self, account: &AccountRecord, id: &str) -> Result<GraphFolder, ApiError> {
         let url = self.graph.url(&format!(
             "/me/mailFolders/{}?$select=id,displayName,parentFolderId",
             segment(id)
         ));
-        self.graph_json(account, &GraphRequest::get(url, vec![]))
-            .await
+        let request = GraphRequest::get(url, vec![]);
+        self.graph_read(account, &request, |a| a.parse()).await
     }
 
     /// One folder, its `fullName` built by walking up to the root.
@@ -120,29 +117,17 @@ impl Office365 {
         id: &str,
     ) -> Result<EmailFolderInfo, ApiError> {
         let known = self.well_known_folders(account).await?;
-        let folder = self.folder_json(account, id).await?;
+        let folder = self.folder(account, id).await?;
         let root = known.id_of("root").unwrap_or_default().to_string();
         let mut path: Vec<String> = Vec::new();
-        let mut parent = folder
-            .get("parentFolderId")
-            .and_then(Value::as_str)
-            .map(str::to_string);
+        let mut parent = folder.parent_folder_id.clone();
         while let Some(p) = parent.filter(|p| *p != root && path.len() < 20) {
-            let f = self.folder_json(account, &p).await?;
-            path.insert(
-                0,
-                f.get("displayName")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-            );
-            parent = f
-                .get("parentFolderId")
-                .and_then(Value::as_str)
-                .map(str::to_string);
+            let f = self.folder(account, &p).await?;
+            path.insert(0, f.display_name);
+            parent = f.parent_folder_id;
         }
         let parent_path = (!path.is_empty()).then(|| path.join("/"));
-        Ok(info(&folder, parent_path.as_deref(), &known))
+        Ok(info(folder, parent_path.as_deref(), &known))
     }
 
     pub async fn create_folder(
@@ -167,12 +152,11 @@ impl Office365 {
             self.graph.url(&path),
             Some(json!({ "displayName": name })),
         );
-        let created = self.graph_json(account, &request).await?;
-        let id = created
-            .get("id")
-            .and_then(Value::as_str)
-            .ok_or_else(|| ApiError::internal("Graph created a folder without an id"))?;
-        self.get_folder(account, id).await
+        let created: GraphFolder = self.graph_read(account, &request, |a| a.parse()).await?;
+        if created.id.is_empty() {
+            return Err(ApiError::internal("Graph created a folder without an id"));
+        }
+        self.get_folder(account, &created.id).await
     }
 
     pub async fn well_known_folder_ids(
