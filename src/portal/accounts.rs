@@ -1,9 +1,9 @@
 //! The accounts linked to an app: health, the decoded reason when one needs its user again, delete,
 //! and a button that links a test account through the real OAuth flow and comes back here.
 
-use super::guard::{owned, owned_form};
 use super::html::{csrf_field, page, respond, when};
 use super::session::SignedIn;
+use super::session::{owned, owned_form};
 use crate::auth::link::{self, AuthorizeParams};
 use crate::clock::now;
 use crate::error::ApiError;

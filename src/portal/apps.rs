@@ -1,9 +1,9 @@
 //! An owner's apps: create one (its client secret shown once), and see one with its return URLs,
 //! its Office 365 settings and the redirect URI to register in Azure.
 
-use super::guard::{forbidden, owned};
 use super::html::{csrf_field, field, form_field, page, respond};
 use super::session::{cookie, set_cookie, SignedIn, SAVED};
+use super::session::{forbidden, owned};
 use crate::apps::{self, AppError};
 use crate::error::ApiError;
 use crate::state::AppState;

@@ -1,8 +1,8 @@
 //! Owners invite other owners: a sign-up link for one address, shown once, valid for seven days.
 //! Unless the operator closed sign-up, in which case owners come from the CLI only.
 
-use super::guard::forbidden;
 use super::html::{csrf_field, field, notice_card, page, respond};
+use super::session::forbidden;
 use super::session::SignedIn;
 use crate::clock::now;
 use crate::config::SignupPolicy;

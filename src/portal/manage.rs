@@ -1,9 +1,9 @@
 //! Changing an app from the portal: rename, a new client secret, return URLs, and deletion after
 //! the owner types the app's name.
 
-use super::guard::{owned, owned_form};
 use super::html::{csrf_field, field, page, respond};
 use super::session::SignedIn;
+use super::session::{owned, owned_form};
 use crate::apps::input::{Field, InputError};
 use crate::apps::{self, AppDetails, AppError};
 use crate::clock::now;

@@ -5,7 +5,6 @@
 pub mod accounts;
 mod apps;
 mod client_address;
-mod guard;
 mod home;
 pub mod html;
 mod invites;

@@ -2,9 +2,9 @@
 //! the redirect URI to register, the Graph permissions to add for chosen scopes, the admin-consent
 //! link for a single tenant, and warnings for an expiring secret or a problem Microsoft reported.
 
-use super::guard::{owned, owned_form};
 use super::html::form_field;
 use super::html::{csrf_field, field, page, respond};
+use super::session::{owned, owned_form};
 use super::session::{set_cookie, SignedIn, SAVED};
 use crate::apps::{self, AppDetails, AppError, Office365Input, SecretChoice};
 use crate::clock::now;

@@ -1,7 +1,11 @@
-//! The portal's cookies: the sign-in session (HttpOnly, Secure, SameSite=Lax, only under
-//! `/portal`), CSRF tokens derived from it, and a form cookie for the double-submit check on the
-//! sign-in and sign-up forms, which are shown before there is a session.
+//! The portal's session and the guard in front of every page about one app (the app must be the
+//! signed-in owner's, a submitted form must carry the session's CSRF token). Cookies: the sign-in
+//! session (HttpOnly, Secure, SameSite=Lax, only under `/portal`), CSRF tokens derived from it, and
+//! a form cookie for the double-submit check on the sign-in and sign-up forms, shown before there
+//! is a session.
 
+use super::html::{notice_card, page, respond};
+use crate::apps::{self, AppDetails};
 use crate::clock::now;
 use crate::owners;
 use crate::state::AppState;
@@ -9,7 +13,7 @@ use crate::store::crypto::random_token;
 use crate::store::OwnerRecord;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
-use axum::http::{header, HeaderMap, HeaderValue};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
@@ -98,5 +102,54 @@ impl FromRequestParts<AppState> for SignedIn {
             owner,
             token,
         })
+    }
+}
+
+pub fn forbidden(who: &SignedIn) -> Response {
+    respond(
+        StatusCode::FORBIDDEN,
+        page(
+            "Form expired",
+            Some((&who.owner.email, &who.csrf)),
+            notice_card("notice", "This form expired or came from another site."),
+        ),
+    )
+}
+
+/// The app a submitted form is about: not found unless this owner owns it, refused unless the
+/// form carries the session's CSRF token.
+pub async fn owned_form(
+    state: &AppState,
+    who: &SignedIn,
+    client_id: &str,
+    csrf: &str,
+) -> Result<AppDetails, Response> {
+    let d = owned(state, who, client_id).await?;
+    if who.csrf_ok(csrf) {
+        Ok(d)
+    } else {
+        Err(forbidden(who))
+    }
+}
+
+/// The app if this owner owns it; anything else reads as not found.
+pub async fn owned(
+    state: &AppState,
+    who: &SignedIn,
+    client_id: &str,
+) -> Result<AppDetails, Response> {
+    let not_found = || {
+        respond(
+            StatusCode::NOT_FOUND,
+            page(
+                "Not found",
+                Some((&who.owner.email, &who.csrf)),
+                notice_card("", "No such app."),
+            ),
+        )
+    };
+    match apps::details(state.store.as_ref(), client_id).await {
+        Ok(d) if d.app.owner_id == Some(who.owner.id) => Ok(d),
+        _ => Err(not_found()),
     }
 }

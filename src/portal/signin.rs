@@ -256,7 +256,7 @@ pub async fn signout(
     Form(f): Form<CsrfOnly>,
 ) -> Result<Response, ApiError> {
     if !who.csrf_ok(&f.csrf) {
-        return Ok(super::guard::forbidden(&who));
+        return Ok(super::session::forbidden(&who));
     }
     owners::end_session(state.store.as_ref(), &who.token)
         .await
