@@ -109,7 +109,7 @@ impl Drop for TestApp {
         let unlisted = self.ms.unlisted_requests();
         assert!(
             unlisted.is_empty(),
-            "Graph requests missing from the Graph request list (src/providers/office365/surface.rs): {unlisted:#?}"
+            "Graph requests missing from the Graph request list (src/providers/office365/graph/surface.rs): {unlisted:#?}"
         );
         let broken = self.relay.findings();
         assert!(
