@@ -4,7 +4,7 @@ use crate::error::ApiError;
 use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
 use crate::paging;
 use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
-use crate::providers::office365::graph::shapes::{Address, GraphPage, Text};
+use crate::providers::office365::graph::shapes::{nonempty, Address, GraphPage, Text};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::Office365;
@@ -46,12 +46,11 @@ struct GraphCalendar<'a> {
 
 impl GraphCalendar<'_> {
     fn to_unified(&self) -> Calendar {
-        let text = |t: &Text| t.as_deref().filter(|s| !s.is_empty()).map(str::to_string);
         let primary = self.is_default_calendar.unwrap_or(false);
         Calendar {
-            id: text(&self.id).unwrap_or_default(),
-            name: text(&self.name).unwrap_or_default(),
-            color: text(&self.hex_color).or(text(&self.color)),
+            id: nonempty(&self.id).unwrap_or_default(),
+            name: nonempty(&self.name).unwrap_or_default(),
+            color: nonempty(&self.hex_color).or(nonempty(&self.color)),
             access_role: if primary {
                 "owner"
             } else if self.can_edit.unwrap_or(false) {
@@ -99,9 +98,8 @@ impl Office365 {
         body: Option<Value>,
         if_match: Option<&str>,
     ) -> Result<Value, ApiError> {
-        let mut request = GraphRequest::with(method, self.graph.url(path), body);
+        let mut request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
         request.prefer.extend([IN_UTC, IMMUTABLE_IDS]);
-        request.if_match = if_match.map(str::to_string);
         self.graph_json(account, &request).await
     }
 

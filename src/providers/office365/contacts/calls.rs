@@ -42,19 +42,6 @@ fn with_id(v: Value) -> Result<ContactOrId, ApiError> {
 }
 
 impl Office365 {
-    async fn on_contact(
-        &self,
-        account: &AccountRecord,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        if_match: Option<&str>,
-    ) -> Result<Value, ApiError> {
-        let mut request = GraphRequest::with(method, self.graph.url(path), body);
-        request.if_match = if_match.map(str::to_string);
-        self.graph_json(account, &request).await
-    }
-
     pub async fn list_contacts(
         &self,
         account: &AccountRecord,
@@ -114,7 +101,7 @@ impl Office365 {
         let path = contact_path(id);
         let mut contact = from_graph(
             &self
-                .on_contact(account, Method::GET, &path, None, None)
+                .graph_item(account, Method::GET, &path, None, None)
                 .await?,
         );
         if with_photo {
@@ -147,7 +134,7 @@ impl Office365 {
         contact: &Contact,
     ) -> Result<ContactOrId, ApiError> {
         let created = self
-            .on_contact(
+            .graph_item(
                 account,
                 Method::POST,
                 "/me/contacts",
@@ -166,7 +153,7 @@ impl Office365 {
         if_match: Option<&str>,
     ) -> Result<ContactOrId, ApiError> {
         let updated = self
-            .on_contact(
+            .graph_item(
                 account,
                 Method::PATCH,
                 &contact_path(id),
@@ -183,7 +170,7 @@ impl Office365 {
         id: &str,
         if_match: Option<&str>,
     ) -> Result<(), ApiError> {
-        self.on_contact(account, Method::DELETE, &contact_path(id), None, if_match)
+        self.graph_item(account, Method::DELETE, &contact_path(id), None, if_match)
             .await
             .map(|_| ())
     }

@@ -1,9 +1,8 @@
 //! Graph's `contact` as switchboard reads it, typed, its strings borrowed where they carry no
 //! escapes.
 
-use crate::providers::office365::graph::shapes::{Address, Text};
+use crate::providers::office365::graph::shapes::{Address, Text, Texts};
 use serde::Deserialize;
-use std::borrow::Cow;
 
 /// Graph's `physicalAddress`.
 #[derive(Deserialize, Default)]
@@ -62,9 +61,9 @@ pub struct GraphContact<'a> {
     #[serde(borrow)]
     pub email_addresses: Option<Vec<Address<'a>>>,
     #[serde(borrow)]
-    pub business_phones: Option<Vec<Cow<'a, str>>>,
+    pub business_phones: Texts<'a>,
     #[serde(borrow)]
-    pub home_phones: Option<Vec<Cow<'a, str>>>,
+    pub home_phones: Texts<'a>,
     #[serde(borrow)]
     pub mobile_phone: Text<'a>,
     #[serde(borrow)]
@@ -88,7 +87,7 @@ pub struct GraphContact<'a> {
     #[serde(borrow)]
     pub birthday: Text<'a>,
     #[serde(borrow)]
-    pub categories: Option<Vec<Cow<'a, str>>>,
+    pub categories: Texts<'a>,
     #[serde(borrow)]
     pub personal_notes: Text<'a>,
 }

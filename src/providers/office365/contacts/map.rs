@@ -9,11 +9,10 @@ use crate::model::contact::{
 };
 use crate::model::normalize_time;
 use crate::providers::office365::contacts::graph_contact::{GraphAddress, GraphContact};
-use crate::providers::office365::graph::shapes::Text;
+use crate::providers::office365::graph::shapes::{nonempty, strings};
 use crate::providers::office365::graph::values::bad;
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::borrow::Cow;
 
 fn some_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
     (!v.is_empty()).then_some(v)
@@ -30,20 +29,11 @@ const RELATION_SLOTS: &[(&str, &str)] = &[
     ("spouseName", "spouse"),
 ];
 
-/// A string Graph sent, when it is not empty.
-fn text(t: &Text) -> Option<String> {
-    t.as_deref().filter(|s| !s.is_empty()).map(str::to_string)
-}
-
-fn strings(list: &Option<Vec<Cow<str>>>) -> Vec<String> {
-    list.iter().flatten().map(|s| s.to_string()).collect()
-}
-
 /// One of Outlook's address slots, when anything is in it. Outlook keeps the street lines in one
 /// field, one per line.
 fn address(a: &Option<GraphAddress>, kind: &str) -> Option<ContactAddress> {
     let a = a.as_ref()?;
-    let street = text(&a.street);
+    let street = nonempty(&a.street);
     let (first, second) = match street.as_deref().and_then(|s| s.split_once('\n')) {
         Some((one, two)) => (
             Some(one.trim_end_matches('\r').to_string()),
@@ -55,10 +45,10 @@ fn address(a: &Option<GraphAddress>, kind: &str) -> Option<ContactAddress> {
         street: first,
         street_line2: second,
         po_box: None,
-        city: text(&a.city),
-        state: text(&a.state),
-        postal_code: text(&a.postal_code),
-        country: text(&a.country_or_region),
+        city: nonempty(&a.city),
+        state: nonempty(&a.state),
+        postal_code: nonempty(&a.postal_code),
+        country: nonempty(&a.country_or_region),
         kind: Some(kind.into()),
     };
     let empty = ContactAddress {
@@ -85,28 +75,28 @@ fn phones(c: &GraphContact) -> Vec<ContactPhone> {
             .into_iter()
             .map(|n| phone(n, "home")),
     );
-    phones.extend(text(&c.mobile_phone).map(|n| phone(n, "mobile")));
+    phones.extend(nonempty(&c.mobile_phone).map(|n| phone(n, "mobile")));
     phones
 }
 
 pub fn from_graph(v: &Value) -> Contact {
     let c = GraphContact::deserialize(v).unwrap_or_default();
     let name = ContactName {
-        display_name: text(&c.display_name),
-        prefix: text(&c.title),
-        given_name: text(&c.given_name),
-        middle_name: text(&c.middle_name),
-        family_name: text(&c.surname),
-        suffix: text(&c.generation),
-        yomi_given_name: text(&c.yomi_given_name),
-        yomi_family_name: text(&c.yomi_surname),
+        display_name: nonempty(&c.display_name),
+        prefix: nonempty(&c.title),
+        given_name: nonempty(&c.given_name),
+        middle_name: nonempty(&c.middle_name),
+        family_name: nonempty(&c.surname),
+        suffix: nonempty(&c.generation),
+        yomi_given_name: nonempty(&c.yomi_given_name),
+        yomi_family_name: nonempty(&c.yomi_surname),
     };
     let company = ContactCompany {
-        name: text(&c.company_name),
-        office_location: text(&c.office_location),
-        department: text(&c.department),
-        job_title: text(&c.job_title),
-        yomi_company_name: text(&c.yomi_company_name),
+        name: nonempty(&c.company_name),
+        office_location: nonempty(&c.office_location),
+        department: nonempty(&c.department),
+        job_title: nonempty(&c.job_title),
+        yomi_company_name: nonempty(&c.yomi_company_name),
     };
     let emails = c
         .email_addresses
@@ -114,8 +104,8 @@ pub fn from_graph(v: &Value) -> Contact {
         .flatten()
         .filter_map(|e| {
             Some(ContactEmail {
-                address: text(&e.address)?,
-                name: text(&e.name),
+                address: nonempty(&e.address)?,
+                name: nonempty(&e.name),
                 kind: None,
             })
         })
@@ -136,12 +126,12 @@ pub fn from_graph(v: &Value) -> Contact {
     .into_iter()
     .filter_map(|(name, kind)| {
         Some(ContactRelation {
-            name: text(name)?,
+            name: nonempty(name)?,
             kind: kind.into(),
         })
     })
     .collect();
-    let urls = text(&c.business_home_page).map(|href| {
+    let urls = nonempty(&c.business_home_page).map(|href| {
         vec![ContactUrl {
             href,
             kind: Some("work".into()),
@@ -149,8 +139,8 @@ pub fn from_graph(v: &Value) -> Contact {
     });
     Contact {
         native_properties: None,
-        id: text(&c.id),
-        etag: text(&c.etag),
+        id: nonempty(&c.id),
+        etag: nonempty(&c.etag),
         created_time: c
             .created_date_time
             .as_deref()
@@ -162,13 +152,13 @@ pub fn from_graph(v: &Value) -> Contact {
             .filter(|t| !t.is_empty())
             .and_then(normalize_time),
         name: (name != ContactName::default()).then_some(name),
-        nick_name: text(&c.nick_name),
-        file_as: text(&c.file_as),
+        nick_name: nonempty(&c.nick_name),
+        file_as: nonempty(&c.file_as),
         company: (company != ContactCompany::default()).then_some(company),
         relations: some_vec(relations),
-        birthday: text(&c.birthday).map(|b| b.chars().take(10).collect()),
+        birthday: nonempty(&c.birthday).map(|b| b.chars().take(10).collect()),
         keywords: some_vec(strings(&c.categories)),
-        notes: text(&c.personal_notes),
+        notes: nonempty(&c.personal_notes),
         email_addresses: some_vec(emails),
         phone_numbers: some_vec(phones(&c)),
         addresses: some_vec(addresses),

@@ -49,6 +49,12 @@ impl<'a> GraphRequest<'a> {
         }
     }
 
+    /// The request only if the item still has this etag (`If-Match`).
+    pub fn if_match(mut self, etag: Option<&str>) -> Self {
+        self.if_match = etag.map(str::to_string);
+        self
+    }
+
     /// Whether sending it twice is harmless. A POST may have been carried out when the answer
     /// is lost (a 502/504 or a time-out): it is retried only on 429/503, which mean "not done".
     pub(in crate::providers::office365) fn idempotent(&self) -> bool {

@@ -5,6 +5,17 @@ use serde::Deserialize;
 use std::borrow::Cow;
 
 pub type Text<'a> = Option<Cow<'a, str>>;
+pub type Texts<'a> = Option<Vec<Cow<'a, str>>>;
+
+/// A string Graph sent, when it is not empty.
+pub fn nonempty(t: &Text) -> Option<String> {
+    t.as_deref().filter(|s| !s.is_empty()).map(str::to_string)
+}
+
+/// A list of strings Graph sent (none when it sent none).
+pub fn strings(list: &Texts) -> Vec<String> {
+    list.iter().flatten().map(|s| s.to_string()).collect()
+}
 
 /// A page of a collection: its items and the link to the next page.
 #[derive(Deserialize)]

@@ -62,6 +62,20 @@ impl Office365 {
         }
     }
 
+    /// A request on one item at `path` (on the Graph base), only if it still has the etag
+    /// `if_match` when one is given; the answer as JSON.
+    pub async fn graph_item(
+        &self,
+        account: &AccountRecord,
+        method: reqwest::Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> Result<Value, ApiError> {
+        let request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
+        self.graph_json(account, &request).await
+    }
+
     pub async fn graph_json(
         &self,
         account: &AccountRecord,

@@ -2,9 +2,8 @@
 //! their strings borrowed from the answer where they carry no escapes (a listing of 100 messages
 //! is read without building a JSON tree first).
 
-use crate::providers::office365::graph::shapes::{ItemBody, Recipient, Text};
+use crate::providers::office365::graph::shapes::{ItemBody, Recipient, Text, Texts};
 use serde::Deserialize;
-use std::borrow::Cow;
 
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
@@ -70,7 +69,7 @@ pub struct GraphMessage<'a> {
     #[serde(borrow)]
     pub subject: Text<'a>,
     #[serde(borrow)]
-    pub categories: Option<Vec<Cow<'a, str>>>,
+    pub categories: Texts<'a>,
     #[serde(borrow)]
     pub importance: Text<'a>,
     #[serde(borrow)]

@@ -2,7 +2,7 @@
 
 use crate::model::email::{EmailAddress, EmailAttachment, EmailHeader, EmailMessage};
 use crate::model::normalize_time;
-use crate::providers::office365::graph::shapes::{Recipient, Text};
+use crate::providers::office365::graph::shapes::{strings, Recipient, Text};
 use crate::providers::office365::mail::graph_message::{GraphAttachment, GraphMessage};
 use crate::providers::office365::mail::select::{meeting_method, sensitivity};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
@@ -28,6 +28,7 @@ fn recipients(list: &Option<Vec<Recipient>>) -> Vec<EmailAddress> {
     list.iter().flatten().filter_map(recipient).collect()
 }
 
+/// A string Graph sent, kept even when empty (an empty subject is a subject).
 fn text(t: &Text) -> Option<String> {
     t.as_deref().map(str::to_string)
 }
@@ -127,12 +128,7 @@ pub fn to_unified(v: &GraphMessage, with_body: bool, folders: &WellKnownFolders)
         internet_message_id: text(&v.internet_message_id),
         subject: text(&v.subject),
         sys_labels: labels(v, folders),
-        keywords: v
-            .categories
-            .iter()
-            .flatten()
-            .map(|c| c.to_string())
-            .collect(),
+        keywords: strings(&v.categories),
         from: v.from.as_ref().and_then(recipient),
         to: recipients(&v.to_recipients),
         cc: recipients(&v.cc_recipients),

@@ -23,19 +23,6 @@ struct PageState {
 }
 
 impl Office365 {
-    async fn todo(
-        &self,
-        account: &AccountRecord,
-        method: Method,
-        path: &str,
-        body: Option<Value>,
-        if_match: Option<&str>,
-    ) -> Result<Value, ApiError> {
-        let mut request = GraphRequest::with(method, self.graph.url(path), body);
-        request.if_match = if_match.map(str::to_string);
-        self.graph_json(account, &request).await
-    }
-
     /// A page of a To Do collection, from a page token or from the first page's URL.
     async fn todo_page(
         &self,
@@ -134,7 +121,7 @@ impl Office365 {
         }
         Ok(list_from_graph(
             &self
-                .todo(
+                .graph_item(
                     account,
                     Method::POST,
                     "/me/todo/lists",
@@ -149,7 +136,7 @@ impl Office365 {
         let id = self.list_id(account, id).await?;
         Ok(list_from_graph(
             &self
-                .todo(
+                .graph_item(
                     account,
                     Method::GET,
                     &format!("/me/todo/lists/{}", segment(&id)),
@@ -174,7 +161,7 @@ impl Office365 {
         let body = json!({ "displayName": title });
         Ok(list_from_graph(
             &self
-                .todo(
+                .graph_item(
                     account,
                     Method::PATCH,
                     &format!("/me/todo/lists/{}", segment(&id)),
@@ -191,7 +178,7 @@ impl Office365 {
         id: &str,
     ) -> Result<(), ApiError> {
         let id = self.list_id(account, id).await?;
-        self.todo(
+        self.graph_item(
             account,
             Method::DELETE,
             &format!("/me/todo/lists/{}", segment(&id)),
@@ -249,7 +236,7 @@ impl Office365 {
         let body = task_to_graph(input, true)?;
         let list = self.list_id(account, list).await?;
         Ok(Self::with_id(
-            self.todo(
+            self.graph_item(
                 account,
                 Method::POST,
                 &format!("/me/todo/lists/{}/tasks", segment(&list)),
@@ -269,7 +256,7 @@ impl Office365 {
         let list = self.list_id(account, list).await?;
         Ok(task_from_graph(
             &self
-                .todo(
+                .graph_item(
                     account,
                     Method::GET,
                     &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
@@ -292,7 +279,7 @@ impl Office365 {
         let list = self.list_id(account, list).await?;
         let path = format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id));
         Ok(Self::with_id(
-            self.todo(account, Method::PATCH, &path, Some(body), if_match)
+            self.graph_item(account, Method::PATCH, &path, Some(body), if_match)
                 .await?,
         ))
     }
@@ -305,7 +292,7 @@ impl Office365 {
         if_match: Option<&str>,
     ) -> Result<(), ApiError> {
         let list = self.list_id(account, list).await?;
-        self.todo(
+        self.graph_item(
             account,
             Method::DELETE,
             &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),

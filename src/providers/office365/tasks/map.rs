@@ -4,12 +4,11 @@ use crate::error::ApiError;
 use crate::model::normalize_time;
 use crate::model::rfc3339;
 use crate::model::task::{Task, TaskInput, TaskLink, TaskList};
-use crate::providers::office365::graph::shapes::{ItemBody, Text};
+use crate::providers::office365::graph::shapes::{nonempty, strings, ItemBody, Text, Texts};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::time::{to_graph_utc, DateTimeTimeZone};
 use serde::Deserialize;
 use serde_json::{json, Map, Value};
-use std::borrow::Cow;
 
 const STATUSES: &[&str] = &[
     "notStarted",
@@ -61,7 +60,7 @@ struct GraphTask<'a> {
     #[serde(borrow)]
     start_date_time: Option<DateTimeTimeZone<'a>>,
     #[serde(borrow)]
-    categories: Option<Vec<Cow<'a, str>>>,
+    categories: Texts<'a>,
     #[serde(borrow)]
     linked_resources: Option<Vec<LinkedResource<'a>>>,
 }
@@ -77,11 +76,6 @@ struct LinkedResource<'a> {
     web_url: Text<'a>,
 }
 
-/// A string Graph sent, when it is not empty.
-fn owned(t: &Text) -> Option<String> {
-    t.as_deref().filter(|s| !s.is_empty()).map(str::to_string)
-}
-
 fn instant(t: &Option<DateTimeTimeZone>) -> Option<String> {
     t.as_ref()
         .and_then(DateTimeTimeZone::instant)
@@ -92,9 +86,9 @@ pub(in crate::providers::office365) fn list_from_graph(v: &Value) -> TaskList {
     let l = GraphTaskList::deserialize(v).unwrap_or_default();
     let wellknown = l.wellknown_list_name.as_deref().unwrap_or("none");
     TaskList {
-        id: owned(&l.id).unwrap_or_default(),
-        etag: owned(&l.etag),
-        title: owned(&l.display_name).unwrap_or_default(),
+        id: nonempty(&l.id).unwrap_or_default(),
+        etag: nonempty(&l.etag),
+        title: nonempty(&l.display_name).unwrap_or_default(),
         owner: l.is_owner.unwrap_or(true),
         shared: l.is_shared.unwrap_or(false),
         default_list: wellknown == "defaultList",
@@ -109,31 +103,26 @@ pub fn task_from_graph(v: &Value) -> Task {
         .iter()
         .flatten()
         .map(|l| TaskLink {
-            source: owned(&l.application_name),
-            description: owned(&l.display_name),
-            link: owned(&l.web_url),
+            source: nonempty(&l.application_name),
+            description: nonempty(&l.display_name),
+            link: nonempty(&l.web_url),
         })
         .collect();
     Task {
-        id: owned(&t.id).unwrap_or_default(),
-        etag: owned(&t.etag),
-        title: owned(&t.title).unwrap_or_default(),
+        id: nonempty(&t.id).unwrap_or_default(),
+        etag: nonempty(&t.etag),
+        title: nonempty(&t.title).unwrap_or_default(),
         last_modified_time: t
             .last_modified_date_time
             .as_deref()
             .and_then(normalize_time),
-        notes: t.body.as_ref().and_then(|b| owned(&b.content)),
-        status: owned(&t.status).unwrap_or_else(|| "notStarted".into()),
-        importance: owned(&t.importance).unwrap_or_else(|| "normal".into()),
+        notes: t.body.as_ref().and_then(|b| nonempty(&b.content)),
+        status: nonempty(&t.status).unwrap_or_else(|| "notStarted".into()),
+        importance: nonempty(&t.importance).unwrap_or_else(|| "normal".into()),
         due: instant(&t.due_date_time),
         completed: instant(&t.completed_date_time),
         start_date_time: instant(&t.start_date_time),
-        categories: t
-            .categories
-            .iter()
-            .flatten()
-            .map(|c| c.to_string())
-            .collect(),
+        categories: strings(&t.categories),
         links,
         omitted: vec![],
     }
