@@ -204,10 +204,7 @@ pub async fn import(
 ) -> Result<Json<AccountSaveResult>, ApiError> {
     let ensure_access = import_options(&q)?;
     let importer = state.importer(input.service_type.as_deref())?;
-    let saved = importer.import(&app, &input, ensure_access, true).await?;
-    Ok(Json(saved.ok_or_else(|| {
-        ApiError::internal("an import saves its account")
-    })?))
+    Ok(Json(importer.import(&app, &input, ensure_access).await?))
 }
 
 /// `POST /v1/am/accounts/connect`: the same checks, nothing saved.
@@ -222,7 +219,7 @@ pub async fn connect(
     // A check reads a little of each kind of data, whatever ensureAccess says.
     import_options(&q)?;
     let importer = state.importer(input.service_type.as_deref())?;
-    importer.import(&app, &input, true, false).await?;
+    importer.check_import(&app, &input).await?;
     Ok(Json(crate::model::OK))
 }
 

@@ -10,14 +10,16 @@ pub trait Accounts: Send + Sync {
     /// stands afterwards, its token status saying what the provider answered.
     async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ApiError>;
 
-    /// Checks the tokens in `input` (one refresh, who they belong to, what they grant; with
-    /// `ensure_access`, a read of each kind of data). With `save`, saves the account in one write
-    /// and returns its new account token.
+    /// Checks the tokens in `input` (one refresh, who they belong to, what they grant, and a
+    /// read of each kind of data they allow); nothing is saved.
+    async fn check_import(&self, app: &AppRecord, input: &AccountImport) -> Result<(), ApiError>;
+
+    /// The same checks (the reads only with `ensure_access`), then the account saved in one
+    /// write with a new account token.
     async fn import(
         &self,
         app: &AppRecord,
         input: &AccountImport,
         ensure_access: bool,
-        save: bool,
-    ) -> Result<Option<AccountSaveResult>, ApiError>;
+    ) -> Result<AccountSaveResult, ApiError>;
 }

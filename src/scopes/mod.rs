@@ -48,7 +48,6 @@ pub struct UnifiedScope {
 pub struct ScopeCatalog {
     scopes: Vec<UnifiedScope>,
     aliases: BTreeMap<String, String>,
-    operations: BTreeMap<Operation, String>,
     pub office365: Arc<dyn Permissions>,
 }
 
@@ -58,7 +57,7 @@ impl ScopeCatalog {
         if raw.scopes.is_empty() {
             bail!("{file}: scopes: at least one scope is needed");
         }
-        let operations = operations(&raw.operations, file)?;
+        check_operations(&raw.operations, file)?;
         for (name, scope) in &raw.scopes {
             if scope.description.trim().is_empty() {
                 bail!("{file}: scopes.{name}.description: must not be empty");
@@ -102,7 +101,6 @@ impl ScopeCatalog {
         Ok(ScopeCatalog {
             scopes,
             aliases: raw.aliases,
-            operations,
             office365,
         })
     }
@@ -142,11 +140,6 @@ impl ScopeCatalog {
         self.scope(target)
     }
 
-    /// What an operation lets an account do, in the file's words.
-    pub fn describe(&self, op: Operation) -> &str {
-        self.operations.get(&op).map_or("", String::as_str)
-    }
-
     /// Whether an account holding `scopes` may perform `op`.
     pub fn allows(&self, scopes: &[String], op: Operation) -> bool {
         scopes
@@ -168,28 +161,26 @@ impl ScopeCatalog {
 }
 
 /// The file's `operations`: each one switchboard knows, described; nothing else.
-fn operations(
-    raw: &BTreeMap<String, String>,
-    file: &str,
-) -> anyhow::Result<BTreeMap<Operation, String>> {
-    let mut out = BTreeMap::new();
+fn check_operations(raw: &BTreeMap<String, String>, file: &str) -> anyhow::Result<()> {
     for (name, description) in raw {
-        let Ok(op) = Operation::from_str(name) else {
+        if Operation::from_str(name).is_err() {
             let known: Vec<&str> = Operation::VARIANTS.iter().map(|o| o.as_str()).collect();
             bail!(
                 "{file}: operations.{name}: not an operation switchboard performs (it knows {})",
                 known.join(", ")
             );
-        };
+        }
         if description.trim().is_empty() {
             bail!("{file}: operations.{name}: the description must not be empty");
         }
-        out.insert(op, description.clone());
     }
-    if let Some(missing) = Operation::VARIANTS.iter().find(|o| !out.contains_key(*o)) {
+    if let Some(missing) = Operation::VARIANTS
+        .iter()
+        .find(|o| !raw.contains_key(o.as_str()))
+    {
         bail!("{file}: operations: '{missing}' is missing (every operation is described, so that a scope can allow it)");
     }
-    Ok(out)
+    Ok(())
 }
 
 /// A file's text and name for messages: the operator's file, or the built-in one.

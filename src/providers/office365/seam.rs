@@ -186,18 +186,21 @@ impl Accounts for Office365 {
         Office365::ping(self, account).await
     }
 
+    #[tracing::instrument(name = "office365.check_import", skip_all, fields(app_id = app.id))]
+    async fn check_import(&self, app: &AppRecord, input: &AccountImport) -> Result<(), ApiError> {
+        Office365::check_import(self, app, input, true)
+            .await
+            .map(|_| ())
+    }
+
     #[tracing::instrument(name = "office365.import", skip_all, fields(app_id = app.id))]
     async fn import(
         &self,
         app: &AppRecord,
         input: &AccountImport,
         ensure_access: bool,
-        save: bool,
-    ) -> Result<Option<AccountSaveResult>, ApiError> {
-        let checked = self.check_import(app, input, ensure_access).await?;
-        if !save {
-            return Ok(None);
-        }
-        Ok(Some(self.save_import(app, checked).await?))
+    ) -> Result<AccountSaveResult, ApiError> {
+        let checked = Office365::check_import(self, app, input, ensure_access).await?;
+        self.save_import(app, checked).await
     }
 }

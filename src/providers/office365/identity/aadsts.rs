@@ -5,6 +5,7 @@
 
 use crate::clock::now;
 use crate::error::Code;
+use crate::providers::linking::LinkFailure;
 use crate::providers::office365::identity::token_client::TokenFailure;
 use crate::providers::office365::Office365;
 use crate::store::AppProblem;
@@ -195,8 +196,17 @@ pub async fn flag_app(provider: &Office365, app_id: i64, d: &Decoded) {
     tracing::warn!(app_id, problem = %problem.code, "the app's Azure credentials were refused by Microsoft");
 }
 
+/// A failed link as the app's return URL hears it: the stable code, the advice, the number.
+pub fn link_failure(d: &Decoded) -> LinkFailure {
+    LinkFailure {
+        code: link_error_code(d),
+        message: d.advice(),
+        aadsts: d.aadsts,
+    }
+}
+
 /// The stable error code put on the return URL for a failed link.
-pub fn link_error_code(d: &Decoded) -> Code {
+fn link_error_code(d: &Decoded) -> Code {
     if d.error == "access_denied" || d.aadsts == Some(65004) {
         return Code::AuthDeclined;
     }

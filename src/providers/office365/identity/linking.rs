@@ -4,7 +4,7 @@
 use crate::error::{ApiError, Code, ErrorKind};
 use crate::providers::linking::{LinkFailure, SignInRequest, SignedIn};
 use crate::providers::office365::identity::aadsts::{
-    decode_failure, flag_app, is_app_problem, link_error_code,
+    decode_failure, flag_app, is_app_problem, link_failure,
 };
 use crate::providers::office365::identity::token_client::TokenFailure;
 use crate::providers::office365::Office365;
@@ -46,11 +46,7 @@ impl Linking for Office365 {
 
     fn sign_in_refused(&self, error: &str, description: &str) -> LinkFailure {
         let d = self.catalog.decode(error, &[], description);
-        LinkFailure {
-            code: link_error_code(&d),
-            message: d.advice(),
-            aadsts: d.aadsts,
-        }
+        link_failure(&d)
     }
 
     async fn complete_sign_in(
@@ -74,10 +70,7 @@ impl Linking for Office365 {
             Ok(set) => set,
             Err(failure) => return Err(self.exchange_failed(app_id, &failure).await),
         };
-        let identity = self
-            .identify(&tokens)
-            .await
-            .map_err(|f| LinkFailure::new(f.code, f.message))?;
+        let identity = self.identify(&tokens).await?;
         let granted = if tokens.scope.is_empty() {
             permissions.to_vec()
         } else {
@@ -106,11 +99,7 @@ impl Office365 {
                 if is_app_problem(&d) {
                     flag_app(self, app_id, &d).await;
                 }
-                LinkFailure {
-                    code: link_error_code(&d),
-                    message: d.advice(),
-                    aadsts: d.aadsts,
-                }
+                link_failure(&d)
             }
         }
     }

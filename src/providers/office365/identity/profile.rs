@@ -53,27 +53,13 @@ impl Me {
     }
 }
 
-/// Why who signed in could not be learnt: a stable code and plain words.
-pub struct IdentifyFailure {
-    pub code: Code,
-    pub message: String,
-}
-
-impl IdentifyFailure {
-    fn new(code: Code, message: impl Into<String>) -> Self {
-        IdentifyFailure {
-            code,
-            message: message.into(),
-        }
-    }
-}
-
 pub use crate::providers::linking::Identity;
+use crate::providers::linking::LinkFailure;
 
 /// Who signed in: tenant and object id from the id_token, address and name from `/me`, the
 /// mailbox time zone from `/me/mailboxSettings` (absent for accounts without a mailbox).
 impl Office365 {
-    pub async fn identify(&self, set: &TokenSet) -> Result<Identity, IdentifyFailure> {
+    pub async fn identify(&self, set: &TokenSet) -> Result<Identity, LinkFailure> {
         let claims = set
             .id_token
             .as_deref()
@@ -88,7 +74,7 @@ impl Office365 {
         {
             Ok(r) => Me::from_json(&r.json().unwrap_or_default()),
             Err(GraphFailure::Failed(e) | GraphFailure::Unauthorized(e)) => {
-                return Err(IdentifyFailure::new(
+                return Err(LinkFailure::new(
                     Code::AuthProfileUnavailable,
                     format!(
                         "Could not read the user's profile from Microsoft Graph: {}",
@@ -113,7 +99,7 @@ impl Office365 {
             Err(_) => None,
         };
         let object_id = claims.oid.clone().or(me.id.clone()).ok_or_else(|| {
-            IdentifyFailure::new(Code::AuthFailed, "Microsoft did not say who signed in.")
+            LinkFailure::new(Code::AuthFailed, "Microsoft did not say who signed in.")
         })?;
         Ok(Identity {
             tenant_id: claims.tid.clone().unwrap_or_else(|| "unknown".into()),
