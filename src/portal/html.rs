@@ -139,6 +139,27 @@ pub fn notice_card(class: &str, message: &str) -> Markup {
     }
 }
 
+/// A form on an app's page refused (400): the card with its errors, under the app's name and
+/// the way back to the app. `signed_in` as for `page`.
+pub fn refused_on_app(
+    signed_in: (&str, &str),
+    name: &str,
+    client_id: &str,
+    card: Markup,
+) -> axum::response::Response {
+    let body = html! {
+        div class="card" {
+            h1 { (name) }
+            a href={ "/portal/apps/" (client_id) } { "Back to the app" }
+        }
+        (card)
+    };
+    respond(
+        axum::http::StatusCode::BAD_REQUEST,
+        page(name, Some(signed_in), body),
+    )
+}
+
 /// A moment for people: how long ago (or from now), with the exact UTC time on hover.
 pub fn when(unix_seconds: i64, now: i64) -> Markup {
     let exact = crate::model::rfc3339(unix_seconds);

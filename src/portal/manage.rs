@@ -1,7 +1,7 @@
 //! Changing an app from the portal: rename, a new client secret, return URLs, and deletion after
 //! the owner types the app's name.
 
-use super::html::{csrf_field, field, page, respond};
+use super::html::{csrf_field, field, page, refused_on_app, respond};
 use super::session::SignedIn;
 use super::session::{owned, owned_form};
 use crate::apps::input::{Field, InputError};
@@ -78,16 +78,11 @@ fn problem(who: &SignedIn, d: &AppDetails, e: &InputError) -> Response {
         _ => "name",
     };
     let message = e.message.as_str();
-    let body = html! {
-        div class="card" {
-            h1 { (d.app.name) }
-            a href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
-        }
-        (card(who, d, Some((field, message))))
-    };
-    respond(
-        StatusCode::BAD_REQUEST,
-        page(&d.app.name, Some((&who.owner.email, &who.csrf)), body),
+    refused_on_app(
+        (&who.owner.email, &who.csrf),
+        &d.app.name,
+        &d.app.client_id,
+        card(who, d, Some((field, message))),
     )
 }
 

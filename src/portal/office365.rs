@@ -3,7 +3,7 @@
 //! link for a single tenant, and warnings for an expiring secret or a problem Microsoft reported.
 
 use super::html::form_field;
-use super::html::{csrf_field, field, page, respond};
+use super::html::{csrf_field, field, page, refused_on_app, respond};
 use super::session::{owned, owned_form};
 use super::session::{set_cookie, SignedIn, SAVED};
 use crate::apps::{self, AppDetails, AppError, Office365Input, SecretChoice};
@@ -174,16 +174,11 @@ fn refused(
     field: &str,
     message: &str,
 ) -> Response {
-    let body = html! {
-        div class="card" {
-            h1 { (d.app.name) }
-            a href={ "/portal/apps/" (d.app.client_id) } { "Back to the app" }
-        }
-        (card(state, who, d, f, Some((field, message)), false))
-    };
-    respond(
-        StatusCode::BAD_REQUEST,
-        page(&d.app.name, Some((&who.owner.email, &who.csrf)), body),
+    refused_on_app(
+        (&who.owner.email, &who.csrf),
+        &d.app.name,
+        &d.app.client_id,
+        card(state, who, d, f, Some((field, message)), false),
     )
 }
 

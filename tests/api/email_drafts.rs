@@ -264,6 +264,17 @@ async fn draft_requests_are_checked() {
         body["message"].as_str().unwrap().contains("Mail.Send"),
         "{body}"
     );
+    // Sending a draft needs both: sending alone does not reach someone's drafts.
+    let sender = {
+        let client = app.create_client().await;
+        app.link(&client, "Mail.Send").await
+    };
+    let r = call(&app, &sender, Method::POST, &format!("{path}/send"), None).await;
+    let body = expect_error(r, StatusCode::FORBIDDEN, "scope.missing").await;
+    assert!(
+        body["message"].as_str().unwrap().contains("Mail.Drafts"),
+        "{body}"
+    );
 }
 
 #[tokio::test]
