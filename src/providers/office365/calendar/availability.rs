@@ -7,6 +7,7 @@ use crate::model::availability::{
     DayWorkSchedule, FreeBusyRequest, FreeBusySchedule, FreeBusySchedulePage, MeetingAttendee,
     SuggestRequest, SuggestResponse, TimeInterval, WeekWorkSchedule, WorkingInterval,
 };
+use crate::model::recurrence::DAYS;
 use crate::providers::office365::calendar::calendars::{instant, IN_UTC};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::graph::values::bad;
@@ -22,15 +23,6 @@ use serde_json::{json, Value};
 const MAX_SCHEDULES: usize = 20;
 const MAX_SLOTS: usize = 1000;
 const SHOW_AS: &[&str] = &["free", "busy", "tentative", "outOfOffice", "unknown"];
-const DAYS: &[&str] = &[
-    "monday",
-    "tuesday",
-    "wednesday",
-    "thursday",
-    "friday",
-    "saturday",
-    "sunday",
-];
 
 fn status(graph: &str) -> &'static str {
     match graph {
