@@ -11,7 +11,6 @@ pub mod guards;
 pub mod metrics;
 pub mod model;
 pub mod owners;
-pub mod paging;
 pub mod portal;
 pub mod providers;
 pub mod scopes;

@@ -34,5 +34,5 @@ pub async fn forward(
         headers: parts.headers,
         body,
     };
-    state.direct(&account)?.forward(&account, forward).await
+    Ok(state.direct(&account)?.forward(&account, forward).await?)
 }

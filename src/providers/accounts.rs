@@ -1,18 +1,22 @@
 //! An account's standing with its provider: asking whether the grant still works, and accounts
 //! brought in with tokens an app already holds.
-use crate::error::ApiError;
 use crate::model::account::{AccountImport, AccountSaveResult};
+use crate::providers::error::ProviderError;
 use crate::store::{AccountRecord, AppRecord};
 
 #[async_trait::async_trait]
 pub trait Accounts: Send + Sync {
     /// One read through the account's grant (refreshing it if it is due); the account as it
     /// stands afterwards, its token status saying what the provider answered.
-    async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ApiError>;
+    async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError>;
 
     /// Checks the tokens in `input` (one refresh, who they belong to, what they grant, and a
     /// read of each kind of data they allow); nothing is saved.
-    async fn check_import(&self, app: &AppRecord, input: &AccountImport) -> Result<(), ApiError>;
+    async fn check_import(
+        &self,
+        app: &AppRecord,
+        input: &AccountImport,
+    ) -> Result<(), ProviderError>;
 
     /// The same checks (the reads only with `ensure_access`), then the account saved in one
     /// write with a new account token.
@@ -21,5 +25,5 @@ pub trait Accounts: Send + Sync {
         app: &AppRecord,
         input: &AccountImport,
         ensure_access: bool,
-    ) -> Result<AccountSaveResult, ApiError>;
+    ) -> Result<AccountSaveResult, ProviderError>;
 }

@@ -1,6 +1,5 @@
 //! Calendars and events: calendars, events in a window, one event, series and occurrences,
 //! responses, availability.
-use crate::error::ApiError;
 use crate::model::availability::{
     FreeBusyRequest, FreeBusySchedulePage, SuggestRequest, SuggestResponse,
 };
@@ -10,6 +9,7 @@ use crate::model::calendar::{
 use crate::model::email::EmailAttachment;
 use crate::model::recurrence::SeriesInfo;
 use crate::model::requests::EventWrite;
+use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
 #[async_trait::async_trait]
@@ -19,22 +19,22 @@ pub trait Calendars: Send + Sync {
         account: &AccountRecord,
         page_token: Option<&str>,
         with_shared: bool,
-    ) -> Result<CalendarsPage, ApiError>;
+    ) -> Result<CalendarsPage, ProviderError>;
 
-    async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ApiError>;
+    async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ProviderError>;
 
     async fn create_calendar(
         &self,
         account: &AccountRecord,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError>;
+    ) -> Result<Calendar, ProviderError>;
 
     async fn update_calendar(
         &self,
         account: &AccountRecord,
         id: &str,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError>;
+    ) -> Result<Calendar, ProviderError>;
 
     /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
     async fn events_range(
@@ -44,14 +44,14 @@ pub trait Calendars: Send + Sync {
         time_min: Option<&str>,
         time_max: Option<&str>,
         page_token: Option<&str>,
-    ) -> Result<EventsPage, ApiError>;
+    ) -> Result<EventsPage, ProviderError>;
 
     async fn event(
         &self,
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<Event, ApiError>;
+    ) -> Result<Event, ProviderError>;
 
     async fn create_event(
         &self,
@@ -59,7 +59,7 @@ pub trait Calendars: Send + Sync {
         calendar: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError>;
+    ) -> Result<EventOrId, ProviderError>;
 
     async fn update_event(
         &self,
@@ -68,7 +68,7 @@ pub trait Calendars: Send + Sync {
         id: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError>;
+    ) -> Result<EventOrId, ProviderError>;
 
     /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
     /// `notify = false` is refused for such a meeting rather than ignored.
@@ -79,7 +79,7 @@ pub trait Calendars: Send + Sync {
         id: &str,
         if_match: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError>;
+    ) -> Result<(), ProviderError>;
 
     /// Accept, tentatively accept or decline an invitation.
     async fn respond(
@@ -90,7 +90,7 @@ pub trait Calendars: Send + Sync {
         response: &str,
         comment: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError>;
+    ) -> Result<(), ProviderError>;
 
     /// The events with an iCalendar UID (a series and its exceptions share one).
     /// The events with any of these iCalendar UIDs (at most 20 at once).
@@ -99,7 +99,7 @@ pub trait Calendars: Send + Sync {
         account: &AccountRecord,
         calendar: &str,
         ical_uids: &[&str],
-    ) -> Result<EventsPage, ApiError>;
+    ) -> Result<EventsPage, ProviderError>;
 
     async fn event_attachment(
         &self,
@@ -107,7 +107,7 @@ pub trait Calendars: Send + Sync {
         calendar: &str,
         id: &str,
         attachment: &str,
-    ) -> Result<EmailAttachment, ApiError>;
+    ) -> Result<EmailAttachment, ProviderError>;
 
     /// `SeriesInfo`: the rule, the occurrences changed, and those deleted (for an endless
     /// series, within a year from now).
@@ -116,7 +116,7 @@ pub trait Calendars: Send + Sync {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<SeriesInfo, ApiError>;
+    ) -> Result<SeriesInfo, ProviderError>;
 
     /// The occurrence originally planned for `ost` (a date, or a time read in the series' zone).
     async fn occurrence(
@@ -125,17 +125,17 @@ pub trait Calendars: Send + Sync {
         calendar: &str,
         id: &str,
         ost: &str,
-    ) -> Result<Event, ApiError>;
+    ) -> Result<Event, ProviderError>;
 
     async fn free_busy(
         &self,
         account: &AccountRecord,
         req: &FreeBusyRequest,
-    ) -> Result<FreeBusySchedulePage, ApiError>;
+    ) -> Result<FreeBusySchedulePage, ProviderError>;
 
     async fn suggest_meeting_times(
         &self,
         account: &AccountRecord,
         req: SuggestRequest,
-    ) -> Result<SuggestResponse, ApiError>;
+    ) -> Result<SuggestResponse, ProviderError>;
 }

@@ -1,6 +1,6 @@
 //! Contacts.
-use crate::error::ApiError;
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
+use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
 #[async_trait::async_trait]
@@ -10,20 +10,20 @@ pub trait Contacts: Send + Sync {
         account: &AccountRecord,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<ContactsPage, ApiError>;
+    ) -> Result<ContactsPage, ProviderError>;
 
     async fn get_contact(
         &self,
         account: &AccountRecord,
         id: &str,
         with_photo: bool,
-    ) -> Result<Contact, ApiError>;
+    ) -> Result<Contact, ProviderError>;
 
     async fn create_contact(
         &self,
         account: &AccountRecord,
         contact: &Contact,
-    ) -> Result<ContactOrId, ApiError>;
+    ) -> Result<ContactOrId, ProviderError>;
 
     async fn update_contact(
         &self,
@@ -31,12 +31,12 @@ pub trait Contacts: Send + Sync {
         id: &str,
         contact: &Contact,
         if_match: Option<&str>,
-    ) -> Result<ContactOrId, ApiError>;
+    ) -> Result<ContactOrId, ProviderError>;
 
     async fn delete_contact(
         &self,
         account: &AccountRecord,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError>;
+    ) -> Result<(), ProviderError>;
 }

@@ -1,6 +1,6 @@
 //! The provider's own API, passed through with the account's credentials.
-use crate::error::ApiError;
 use crate::model::requests::Forward;
+use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 use axum::body::Body;
 use axum::http::Response;
@@ -11,5 +11,5 @@ pub trait Direct: Send + Sync {
         &self,
         account: &AccountRecord,
         f: Forward,
-    ) -> Result<Response<Body>, ApiError>;
+    ) -> Result<Response<Body>, ProviderError>;
 }

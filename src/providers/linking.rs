@@ -3,7 +3,8 @@
 //! checks around it (return URLs, scopes, re-authorization, the app's one-time code) is the same
 //! for every provider and lives in `auth`.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
+use crate::providers::error::ProviderError;
 use crate::store::crypto::Keyring;
 use crate::store::RefreshedTokens;
 use secrecy::{ExposeSecret, SecretString};
@@ -93,7 +94,7 @@ impl LinkFailure {
 #[async_trait::async_trait]
 pub trait Linking: Send + Sync {
     /// The provider's sign-in page for this request.
-    async fn sign_in_url(&self, request: &SignInRequest<'_>) -> Result<String, ApiError>;
+    async fn sign_in_url(&self, request: &SignInRequest<'_>) -> Result<String, ProviderError>;
 
     /// The provider sent the user back with an error instead of a code.
     fn sign_in_refused(&self, error: &str, description: &str) -> LinkFailure;
@@ -110,5 +111,5 @@ pub trait Linking: Send + Sync {
     ) -> Result<SignedIn, LinkFailure>;
 
     /// `ensureAccess`: reads a little of each kind of data the unified scopes allow.
-    async fn probe(&self, signed_in: &SignedIn, scopes: &[String]) -> Result<(), ApiError>;
+    async fn probe(&self, signed_in: &SignedIn, scopes: &[String]) -> Result<(), ProviderError>;
 }

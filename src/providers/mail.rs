@@ -1,11 +1,11 @@
 //! Mail: listings and single messages, their state, sending and replying, drafts, folders.
-use crate::error::ApiError;
 use crate::model::email::{
     EmailAttachment, EmailDraft, EmailDraftResponse, EmailFolderInfo, EmailFolderInfoPage,
     EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate, OutgoingEmail,
     WellKnownFolderIds,
 };
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
+use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
 #[async_trait::async_trait]
@@ -14,7 +14,7 @@ pub trait Mail: Send + Sync {
         &self,
         account: &AccountRecord,
         req: ListRequest<'_>,
-    ) -> Result<EmailMessagesPage, ApiError>;
+    ) -> Result<EmailMessagesPage, ProviderError>;
 
     /// One message with its body, headers and attachments described; `load_inlines` also loads
     /// the content of inline attachments (the pictures of an HTML body).
@@ -23,7 +23,7 @@ pub trait Mail: Send + Sync {
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailMessage, ApiError>;
+    ) -> Result<EmailMessage, ProviderError>;
 
     /// `unread`, `keywords` (Outlook categories) and `archived` (moved to or from Archive).
     async fn update_message_status(
@@ -31,24 +31,24 @@ pub trait Mail: Send + Sync {
         account: &AccountRecord,
         id: &str,
         update: MessageStatusUpdate,
-    ) -> Result<(), ApiError>;
+    ) -> Result<(), ProviderError>;
 
     /// Moves the message to Deleted Items (Graph's DELETE does not purge).
-    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError>;
 
     async fn message_attachment(
         &self,
         account: &AccountRecord,
         id: &str,
         attachment_id: &str,
-    ) -> Result<EmailAttachment, ApiError>;
+    ) -> Result<EmailAttachment, ProviderError>;
 
     /// The message as MIME (RFC 822).
     async fn raw_message(
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<bytes::Bytes, ApiError>;
+    ) -> Result<bytes::Bytes, ProviderError>;
 
     async fn send_message(
         &self,
@@ -56,7 +56,7 @@ pub trait Mail: Send + Sync {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError>;
+    ) -> Result<EmailSendResponse, ProviderError>;
 
     async fn reply_to_message(
         &self,
@@ -65,21 +65,21 @@ pub trait Mail: Send + Sync {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError>;
+    ) -> Result<EmailSendResponse, ProviderError>;
 
     async fn create_draft(
         &self,
         account: &AccountRecord,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError>;
+    ) -> Result<EmailDraftResponse, ProviderError>;
 
     async fn get_draft(
         &self,
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailDraft, ApiError>;
+    ) -> Result<EmailDraft, ProviderError>;
 
     /// Replaces the draft's subject, body, recipients and categories; its attachments too when
     /// the request brings some.
@@ -89,30 +89,37 @@ pub trait Mail: Send + Sync {
         id: &str,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError>;
+    ) -> Result<EmailDraftResponse, ProviderError>;
 
-    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError>;
 
-    async fn send_existing_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+    async fn send_existing_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError>;
 
-    async fn list_folders(&self, account: &AccountRecord) -> Result<EmailFolderInfoPage, ApiError>;
+    async fn list_folders(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<EmailFolderInfoPage, ProviderError>;
 
     /// One folder, its `fullName` built by walking up to the root.
     async fn get_folder(
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<EmailFolderInfo, ApiError>;
+    ) -> Result<EmailFolderInfo, ProviderError>;
 
     async fn create_folder(
         &self,
         account: &AccountRecord,
         name: &str,
         parent: Option<&str>,
-    ) -> Result<EmailFolderInfo, ApiError>;
+    ) -> Result<EmailFolderInfo, ProviderError>;
 
     async fn well_known_folder_ids(
         &self,
         account: &AccountRecord,
-    ) -> Result<WellKnownFolderIds, ApiError>;
+    ) -> Result<WellKnownFolderIds, ProviderError>;
 }

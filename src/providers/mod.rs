@@ -5,15 +5,18 @@ mod accounts;
 mod calendar;
 mod contacts;
 mod direct;
+pub mod error;
 pub mod linking;
 mod mail;
 pub mod office365;
+pub mod paging;
 mod tasks;
 
 pub use accounts::Accounts;
 pub use calendar::Calendars;
 pub use contacts::Contacts;
 pub use direct::Direct;
+pub use error::{Failure, ProviderError};
 pub use linking::Linking;
 pub use mail::Mail;
 pub use tasks::Tasks;

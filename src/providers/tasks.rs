@@ -1,6 +1,6 @@
 //! Task lists and their tasks.
-use crate::error::ApiError;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
+use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
 #[async_trait::async_trait]
@@ -9,15 +9,16 @@ pub trait Tasks: Send + Sync {
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
-    ) -> Result<TaskListPage, ApiError>;
+    ) -> Result<TaskListPage, ProviderError>;
 
     async fn create_task_list(
         &self,
         account: &AccountRecord,
         title: &str,
-    ) -> Result<TaskList, ApiError>;
+    ) -> Result<TaskList, ProviderError>;
 
-    async fn task_list(&self, account: &AccountRecord, id: &str) -> Result<TaskList, ApiError>;
+    async fn task_list(&self, account: &AccountRecord, id: &str)
+        -> Result<TaskList, ProviderError>;
 
     async fn update_task_list(
         &self,
@@ -25,9 +26,13 @@ pub trait Tasks: Send + Sync {
         id: &str,
         title: &str,
         if_match: Option<&str>,
-    ) -> Result<TaskList, ApiError>;
+    ) -> Result<TaskList, ProviderError>;
 
-    async fn delete_task_list(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError>;
+    async fn delete_task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError>;
 
     async fn tasks(
         &self,
@@ -35,16 +40,21 @@ pub trait Tasks: Send + Sync {
         list: &str,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<TasksPage, ApiError>;
+    ) -> Result<TasksPage, ProviderError>;
 
     async fn create_task(
         &self,
         account: &AccountRecord,
         list: &str,
         input: &TaskInput,
-    ) -> Result<TaskOrId, ApiError>;
+    ) -> Result<TaskOrId, ProviderError>;
 
-    async fn task(&self, account: &AccountRecord, list: &str, id: &str) -> Result<Task, ApiError>;
+    async fn task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        id: &str,
+    ) -> Result<Task, ProviderError>;
 
     async fn update_task(
         &self,
@@ -53,7 +63,7 @@ pub trait Tasks: Send + Sync {
         id: &str,
         input: &TaskInput,
         if_match: Option<&str>,
-    ) -> Result<TaskOrId, ApiError>;
+    ) -> Result<TaskOrId, ProviderError>;
 
     async fn delete_task(
         &self,
@@ -61,5 +71,5 @@ pub trait Tasks: Send + Sync {
         list: &str,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError>;
+    ) -> Result<(), ProviderError>;
 }

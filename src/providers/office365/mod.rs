@@ -16,8 +16,8 @@ pub mod tasks;
 pub mod time;
 
 use crate::config::Settings;
-use crate::error::ApiError;
 use crate::metrics::Metrics;
+use crate::providers::error::ProviderError;
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
@@ -85,10 +85,10 @@ impl Office365 {
         listing: &str,
         token: &str,
         next: impl Fn(&T) -> &str,
-    ) -> Result<T, ApiError> {
-        let state: T = crate::paging::open(&self.keys, account, listing, token)?;
+    ) -> Result<T, ProviderError> {
+        let state: T = crate::providers::paging::open(&self.keys, account, listing, token)?;
         if !self.graph.is_graph_url(next(&state)) {
-            return Err(crate::paging::invalid());
+            return Err(crate::providers::paging::invalid());
         }
         Ok(state)
     }

@@ -2,7 +2,6 @@
 //! name (the direct API's `forward` is `forward_to_graph`).
 
 use super::Office365;
-use crate::error::ApiError;
 use crate::model::account::{AccountImport, AccountSaveResult};
 use crate::model::email::{
     EmailAttachment, EmailDraft, EmailDraftResponse, EmailFolderInfo, EmailFolderInfoPage,
@@ -10,6 +9,7 @@ use crate::model::email::{
     WellKnownFolderIds,
 };
 use crate::model::requests::{BodyType, Forward, ListRequest, MessageRead};
+use crate::providers::error::ProviderError;
 use crate::providers::{Accounts, Direct, Mail};
 use crate::store::{AccountRecord, AppRecord};
 use axum::body::Body;
@@ -22,7 +22,7 @@ impl Mail for Office365 {
         &self,
         account: &AccountRecord,
         req: ListRequest<'_>,
-    ) -> Result<EmailMessagesPage, ApiError> {
+    ) -> Result<EmailMessagesPage, ProviderError> {
         Office365::list_messages(self, account, req).await
     }
 
@@ -32,7 +32,7 @@ impl Mail for Office365 {
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailMessage, ApiError> {
+    ) -> Result<EmailMessage, ProviderError> {
         Office365::get_message(self, account, id, read).await
     }
 
@@ -42,12 +42,12 @@ impl Mail for Office365 {
         account: &AccountRecord,
         id: &str,
         update: MessageStatusUpdate,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         Office365::update_message_status(self, account, id, update).await
     }
 
     #[tracing::instrument(name = "office365.delete_message", skip_all, fields(account_id = account.id))]
-    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError> {
         Office365::delete_message(self, account, id).await
     }
 
@@ -57,7 +57,7 @@ impl Mail for Office365 {
         account: &AccountRecord,
         id: &str,
         attachment_id: &str,
-    ) -> Result<EmailAttachment, ApiError> {
+    ) -> Result<EmailAttachment, ProviderError> {
         Office365::message_attachment(self, account, id, attachment_id).await
     }
 
@@ -66,7 +66,7 @@ impl Mail for Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<bytes::Bytes, ApiError> {
+    ) -> Result<bytes::Bytes, ProviderError> {
         Office365::raw_message(self, account, id).await
     }
 
@@ -77,7 +77,7 @@ impl Mail for Office365 {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError> {
+    ) -> Result<EmailSendResponse, ProviderError> {
         Office365::send_message(self, account, email, body, return_ids).await
     }
 
@@ -89,7 +89,7 @@ impl Mail for Office365 {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError> {
+    ) -> Result<EmailSendResponse, ProviderError> {
         Office365::reply_to_message(self, account, id, email, body, return_ids).await
     }
 
@@ -99,7 +99,7 @@ impl Mail for Office365 {
         account: &AccountRecord,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError> {
+    ) -> Result<EmailDraftResponse, ProviderError> {
         Office365::create_draft(self, account, email, body).await
     }
 
@@ -109,7 +109,7 @@ impl Mail for Office365 {
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailDraft, ApiError> {
+    ) -> Result<EmailDraft, ProviderError> {
         Office365::get_draft(self, account, id, read).await
     }
 
@@ -120,22 +120,29 @@ impl Mail for Office365 {
         id: &str,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError> {
+    ) -> Result<EmailDraftResponse, ProviderError> {
         Office365::update_draft(self, account, id, email, body).await
     }
 
     #[tracing::instrument(name = "office365.delete_draft", skip_all, fields(account_id = account.id))]
-    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError> {
         Office365::delete_draft(self, account, id).await
     }
 
     #[tracing::instrument(name = "office365.send_existing_draft", skip_all, fields(account_id = account.id))]
-    async fn send_existing_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    async fn send_existing_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError> {
         Office365::send_existing_draft(self, account, id).await
     }
 
     #[tracing::instrument(name = "office365.list_folders", skip_all, fields(account_id = account.id))]
-    async fn list_folders(&self, account: &AccountRecord) -> Result<EmailFolderInfoPage, ApiError> {
+    async fn list_folders(
+        &self,
+        account: &AccountRecord,
+    ) -> Result<EmailFolderInfoPage, ProviderError> {
         Office365::list_folders(self, account).await
     }
 
@@ -144,7 +151,7 @@ impl Mail for Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<EmailFolderInfo, ApiError> {
+    ) -> Result<EmailFolderInfo, ProviderError> {
         Office365::get_folder(self, account, id).await
     }
 
@@ -154,7 +161,7 @@ impl Mail for Office365 {
         account: &AccountRecord,
         name: &str,
         parent: Option<&str>,
-    ) -> Result<EmailFolderInfo, ApiError> {
+    ) -> Result<EmailFolderInfo, ProviderError> {
         Office365::create_folder(self, account, name, parent).await
     }
 
@@ -162,7 +169,7 @@ impl Mail for Office365 {
     async fn well_known_folder_ids(
         &self,
         account: &AccountRecord,
-    ) -> Result<WellKnownFolderIds, ApiError> {
+    ) -> Result<WellKnownFolderIds, ProviderError> {
         Office365::well_known_folder_ids(self, account).await
     }
 }
@@ -174,7 +181,7 @@ impl Direct for Office365 {
         &self,
         account: &AccountRecord,
         f: Forward,
-    ) -> Result<Response<Body>, ApiError> {
+    ) -> Result<Response<Body>, ProviderError> {
         Office365::forward_to_graph(self, account, f).await
     }
 }
@@ -182,12 +189,16 @@ impl Direct for Office365 {
 #[async_trait::async_trait]
 impl Accounts for Office365 {
     #[tracing::instrument(name = "office365.ping", skip_all, fields(account_id = account.id))]
-    async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ApiError> {
+    async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError> {
         Office365::ping(self, account).await
     }
 
     #[tracing::instrument(name = "office365.check_import", skip_all, fields(app_id = app.id))]
-    async fn check_import(&self, app: &AppRecord, input: &AccountImport) -> Result<(), ApiError> {
+    async fn check_import(
+        &self,
+        app: &AppRecord,
+        input: &AccountImport,
+    ) -> Result<(), ProviderError> {
         Office365::check_import(self, app, input, true)
             .await
             .map(|_| ())
@@ -199,7 +210,7 @@ impl Accounts for Office365 {
         app: &AppRecord,
         input: &AccountImport,
         ensure_access: bool,
-    ) -> Result<AccountSaveResult, ApiError> {
+    ) -> Result<AccountSaveResult, ProviderError> {
         let checked = Office365::check_import(self, app, input, ensure_access).await?;
         self.save_import(app, checked).await
     }

@@ -2,7 +2,6 @@
 //! method of the same name.
 
 use super::Office365;
-use crate::error::ApiError;
 use crate::model::availability::{
     FreeBusyRequest, FreeBusySchedulePage, SuggestRequest, SuggestResponse,
 };
@@ -14,6 +13,7 @@ use crate::model::email::EmailAttachment;
 use crate::model::recurrence::SeriesInfo;
 use crate::model::requests::EventWrite;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
+use crate::providers::error::ProviderError;
 use crate::providers::{Calendars, Contacts, Tasks};
 use crate::store::AccountRecord;
 
@@ -25,12 +25,12 @@ impl Calendars for Office365 {
         account: &AccountRecord,
         page_token: Option<&str>,
         with_shared: bool,
-    ) -> Result<CalendarsPage, ApiError> {
+    ) -> Result<CalendarsPage, ProviderError> {
         Office365::calendars(self, account, page_token, with_shared).await
     }
 
     #[tracing::instrument(name = "office365.calendar", skip_all, fields(account_id = account.id))]
-    async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ApiError> {
+    async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ProviderError> {
         Office365::calendar(self, account, id).await
     }
 
@@ -39,7 +39,7 @@ impl Calendars for Office365 {
         &self,
         account: &AccountRecord,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError> {
+    ) -> Result<Calendar, ProviderError> {
         Office365::create_calendar(self, account, input).await
     }
 
@@ -49,7 +49,7 @@ impl Calendars for Office365 {
         account: &AccountRecord,
         id: &str,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError> {
+    ) -> Result<Calendar, ProviderError> {
         Office365::update_calendar(self, account, id, input).await
     }
 
@@ -61,7 +61,7 @@ impl Calendars for Office365 {
         time_min: Option<&str>,
         time_max: Option<&str>,
         page_token: Option<&str>,
-    ) -> Result<EventsPage, ApiError> {
+    ) -> Result<EventsPage, ProviderError> {
         Office365::events_range(self, account, calendar, time_min, time_max, page_token).await
     }
 
@@ -71,7 +71,7 @@ impl Calendars for Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<Event, ApiError> {
+    ) -> Result<Event, ProviderError> {
         Office365::event(self, account, calendar, id).await
     }
 
@@ -82,7 +82,7 @@ impl Calendars for Office365 {
         calendar: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError> {
+    ) -> Result<EventOrId, ProviderError> {
         Office365::create_event(self, account, calendar, event, how).await
     }
 
@@ -94,7 +94,7 @@ impl Calendars for Office365 {
         id: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError> {
+    ) -> Result<EventOrId, ProviderError> {
         Office365::update_event(self, account, calendar, id, event, how).await
     }
 
@@ -106,7 +106,7 @@ impl Calendars for Office365 {
         id: &str,
         if_match: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         Office365::delete_event(self, account, calendar, id, if_match, notify).await
     }
 
@@ -119,7 +119,7 @@ impl Calendars for Office365 {
         response: &str,
         comment: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         Office365::respond(self, account, calendar, id, response, comment, notify).await
     }
 
@@ -129,7 +129,7 @@ impl Calendars for Office365 {
         account: &AccountRecord,
         calendar: &str,
         ical_uids: &[&str],
-    ) -> Result<EventsPage, ApiError> {
+    ) -> Result<EventsPage, ProviderError> {
         Office365::find_events(self, account, calendar, ical_uids).await
     }
 
@@ -140,7 +140,7 @@ impl Calendars for Office365 {
         calendar: &str,
         id: &str,
         attachment: &str,
-    ) -> Result<EmailAttachment, ApiError> {
+    ) -> Result<EmailAttachment, ProviderError> {
         Office365::event_attachment(self, account, calendar, id, attachment).await
     }
 
@@ -150,7 +150,7 @@ impl Calendars for Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<SeriesInfo, ApiError> {
+    ) -> Result<SeriesInfo, ProviderError> {
         Office365::series(self, account, calendar, id).await
     }
 
@@ -161,7 +161,7 @@ impl Calendars for Office365 {
         calendar: &str,
         id: &str,
         ost: &str,
-    ) -> Result<Event, ApiError> {
+    ) -> Result<Event, ProviderError> {
         Office365::occurrence(self, account, calendar, id, ost).await
     }
 
@@ -170,7 +170,7 @@ impl Calendars for Office365 {
         &self,
         account: &AccountRecord,
         req: &FreeBusyRequest,
-    ) -> Result<FreeBusySchedulePage, ApiError> {
+    ) -> Result<FreeBusySchedulePage, ProviderError> {
         Office365::free_busy(self, account, req).await
     }
 
@@ -179,7 +179,7 @@ impl Calendars for Office365 {
         &self,
         account: &AccountRecord,
         req: SuggestRequest,
-    ) -> Result<SuggestResponse, ApiError> {
+    ) -> Result<SuggestResponse, ProviderError> {
         Office365::suggest_meeting_times(self, account, req).await
     }
 }
@@ -192,7 +192,7 @@ impl Contacts for Office365 {
         account: &AccountRecord,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<ContactsPage, ApiError> {
+    ) -> Result<ContactsPage, ProviderError> {
         Office365::list_contacts(self, account, page_token, limit).await
     }
 
@@ -202,7 +202,7 @@ impl Contacts for Office365 {
         account: &AccountRecord,
         id: &str,
         with_photo: bool,
-    ) -> Result<Contact, ApiError> {
+    ) -> Result<Contact, ProviderError> {
         Office365::get_contact(self, account, id, with_photo).await
     }
 
@@ -211,7 +211,7 @@ impl Contacts for Office365 {
         &self,
         account: &AccountRecord,
         contact: &Contact,
-    ) -> Result<ContactOrId, ApiError> {
+    ) -> Result<ContactOrId, ProviderError> {
         Office365::create_contact(self, account, contact).await
     }
 
@@ -222,7 +222,7 @@ impl Contacts for Office365 {
         id: &str,
         contact: &Contact,
         if_match: Option<&str>,
-    ) -> Result<ContactOrId, ApiError> {
+    ) -> Result<ContactOrId, ProviderError> {
         Office365::update_contact(self, account, id, contact, if_match).await
     }
 
@@ -232,7 +232,7 @@ impl Contacts for Office365 {
         account: &AccountRecord,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         Office365::delete_contact(self, account, id, if_match).await
     }
 }
@@ -244,7 +244,7 @@ impl Tasks for Office365 {
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
-    ) -> Result<TaskListPage, ApiError> {
+    ) -> Result<TaskListPage, ProviderError> {
         Office365::task_lists(self, account, page_token).await
     }
 
@@ -253,12 +253,16 @@ impl Tasks for Office365 {
         &self,
         account: &AccountRecord,
         title: &str,
-    ) -> Result<TaskList, ApiError> {
+    ) -> Result<TaskList, ProviderError> {
         Office365::create_task_list(self, account, title).await
     }
 
     #[tracing::instrument(name = "office365.task_list", skip_all, fields(account_id = account.id))]
-    async fn task_list(&self, account: &AccountRecord, id: &str) -> Result<TaskList, ApiError> {
+    async fn task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<TaskList, ProviderError> {
         Office365::task_list(self, account, id).await
     }
 
@@ -269,12 +273,16 @@ impl Tasks for Office365 {
         id: &str,
         title: &str,
         if_match: Option<&str>,
-    ) -> Result<TaskList, ApiError> {
+    ) -> Result<TaskList, ProviderError> {
         Office365::update_task_list(self, account, id, title, if_match).await
     }
 
     #[tracing::instrument(name = "office365.delete_task_list", skip_all, fields(account_id = account.id))]
-    async fn delete_task_list(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    async fn delete_task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError> {
         Office365::delete_task_list(self, account, id).await
     }
 
@@ -285,7 +293,7 @@ impl Tasks for Office365 {
         list: &str,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<TasksPage, ApiError> {
+    ) -> Result<TasksPage, ProviderError> {
         Office365::tasks(self, account, list, page_token, limit).await
     }
 
@@ -295,12 +303,17 @@ impl Tasks for Office365 {
         account: &AccountRecord,
         list: &str,
         input: &TaskInput,
-    ) -> Result<TaskOrId, ApiError> {
+    ) -> Result<TaskOrId, ProviderError> {
         Office365::create_task(self, account, list, input).await
     }
 
     #[tracing::instrument(name = "office365.task", skip_all, fields(account_id = account.id))]
-    async fn task(&self, account: &AccountRecord, list: &str, id: &str) -> Result<Task, ApiError> {
+    async fn task(
+        &self,
+        account: &AccountRecord,
+        list: &str,
+        id: &str,
+    ) -> Result<Task, ProviderError> {
         Office365::task(self, account, list, id).await
     }
 
@@ -312,7 +325,7 @@ impl Tasks for Office365 {
         id: &str,
         input: &TaskInput,
         if_match: Option<&str>,
-    ) -> Result<TaskOrId, ApiError> {
+    ) -> Result<TaskOrId, ProviderError> {
         Office365::update_task(self, account, list, id, input, if_match).await
     }
 
@@ -323,7 +336,7 @@ impl Tasks for Office365 {
         list: &str,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         Office365::delete_task(self, account, list, id, if_match).await
     }
 }

@@ -2,12 +2,12 @@
 //! attendee's working hours (in the attendee's own zone), clear of their busy time plus the
 //! buffer after the meeting.
 
-use crate::error::ApiError;
 use crate::model::availability::{
     DayWorkSchedule, FreeBusyRequest, FreeBusySchedule, FreeBusySchedulePage, MeetingAttendee,
     SuggestRequest, SuggestResponse, TimeInterval, WeekWorkSchedule, WorkingInterval,
 };
 use crate::model::recurrence::DAYS;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::calendars::{instant, IN_UTC};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::graph::values::bad;
@@ -104,7 +104,7 @@ impl Office365 {
         emails: &[String],
         min: DateTime<Utc>,
         max: DateTime<Utc>,
-    ) -> Result<Vec<Schedule>, ApiError> {
+    ) -> Result<Vec<Schedule>, ProviderError> {
         if emails.len() > MAX_SCHEDULES {
             return Err(bad(format!("at most {MAX_SCHEDULES} people at a time")));
         }
@@ -153,7 +153,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: &FreeBusyRequest,
-    ) -> Result<FreeBusySchedulePage, ApiError> {
+    ) -> Result<FreeBusySchedulePage, ProviderError> {
         let (min, max) = (
             instant("timeMin", &req.time_min)?,
             instant("timeMax", &req.time_max)?,
@@ -192,7 +192,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: SuggestRequest,
-    ) -> Result<SuggestResponse, ApiError> {
+    ) -> Result<SuggestResponse, ProviderError> {
         let (min, max) = (
             instant("timeMin", &req.time_min)?,
             instant("timeMax", &req.time_max)?,
@@ -289,7 +289,7 @@ impl Office365 {
                         instant("freeIntervals.end", &f.end)?,
                     ))
                 })
-                .collect::<Result<Vec<_>, ApiError>>()?;
+                .collect::<Result<Vec<_>, ProviderError>>()?;
             rules.push((tz, week, busy, windows, a.error.is_some()));
         }
         let (duration, buffer, step) = (

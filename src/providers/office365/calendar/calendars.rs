@@ -1,13 +1,13 @@
 //! Calendars: `primary` names the default one.
 
-use crate::error::ApiError;
 use crate::model::calendar::{Calendar, CalendarInput, CalendarsPage};
-use crate::paging;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
 use crate::providers::office365::graph::shapes::{nonempty, Address, GraphPage, Text};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::Office365;
+use crate::providers::paging;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -79,7 +79,7 @@ fn calendar_from_graph(v: &Value) -> Calendar {
 pub(in crate::providers::office365) fn instant(
     field: &str,
     text: &str,
-) -> Result<DateTime<Utc>, ApiError> {
+) -> Result<DateTime<Utc>, ProviderError> {
     DateTime::parse_from_rfc3339(text)
         .map(|t| t.with_timezone(&Utc))
         .map_err(|_| {
@@ -97,7 +97,7 @@ impl Office365 {
         path: &str,
         body: Option<Value>,
         if_match: Option<&str>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         let mut request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
         request.prefer.extend([IN_UTC, IMMUTABLE_IDS]);
         self.graph_json(account, &request).await
@@ -108,7 +108,7 @@ impl Office365 {
         account: &AccountRecord,
         page_token: Option<&str>,
         with_shared: bool,
-    ) -> Result<CalendarsPage, ApiError> {
+    ) -> Result<CalendarsPage, ProviderError> {
         #[derive(Serialize, Deserialize)]
         struct State {
             next: String,
@@ -142,7 +142,11 @@ impl Office365 {
         })
     }
 
-    pub async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ApiError> {
+    pub async fn calendar(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<Calendar, ProviderError> {
         Ok(calendar_from_graph(
             &self
                 .on_calendar(account, Method::GET, &calendar_path(id), None, None)
@@ -150,7 +154,7 @@ impl Office365 {
         ))
     }
 
-    fn calendar_body(input: &CalendarInput) -> Result<Value, ApiError> {
+    fn calendar_body(input: &CalendarInput) -> Result<Value, ProviderError> {
         if input.description.is_some() {
             return Err(bad("Office 365 calendars have no description"));
         }
@@ -171,7 +175,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError> {
+    ) -> Result<Calendar, ProviderError> {
         if input.name.is_none() {
             return Err(bad("name is required"));
         }
@@ -188,7 +192,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         input: &CalendarInput,
-    ) -> Result<Calendar, ApiError> {
+    ) -> Result<Calendar, ProviderError> {
         let body = Self::calendar_body(input)?;
         Ok(calendar_from_graph(
             &self

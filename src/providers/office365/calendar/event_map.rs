@@ -2,11 +2,11 @@
 //! (RFC 3339 with that zone's offset, and its IANA name); all-day events are floating dates.
 //! Writes go to Outlook in its Windows zone names.
 
-use crate::error::ApiError;
 use crate::model::calendar::{Event, EventDateTime, Organizer, Reminder, ReminderOverride};
 use crate::model::normalize_time;
 use crate::model::recurrence::OccurrenceInfo;
 use crate::model::requests::BodyType;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::event_meeting::{meeting_from_graph, meeting_to_graph};
 use crate::providers::office365::calendar::event_time::{graph_when, seconds, when};
 use crate::providers::office365::calendar::recurrence_map;
@@ -150,7 +150,7 @@ fn occurrence(
 }
 
 /// The Graph fields for what `e` gives (on a PATCH, only those change).
-pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value, ApiError> {
+pub fn to_graph(e: &Event, body_type: BodyType, creating: bool) -> Result<Value, ProviderError> {
     let mut m = Map::new();
     if let Some(subject) = &e.subject {
         m.insert("subject".into(), json!(subject));

@@ -1,8 +1,8 @@
 //! The meeting side of an event (`MeetingInfo`) ⇄ Graph: attendees and their answers, the
 //! account's own answer, what attendees may do, the Teams meeting.
 
-use crate::error::ApiError;
 use crate::model::calendar::{Attendee, MeetingInfo, OnlineMeetingDetails};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::values::{address, bad, lookup, text};
 use serde_json::{json, Map, Value};
 
@@ -75,7 +75,10 @@ pub fn meeting_from_graph(v: &Value) -> MeetingInfo {
 }
 
 /// Writes what the caller gave of `meetingInfo`; what Outlook cannot do is refused.
-pub fn meeting_to_graph(info: &MeetingInfo, m: &mut Map<String, Value>) -> Result<(), ApiError> {
+pub fn meeting_to_graph(
+    info: &MeetingInfo,
+    m: &mut Map<String, Value>,
+) -> Result<(), ProviderError> {
     if let Some(attendees) = &info.attendees {
         let list: Vec<Value> = attendees
             .iter()

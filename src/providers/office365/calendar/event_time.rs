@@ -1,8 +1,8 @@
 //! An event's start and end: Graph's `dateTimeTimeZone` (read in the event's own zone, written
 //! in the Windows zone Outlook prefers) ⇄ the contract's `EventDateTime`.
 
-use crate::error::ApiError;
 use crate::model::calendar::EventDateTime;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::time::{iana_name, windows_name, zone};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
@@ -48,7 +48,7 @@ pub(in crate::providers::office365) fn when(
 }
 
 /// The Windows name Outlook wants for an IANA zone (or the IANA name when it has none).
-pub(in crate::providers::office365) fn outlook_zone(iana: &str) -> Result<String, ApiError> {
+pub(in crate::providers::office365) fn outlook_zone(iana: &str) -> Result<String, ProviderError> {
     if zone(iana).is_none() {
         return Err(bad(format!(
             "timezone '{iana}' is not an IANA time zone name such as Europe/Berlin"
@@ -65,7 +65,7 @@ pub(in crate::providers::office365) fn outlook_zone(iana: &str) -> Result<String
 pub(in crate::providers::office365) fn graph_when(
     field: &str,
     w: &EventDateTime,
-) -> Result<(Value, bool), ApiError> {
+) -> Result<(Value, bool), ProviderError> {
     match (&w.date_only, &w.date_time) {
         (Some(day), None) => {
             let day = NaiveDate::parse_from_str(day, "%Y-%m-%d").map_err(|_| {

@@ -1,11 +1,10 @@
 //! Events of a calendar: a time range with the contract's exclusive bounds, one event, create,
 //! change (`If-Match`), delete, and the account's response to an invitation.
 
-use crate::error::ApiError;
 use crate::model::calendar::{Event, EventOrId, EventsPage};
 use crate::model::email::EmailAttachment;
 use crate::model::requests::EventWrite;
-use crate::paging;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::calendars::{calendar_path, instant, IN_UTC};
 use crate::providers::office365::calendar::event_map::{from_graph, to_graph};
 use crate::providers::office365::calendar::event_time::seconds;
@@ -14,6 +13,7 @@ use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::mail::select::{attachments_described, refused_a_name};
 use crate::providers::office365::Office365;
+use crate::providers::paging;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -40,7 +40,7 @@ impl Office365 {
         time_min: Option<&str>,
         time_max: Option<&str>,
         page_token: Option<&str>,
-    ) -> Result<EventsPage, ApiError> {
+    ) -> Result<EventsPage, ProviderError> {
         let listing = format!("events:{calendar}");
         let state = match page_token.filter(|t| !t.is_empty()) {
             Some(t) => self.open_page(account, &listing, t, |s: &RangeState| &s.next)?,
@@ -122,7 +122,7 @@ impl Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<Event, ApiError> {
+    ) -> Result<Event, ProviderError> {
         let path = |casts| {
             format!(
                 "{}?$expand={}",
@@ -162,7 +162,7 @@ impl Office365 {
         calendar: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError> {
+    ) -> Result<EventOrId, ProviderError> {
         let graph = to_graph(event, how.body, true)?;
         let invites = graph
             .get("attendees")
@@ -190,7 +190,7 @@ impl Office365 {
         id: &str,
         event: &Event,
         how: &EventWrite<'_>,
-    ) -> Result<EventOrId, ApiError> {
+    ) -> Result<EventOrId, ProviderError> {
         let mut event = event.clone();
         if let Some(r) = event.recurrence.as_mut().filter(|_| event.start.is_none()) {
             let given = r.simple.as_ref().map(|s| &s.range.recurrence_start);
@@ -224,7 +224,7 @@ impl Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         let path = Self::event_path(calendar, id);
         self.on_calendar(account, Method::GET, &path, None, None)
             .await
@@ -239,7 +239,7 @@ impl Office365 {
         id: &str,
         if_match: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         if !notify {
             let e = self.raw_event(account, calendar, id).await?;
             let has_attendees = e["attendees"].as_array().is_some_and(|a| !a.is_empty());
@@ -267,7 +267,7 @@ impl Office365 {
         response: &str,
         comment: Option<&str>,
         notify: bool,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let action = match response {
             "accepted" => "accept",
             "tentative" => "tentativelyAccept",
@@ -297,7 +297,7 @@ impl Office365 {
         account: &AccountRecord,
         calendar: &str,
         ical_uids: &[&str],
-    ) -> Result<EventsPage, ApiError> {
+    ) -> Result<EventsPage, ProviderError> {
         if ical_uids.is_empty() {
             return Err(bad("iCalUId is required"));
         }
@@ -345,7 +345,7 @@ impl Office365 {
         calendar: &str,
         id: &str,
         attachment: &str,
-    ) -> Result<EmailAttachment, ApiError> {
+    ) -> Result<EmailAttachment, ProviderError> {
         let path = format!(
             "{}/attachments/{}",
             Self::event_path(calendar, id),

@@ -1,10 +1,11 @@
 //! Graph `patternedRecurrence` ⇄ the contract's `Recurrence`. Reads give both forms (`simple`
 //! fields and an `RRULE`); writes take either, as long as Outlook can keep the rule.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::calendar::EventDateTime;
 use crate::model::recurrence::{IcalRecurrence, Pattern, Range, Recurrence, SimpleRecurrence};
 use crate::model::recurrence::{DAYS, INSTANCES};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::event_time::outlook_zone;
 use crate::providers::office365::calendar::rrule;
 use crate::providers::office365::time::{iana_name, zone};
@@ -26,8 +27,8 @@ const RANGES: &[(&str, &str)] = &[
     ("unbounded", "noEnd"),
 ];
 
-fn unsupported(message: String) -> ApiError {
-    ApiError::bad_request(Code::RecurrenceUnsupported, message)
+fn unsupported(message: String) -> ProviderError {
+    ProviderError::invalid(Code::RecurrenceUnsupported, message)
 }
 
 fn swap(
@@ -138,7 +139,7 @@ pub fn local_date(w: &EventDateTime) -> Option<(NaiveDate, Option<String>)> {
     Some((date, w.timezone.clone()))
 }
 
-fn check_days(days: &[String]) -> Result<Vec<String>, ApiError> {
+fn check_days(days: &[String]) -> Result<Vec<String>, ProviderError> {
     days.iter()
         .map(|d| {
             let d = d.to_lowercase();
@@ -150,7 +151,10 @@ fn check_days(days: &[String]) -> Result<Vec<String>, ApiError> {
 }
 
 /// A rule to write; the series starts with `event_start` unless the range names its own start.
-pub fn to_graph(rec: &Recurrence, event_start: Option<&EventDateTime>) -> Result<Value, ApiError> {
+pub fn to_graph(
+    rec: &Recurrence,
+    event_start: Option<&EventDateTime>,
+) -> Result<Value, ProviderError> {
     let simple = match (&rec.simple, &rec.ical) {
         (Some(s), _) => s.clone(),
         (None, Some(ical)) => {

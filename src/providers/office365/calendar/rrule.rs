@@ -1,17 +1,18 @@
 //! The contract's simple recurrence ⇄ an iCalendar `RRULE` line (RFC 5545), for the rules
 //! Outlook can keep: one pattern, one ordinal, no `EXDATE`/`RDATE`.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::recurrence::{Pattern, Range, SimpleRecurrence};
 use crate::model::recurrence::{DAYS, INSTANCES};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::time::{local_to_utc, zone};
 use chrono::NaiveDate;
 
 const CODES: &[&str] = &["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 const ORDINALS: &[i32] = &[1, 2, 3, 4, -1];
 
-fn unsupported(message: String) -> ApiError {
-    ApiError::bad_request(Code::RecurrenceUnsupported, message)
+fn unsupported(message: String) -> ProviderError {
+    ProviderError::invalid(Code::RecurrenceUnsupported, message)
 }
 
 fn code(day: &str) -> &'static str {
@@ -69,7 +70,7 @@ pub fn render(s: &SimpleRecurrence, zone_name: Option<&str>) -> String {
     format!("RRULE:{}", parts.join(";"))
 }
 
-fn number(key: &str, value: &str) -> Result<i32, ApiError> {
+fn number(key: &str, value: &str) -> Result<i32, ProviderError> {
     value
         .trim_start_matches('+')
         .parse()
@@ -77,7 +78,7 @@ fn number(key: &str, value: &str) -> Result<i32, ApiError> {
 }
 
 /// One `RRULE` → the simple form. `recurrenceStart` is left for the caller.
-pub fn parse(rules: &[String]) -> Result<SimpleRecurrence, ApiError> {
+pub fn parse(rules: &[String]) -> Result<SimpleRecurrence, ProviderError> {
     let mut rrule = None;
     for line in rules.iter().map(|l| l.trim()).filter(|l| !l.is_empty()) {
         match line.split_once(':') {
@@ -183,7 +184,7 @@ pub fn parse(rules: &[String]) -> Result<SimpleRecurrence, ApiError> {
     Ok(SimpleRecurrence { pattern, range })
 }
 
-fn day_name(code_text: &str) -> Result<String, ApiError> {
+fn day_name(code_text: &str) -> Result<String, ProviderError> {
     CODES
         .iter()
         .position(|c| c.eq_ignore_ascii_case(code_text))

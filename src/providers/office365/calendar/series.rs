@@ -1,9 +1,10 @@
 //! A recurring series: its rule with the occurrences changed or deleted, and one occurrence by
 //! the date (or time) it was originally planned for.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::calendar::{Event, EventDateTime};
 use crate::model::recurrence::{OccurrenceInfo, SeriesInfo};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::calendars::IN_UTC;
 use crate::providers::office365::calendar::event_map::from_graph;
 use crate::providers::office365::calendar::recurrence_expand::dates;
@@ -66,10 +67,10 @@ impl Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<Master, ApiError> {
+    ) -> Result<Master, ProviderError> {
         let raw = self.raw_event(account, calendar, id).await?;
         if raw["type"] != "seriesMaster" {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::EventNotSeries,
                 format!("event {id} is not the master of a recurring series"),
             ));
@@ -102,7 +103,7 @@ impl Office365 {
         m: &Master,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<Value>, ApiError> {
+    ) -> Result<Vec<Value>, ProviderError> {
         let at = |d: NaiveDate| {
             let t = d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
             segment(&t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -142,7 +143,7 @@ impl Office365 {
         account: &AccountRecord,
         calendar: &str,
         id: &str,
-    ) -> Result<SeriesInfo, ApiError> {
+    ) -> Result<SeriesInfo, ProviderError> {
         let m = self.master(account, calendar, id).await?;
         let horizon = m.first.max(Utc::now().date_naive()) + Duration::days(HORIZON_DAYS);
         let expected = m.expected(horizon);
@@ -196,7 +197,7 @@ impl Office365 {
         calendar: &str,
         id: &str,
         ost: &str,
-    ) -> Result<Event, ApiError> {
+    ) -> Result<Event, ProviderError> {
         let m = self.master(account, calendar, id).await?;
         let day = NaiveDate::parse_from_str(ost, "%Y-%m-%d")
             .ok()
@@ -218,7 +219,7 @@ impl Office365 {
             return Ok(from_graph(found, Some(calendar)));
         }
         let planned = m.expected(day).contains(&day);
-        Err(ApiError::not_found(
+        Err(ProviderError::not_found(
             if planned {
                 Code::OccurrenceDeleted
             } else {

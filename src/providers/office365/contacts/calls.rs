@@ -1,12 +1,13 @@
 //! Contacts: the default Contacts folder, paged; one contact with its photo on request; create,
 //! change (with `If-Match` against a stale etag) and delete.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::contact::{Contact, ContactOrId, ContactPhoto, ContactsPage};
-use crate::paging;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::contacts::map::{from_graph, to_graph};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::Office365;
+use crate::providers::paging;
 use crate::store::AccountRecord;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -28,12 +29,12 @@ fn contact_path(id: &str) -> String {
     )
 }
 
-fn with_id(v: Value) -> Result<ContactOrId, ApiError> {
+fn with_id(v: Value) -> Result<ContactOrId, ProviderError> {
     let record = from_graph(&v);
     let id = record
         .id
         .clone()
-        .ok_or_else(|| ApiError::internal("Graph returned a contact without an id"))?;
+        .ok_or_else(|| ProviderError::internal("Graph returned a contact without an id"))?;
     Ok(ContactOrId {
         id,
         etag: record.etag.clone(),
@@ -47,7 +48,7 @@ impl Office365 {
         account: &AccountRecord,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<ContactsPage, ApiError> {
+    ) -> Result<ContactsPage, ProviderError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
             Some(token) => {
                 self.open_page(account, "contacts", token, |s: &PageState| &s.next)?
@@ -56,7 +57,7 @@ impl Office365 {
             None => {
                 let limit = limit.unwrap_or(DEFAULT_PAGE);
                 if !(1..=500).contains(&limit) {
-                    return Err(ApiError::bad_request(
+                    return Err(ProviderError::invalid(
                         Code::BadRequest,
                         "limit must be 1 to 500",
                     ));
@@ -97,7 +98,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         with_photo: bool,
-    ) -> Result<Contact, ApiError> {
+    ) -> Result<Contact, ProviderError> {
         let path = contact_path(id);
         let mut contact = from_graph(
             &self
@@ -121,7 +122,7 @@ impl Office365 {
                         content: Some(STANDARD.encode(&r.bytes)),
                     });
                 }
-                Err(e) if e.status().as_u16() == 404 => contact.has_photo = Some(false),
+                Err(e) if e.failure == Failure::NotFound => contact.has_photo = Some(false),
                 Err(e) => return Err(e),
             }
         }
@@ -132,7 +133,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         contact: &Contact,
-    ) -> Result<ContactOrId, ApiError> {
+    ) -> Result<ContactOrId, ProviderError> {
         let created = self
             .graph_item(
                 account,
@@ -151,7 +152,7 @@ impl Office365 {
         id: &str,
         contact: &Contact,
         if_match: Option<&str>,
-    ) -> Result<ContactOrId, ApiError> {
+    ) -> Result<ContactOrId, ProviderError> {
         let updated = self
             .graph_item(
                 account,
@@ -169,7 +170,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         self.graph_item(account, Method::DELETE, &contact_path(id), None, if_match)
             .await
             .map(|_| ())

@@ -2,12 +2,12 @@
 //! addresses, one mobile number, one home page, one address per kind): what does not fit is
 //! refused with the reason, never dropped.
 
-use crate::error::ApiError;
 use crate::model::contact::{
     Contact, ContactAddress, ContactCompany, ContactEmail, ContactName, ContactPhone,
     ContactRelation, ContactUrl,
 };
 use crate::model::normalize_time;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::contacts::graph_contact::{GraphAddress, GraphContact};
 use crate::providers::office365::graph::shapes::{nonempty, strings};
 use crate::providers::office365::graph::values::bad;
@@ -175,7 +175,7 @@ fn set(m: &mut Map<String, Value>, key: &str, value: &Option<String>) {
 }
 
 /// The Graph fields for what `c` gives (on a PATCH, only those change).
-pub fn to_graph(c: &Contact) -> Result<Value, ApiError> {
+pub fn to_graph(c: &Contact) -> Result<Value, ProviderError> {
     if c.photo.is_some() || c.has_photo.is_some() {
         return Err(bad("photo cannot be set through this endpoint"));
     }

@@ -4,8 +4,9 @@
 //! backoff with jitter), bounded attempts, a time-out on every call, Graph errors decoded.
 
 use crate::config::Limits;
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
 use crate::metrics::{GraphLabels, Metrics, OperationLabels, ReasonLabels};
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::catalog::Throttling;
 pub use crate::providers::office365::graph::errors::GraphFailure;
 use crate::providers::office365::graph::errors::{classify, parse_retry_after};
@@ -127,7 +128,7 @@ impl GraphClient {
         mailbox: &str,
         token: &SecretString,
         request: reqwest::RequestBuilder,
-    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ApiError> {
+    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ProviderError> {
         let permit = self.gates.enter(mailbox).await?;
         let started = Instant::now();
         let sent = request
@@ -141,13 +142,13 @@ impl GraphClient {
         self.observe("direct", status, started);
         match sent {
             Ok(response) => Ok((response, permit)),
-            Err(e) if e.is_timeout() => Err(ApiError::new(
-                ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+            Err(e) if e.is_timeout() => Err(ProviderError::new(
+                Failure::Upstream(StatusCode::GATEWAY_TIMEOUT),
                 Code::ProviderTimeout,
                 "Microsoft Graph did not answer in time.",
             )),
-            Err(_) => Err(ApiError::new(
-                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+            Err(_) => Err(ProviderError::new(
+                Failure::Upstream(StatusCode::BAD_GATEWAY),
                 Code::ProviderUnreachable,
                 "Microsoft Graph could not be reached.",
             )),
@@ -162,7 +163,7 @@ impl GraphClient {
         upload_url: &str,
         range: &str,
         bytes: Vec<u8>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let _permit = self.gates.enter(mailbox).await?;
         let sent = self
             .http
@@ -174,8 +175,8 @@ impl GraphClient {
             .send()
             .await;
         let response = sent.map_err(|_| {
-            ApiError::new(
-                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+            ProviderError::new(
+                Failure::Upstream(StatusCode::BAD_GATEWAY),
                 Code::ProviderUnreachable,
                 "The attachment upload could not reach Microsoft.",
             )
@@ -205,7 +206,7 @@ impl GraphClient {
         req: &GraphRequest<'_>,
     ) -> Result<GraphResponse, GraphFailure> {
         if !self.is_graph_url(&req.url) {
-            return Err(GraphFailure::Failed(ApiError::bad_request(
+            return Err(GraphFailure::Failed(ProviderError::invalid(
                 Code::BadRequest,
                 "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
             )));
@@ -262,8 +263,8 @@ impl GraphClient {
             // the caller is told to look before retrying.
             let unanswered = status == StatusCode::GATEWAY_TIMEOUT && bytes.is_empty();
             if unanswered && !req.idempotent() {
-                return Err(GraphFailure::Failed(ApiError::new(
-                    ErrorKind::Upstream(StatusCode::GATEWAY_TIMEOUT),
+                return Err(GraphFailure::Failed(ProviderError::new(
+                    Failure::Upstream(StatusCode::GATEWAY_TIMEOUT),
                     Code::ProviderOutcomeUnknown,
                     "Microsoft Graph did not finish answering, so the change may or may not have been made. Check (for mail, Sent Items) before retrying.",
                 )));

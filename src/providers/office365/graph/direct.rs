@@ -3,8 +3,9 @@
 //! absolute URLs, no backslashes. The caller's credentials, cookies and hop-by-hop headers stay
 //! here.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::requests::Forward;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
 use crate::store::AccountRecord;
@@ -40,8 +41,8 @@ const NOT_FORWARDED: &[&str] = &[
 ];
 const NOT_RETURNED: &[&str] = &["set-cookie", "content-length"];
 
-fn bad(why: &str) -> ApiError {
-    ApiError::bad_request(
+fn bad(why: &str) -> ProviderError {
+    ProviderError::invalid(
         Code::DirectPath,
         format!("This path cannot be forwarded to Microsoft Graph: {why}."),
     )
@@ -64,7 +65,7 @@ fn fully_decoded(segment: &str) -> String {
     current
 }
 
-pub fn check_path(path: &str) -> Result<(), ApiError> {
+pub fn check_path(path: &str) -> Result<(), ProviderError> {
     if path.is_empty() {
         return Err(bad("it is empty; give a Graph path such as me/messages"));
     }
@@ -120,7 +121,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         f: Forward,
-    ) -> Result<Response<Body>, ApiError> {
+    ) -> Result<Response<Body>, ProviderError> {
         check_path(&f.path)?;
         let url = match &f.query {
             Some(q) => format!("{}?{q}", self.graph.url(&format!("/{}", f.path))),

@@ -2,15 +2,16 @@
 //! it (seconds, possibly fractional), and each status mapped to our error with Graph's body kept as
 //! `originalError`.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
+use crate::providers::error::{Failure, ProviderError};
 use reqwest::StatusCode;
 use serde_json::Value;
 
 /// A Graph call that did not succeed.
 pub enum GraphFailure {
     /// Graph rejected the access token (expired early, revoked): refresh and try once more.
-    Unauthorized(ApiError),
-    Failed(ApiError),
+    Unauthorized(ProviderError),
+    Failed(ProviderError),
 }
 
 pub(in crate::providers::office365) fn parse_retry_after(
@@ -53,15 +54,15 @@ pub(in crate::providers::office365) fn classify(
     let retry = retry_after.map(|s| s.ceil().max(1.0) as u64).unwrap_or(5);
     let err = match status.as_u16() {
         401 => {
-            let e = ApiError::new(
-                ErrorKind::Unauthorized,
+            let e = ProviderError::new(
+                Failure::SignInAgain,
                 Code::TokenInvalid,
                 detail("Microsoft rejected the access token."),
             );
             return GraphFailure::Unauthorized(e.with_original(body));
         }
-        429 => ApiError::new(
-            ErrorKind::TooManyRequests,
+        429 => ProviderError::new(
+            Failure::Throttled,
             Code::ProviderThrottled,
             format!(
                 "Microsoft is throttling this mailbox ({}); retry later.",
@@ -73,32 +74,32 @@ pub(in crate::providers::office365) fn classify(
             ),
         )
         .retry_after(retry),
-        502..=504 => ApiError::unavailable(
+        502..=504 => ProviderError::unavailable(
             Code::ProviderUnavailable,
             detail("Microsoft Graph is not answering; retry later."),
             retry,
         ),
-        412 => ApiError::new(
-            ErrorKind::PreconditionFailed,
+        412 => ProviderError::new(
+            Failure::Changed,
             Code::PreconditionFailed,
             detail("The item changed since that etag was read; read it again."),
         ),
-        409 => ApiError::new(
-            ErrorKind::Conflict,
+        409 => ProviderError::new(
+            Failure::Conflict,
             Code::Conflict,
             detail("It conflicts with what is already there."),
         ),
-        404 => ApiError::not_found(Code::NotFound, detail("Not found.")),
-        403 => ApiError::forbidden(
+        404 => ProviderError::not_found(Code::NotFound, detail("Not found.")),
+        403 => ProviderError::denied(
             Code::ProviderForbidden,
             detail("Microsoft denied access to this resource."),
         ),
-        400 => ApiError::bad_request(
+        400 => ProviderError::invalid(
             Code::ProviderBadRequest,
             detail("Microsoft rejected the request."),
         ),
-        s => ApiError::new(
-            ErrorKind::Upstream(status),
+        s => ProviderError::new(
+            Failure::Upstream(status),
             Code::ProviderError,
             detail(&format!("Microsoft Graph answered HTTP {s}.")),
         ),

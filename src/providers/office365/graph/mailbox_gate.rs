@@ -2,8 +2,9 @@
 //! four), and a caller waits at most `wait` for a free slot before it is told `provider.busy`,
 //! so a slow Graph cannot pile up callers without end. How long a call waited is logged.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::metrics::Metrics;
+use crate::providers::error::ProviderError;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
@@ -33,7 +34,7 @@ impl MailboxGates {
     }
 
     /// A slot of `mailbox`, held until the permit is dropped.
-    pub async fn enter(&self, mailbox: &str) -> Result<OwnedSemaphorePermit, ApiError> {
+    pub async fn enter(&self, mailbox: &str) -> Result<OwnedSemaphorePermit, ProviderError> {
         let gate = self
             .gates
             .get_with_by_ref(mailbox, || Arc::new(Semaphore::new(self.concurrency)));
@@ -60,7 +61,7 @@ impl MailboxGates {
                     waited_ms = self.wait.as_millis() as u64,
                     "no mailbox slot in time; the call is refused"
                 );
-                Err(ApiError::unavailable(
+                Err(ProviderError::unavailable(
                     Code::ProviderBusy,
                     "This mailbox already has as many Microsoft Graph calls running as Graph allows, and none finished in time. Retry shortly.",
                     self.wait.as_secs().clamp(1, 30),

@@ -1,7 +1,8 @@
 //! One request to Graph as switchboard builds it, one successful answer as it comes back, and the
 //! escaping of ids put into Graph URLs.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
+use crate::providers::error::{Failure, ProviderError};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -71,7 +72,7 @@ pub struct GraphResponse {
 }
 
 impl GraphResponse {
-    pub fn json(&self) -> Result<Value, ApiError> {
+    pub fn json(&self) -> Result<Value, ProviderError> {
         if self.bytes.is_empty() {
             return Ok(Value::Null);
         }
@@ -79,14 +80,14 @@ impl GraphResponse {
     }
 
     /// The answer as `T`, its strings borrowed from the answer where they carry no escapes.
-    pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, ApiError> {
+    pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, ProviderError> {
         serde_json::from_slice(&self.bytes).map_err(|_| self.unreadable())
     }
 
-    fn unreadable(&self) -> ApiError {
+    fn unreadable(&self) -> ProviderError {
         let unreadable = |message: &str| {
-            ApiError::new(
-                ErrorKind::Upstream(StatusCode::BAD_GATEWAY),
+            ProviderError::new(
+                Failure::Upstream(StatusCode::BAD_GATEWAY),
                 Code::ProviderBadResponse,
                 message,
             )

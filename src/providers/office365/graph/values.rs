@@ -1,8 +1,9 @@
 //! Small readers and the one refusal the Graph mappings share: a non-empty string field, a Graph
 //! `emailAddress`, a case-insensitive table lookup, and the 400 for a value Outlook cannot take.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::calendar::EmailAddressIn;
+use crate::providers::error::ProviderError;
 use serde_json::Value;
 
 /// `v[key]` when it is a non-empty string.
@@ -34,6 +35,6 @@ pub(in crate::providers::office365) fn lookup(
 }
 
 /// A request Outlook cannot carry out as asked, refused with the reason.
-pub(in crate::providers::office365) fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(Code::BadRequest, message)
+pub(in crate::providers::office365) fn bad(message: impl Into<String>) -> ProviderError {
+    ProviderError::invalid(Code::BadRequest, message)
 }

@@ -1,16 +1,17 @@
 //! An app's Azure registration, read for the token endpoint.
 
 use crate::apps::office365_purpose;
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::identity::token_client::AzureApp;
 use crate::providers::office365::Office365;
 
 impl Office365 {
     /// The app's Azure registration with its secret decrypted, ready for the token endpoint.
-    pub async fn azure_app(&self, app_id: i64) -> Result<AzureApp, ApiError> {
+    pub async fn azure_app(&self, app_id: i64) -> Result<AzureApp, ProviderError> {
         let settings = self.store.office365(app_id).await?.ok_or_else(|| {
-            ApiError::new(
-                ErrorKind::FailedDependency,
+            ProviderError::new(
+                Failure::AppSettings,
                 Code::AppOffice365Missing,
                 "This app has no Office 365 settings yet. Set them with `switchboard app office365 <clientId> …`.",
             )
@@ -19,7 +20,7 @@ impl Office365 {
             Some(enc) => Some(
                 self.keys
                     .decrypt_string(enc, &office365_purpose(app_id))
-                    .map_err(ApiError::internal)?,
+                    .map_err(ProviderError::internal)?,
             ),
             None => None,
         };

@@ -1,7 +1,7 @@
 //! One account's refreshes in this process: one at a time, numbered, the last failure shared with
 //! the callers that waited for it, and refreshes forced by Graph refusing a token spaced out.
 
-use crate::error::ApiError;
+use crate::providers::error::ProviderError;
 use crate::store::crypto::random_id;
 use secrecy::SecretString;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -19,7 +19,7 @@ struct Failure {
     attempt: u64,
     /// For a transient failure: nobody asks Microsoft again before this (its Retry-After).
     quiet_until: Option<Instant>,
-    error: ApiError,
+    error: ProviderError,
 }
 
 /// One account's refreshes in this process: one at a time, numbered, the last failure kept.
@@ -34,7 +34,7 @@ pub(in crate::providers::office365) struct Flight {
 
 impl Flight {
     /// The error of the last refresh, if it failed.
-    pub(in crate::providers::office365) fn last_failure(&self) -> Option<ApiError> {
+    pub(in crate::providers::office365) fn last_failure(&self) -> Option<ProviderError> {
         let failure = self.failure.lock().expect("refresh failure poisoned");
         failure.as_ref().map(|f| f.error.clone())
     }
@@ -50,14 +50,20 @@ impl Flight {
     }
 
     /// The failure a caller that arrived at attempt `seen` should get instead of trying again.
-    pub(in crate::providers::office365) fn failure_since(&self, seen: u64) -> Option<ApiError> {
+    pub(in crate::providers::office365) fn failure_since(
+        &self,
+        seen: u64,
+    ) -> Option<ProviderError> {
         let failure = self.failure.lock().expect("refresh failure poisoned");
         let f = failure.as_ref()?;
         (f.attempt > seen || f.quiet_until.is_some_and(|t| t > Instant::now()))
             .then(|| f.error.clone())
     }
 
-    pub(in crate::providers::office365) fn record(&self, result: &Result<SecretString, ApiError>) {
+    pub(in crate::providers::office365) fn record(
+        &self,
+        result: &Result<SecretString, ProviderError>,
+    ) {
         let attempt = self.attempts.fetch_add(1, Ordering::SeqCst) + 1;
         *self.failure.lock().expect("refresh failure poisoned") =
             result.as_ref().err().map(|error| Failure {

@@ -5,8 +5,9 @@
 //! in one write, with its account token; a check saves nothing.
 
 use crate::clock::now;
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
 use crate::model::account::{AccountImport, AccountSaveResult};
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::aadsts::{decode_failure, flag_app, is_app_problem};
 use crate::providers::office365::identity::profile::Identity;
@@ -27,8 +28,8 @@ const PROBES: &[(&str, &str)] = &[
     ("Tasks", "/me/todo/lists?$top=1"),
 ];
 
-fn bad(code: Code, message: impl Into<String>) -> ApiError {
-    ApiError::bad_request(code, message)
+fn bad(code: Code, message: impl Into<String>) -> ProviderError {
+    ProviderError::invalid(code, message)
 }
 
 /// A checked account, ready to save.
@@ -40,7 +41,7 @@ pub struct Checked {
 }
 
 /// The contract's fields that would change the outcome if ignored, refused; the refresh token.
-fn refresh_token(input: &AccountImport) -> Result<SecretString, ApiError> {
+fn refresh_token(input: &AccountImport) -> Result<SecretString, ProviderError> {
     if input.active == Some(false) {
         return Err(bad(
             Code::BadRequest,
@@ -73,7 +74,7 @@ impl Office365 {
         app: &AppRecord,
         input: &AccountImport,
         ensure_access: bool,
-    ) -> Result<Checked, ApiError> {
+    ) -> Result<Checked, ProviderError> {
         let refresh_token = refresh_token(input)?;
         let asked = self.asked_scopes(input.auth_scopes.as_deref())?;
         let azure = self.azure_app(app.id).await?;
@@ -87,8 +88,8 @@ impl Office365 {
             Err(failure) => return Err(self.import_refused(app, failure).await),
         };
         let identity = self.identify(&set).await.map_err(|f| {
-            ApiError::new(
-                ErrorKind::Upstream(reqwest::StatusCode::BAD_GATEWAY),
+            ProviderError::new(
+                Failure::Upstream(reqwest::StatusCode::BAD_GATEWAY),
                 f.code,
                 f.message,
             )
@@ -116,7 +117,7 @@ impl Office365 {
     }
 
     /// The unified scopes named in `authScopes`, by their canonical names.
-    fn asked_scopes(&self, asked: Option<&[String]>) -> Result<Option<Vec<String>>, ApiError> {
+    fn asked_scopes(&self, asked: Option<&[String]>) -> Result<Option<Vec<String>>, ProviderError> {
         asked
             .map(|names| {
                 names
@@ -136,7 +137,7 @@ impl Office365 {
         &self,
         asked: Option<Vec<String>>,
         granted: &[String],
-    ) -> Result<Vec<String>, ApiError> {
+    ) -> Result<Vec<String>, ProviderError> {
         let Some(asked) = asked else {
             let all: Vec<String> = self
                 .scopes
@@ -171,7 +172,7 @@ impl Office365 {
         set: &TokenSet,
         who: &Identity,
         scopes: &[String],
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let mailbox = format!("import:{}", who.object_id);
         for (area, path) in PROBES {
             if !scopes.iter().any(|s| s.starts_with(area)) {
@@ -182,10 +183,13 @@ impl Office365 {
                 self.graph.send(&mailbox, &set.access_token, &request).await
             {
                 // Throttling or an outage says nothing about access.
-                if !matches!(e.status().as_u16(), 401 | 403 | 404) {
+                if !matches!(
+                    e.failure,
+                    Failure::SignInAgain | Failure::Denied | Failure::NotFound
+                ) {
                     return Err(e);
                 }
-                return Err(ApiError::forbidden(
+                return Err(ProviderError::denied(
                     Code::ImportNoAccess,
                     format!(
                         "The tokens do not give access to {area} data: {}",
@@ -203,7 +207,7 @@ impl Office365 {
         &self,
         app: &AppRecord,
         checked: Checked,
-    ) -> Result<AccountSaveResult, ApiError> {
+    ) -> Result<AccountSaveResult, ProviderError> {
         let Checked {
             set,
             identity,
@@ -238,7 +242,7 @@ impl Office365 {
         })
     }
 
-    async fn import_refused(&self, app: &AppRecord, failure: TokenFailure) -> ApiError {
+    async fn import_refused(&self, app: &AppRecord, failure: TokenFailure) -> ProviderError {
         let original = match &failure {
             TokenFailure::Rejected { body, .. } => Some(body.clone()),
             TokenFailure::Transient { body, .. } => body.clone(),
@@ -248,7 +252,7 @@ impl Office365 {
                 TokenFailure::Transient { retry_after, .. } => retry_after.unwrap_or(2),
                 TokenFailure::Rejected { .. } => 2,
             };
-            return ApiError::unavailable(
+            return ProviderError::unavailable(
                 Code::ProviderUnavailable,
                 "Microsoft's token endpoint could not be reached; retry later.",
                 retry,
@@ -257,8 +261,8 @@ impl Office365 {
         };
         if is_app_problem(&d) {
             flag_app(self, app.id, &d).await;
-            return ApiError::new(
-                ErrorKind::FailedDependency,
+            return ProviderError::new(
+                Failure::AppSettings,
                 Code::AppOffice365Rejected,
                 format!(
                     "Microsoft refused the app's Azure credentials. {}",

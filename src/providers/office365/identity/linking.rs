@@ -1,7 +1,8 @@
 //! Linking through the Microsoft identity platform: the authorize URL for the app's Azure
 //! registration, Microsoft's refusals decoded (AADSTS), the code exchanged and who signed in.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::linking::{LinkFailure, SignInRequest, SignedIn};
 use crate::providers::office365::identity::aadsts::{
     decode_failure, flag_app, is_app_problem, link_failure,
@@ -14,16 +15,16 @@ use url::Url;
 
 #[async_trait::async_trait]
 impl Linking for Office365 {
-    async fn sign_in_url(&self, r: &SignInRequest<'_>) -> Result<String, ApiError> {
+    async fn sign_in_url(&self, r: &SignInRequest<'_>) -> Result<String, ProviderError> {
         let azure = self.store.office365(r.app_id).await?.ok_or_else(|| {
-            ApiError::new(
-                ErrorKind::FailedDependency,
+            ProviderError::new(
+                Failure::AppSettings,
                 Code::AppOffice365Missing,
                 "This app has no Office 365 settings yet.",
             )
         })?;
         let mut url = Url::parse(&self.tokens.authorize_endpoint(&azure.authority))
-            .map_err(ApiError::internal)?;
+            .map_err(ProviderError::internal)?;
         {
             let mut q = url.query_pairs_mut();
             q.append_pair("client_id", &azure.azure_client_id)
@@ -83,7 +84,7 @@ impl Linking for Office365 {
         })
     }
 
-    async fn probe(&self, signed_in: &SignedIn, scopes: &[String]) -> Result<(), ApiError> {
+    async fn probe(&self, signed_in: &SignedIn, scopes: &[String]) -> Result<(), ProviderError> {
         Office365::probe(self, &signed_in.tokens, &signed_in.identity, scopes).await
     }
 }

@@ -1,6 +1,7 @@
 //! Who signed in: the id_token claims (tenant, object id) and Graph `/me` (address, name).
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::token_client::TokenSet;
 use crate::providers::office365::Office365;
@@ -118,7 +119,7 @@ impl Office365 {
 impl Office365 {
     /// `pingProvider`: one read of the profile through the account's grant (refreshing it if it
     /// is due), so that `tokenStatus` says what Microsoft answers now.
-    pub async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ApiError> {
+    pub async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError> {
         let me = GraphRequest::get(self.graph.url("/me"), vec![]);
         match self.graph_call(account, &me).await {
             Ok(_) => {}
@@ -128,7 +129,9 @@ impl Office365 {
         self.store
             .account(account.app_id, account.id)
             .await?
-            .ok_or_else(|| ApiError::not_found(Code::AccountNotFound, "The account was deleted."))
+            .ok_or_else(|| {
+                ProviderError::not_found(Code::AccountNotFound, "The account was deleted.")
+            })
     }
 }
 

@@ -3,7 +3,8 @@
 //! rotated refresh token is saved in the same write as the new access token, before it is used.
 
 use crate::clock::now;
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::identity::aadsts::{
     decode_failure, flag_app, is_app_problem, is_dead_grant,
 };
@@ -33,13 +34,13 @@ enum Lease {
     Refreshed(SecretString),
 }
 
-pub fn dead_error(account: &AccountRecord) -> ApiError {
+pub fn dead_error(account: &AccountRecord) -> ProviderError {
     let reason = account
         .token_error
         .as_ref()
         .map(|e| e.message.as_str())
         .unwrap_or("The account must be linked again.");
-    ApiError::unauthorized(
+    ProviderError::sign_in_again(
         Code::TokenDead,
         format!("This account's Microsoft authorization is no longer valid: {reason} Re-authorize it with /v1/auth/authorize?accountId={}.", account.id),
     )
@@ -52,7 +53,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         rejected: Option<&SecretString>,
-    ) -> Result<SecretString, ApiError> {
+    ) -> Result<SecretString, ProviderError> {
         if account.token_status == TokenStatus::Dead {
             return Err(dead_error(account));
         }
@@ -95,7 +96,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         rejected: Option<&SecretString>,
-    ) -> Result<Option<SecretString>, ApiError> {
+    ) -> Result<Option<SecretString>, ProviderError> {
         let Some(tokens) = self.store.provider_tokens(account.id).await? else {
             return Err(dead_error(account));
         };
@@ -105,7 +106,7 @@ impl Office365 {
         let token = self
             .keys
             .decrypt_string(&tokens.access_token_enc, &account.token_purpose("access"))
-            .map_err(ApiError::internal)?;
+            .map_err(ProviderError::internal)?;
         if rejected.is_some_and(|r| r.expose_secret() == token.expose_secret()) {
             return Ok(None);
         }
@@ -118,7 +119,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         rejected: Option<&SecretString>,
-    ) -> Result<Lease, ApiError> {
+    ) -> Result<Lease, ProviderError> {
         let owner = format!("{}:{}", self.refresher.instance, random_id(4));
         let deadline = now() + LEASE_WAIT_SECONDS;
         loop {
@@ -139,7 +140,7 @@ impl Office365 {
                 return Ok(Lease::Refreshed(token));
             }
             if t > deadline {
-                return Err(ApiError::unavailable(
+                return Err(ProviderError::unavailable(
                     Code::TokenRefreshBusy,
                     "Another instance is refreshing this account's token; retry shortly.",
                     2,
@@ -153,7 +154,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         owner: &str,
-    ) -> Result<SecretString, ApiError> {
+    ) -> Result<SecretString, ProviderError> {
         // The lease is renewed while Microsoft is asked, so that it can be short: a holder that
         // dies stops renewing, and its lease runs out within LEASE_SECONDS.
         let renew = async {
@@ -197,14 +198,14 @@ impl Office365 {
     async fn refresh_holding_lease(
         &self,
         account: &AccountRecord,
-    ) -> Result<SecretString, ApiError> {
+    ) -> Result<SecretString, ProviderError> {
         let tokens = self
             .store
             .provider_tokens(account.id)
             .await?
             .ok_or_else(|| dead_error(account))?;
         let Some(refresh_enc) = tokens.refresh_token_enc else {
-            return Err(ApiError::unauthorized(
+            return Err(ProviderError::sign_in_again(
                 Code::TokenRefreshFailed,
                 "No refresh token is stored for this account; re-authorize it.",
             ));
@@ -212,7 +213,7 @@ impl Office365 {
         let refresh_token = self
             .keys
             .decrypt_string(&refresh_enc, &account.token_purpose("refresh"))
-            .map_err(ApiError::internal)?;
+            .map_err(ProviderError::internal)?;
         let app = self.azure_app(account.app_id).await?;
         let scope = account.permissions.join(" ");
         match self.tokens.refresh(&app, &refresh_token, &scope).await {
@@ -236,7 +237,11 @@ impl Office365 {
         }
     }
 
-    async fn refresh_failed(&self, account: &AccountRecord, failure: TokenFailure) -> ApiError {
+    async fn refresh_failed(
+        &self,
+        account: &AccountRecord,
+        failure: TokenFailure,
+    ) -> ProviderError {
         let original = match &failure {
             TokenFailure::Rejected { body, .. } => Some(body.clone()),
             TokenFailure::Transient { body, .. } => body.clone(),
@@ -251,7 +256,7 @@ impl Office365 {
                 unreachable!("decoded above")
             };
             tracing::warn!(account_id = account.id, %detail, "token refresh failed transiently");
-            return ApiError::unavailable(
+            return ProviderError::unavailable(
                 Code::TokenRefreshRetry,
                 format!("Could not refresh the Microsoft token: {detail}. Retry later."),
                 retry_after.unwrap_or(2),
@@ -260,8 +265,8 @@ impl Office365 {
         };
         if is_app_problem(&decoded) {
             flag_app(self, account.app_id, &decoded).await;
-            return ApiError::new(
-                ErrorKind::FailedDependency,
+            return ProviderError::new(
+                Failure::AppSettings,
                 Code::AppOffice365Rejected,
                 format!(
                     "Microsoft refused the app's Azure credentials. {}",
@@ -295,7 +300,7 @@ impl Office365 {
                     .await
             };
             if let Err(e) = marked.await {
-                return ApiError::internal(e);
+                return ProviderError::internal(e);
             }
             tracing::warn!(account_id = account.id, reason = %error.code, "account token is dead");
             let mut dead = account.clone();
@@ -303,8 +308,8 @@ impl Office365 {
             dead.token_error = Some(error);
             return dead_error(&dead).with_original(original);
         }
-        ApiError::new(
-            ErrorKind::FailedDependency,
+        ProviderError::new(
+            Failure::AppSettings,
             Code::TokenRefreshFailed,
             format!(
                 "Microsoft refused to refresh the token. {}",

@@ -2,7 +2,8 @@
 //! Graph rejects it, and the account marked `invalid` when even a fresh token is refused.
 
 use crate::clock::now;
-use crate::error::{ApiError, Code};
+use crate::error::Code;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest, GraphResponse};
 use crate::providers::office365::Office365;
 use crate::store::{AccountRecord, TokenError, TokenStatus};
@@ -14,7 +15,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: &GraphRequest<'_>,
-    ) -> Result<GraphResponse, ApiError> {
+    ) -> Result<GraphResponse, ProviderError> {
         let mailbox = account.id.to_string();
         let token = self.access_token(account, None).await?;
         let refused = match self.graph.send(&mailbox, &token, req).await {
@@ -51,8 +52,8 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: &GraphRequest<'_>,
-        read: impl Fn(&GraphResponse) -> Result<R, ApiError>,
-    ) -> Result<R, ApiError> {
+        read: impl Fn(&GraphResponse) -> Result<R, ProviderError>,
+    ) -> Result<R, ProviderError> {
         let answer = self.graph_call(account, req).await?;
         match read(&answer) {
             Err(e) if answer.idempotent && e.code == Code::ProviderBadResponse => {
@@ -71,7 +72,7 @@ impl Office365 {
         path: &str,
         body: Option<Value>,
         if_match: Option<&str>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         let request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
         self.graph_json(account, &request).await
     }
@@ -80,7 +81,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: &GraphRequest<'_>,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         let answer = self.graph_call(account, req).await?;
         match answer.json() {
             // A read whose answer arrived unreadable is asked once more.
@@ -94,7 +95,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         response: GraphResponse,
-    ) -> Result<GraphResponse, ApiError> {
+    ) -> Result<GraphResponse, ProviderError> {
         if account.token_status == TokenStatus::Invalid {
             self.store
                 .set_token_status(account.id, TokenStatus::Active, None, now())

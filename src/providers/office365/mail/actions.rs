@@ -1,7 +1,8 @@
 //! What can be done to one message: change its state, delete it, fetch an attachment or its MIME.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::email::{EmailAttachment, MessageStatusUpdate};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphRequest, GraphResponse};
 use crate::providers::office365::mail::messages::{message_path, IMMUTABLE_IDS};
 use crate::providers::office365::Office365;
@@ -17,7 +18,7 @@ impl Office365 {
         method: Method,
         path: &str,
         body: Option<Value>,
-    ) -> Result<GraphResponse, ApiError> {
+    ) -> Result<GraphResponse, ProviderError> {
         self.on_mail(account, method, path, body, &[]).await
     }
 
@@ -29,7 +30,7 @@ impl Office365 {
         path: &str,
         body: Option<Value>,
         prefer: &[&'static str],
-    ) -> Result<GraphResponse, ApiError> {
+    ) -> Result<GraphResponse, ProviderError> {
         let mut request = GraphRequest::with(method, self.graph.url(path), body);
         request.prefer.push(IMMUTABLE_IDS);
         request.prefer.extend(prefer.iter().copied());
@@ -42,9 +43,9 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         update: MessageStatusUpdate,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         if update.unread.is_none() && update.archived.is_none() && update.keywords.is_none() {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::BadRequest,
                 "Give at least one of unread, archived, keywords.",
             ));
@@ -91,7 +92,7 @@ impl Office365 {
         account: &AccountRecord,
         path: &str,
         destination: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let body = json!({ "destinationId": destination });
         self.on_message(account, Method::POST, &format!("{path}/move"), Some(body))
             .await
@@ -99,7 +100,11 @@ impl Office365 {
     }
 
     /// Moves the message to Deleted Items (Graph's DELETE does not purge).
-    pub async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    pub async fn delete_message(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError> {
         self.on_message(account, Method::DELETE, &message_path(id), None)
             .await
             .map(|_| ())
@@ -110,7 +115,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         attachment_id: &str,
-    ) -> Result<EmailAttachment, ApiError> {
+    ) -> Result<EmailAttachment, ProviderError> {
         let encoded = crate::providers::office365::graph::client::segment(attachment_id);
         let a = self
             .on_message(
@@ -133,7 +138,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<bytes::Bytes, ApiError> {
+    ) -> Result<bytes::Bytes, ProviderError> {
         Ok(self
             .on_message(
                 account,

@@ -1,9 +1,10 @@
 //! An outgoing message of the contract → a Graph `message`, with every check that can be made
 //! before Microsoft is asked. What Graph cannot honour is refused, never dropped.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
 use crate::model::email::{AttachmentIn, EmailAddressIn, OutgoingEmail};
 use crate::model::requests::BodyType;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::values::bad;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -22,7 +23,7 @@ pub enum Purpose {
     Draft,
 }
 
-fn address(a: &EmailAddressIn, field: &str) -> Result<Value, ApiError> {
+fn address(a: &EmailAddressIn, field: &str) -> Result<Value, ProviderError> {
     let addr = a.address.trim();
     let plausible = addr.len() <= 320
         && !addr
@@ -44,7 +45,7 @@ fn address(a: &EmailAddressIn, field: &str) -> Result<Value, ApiError> {
     Ok(json!({ "emailAddress": inner }))
 }
 
-fn addresses(list: &[EmailAddressIn], field: &str) -> Result<Vec<Value>, ApiError> {
+fn addresses(list: &[EmailAddressIn], field: &str) -> Result<Vec<Value>, ProviderError> {
     list.iter().map(|a| address(a, field)).collect()
 }
 
@@ -81,7 +82,7 @@ enum Part {
     Large(LargeAttachment),
 }
 
-fn attachment(a: &AttachmentIn, n: usize) -> Result<Part, ApiError> {
+fn attachment(a: &AttachmentIn, n: usize) -> Result<Part, ProviderError> {
     if a.name.trim().is_empty() {
         return Err(bad(format!("attachments[{n}]: name is required")));
     }
@@ -96,8 +97,8 @@ fn attachment(a: &AttachmentIn, n: usize) -> Result<Part, ApiError> {
         .clone()
         .unwrap_or_else(|| "application/octet-stream".to_string());
     if bytes.len() > MAX_ATTACHMENT {
-        return Err(ApiError::new(
-            ErrorKind::PayloadTooLarge,
+        return Err(ProviderError::new(
+            Failure::TooLarge,
             Code::AttachmentTooLarge,
             format!(
                 "attachments[{n}] ({}) is {} bytes; Office 365 takes attachments up to 150 MB",
@@ -132,7 +133,7 @@ pub fn graph_message(
     email: &OutgoingEmail,
     body_type: BodyType,
     purpose: Purpose,
-) -> Result<Composed, ApiError> {
+) -> Result<Composed, ProviderError> {
     if email.tracking.is_some() || email.follow_up.is_some() {
         return Err(bad(
             "tracking and followUp are not supported by switchboard",

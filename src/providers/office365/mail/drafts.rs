@@ -1,8 +1,9 @@
 //! Drafts: created in Drafts, read and replaced while they are drafts, deleted or sent.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
 use crate::model::requests::{BodyType, MessageRead};
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::mail::compose::{graph_message, Composed, Purpose};
 use crate::providers::office365::mail::messages::message_path;
 use crate::providers::office365::mail::sending::{draft_id, Route};
@@ -11,7 +12,7 @@ use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
 
-fn response(draft: &Value) -> Result<EmailDraftResponse, ApiError> {
+fn response(draft: &Value) -> Result<EmailDraftResponse, ProviderError> {
     Ok(EmailDraftResponse {
         id: draft_id(draft)?.to_string(),
         web_link: draft
@@ -21,8 +22,8 @@ fn response(draft: &Value) -> Result<EmailDraftResponse, ApiError> {
     })
 }
 
-fn not_a_draft(id: &str) -> ApiError {
-    ApiError::not_found(
+fn not_a_draft(id: &str) -> ProviderError {
+    ProviderError::not_found(
         Code::DraftNotFound,
         format!("No draft '{id}' (it may have been sent already)."),
     )
@@ -36,7 +37,7 @@ impl Office365 {
         path: &str,
         body: Option<Value>,
         prefer: &[&'static str],
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         self.on_mail(account, method, path, body, prefer)
             .await?
             .json()
@@ -48,7 +49,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         body: BodyType,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         let message = self
             .on_draft(
                 account,
@@ -61,7 +62,7 @@ impl Office365 {
             )
             .await
             .map_err(|e| {
-                if e.status().as_u16() == 404 {
+                if e.failure == Failure::NotFound {
                     not_a_draft(id)
                 } else {
                     e
@@ -85,7 +86,7 @@ impl Office365 {
         account: &AccountRecord,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError> {
+    ) -> Result<EmailDraftResponse, ProviderError> {
         let mut composed = graph_message(email, body, Purpose::Draft)?;
         let (attachments, large) = match self.route(account, &mut composed, true)? {
             Route::Draft { attachments, large } => (attachments, large),
@@ -104,9 +105,9 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailDraft, ApiError> {
+    ) -> Result<EmailDraft, ProviderError> {
         let message = self.get_message(account, id, read).await.map_err(|e| {
-            if e.status().as_u16() == 404 {
+            if e.failure == Failure::NotFound {
                 not_a_draft(id)
             } else {
                 e
@@ -131,9 +132,9 @@ impl Office365 {
         id: &str,
         email: &OutgoingEmail,
         body: BodyType,
-    ) -> Result<EmailDraftResponse, ApiError> {
+    ) -> Result<EmailDraftResponse, ProviderError> {
         if !email.x_headers.is_empty() {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::BadRequest,
                 "xHeaders can only be set when the draft is created",
             ));
@@ -200,7 +201,11 @@ impl Office365 {
         response(&updated)
     }
 
-    pub async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ApiError> {
+    pub async fn delete_draft(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<(), ProviderError> {
         self.draft_json(account, id, BodyType::Html).await?;
         self.on_draft(account, Method::DELETE, &message_path(id), None, &[])
             .await
@@ -211,7 +216,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         self.draft_json(account, id, BodyType::Html).await?;
         self.graph_post(account, &format!("{}/send", message_path(id)), Value::Null)
             .await

@@ -1,8 +1,9 @@
 //! Mail folders: the whole tree (Graph lists one level per call), one folder with its path,
 //! creation, and the well-known Sent and Archive folders.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::email::{EmailFolderInfo, EmailFolderInfoPage, WellKnownFolderIds};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::graph::shapes::GraphPage;
 use crate::providers::office365::mail::well_known::WellKnownFolders;
@@ -55,7 +56,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         path: &str,
-    ) -> Result<Vec<GraphFolder>, ApiError> {
+    ) -> Result<Vec<GraphFolder>, ProviderError> {
         let mut url = Some(format!("{}?{SELECT}", self.graph.url(path)));
         let mut out = Vec::new();
         while let Some(next) = url.take() {
@@ -71,7 +72,7 @@ impl Office365 {
     pub async fn list_folders(
         &self,
         account: &AccountRecord,
-    ) -> Result<EmailFolderInfoPage, ApiError> {
+    ) -> Result<EmailFolderInfoPage, ProviderError> {
         let known = self.well_known_folders(account).await?;
         let mut records = Vec::new();
         let mut queue: VecDeque<(String, Option<String>)> =
@@ -101,7 +102,11 @@ impl Office365 {
         })
     }
 
-    async fn folder(&self, account: &AccountRecord, id: &str) -> Result<GraphFolder, ApiError> {
+    async fn folder(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<GraphFolder, ProviderError> {
         let url = self.graph.url(&format!(
             "/me/mailFolders/{}?$select=id,displayName,parentFolderId",
             segment(id)
@@ -115,7 +120,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<EmailFolderInfo, ApiError> {
+    ) -> Result<EmailFolderInfo, ProviderError> {
         let known = self.well_known_folders(account).await?;
         let folder = self.folder(account, id).await?;
         let root = known.id_of("root").unwrap_or_default().to_string();
@@ -135,10 +140,10 @@ impl Office365 {
         account: &AccountRecord,
         name: &str,
         parent: Option<&str>,
-    ) -> Result<EmailFolderInfo, ApiError> {
+    ) -> Result<EmailFolderInfo, ProviderError> {
         let name = name.trim();
         if name.is_empty() || name.len() > 255 {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::BadRequest,
                 "name must be 1 to 255 characters",
             ));
@@ -154,7 +159,9 @@ impl Office365 {
         );
         let created: GraphFolder = self.graph_read(account, &request, |a| a.parse()).await?;
         if created.id.is_empty() {
-            return Err(ApiError::internal("Graph created a folder without an id"));
+            return Err(ProviderError::internal(
+                "Graph created a folder without an id",
+            ));
         }
         self.get_folder(account, &created.id).await
     }
@@ -162,7 +169,7 @@ impl Office365 {
     pub async fn well_known_folder_ids(
         &self,
         account: &AccountRecord,
-    ) -> Result<WellKnownFolderIds, ApiError> {
+    ) -> Result<WellKnownFolderIds, ProviderError> {
         let known = self.well_known_folders(account).await?;
         Ok(WellKnownFolderIds {
             archive: known.id_of("archive").map(str::to_string),

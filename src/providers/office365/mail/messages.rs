@@ -1,10 +1,10 @@
 //! Listing and reading messages: the unified query (`q`, folder, trash and junk) turned into
 //! Graph's, pages followed through opaque tokens, and Graph messages mapped to the contract.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::email::{EmailMessage, EmailMessagesPage};
 use crate::model::requests::{BodyType, ListRequest, MessageRead};
-use crate::paging;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
 use crate::providers::office365::graph::shapes::GraphPage;
 use crate::providers::office365::mail::graph_message::GraphMessage;
@@ -13,6 +13,7 @@ use crate::providers::office365::mail::query::{translate, GraphQuery};
 use crate::providers::office365::mail::select::{full_message, list_select, refused_a_name};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
 use crate::providers::office365::Office365;
+use crate::providers::paging;
 use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};
 
@@ -58,7 +59,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         req: ListRequest<'_>,
-    ) -> Result<EmailMessagesPage, ApiError> {
+    ) -> Result<EmailMessagesPage, ProviderError> {
         let folders = self.well_known_folders(account).await?;
         let fresh = req.page_token.filter(|t| !t.is_empty()).is_none();
         let mut state = match req.page_token.filter(|t| !t.is_empty()) {
@@ -145,16 +146,16 @@ impl Office365 {
         req: &ListRequest<'_>,
         folders: &WellKnownFolders,
         casts: bool,
-    ) -> Result<PageState, ApiError> {
+    ) -> Result<PageState, ProviderError> {
         let limit = req.limit.unwrap_or(DEFAULT_PAGE);
         if !(1..=100).contains(&limit) {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::BadRequest,
                 "limit must be 1 to 100",
             ));
         }
         let query = translate(req.q.unwrap_or_default())
-            .map_err(|e| ApiError::bad_request(Code::QueryUntranslatable, e.to_string()))?;
+            .map_err(|e| ProviderError::invalid(Code::QueryUntranslatable, e.to_string()))?;
         let path = match req.folder {
             Some(id) => format!("/me/mailFolders/{}/messages", segment(id)),
             None => "/me/messages".to_string(),
@@ -221,7 +222,7 @@ impl Office365 {
         account: &AccountRecord,
         id: &str,
         read: MessageRead,
-    ) -> Result<EmailMessage, ApiError> {
+    ) -> Result<EmailMessage, ProviderError> {
         let folders = self.well_known_folders(account).await?;
         let path = message_path(id);
         let read_with = |casts: bool| {

@@ -3,7 +3,7 @@
 //! `meetingMessageType`, a file attachment's `contentId`); some mailboxes refuse casts, and then
 //! the read is repeated without them. A message's sensitivity is an extended MAPI property.
 
-use crate::error::ApiError;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::mail::graph_message::GraphMessage;
 use serde_json::Value;
 
@@ -52,8 +52,8 @@ pub fn full_message(casts: bool, unique_body: bool) -> String {
 }
 
 /// Whether Graph refused a read for one of its property names (a cast, for some mailboxes).
-pub fn refused_a_name(e: &ApiError) -> bool {
-    e.status().as_u16() == 400
+pub fn refused_a_name(e: &ProviderError) -> bool {
+    e.failure == Failure::Invalid
         && e.original
             .as_ref()
             .and_then(|o| o.pointer("/error/code"))

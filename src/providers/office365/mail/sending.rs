@@ -4,9 +4,10 @@
 //! through upload sessions), then sent. Immutable ids keep the draft's id valid once the message
 //! sits in Sent Items.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::Code;
 use crate::model::email::{EmailSendResponse, OutgoingEmail};
 use crate::model::requests::BodyType;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::mail::compose::{
     graph_message, Composed, LargeAttachment, Purpose,
 };
@@ -29,11 +30,11 @@ const SENT: EmailSendResponse = EmailSendResponse {
     thread_id: None,
 };
 
-pub(in crate::providers::office365) fn draft_id(draft: &Value) -> Result<&str, ApiError> {
+pub(in crate::providers::office365) fn draft_id(draft: &Value) -> Result<&str, ProviderError> {
     draft
         .get("id")
         .and_then(Value::as_str)
-        .ok_or_else(|| ApiError::internal("Graph created a draft without an id"))
+        .ok_or_else(|| ProviderError::internal("Graph created a draft without an id"))
 }
 
 fn too_big(message: &Value) -> bool {
@@ -70,7 +71,7 @@ impl Office365 {
         account: &AccountRecord,
         path: &str,
         body: Value,
-    ) -> Result<Value, ApiError> {
+    ) -> Result<Value, ProviderError> {
         self.on_mail(account, Method::POST, path, Some(body), &[])
             .await?
             .json()
@@ -81,7 +82,7 @@ impl Office365 {
         account: &AccountRecord,
         composed: &mut Composed,
         return_ids: bool,
-    ) -> Result<Route, ApiError> {
+    ) -> Result<Route, ProviderError> {
         let large = std::mem::take(&mut composed.large);
         let big = too_big(&composed.message);
         if !big && large.is_empty() {
@@ -98,8 +99,8 @@ impl Office365 {
             .into_iter()
             .any(|op| self.scopes.allows(&account.auth_scopes, op));
         if !can_draft {
-            return Err(ApiError::new(
-                ErrorKind::PayloadTooLarge,
+            return Err(ProviderError::new(
+                Failure::TooLarge,
                 Code::MessageTooLarge,
                 "Messages over 4 MB, or with an attachment over 3 MB, are sent as a draft in parts, which needs Mail.Drafts or Mail.ReadWrite; re-authorize the account with one of them.",
             ));
@@ -119,7 +120,7 @@ impl Office365 {
         id: &str,
         attachments: Vec<Value>,
         large: Vec<LargeAttachment>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let path = format!("{}/attachments", message_path(id));
         for attachment in attachments {
             self.graph_post(account, &path, attachment).await?;
@@ -135,7 +136,7 @@ impl Office365 {
         account: &AccountRecord,
         attachments_path: &str,
         a: LargeAttachment,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let total = a.bytes.len();
         let item = json!({ "AttachmentItem": {
             "attachmentType": "file", "name": a.name, "size": total, "contentType": a.content_type,
@@ -152,7 +153,7 @@ impl Office365 {
             .get("uploadUrl")
             .and_then(Value::as_str)
             .ok_or_else(|| {
-                ApiError::internal("Graph opened an upload session without an uploadUrl")
+                ProviderError::internal("Graph opened an upload session without an uploadUrl")
             })?;
         let mailbox = account.id.to_string();
         for (n, chunk) in a.bytes.chunks(UPLOAD_CHUNK).enumerate() {
@@ -172,7 +173,7 @@ impl Office365 {
         draft: Value,
         attachments: Vec<Value>,
         large: Vec<LargeAttachment>,
-    ) -> Result<EmailSendResponse, ApiError> {
+    ) -> Result<EmailSendResponse, ProviderError> {
         let id = draft_id(&draft)?;
         self.add_attachments(account, id, attachments, large)
             .await?;
@@ -195,7 +196,7 @@ impl Office365 {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError> {
+    ) -> Result<EmailSendResponse, ProviderError> {
         let mut composed = graph_message(email, body, Purpose::New)?;
         match self.route(account, &mut composed, return_ids)? {
             Route::Direct => {
@@ -226,9 +227,9 @@ impl Office365 {
         email: &OutgoingEmail,
         body: BodyType,
         return_ids: bool,
-    ) -> Result<EmailSendResponse, ApiError> {
+    ) -> Result<EmailSendResponse, ProviderError> {
         if email.in_reply_to.is_some() || email.references.is_some() || email.keywords.is_some() {
-            return Err(ApiError::bad_request(
+            return Err(ProviderError::invalid(
                 Code::BadRequest,
                 "a reply takes no inReplyTo, references or keywords",
             ));

@@ -2,7 +2,7 @@
 //! message has and which folders to leave out of a listing. Looked up once per account, since
 //! Outlook never changes them, and kept in memory.
 
-use crate::error::ApiError;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::Office365;
 use crate::store::AccountRecord;
@@ -83,7 +83,7 @@ impl Office365 {
     pub async fn well_known_folders(
         &self,
         account: &AccountRecord,
-    ) -> Result<Arc<WellKnownFolders>, ApiError> {
+    ) -> Result<Arc<WellKnownFolders>, ProviderError> {
         if let Some(found) = self.folders.accounts.get(&account.id) {
             return Ok(found);
         }
@@ -100,7 +100,7 @@ impl Office365 {
                     .and_then(Value::as_str)
                     .map(|id| (id.to_string(), *label))),
                 // A mailbox may lack a folder (Junk Email is optional); it just has no label.
-                Err(e) if e.status().as_u16() == 404 => Ok(None),
+                Err(e) if e.failure == Failure::NotFound => Ok(None),
                 Err(e) => Err(e),
             }
         });

@@ -1,13 +1,14 @@
 //! Microsoft To Do: task lists (`default` names the default list) and their tasks, mapped both
 //! ways. Dates are instants in UTC; Graph's `dateTimeTimeZone` values are converted.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
-use crate::paging;
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::graph::values::{bad, text};
 use crate::providers::office365::tasks::map::{list_from_graph, task_from_graph, task_to_graph};
 use crate::providers::office365::Office365;
+use crate::providers::paging;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -30,7 +31,7 @@ impl Office365 {
         listing: &str,
         first: String,
         page_token: Option<&str>,
-    ) -> Result<(Vec<Value>, Option<String>), ApiError> {
+    ) -> Result<(Vec<Value>, Option<String>), ProviderError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
             Some(token) => {
                 self.open_page(account, listing, token, |s: &PageState| &s.next)?
@@ -63,7 +64,7 @@ impl Office365 {
     }
 
     /// The Graph id of a list, resolving `default` to the default list.
-    async fn list_id(&self, account: &AccountRecord, id: &str) -> Result<String, ApiError> {
+    async fn list_id(&self, account: &AccountRecord, id: &str) -> Result<String, ProviderError> {
         if id != "default" {
             return Ok(id.to_string());
         }
@@ -86,7 +87,7 @@ impl Office365 {
             match next {
                 Some(n) => token = Some(n),
                 None => {
-                    return Err(ApiError::not_found(
+                    return Err(ProviderError::not_found(
                         Code::NotFound,
                         "This account has no default task list.",
                     ))
@@ -99,7 +100,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
-    ) -> Result<TaskListPage, ApiError> {
+    ) -> Result<TaskListPage, ProviderError> {
         let (lists, next_page_token) = self
             .todo_page(account, "tasklists", self.graph.url(LISTS), page_token)
             .await?;
@@ -115,7 +116,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         title: &str,
-    ) -> Result<TaskList, ApiError> {
+    ) -> Result<TaskList, ProviderError> {
         if title.trim().is_empty() {
             return Err(bad("title must not be empty"));
         }
@@ -132,7 +133,11 @@ impl Office365 {
         ))
     }
 
-    pub async fn task_list(&self, account: &AccountRecord, id: &str) -> Result<TaskList, ApiError> {
+    pub async fn task_list(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<TaskList, ProviderError> {
         let id = self.list_id(account, id).await?;
         Ok(list_from_graph(
             &self
@@ -153,7 +158,7 @@ impl Office365 {
         id: &str,
         title: &str,
         if_match: Option<&str>,
-    ) -> Result<TaskList, ApiError> {
+    ) -> Result<TaskList, ProviderError> {
         if title.trim().is_empty() {
             return Err(bad("title must not be empty"));
         }
@@ -176,7 +181,7 @@ impl Office365 {
         &self,
         account: &AccountRecord,
         id: &str,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let id = self.list_id(account, id).await?;
         self.graph_item(
             account,
@@ -195,7 +200,7 @@ impl Office365 {
         list: &str,
         page_token: Option<&str>,
         limit: Option<u32>,
-    ) -> Result<TasksPage, ApiError> {
+    ) -> Result<TasksPage, ProviderError> {
         let limit = limit.unwrap_or(50);
         if !(1..=200).contains(&limit) {
             return Err(bad("limit must be 1 to 200"));
@@ -232,7 +237,7 @@ impl Office365 {
         account: &AccountRecord,
         list: &str,
         input: &TaskInput,
-    ) -> Result<TaskOrId, ApiError> {
+    ) -> Result<TaskOrId, ProviderError> {
         let body = task_to_graph(input, true)?;
         let list = self.list_id(account, list).await?;
         Ok(Self::with_id(
@@ -252,7 +257,7 @@ impl Office365 {
         account: &AccountRecord,
         list: &str,
         id: &str,
-    ) -> Result<Task, ApiError> {
+    ) -> Result<Task, ProviderError> {
         let list = self.list_id(account, list).await?;
         Ok(task_from_graph(
             &self
@@ -274,7 +279,7 @@ impl Office365 {
         id: &str,
         input: &TaskInput,
         if_match: Option<&str>,
-    ) -> Result<TaskOrId, ApiError> {
+    ) -> Result<TaskOrId, ProviderError> {
         let body = task_to_graph(input, false)?;
         let list = self.list_id(account, list).await?;
         let path = format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id));
@@ -290,7 +295,7 @@ impl Office365 {
         list: &str,
         id: &str,
         if_match: Option<&str>,
-    ) -> Result<(), ApiError> {
+    ) -> Result<(), ProviderError> {
         let list = self.list_id(account, list).await?;
         self.graph_item(
             account,

@@ -1,9 +1,9 @@
 //! Microsoft To Do `todoTaskList`/`todoTask` ⇄ unified `TaskList`/`Task`.
 
-use crate::error::ApiError;
 use crate::model::normalize_time;
 use crate::model::rfc3339;
 use crate::model::task::{Task, TaskInput, TaskLink, TaskList};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::shapes::{nonempty, strings, ItemBody, Text, Texts};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::time::{to_graph_utc, DateTimeTimeZone};
@@ -129,7 +129,7 @@ pub fn task_from_graph(v: &Value) -> Task {
 }
 
 /// An RFC 3339 time (or a plain `YYYY-MM-DD`, taken as midnight UTC) as Graph's UTC value.
-fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ApiError> {
+fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ProviderError> {
     let Some(text) = value else {
         return Ok(Value::Null);
     };
@@ -147,7 +147,7 @@ fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ApiError> {
     Ok(to_graph_utc(instant))
 }
 
-pub fn task_to_graph(t: &TaskInput, creating: bool) -> Result<Value, ApiError> {
+pub fn task_to_graph(t: &TaskInput, creating: bool) -> Result<Value, ProviderError> {
     if t.parent_id.is_some() || t.previous_id.is_some() {
         return Err(bad("Microsoft To Do has no sub-tasks or task positions: parentId and previousId are not accepted"));
     }

@@ -3,7 +3,8 @@
 //! (`messages`, `events:{calendar}`, `tasks:{list}`, …). They survive restarts (the master key
 //! does) and cannot be forged, nor used on another account or another listing.
 
-use crate::error::{ApiError, Code};
+use crate::error::Code;
+use crate::providers::error::ProviderError;
 use crate::store::crypto::Keyring;
 use crate::store::AccountRecord;
 use serde::{de::DeserializeOwned, Serialize};
@@ -23,8 +24,8 @@ pub fn issue<T: Serialize>(
 }
 
 /// The answer to a page token that is not this listing's.
-pub fn invalid() -> ApiError {
-    ApiError::bad_request(
+pub fn invalid() -> ProviderError {
+    ProviderError::invalid(
         Code::PageTokenInvalid,
         "pageToken is not valid for this listing of this account; start again without it.",
     )
@@ -36,7 +37,7 @@ pub fn open<T: DeserializeOwned>(
     account: &AccountRecord,
     listing: &str,
     token: &str,
-) -> Result<T, ApiError> {
+) -> Result<T, ProviderError> {
     let bytes = keys
         .decrypt(token, &purpose(account, listing))
         .map_err(|_| invalid())?;
