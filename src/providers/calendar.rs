@@ -12,8 +12,9 @@ use crate::model::requests::EventWrite;
 use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
+/// The account's calendars.
 #[async_trait::async_trait]
-pub trait Calendars: Send + Sync {
+pub trait CalendarList: Send + Sync {
     async fn calendars(
         &self,
         account: &AccountRecord,
@@ -35,7 +36,11 @@ pub trait Calendars: Send + Sync {
         id: &str,
         input: &CalendarInput,
     ) -> Result<Calendar, ProviderError>;
+}
 
+/// Events: a window, one event, writes, responses, search, attachments.
+#[async_trait::async_trait]
+pub trait Events: Send + Sync {
     /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
     async fn events_range(
         &self,
@@ -108,7 +113,11 @@ pub trait Calendars: Send + Sync {
         id: &str,
         attachment: &str,
     ) -> Result<EmailAttachment, ProviderError>;
+}
 
+/// A recurring series and its occurrences.
+#[async_trait::async_trait]
+pub trait Series: Send + Sync {
     /// `SeriesInfo`: the rule, the occurrences changed, and those deleted (for an endless
     /// series, within a year from now).
     async fn series(
@@ -126,7 +135,11 @@ pub trait Calendars: Send + Sync {
         id: &str,
         ost: &str,
     ) -> Result<Event, ProviderError>;
+}
 
+/// Free/busy and meeting-time suggestions.
+#[async_trait::async_trait]
+pub trait Availability: Send + Sync {
     async fn free_busy(
         &self,
         account: &AccountRecord,
@@ -139,3 +152,8 @@ pub trait Calendars: Send + Sync {
         req: SuggestRequest,
     ) -> Result<SuggestResponse, ProviderError>;
 }
+
+/// All of calendars.
+pub trait Calendars: CalendarList + Events + Series + Availability {}
+
+impl<T: CalendarList + Events + Series + Availability> Calendars for T {}

@@ -8,8 +8,9 @@ use crate::model::requests::{BodyType, ListRequest, MessageRead};
 use crate::providers::error::ProviderError;
 use crate::store::AccountRecord;
 
+/// Listing and reading messages.
 #[async_trait::async_trait]
-pub trait Mail: Send + Sync {
+pub trait Messages: Send + Sync {
     async fn list_messages(
         &self,
         account: &AccountRecord,
@@ -24,7 +25,11 @@ pub trait Mail: Send + Sync {
         id: &str,
         read: MessageRead,
     ) -> Result<EmailMessage, ProviderError>;
+}
 
+/// What can be done to one message besides answering it.
+#[async_trait::async_trait]
+pub trait MessageActions: Send + Sync {
     /// `unread`, `keywords` (Outlook categories) and `archived` (moved to or from Archive).
     async fn update_message_status(
         &self,
@@ -49,7 +54,11 @@ pub trait Mail: Send + Sync {
         account: &AccountRecord,
         id: &str,
     ) -> Result<bytes::Bytes, ProviderError>;
+}
 
+/// Sending new mail and replies.
+#[async_trait::async_trait]
+pub trait Sending: Send + Sync {
     async fn send_message(
         &self,
         account: &AccountRecord,
@@ -66,7 +75,11 @@ pub trait Mail: Send + Sync {
         body: BodyType,
         return_ids: bool,
     ) -> Result<EmailSendResponse, ProviderError>;
+}
 
+/// Drafts: written, changed, sent later.
+#[async_trait::async_trait]
+pub trait Drafts: Send + Sync {
     async fn create_draft(
         &self,
         account: &AccountRecord,
@@ -98,7 +111,11 @@ pub trait Mail: Send + Sync {
         account: &AccountRecord,
         id: &str,
     ) -> Result<(), ProviderError>;
+}
 
+/// The mailbox's folders.
+#[async_trait::async_trait]
+pub trait MailFolders: Send + Sync {
     async fn list_folders(
         &self,
         account: &AccountRecord,
@@ -123,3 +140,8 @@ pub trait Mail: Send + Sync {
         account: &AccountRecord,
     ) -> Result<WellKnownFolderIds, ProviderError>;
 }
+
+/// All of mail.
+pub trait Mail: Messages + MessageActions + Sending + Drafts + MailFolders {}
+
+impl<T: Messages + MessageActions + Sending + Drafts + MailFolders> Mail for T {}

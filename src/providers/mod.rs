@@ -13,12 +13,12 @@ pub mod paging;
 mod tasks;
 
 pub use accounts::Accounts;
-pub use calendar::Calendars;
+pub use calendar::{Availability, CalendarList, Calendars, Events, Series};
 pub use contacts::Contacts;
 pub use direct::Direct;
 pub use error::{Failure, ProviderError};
 pub use linking::Linking;
-pub use mail::Mail;
+pub use mail::{Drafts, Mail, MailFolders, MessageActions, Messages, Sending};
 pub use tasks::Tasks;
 
 /// Everything a provider offers an account.

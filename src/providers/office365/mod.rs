@@ -10,8 +10,6 @@ pub mod identity;
 pub mod mail;
 #[cfg(test)]
 mod scope_mapping_tests;
-mod seam;
-mod seam_pim;
 pub mod tasks;
 pub mod time;
 

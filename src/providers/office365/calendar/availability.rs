@@ -13,6 +13,7 @@ use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::time::{from_graph, iana_name, to_graph_utc, zone};
 use crate::providers::office365::Office365;
+use crate::providers::Availability;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -148,8 +149,12 @@ impl Office365 {
             })
             .collect())
     }
+}
 
-    pub async fn free_busy(
+#[async_trait::async_trait]
+impl Availability for Office365 {
+    #[tracing::instrument(name = "office365.free_busy", skip_all, fields(account_id = account.id))]
+    async fn free_busy(
         &self,
         account: &AccountRecord,
         req: &FreeBusyRequest,
@@ -188,7 +193,8 @@ impl Office365 {
         Ok(FreeBusySchedulePage { records })
     }
 
-    pub async fn suggest_meeting_times(
+    #[tracing::instrument(name = "office365.suggest_meeting_times", skip_all, fields(account_id = account.id))]
+    async fn suggest_meeting_times(
         &self,
         account: &AccountRecord,
         req: SuggestRequest,

@@ -8,6 +8,7 @@ use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::Office365;
 use crate::providers::paging;
+use crate::providers::CalendarList;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -103,7 +104,28 @@ impl Office365 {
         self.graph_json(account, &request).await
     }
 
-    pub async fn calendars(
+    fn calendar_body(input: &CalendarInput) -> Result<Value, ProviderError> {
+        if input.description.is_some() {
+            return Err(bad("Office 365 calendars have no description"));
+        }
+        let mut body = serde_json::Map::new();
+        if let Some(name) = &input.name {
+            if name.trim().is_empty() {
+                return Err(bad("name must not be empty"));
+            }
+            body.insert("name".into(), json!(name));
+        }
+        if let Some(color) = &input.color {
+            body.insert("color".into(), json!(color));
+        }
+        Ok(Value::Object(body))
+    }
+}
+
+#[async_trait::async_trait]
+impl CalendarList for Office365 {
+    #[tracing::instrument(name = "office365.calendars", skip_all, fields(account_id = account.id))]
+    async fn calendars(
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
@@ -142,11 +164,8 @@ impl Office365 {
         })
     }
 
-    pub async fn calendar(
-        &self,
-        account: &AccountRecord,
-        id: &str,
-    ) -> Result<Calendar, ProviderError> {
+    #[tracing::instrument(name = "office365.calendar", skip_all, fields(account_id = account.id))]
+    async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ProviderError> {
         Ok(calendar_from_graph(
             &self
                 .on_calendar(account, Method::GET, &calendar_path(id), None, None)
@@ -154,24 +173,8 @@ impl Office365 {
         ))
     }
 
-    fn calendar_body(input: &CalendarInput) -> Result<Value, ProviderError> {
-        if input.description.is_some() {
-            return Err(bad("Office 365 calendars have no description"));
-        }
-        let mut body = serde_json::Map::new();
-        if let Some(name) = &input.name {
-            if name.trim().is_empty() {
-                return Err(bad("name must not be empty"));
-            }
-            body.insert("name".into(), json!(name));
-        }
-        if let Some(color) = &input.color {
-            body.insert("color".into(), json!(color));
-        }
-        Ok(Value::Object(body))
-    }
-
-    pub async fn create_calendar(
+    #[tracing::instrument(name = "office365.create_calendar", skip_all, fields(account_id = account.id))]
+    async fn create_calendar(
         &self,
         account: &AccountRecord,
         input: &CalendarInput,
@@ -187,7 +190,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn update_calendar(
+    #[tracing::instrument(name = "office365.update_calendar", skip_all, fields(account_id = account.id))]
+    async fn update_calendar(
         &self,
         account: &AccountRecord,
         id: &str,

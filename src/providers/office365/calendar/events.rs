@@ -14,6 +14,7 @@ use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::mail::select::{attachments_described, refused_a_name};
 use crate::providers::office365::Office365;
 use crate::providers::paging;
+use crate::providers::Events;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Utc};
 use reqwest::Method;
@@ -32,8 +33,41 @@ struct RangeState {
 }
 
 impl Office365 {
+    pub(in crate::providers::office365) fn event_path(calendar: &str, id: &str) -> String {
+        format!("{}/events/{}", calendar_path(calendar), segment(id))
+    }
+
+    fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
+        let record = from_graph(v, Some(calendar));
+        let meeting = record.meeting_info.as_ref();
+        EventOrId {
+            id: record.id.clone().unwrap_or_default(),
+            etag: record.etag.clone(),
+            i_cal_u_id: record.i_cal_uid.clone(),
+            online_meeting_provider: meeting.and_then(|m| m.online_meeting_provider.clone()),
+            online_meeting_details: meeting.and_then(|m| m.online_meeting_details.clone()),
+            record: return_record.then_some(record),
+        }
+    }
+
+    /// An event as Graph answers it, untranslated.
+    pub(in crate::providers::office365) async fn raw_event(
+        &self,
+        account: &AccountRecord,
+        calendar: &str,
+        id: &str,
+    ) -> Result<Value, ProviderError> {
+        let path = Self::event_path(calendar, id);
+        self.on_calendar(account, Method::GET, &path, None, None)
+            .await
+    }
+}
+
+#[async_trait::async_trait]
+impl Events for Office365 {
     /// Events with `end > timeMin` and `start < timeMax`, both bounds exclusive as the contract says.
-    pub async fn events_range(
+    #[tracing::instrument(name = "office365.events_range", skip_all, fields(account_id = account.id))]
+    async fn events_range(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -113,11 +147,8 @@ impl Office365 {
         })
     }
 
-    pub(in crate::providers::office365) fn event_path(calendar: &str, id: &str) -> String {
-        format!("{}/events/{}", calendar_path(calendar), segment(id))
-    }
-
-    pub async fn event(
+    #[tracing::instrument(name = "office365.event", skip_all, fields(account_id = account.id))]
+    async fn event(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -143,20 +174,8 @@ impl Office365 {
         Ok(from_graph(&event, Some(calendar)))
     }
 
-    fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
-        let record = from_graph(v, Some(calendar));
-        let meeting = record.meeting_info.as_ref();
-        EventOrId {
-            id: record.id.clone().unwrap_or_default(),
-            etag: record.etag.clone(),
-            i_cal_u_id: record.i_cal_uid.clone(),
-            online_meeting_provider: meeting.and_then(|m| m.online_meeting_provider.clone()),
-            online_meeting_details: meeting.and_then(|m| m.online_meeting_details.clone()),
-            record: return_record.then_some(record),
-        }
-    }
-
-    pub async fn create_event(
+    #[tracing::instrument(name = "office365.create_event", skip_all, fields(account_id = account.id))]
+    async fn create_event(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -183,7 +202,8 @@ impl Office365 {
         Ok(Self::event_or_id(&created, calendar, how.return_record))
     }
 
-    pub async fn update_event(
+    #[tracing::instrument(name = "office365.update_event", skip_all, fields(account_id = account.id))]
+    async fn update_event(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -218,21 +238,10 @@ impl Office365 {
         Ok(Self::event_or_id(&updated, calendar, how.return_record))
     }
 
-    /// An event as Graph answers it, untranslated.
-    pub(in crate::providers::office365) async fn raw_event(
-        &self,
-        account: &AccountRecord,
-        calendar: &str,
-        id: &str,
-    ) -> Result<Value, ProviderError> {
-        let path = Self::event_path(calendar, id);
-        self.on_calendar(account, Method::GET, &path, None, None)
-            .await
-    }
-
     /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
     /// `notify = false` is refused for such a meeting rather than ignored.
-    pub async fn delete_event(
+    #[tracing::instrument(name = "office365.delete_event", skip_all, fields(account_id = account.id))]
+    async fn delete_event(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -259,7 +268,8 @@ impl Office365 {
     }
 
     /// Accept, tentatively accept or decline an invitation.
-    pub async fn respond(
+    #[tracing::instrument(name = "office365.respond", skip_all, fields(account_id = account.id))]
+    async fn respond(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -292,7 +302,8 @@ impl Office365 {
 
     /// The events with an iCalendar UID (a series and its exceptions share one).
     /// The events with any of these iCalendar UIDs (at most 20 at once).
-    pub async fn find_events(
+    #[tracing::instrument(name = "office365.find_events", skip_all, fields(account_id = account.id))]
+    async fn find_events(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -339,7 +350,8 @@ impl Office365 {
         })
     }
 
-    pub async fn event_attachment(
+    #[tracing::instrument(name = "office365.event_attachment", skip_all, fields(account_id = account.id))]
+    async fn event_attachment(
         &self,
         account: &AccountRecord,
         calendar: &str,

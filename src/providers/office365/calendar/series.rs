@@ -13,6 +13,7 @@ use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::time::{from_graph as instant_of, local_to_utc, zone};
 use crate::providers::office365::Office365;
+use crate::providers::Series;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
@@ -135,10 +136,31 @@ impl Office365 {
         let t = instance["originalStart"].as_str()?;
         Some(m.local(DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc)))
     }
+}
 
+/// An `EXDATE` line for deleted occurrences.
+fn exdate(starts: &[EventDateTime], all_day: bool) -> String {
+    let values: Vec<String> = starts
+        .iter()
+        .filter_map(|s| {
+            if all_day {
+                s.date_only.as_ref().map(|d| d.replace('-', ""))
+            } else {
+                let t = DateTime::parse_from_rfc3339(s.date_time.as_deref()?).ok()?;
+                Some(t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string())
+            }
+        })
+        .collect();
+    let kind = if all_day { ";VALUE=DATE" } else { "" };
+    format!("EXDATE{kind}:{}", values.join(","))
+}
+
+#[async_trait::async_trait]
+impl Series for Office365 {
     /// `SeriesInfo`: the rule, the occurrences changed, and those deleted (for an endless
     /// series, within a year from now).
-    pub async fn series(
+    #[tracing::instrument(name = "office365.series", skip_all, fields(account_id = account.id))]
+    async fn series(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -191,7 +213,8 @@ impl Office365 {
     }
 
     /// The occurrence originally planned for `ost` (a date, or a time read in the series' zone).
-    pub async fn occurrence(
+    #[tracing::instrument(name = "office365.occurrence", skip_all, fields(account_id = account.id))]
+    async fn occurrence(
         &self,
         account: &AccountRecord,
         calendar: &str,
@@ -232,21 +255,4 @@ impl Office365 {
             },
         ))
     }
-}
-
-/// An `EXDATE` line for deleted occurrences.
-fn exdate(starts: &[EventDateTime], all_day: bool) -> String {
-    let values: Vec<String> = starts
-        .iter()
-        .filter_map(|s| {
-            if all_day {
-                s.date_only.as_ref().map(|d| d.replace('-', ""))
-            } else {
-                let t = DateTime::parse_from_rfc3339(s.date_time.as_deref()?).ok()?;
-                Some(t.with_timezone(&Utc).format("%Y%m%dT%H%M%SZ").to_string())
-            }
-        })
-        .collect();
-    let kind = if all_day { ";VALUE=DATE" } else { "" };
-    format!("EXDATE{kind}:{}", values.join(","))
 }

@@ -8,6 +8,7 @@ use crate::providers::office365::contacts::map::{from_graph, to_graph};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::Office365;
 use crate::providers::paging;
+use crate::providers::Contacts;
 use crate::store::AccountRecord;
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
@@ -42,8 +43,10 @@ fn with_id(v: Value) -> Result<ContactOrId, ProviderError> {
     })
 }
 
-impl Office365 {
-    pub async fn list_contacts(
+#[async_trait::async_trait]
+impl Contacts for Office365 {
+    #[tracing::instrument(name = "office365.list_contacts", skip_all, fields(account_id = account.id))]
+    async fn list_contacts(
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
@@ -93,7 +96,8 @@ impl Office365 {
         })
     }
 
-    pub async fn get_contact(
+    #[tracing::instrument(name = "office365.get_contact", skip_all, fields(account_id = account.id))]
+    async fn get_contact(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -129,7 +133,8 @@ impl Office365 {
         Ok(contact)
     }
 
-    pub async fn create_contact(
+    #[tracing::instrument(name = "office365.create_contact", skip_all, fields(account_id = account.id))]
+    async fn create_contact(
         &self,
         account: &AccountRecord,
         contact: &Contact,
@@ -146,7 +151,8 @@ impl Office365 {
         with_id(created)
     }
 
-    pub async fn update_contact(
+    #[tracing::instrument(name = "office365.update_contact", skip_all, fields(account_id = account.id))]
+    async fn update_contact(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -165,7 +171,8 @@ impl Office365 {
         with_id(updated)
     }
 
-    pub async fn delete_contact(
+    #[tracing::instrument(name = "office365.delete_contact", skip_all, fields(account_id = account.id))]
+    async fn delete_contact(
         &self,
         account: &AccountRecord,
         id: &str,

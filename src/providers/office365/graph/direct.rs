@@ -8,6 +8,7 @@ use crate::model::requests::Forward;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
+use crate::providers::Direct;
 use crate::store::AccountRecord;
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode};
@@ -116,8 +117,32 @@ fn filtered(headers: &HeaderMap, also_dropped: &[&str]) -> HeaderMap {
     out
 }
 
-impl Office365 {
-    pub async fn forward_to_graph(
+/// A JSON body streamed through the link rewriter, what it held back sent at the end.
+fn with_links_rewritten<S, E>(
+    inner: S,
+    rewriter: LinkRewriter,
+) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>>
+where
+    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Send + 'static,
+{
+    let state = (Box::pin(inner), Some(rewriter));
+    futures_util::stream::unfold(state, |(mut inner, rewriter)| async move {
+        let mut rewriter = rewriter?;
+        match inner.next().await {
+            Some(Ok(chunk)) => {
+                let out = bytes::Bytes::from(rewriter.feed(&chunk));
+                Some((Ok(out), (inner, Some(rewriter))))
+            }
+            Some(Err(e)) => Some((Err(e), (inner, None))),
+            None => Some((Ok(bytes::Bytes::from(rewriter.finish())), (inner, None))),
+        }
+    })
+}
+
+#[async_trait::async_trait]
+impl Direct for Office365 {
+    #[tracing::instrument(name = "office365.forward", skip_all, fields(account_id = account.id))]
+    async fn forward(
         &self,
         account: &AccountRecord,
         f: Forward,
@@ -187,28 +212,6 @@ impl Office365 {
         out.extensions_mut().insert(crate::error::Passthrough);
         Ok(out)
     }
-}
-
-/// A JSON body streamed through the link rewriter, what it held back sent at the end.
-fn with_links_rewritten<S, E>(
-    inner: S,
-    rewriter: LinkRewriter,
-) -> impl futures_util::Stream<Item = Result<bytes::Bytes, E>>
-where
-    S: futures_util::Stream<Item = Result<bytes::Bytes, E>> + Send + 'static,
-{
-    let state = (Box::pin(inner), Some(rewriter));
-    futures_util::stream::unfold(state, |(mut inner, rewriter)| async move {
-        let mut rewriter = rewriter?;
-        match inner.next().await {
-            Some(Ok(chunk)) => {
-                let out = bytes::Bytes::from(rewriter.feed(&chunk));
-                Some((Ok(out), (inner, Some(rewriter))))
-            }
-            Some(Err(e)) => Some((Err(e), (inner, None))),
-            None => Some((Ok(bytes::Bytes::from(rewriter.finish())), (inner, None))),
-        }
-    })
 }
 
 #[cfg(test)]

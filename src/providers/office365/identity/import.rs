@@ -13,7 +13,9 @@ use crate::providers::office365::identity::aadsts::{decode_failure, flag_app, is
 use crate::providers::office365::identity::profile::Identity;
 use crate::providers::office365::identity::token_client::{TokenFailure, TokenSet};
 use crate::providers::office365::Office365;
+use crate::providers::Accounts;
 use crate::store::crypto::{hash_secret, random_token};
+use crate::store::AccountRecord;
 use crate::store::{token_purpose, AppRecord, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -69,7 +71,7 @@ fn refresh_token(input: &AccountImport) -> Result<SecretString, ProviderError> {
 
 impl Office365 {
     /// Checks tokens an app holds: one refresh, who they belong to, what they grant.
-    pub async fn check_import(
+    async fn verify_import(
         &self,
         app: &AppRecord,
         input: &AccountImport,
@@ -203,7 +205,7 @@ impl Office365 {
     }
 
     /// Saves a checked account with a new account token, in one write.
-    pub async fn save_import(
+    async fn save_import(
         &self,
         app: &AppRecord,
         checked: Checked,
@@ -276,5 +278,46 @@ impl Office365 {
             format!("Microsoft refused the refresh token. {}", d.advice()),
         )
         .with_original(original)
+    }
+}
+
+#[async_trait::async_trait]
+impl Accounts for Office365 {
+    /// `pingProvider`: one read of the profile through the account's grant (refreshing it if it
+    /// is due), so that `tokenStatus` says what Microsoft answers now.
+    #[tracing::instrument(name = "office365.ping", skip_all, fields(account_id = account.id))]
+    async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError> {
+        let me = GraphRequest::get(self.graph.url("/me"), vec![]);
+        match self.graph_call(account, &me).await {
+            Ok(_) => {}
+            Err(e) if e.code == Code::TokenDead => {}
+            Err(e) => return Err(e),
+        }
+        self.store
+            .account(account.app_id, account.id)
+            .await?
+            .ok_or_else(|| {
+                ProviderError::not_found(Code::AccountNotFound, "The account was deleted.")
+            })
+    }
+
+    #[tracing::instrument(name = "office365.check_import", skip_all, fields(app_id = app.id))]
+    async fn check_import(
+        &self,
+        app: &AppRecord,
+        input: &AccountImport,
+    ) -> Result<(), ProviderError> {
+        self.verify_import(app, input, true).await.map(|_| ())
+    }
+
+    #[tracing::instrument(name = "office365.import", skip_all, fields(app_id = app.id))]
+    async fn import(
+        &self,
+        app: &AppRecord,
+        input: &AccountImport,
+        ensure_access: bool,
+    ) -> Result<AccountSaveResult, ProviderError> {
+        let checked = self.verify_import(app, input, ensure_access).await?;
+        self.save_import(app, checked).await
     }
 }

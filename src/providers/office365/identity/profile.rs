@@ -1,11 +1,9 @@
 //! Who signed in: the id_token claims (tenant, object id) and Graph `/me` (address, name).
 
 use crate::error::Code;
-use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::token_client::TokenSet;
 use crate::providers::office365::Office365;
-use crate::store::AccountRecord;
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde::Deserialize;
@@ -113,25 +111,6 @@ impl Office365 {
             name: me.display_name.or(claims.name),
             timezone,
         })
-    }
-}
-
-impl Office365 {
-    /// `pingProvider`: one read of the profile through the account's grant (refreshing it if it
-    /// is due), so that `tokenStatus` says what Microsoft answers now.
-    pub async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError> {
-        let me = GraphRequest::get(self.graph.url("/me"), vec![]);
-        match self.graph_call(account, &me).await {
-            Ok(_) => {}
-            Err(e) if e.code == Code::TokenDead => {}
-            Err(e) => return Err(e),
-        }
-        self.store
-            .account(account.app_id, account.id)
-            .await?
-            .ok_or_else(|| {
-                ProviderError::not_found(Code::AccountNotFound, "The account was deleted.")
-            })
     }
 }
 

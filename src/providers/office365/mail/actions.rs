@@ -6,6 +6,7 @@ use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphRequest, GraphResponse};
 use crate::providers::office365::mail::messages::{message_path, IMMUTABLE_IDS};
 use crate::providers::office365::Office365;
+use crate::providers::MessageActions;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -37,8 +38,24 @@ impl Office365 {
         self.graph_call(account, &request).await
     }
 
+    async fn move_message(
+        &self,
+        account: &AccountRecord,
+        path: &str,
+        destination: &str,
+    ) -> Result<(), ProviderError> {
+        let body = json!({ "destinationId": destination });
+        self.on_message(account, Method::POST, &format!("{path}/move"), Some(body))
+            .await
+            .map(|_| ())
+    }
+}
+
+#[async_trait::async_trait]
+impl MessageActions for Office365 {
     /// `unread`, `keywords` (Outlook categories) and `archived` (moved to or from Archive).
-    pub async fn update_message_status(
+    #[tracing::instrument(name = "office365.update_message_status", skip_all, fields(account_id = account.id))]
+    async fn update_message_status(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -87,30 +104,16 @@ impl Office365 {
         }
     }
 
-    async fn move_message(
-        &self,
-        account: &AccountRecord,
-        path: &str,
-        destination: &str,
-    ) -> Result<(), ProviderError> {
-        let body = json!({ "destinationId": destination });
-        self.on_message(account, Method::POST, &format!("{path}/move"), Some(body))
-            .await
-            .map(|_| ())
-    }
-
     /// Moves the message to Deleted Items (Graph's DELETE does not purge).
-    pub async fn delete_message(
-        &self,
-        account: &AccountRecord,
-        id: &str,
-    ) -> Result<(), ProviderError> {
+    #[tracing::instrument(name = "office365.delete_message", skip_all, fields(account_id = account.id))]
+    async fn delete_message(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError> {
         self.on_message(account, Method::DELETE, &message_path(id), None)
             .await
             .map(|_| ())
     }
 
-    pub async fn message_attachment(
+    #[tracing::instrument(name = "office365.message_attachment", skip_all, fields(account_id = account.id))]
+    async fn message_attachment(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -134,7 +137,8 @@ impl Office365 {
     }
 
     /// The message as MIME (RFC 822).
-    pub async fn raw_message(
+    #[tracing::instrument(name = "office365.raw_message", skip_all, fields(account_id = account.id))]
+    async fn raw_message(
         &self,
         account: &AccountRecord,
         id: &str,

@@ -8,6 +8,7 @@ use crate::providers::office365::mail::compose::{graph_message, Composed, Purpos
 use crate::providers::office365::mail::messages::message_path;
 use crate::providers::office365::mail::sending::{draft_id, Route};
 use crate::providers::office365::Office365;
+use crate::providers::{Drafts, Messages};
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde_json::{json, Value};
@@ -80,8 +81,12 @@ impl Office365 {
         }
         Ok(message)
     }
+}
 
-    pub async fn create_draft(
+#[async_trait::async_trait]
+impl Drafts for Office365 {
+    #[tracing::instrument(name = "office365.create_draft", skip_all, fields(account_id = account.id))]
+    async fn create_draft(
         &self,
         account: &AccountRecord,
         email: &OutgoingEmail,
@@ -100,7 +105,8 @@ impl Office365 {
         response(&draft)
     }
 
-    pub async fn get_draft(
+    #[tracing::instrument(name = "office365.get_draft", skip_all, fields(account_id = account.id))]
+    async fn get_draft(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -126,7 +132,8 @@ impl Office365 {
 
     /// Replaces the draft's subject, body, recipients and categories; its attachments too when
     /// the request brings some.
-    pub async fn update_draft(
+    #[tracing::instrument(name = "office365.update_draft", skip_all, fields(account_id = account.id))]
+    async fn update_draft(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -201,18 +208,16 @@ impl Office365 {
         response(&updated)
     }
 
-    pub async fn delete_draft(
-        &self,
-        account: &AccountRecord,
-        id: &str,
-    ) -> Result<(), ProviderError> {
+    #[tracing::instrument(name = "office365.delete_draft", skip_all, fields(account_id = account.id))]
+    async fn delete_draft(&self, account: &AccountRecord, id: &str) -> Result<(), ProviderError> {
         self.draft_json(account, id, BodyType::Html).await?;
         self.on_draft(account, Method::DELETE, &message_path(id), None, &[])
             .await
             .map(|_| ())
     }
 
-    pub async fn send_existing_draft(
+    #[tracing::instrument(name = "office365.send_existing_draft", skip_all, fields(account_id = account.id))]
+    async fn send_existing_draft(
         &self,
         account: &AccountRecord,
         id: &str,

@@ -8,6 +8,7 @@ use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::graph::shapes::GraphPage;
 use crate::providers::office365::mail::well_known::WellKnownFolders;
 use crate::providers::office365::Office365;
+use crate::providers::MailFolders;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde::Deserialize;
@@ -69,7 +70,24 @@ impl Office365 {
         Ok(out)
     }
 
-    pub async fn list_folders(
+    async fn folder(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<GraphFolder, ProviderError> {
+        let url = self.graph.url(&format!(
+            "/me/mailFolders/{}?$select=id,displayName,parentFolderId",
+            segment(id)
+        ));
+        let request = GraphRequest::get(url, vec![]);
+        self.graph_read(account, &request, |a| a.parse()).await
+    }
+}
+
+#[async_trait::async_trait]
+impl MailFolders for Office365 {
+    #[tracing::instrument(name = "office365.list_folders", skip_all, fields(account_id = account.id))]
+    async fn list_folders(
         &self,
         account: &AccountRecord,
     ) -> Result<EmailFolderInfoPage, ProviderError> {
@@ -102,21 +120,9 @@ impl Office365 {
         })
     }
 
-    async fn folder(
-        &self,
-        account: &AccountRecord,
-        id: &str,
-    ) -> Result<GraphFolder, ProviderError> {
-        let url = self.graph.url(&format!(
-            "/me/mailFolders/{}?$select=id,displayName,parentFolderId",
-            segment(id)
-        ));
-        let request = GraphRequest::get(url, vec![]);
-        self.graph_read(account, &request, |a| a.parse()).await
-    }
-
     /// One folder, its `fullName` built by walking up to the root.
-    pub async fn get_folder(
+    #[tracing::instrument(name = "office365.get_folder", skip_all, fields(account_id = account.id))]
+    async fn get_folder(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -135,7 +141,8 @@ impl Office365 {
         Ok(info(folder, parent_path.as_deref(), &known))
     }
 
-    pub async fn create_folder(
+    #[tracing::instrument(name = "office365.create_folder", skip_all, fields(account_id = account.id))]
+    async fn create_folder(
         &self,
         account: &AccountRecord,
         name: &str,
@@ -166,7 +173,8 @@ impl Office365 {
         self.get_folder(account, &created.id).await
     }
 
-    pub async fn well_known_folder_ids(
+    #[tracing::instrument(name = "office365.well_known_folder_ids", skip_all, fields(account_id = account.id))]
+    async fn well_known_folder_ids(
         &self,
         account: &AccountRecord,
     ) -> Result<WellKnownFolderIds, ProviderError> {

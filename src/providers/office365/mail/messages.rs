@@ -14,6 +14,7 @@ use crate::providers::office365::mail::select::{full_message, list_select, refus
 use crate::providers::office365::mail::well_known::WellKnownFolders;
 use crate::providers::office365::Office365;
 use crate::providers::paging;
+use crate::providers::{MessageActions, Messages};
 use crate::store::AccountRecord;
 use serde::{Deserialize, Serialize};
 
@@ -55,7 +56,85 @@ pub fn message_path(id: &str) -> String {
 }
 
 impl Office365 {
-    pub async fn list_messages(
+    fn first_page(
+        &self,
+        req: &ListRequest<'_>,
+        folders: &WellKnownFolders,
+        casts: bool,
+    ) -> Result<PageState, ProviderError> {
+        let limit = req.limit.unwrap_or(DEFAULT_PAGE);
+        if !(1..=100).contains(&limit) {
+            return Err(ProviderError::invalid(
+                Code::BadRequest,
+                "limit must be 1 to 100",
+            ));
+        }
+        let query = translate(req.q.unwrap_or_default())
+            .map_err(|e| ProviderError::invalid(Code::QueryUntranslatable, e.to_string()))?;
+        let path = match req.folder {
+            Some(id) => format!("/me/mailFolders/{}/messages", segment(id)),
+            None => "/me/messages".to_string(),
+        };
+        // Outside a folder or a conversation, trash and junk are left out unless asked for.
+        let exclude =
+            req.folder.is_none() && req.conversation.is_none() && !req.include_trash_and_junk;
+        let with_body = req.conversation.is_some();
+        let select = list_select(casts, with_body);
+        let mut url = format!("{}?$select={select}&$top={limit}", self.graph.url(&path));
+        let mut drop_trash_and_junk = false;
+        match query {
+            Some(GraphQuery::Search(search)) => {
+                url.push_str(&format!("&$search={}", segment(&search)));
+                drop_trash_and_junk = exclude;
+            }
+            filter => {
+                let mut clauses = match filter {
+                    Some(GraphQuery::Filter(c)) => c,
+                    _ => vec![],
+                };
+                if let Some(thread) = req.conversation {
+                    clauses.push(format!(
+                        "conversationId eq '{}'",
+                        thread.replace('\'', "''")
+                    ));
+                }
+                // `$orderby` must lead the filter: received-date clauses first, or an all-time one.
+                clauses.sort_by_key(|c| !c.starts_with("receivedDateTime"));
+                if !clauses
+                    .first()
+                    .is_some_and(|c| c.starts_with("receivedDateTime"))
+                {
+                    clauses.insert(0, ALL_TIME.to_string());
+                }
+                if exclude {
+                    for id in folders.ids_labelled(&["trash", "junk"]) {
+                        clauses.push(format!("parentFolderId ne '{}'", id.replace('\'', "''")));
+                    }
+                }
+                url.push_str(&format!(
+                    "&$filter={}&$orderby={}",
+                    segment(&clauses.join(" and ")),
+                    segment(if with_body {
+                        "receivedDateTime asc"
+                    } else {
+                        "receivedDateTime desc"
+                    })
+                ));
+            }
+        }
+        Ok(PageState {
+            next: url,
+            body: req.body_type,
+            drop_trash_and_junk,
+            with_body,
+        })
+    }
+}
+
+#[async_trait::async_trait]
+impl Messages for Office365 {
+    #[tracing::instrument(name = "office365.list_messages", skip_all, fields(account_id = account.id))]
+    async fn list_messages(
         &self,
         account: &AccountRecord,
         req: ListRequest<'_>,
@@ -141,83 +220,10 @@ impl Office365 {
         })
     }
 
-    fn first_page(
-        &self,
-        req: &ListRequest<'_>,
-        folders: &WellKnownFolders,
-        casts: bool,
-    ) -> Result<PageState, ProviderError> {
-        let limit = req.limit.unwrap_or(DEFAULT_PAGE);
-        if !(1..=100).contains(&limit) {
-            return Err(ProviderError::invalid(
-                Code::BadRequest,
-                "limit must be 1 to 100",
-            ));
-        }
-        let query = translate(req.q.unwrap_or_default())
-            .map_err(|e| ProviderError::invalid(Code::QueryUntranslatable, e.to_string()))?;
-        let path = match req.folder {
-            Some(id) => format!("/me/mailFolders/{}/messages", segment(id)),
-            None => "/me/messages".to_string(),
-        };
-        // Outside a folder or a conversation, trash and junk are left out unless asked for.
-        let exclude =
-            req.folder.is_none() && req.conversation.is_none() && !req.include_trash_and_junk;
-        let with_body = req.conversation.is_some();
-        let select = list_select(casts, with_body);
-        let mut url = format!("{}?$select={select}&$top={limit}", self.graph.url(&path));
-        let mut drop_trash_and_junk = false;
-        match query {
-            Some(GraphQuery::Search(search)) => {
-                url.push_str(&format!("&$search={}", segment(&search)));
-                drop_trash_and_junk = exclude;
-            }
-            filter => {
-                let mut clauses = match filter {
-                    Some(GraphQuery::Filter(c)) => c,
-                    _ => vec![],
-                };
-                if let Some(thread) = req.conversation {
-                    clauses.push(format!(
-                        "conversationId eq '{}'",
-                        thread.replace('\'', "''")
-                    ));
-                }
-                // `$orderby` must lead the filter: received-date clauses first, or an all-time one.
-                clauses.sort_by_key(|c| !c.starts_with("receivedDateTime"));
-                if !clauses
-                    .first()
-                    .is_some_and(|c| c.starts_with("receivedDateTime"))
-                {
-                    clauses.insert(0, ALL_TIME.to_string());
-                }
-                if exclude {
-                    for id in folders.ids_labelled(&["trash", "junk"]) {
-                        clauses.push(format!("parentFolderId ne '{}'", id.replace('\'', "''")));
-                    }
-                }
-                url.push_str(&format!(
-                    "&$filter={}&$orderby={}",
-                    segment(&clauses.join(" and ")),
-                    segment(if with_body {
-                        "receivedDateTime asc"
-                    } else {
-                        "receivedDateTime desc"
-                    })
-                ));
-            }
-        }
-        Ok(PageState {
-            next: url,
-            body: req.body_type,
-            drop_trash_and_junk,
-            with_body,
-        })
-    }
-
     /// One message with its body, headers and attachments described; `load_inlines` also loads
     /// the content of inline attachments (the pictures of an HTML body).
-    pub async fn get_message(
+    #[tracing::instrument(name = "office365.get_message", skip_all, fields(account_id = account.id))]
+    async fn get_message(
         &self,
         account: &AccountRecord,
         id: &str,

@@ -13,6 +13,7 @@ use crate::providers::office365::mail::compose::{
 };
 use crate::providers::office365::mail::messages::message_path;
 use crate::providers::office365::Office365;
+use crate::providers::Sending;
 use crate::scopes::Operation;
 use crate::store::AccountRecord;
 use reqwest::Method;
@@ -189,8 +190,12 @@ impl Office365 {
                 .map(str::to_string),
         })
     }
+}
 
-    pub async fn send_message(
+#[async_trait::async_trait]
+impl Sending for Office365 {
+    #[tracing::instrument(name = "office365.send_message", skip_all, fields(account_id = account.id))]
+    async fn send_message(
         &self,
         account: &AccountRecord,
         email: &OutgoingEmail,
@@ -220,7 +225,8 @@ impl Office365 {
         }
     }
 
-    pub async fn reply_to_message(
+    #[tracing::instrument(name = "office365.reply_to_message", skip_all, fields(account_id = account.id))]
+    async fn reply_to_message(
         &self,
         account: &AccountRecord,
         id: &str,

@@ -9,6 +9,7 @@ use crate::providers::office365::graph::values::{bad, text};
 use crate::providers::office365::tasks::map::{list_from_graph, task_from_graph, task_to_graph};
 use crate::providers::office365::Office365;
 use crate::providers::paging;
+use crate::providers::Tasks;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
@@ -96,7 +97,20 @@ impl Office365 {
         }
     }
 
-    pub async fn task_lists(
+    fn with_id(v: Value) -> TaskOrId {
+        let record = task_from_graph(&v);
+        TaskOrId {
+            id: record.id.clone(),
+            etag: record.etag.clone(),
+            record,
+        }
+    }
+}
+
+#[async_trait::async_trait]
+impl Tasks for Office365 {
+    #[tracing::instrument(name = "office365.task_lists", skip_all, fields(account_id = account.id))]
+    async fn task_lists(
         &self,
         account: &AccountRecord,
         page_token: Option<&str>,
@@ -112,7 +126,8 @@ impl Office365 {
         })
     }
 
-    pub async fn create_task_list(
+    #[tracing::instrument(name = "office365.create_task_list", skip_all, fields(account_id = account.id))]
+    async fn create_task_list(
         &self,
         account: &AccountRecord,
         title: &str,
@@ -133,7 +148,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn task_list(
+    #[tracing::instrument(name = "office365.task_list", skip_all, fields(account_id = account.id))]
+    async fn task_list(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -152,7 +168,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn update_task_list(
+    #[tracing::instrument(name = "office365.update_task_list", skip_all, fields(account_id = account.id))]
+    async fn update_task_list(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -177,7 +194,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn delete_task_list(
+    #[tracing::instrument(name = "office365.delete_task_list", skip_all, fields(account_id = account.id))]
+    async fn delete_task_list(
         &self,
         account: &AccountRecord,
         id: &str,
@@ -194,7 +212,8 @@ impl Office365 {
         .map(|_| ())
     }
 
-    pub async fn tasks(
+    #[tracing::instrument(name = "office365.tasks", skip_all, fields(account_id = account.id))]
+    async fn tasks(
         &self,
         account: &AccountRecord,
         list: &str,
@@ -223,16 +242,8 @@ impl Office365 {
         })
     }
 
-    fn with_id(v: Value) -> TaskOrId {
-        let record = task_from_graph(&v);
-        TaskOrId {
-            id: record.id.clone(),
-            etag: record.etag.clone(),
-            record,
-        }
-    }
-
-    pub async fn create_task(
+    #[tracing::instrument(name = "office365.create_task", skip_all, fields(account_id = account.id))]
+    async fn create_task(
         &self,
         account: &AccountRecord,
         list: &str,
@@ -252,7 +263,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn task(
+    #[tracing::instrument(name = "office365.task", skip_all, fields(account_id = account.id))]
+    async fn task(
         &self,
         account: &AccountRecord,
         list: &str,
@@ -272,7 +284,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn update_task(
+    #[tracing::instrument(name = "office365.update_task", skip_all, fields(account_id = account.id))]
+    async fn update_task(
         &self,
         account: &AccountRecord,
         list: &str,
@@ -289,7 +302,8 @@ impl Office365 {
         ))
     }
 
-    pub async fn delete_task(
+    #[tracing::instrument(name = "office365.delete_task", skip_all, fields(account_id = account.id))]
+    async fn delete_task(
         &self,
         account: &AccountRecord,
         list: &str,
