@@ -99,9 +99,21 @@ impl Office365 {
         body: Option<Value>,
         if_match: Option<&str>,
     ) -> Result<Value, ProviderError> {
+        let request = self.calendar_request(method, path, body, if_match);
+        self.graph_json(account, &request).await
+    }
+
+    /// A request on a calendar or its events at `path`: times in UTC, ids that survive moves.
+    pub(in crate::providers::office365) fn calendar_request(
+        &self,
+        method: Method,
+        path: &str,
+        body: Option<Value>,
+        if_match: Option<&str>,
+    ) -> GraphRequest<'static> {
         let mut request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
         request.prefer.extend([IN_UTC, IMMUTABLE_IDS]);
-        self.graph_json(account, &request).await
+        request
     }
 
     fn calendar_body(input: &CalendarInput) -> Result<Value, ProviderError> {

@@ -9,9 +9,16 @@ use crate::model::requests::BodyType;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::event_meeting::{meeting_from_graph, meeting_to_graph};
 use crate::providers::office365::calendar::event_time::{graph_when, seconds, when};
+use crate::providers::office365::calendar::graph_event::GraphEvent;
 use crate::providers::office365::calendar::recurrence_map;
-use crate::providers::office365::graph::values::{address, bad, lookup, text};
+use crate::providers::office365::graph::shapes::{nonempty, strings, Text};
+use crate::providers::office365::graph::values::{bad, lookup};
+use crate::providers::office365::mail::graph_message::GraphAttachment;
+use crate::providers::office365::time::DateTimeTimeZone;
 use serde_json::{json, Map, Value};
+
+/// The zone Graph names when an event's zone is one Outlook made up (no IANA or Windows name).
+const CUSTOM_ZONE: &str = "tzone://Microsoft/Custom";
 
 const SHOW_AS: &[(&str, &str)] = &[
     ("free", "free"),
@@ -21,82 +28,66 @@ const SHOW_AS: &[(&str, &str)] = &[
     ("workingElsewhere", "busy"),
     ("unknown", "unknown"),
 ];
-pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
-    let all_day = v.get("isAllDay").and_then(Value::as_bool).unwrap_or(false);
-    let zone_of =
-        |key: &str| text(v, key).filter(|z| !z.eq_ignore_ascii_case("tzone://Microsoft/Custom"));
-    let meeting = meeting_from_graph(v);
-    let has_attachments = v.get("hasAttachments").and_then(Value::as_bool);
-    let attachments = v.get("attachments").and_then(Value::as_array).map(|list| {
+pub fn from_graph(v: &GraphEvent, calendar_id: Option<&str>) -> Event {
+    let all_day = v.is_all_day.unwrap_or(false);
+    let zone_of = |zone: &Text| nonempty(zone).filter(|z| !z.eq_ignore_ascii_case(CUSTOM_ZONE));
+    let start_zone = zone_of(&v.original_start_time_zone);
+    let end_zone = zone_of(&v.original_end_time_zone).or_else(|| start_zone.clone());
+    let attachments = v.attachments.as_ref().map(|list| {
         list.iter()
-            .map(crate::providers::office365::mail::message_map::attachment)
+            .map(GraphAttachment::to_unified)
             .collect::<Vec<_>>()
     });
-    let reminder = match v.get("isReminderOn").and_then(Value::as_bool) {
-        Some(true) => Some(Reminder {
-            use_default: Some(false),
-            overrides: Some(vec![ReminderOverride {
-                minutes: v
-                    .get("reminderMinutesBeforeStart")
-                    .and_then(Value::as_i64)
-                    .unwrap_or(15),
-            }]),
+    let reminder = v.is_reminder_on.map(|on| Reminder {
+        use_default: Some(false),
+        overrides: Some(if on {
+            vec![ReminderOverride {
+                minutes: v.reminder_minutes_before_start.unwrap_or(15),
+            }]
+        } else {
+            vec![]
         }),
-        Some(false) => Some(Reminder {
-            use_default: Some(false),
-            overrides: Some(vec![]),
-        }),
-        None => None,
-    };
+    });
     let start = v
-        .get("start")
-        .and_then(|s| when(s, all_day, zone_of("originalStartTimeZone").as_deref()));
-    let occurrence_info = occurrence(
-        v,
-        all_day,
-        start.as_ref(),
-        &zone_of("originalStartTimeZone"),
-    );
+        .start
+        .as_ref()
+        .and_then(|s| when(s, all_day, start_zone.as_deref()));
     Event {
-        id: text(v, "id"),
-        etag: text(v, "@odata.etag"),
+        id: nonempty(&v.id),
+        etag: nonempty(&v.etag),
         calendar_id: calendar_id.map(str::to_string),
-        created_time: text(v, "createdDateTime").and_then(|t| normalize_time(&t)),
-        last_modified_time: text(v, "lastModifiedDateTime").and_then(|t| normalize_time(&t)),
-        subject: text(v, "subject"),
+        created_time: v.created_date_time.as_deref().and_then(normalize_time),
+        last_modified_time: v
+            .last_modified_date_time
+            .as_deref()
+            .and_then(normalize_time),
+        subject: nonempty(&v.subject),
         description: v
-            .pointer("/body/content")
-            .and_then(Value::as_str)
+            .body
+            .as_ref()
+            .and_then(|b| b.content.as_deref())
             .map(str::to_string),
-        location: v
-            .pointer("/location/displayName")
-            .and_then(Value::as_str)
-            .filter(|s| !s.is_empty())
-            .map(str::to_string),
+        location: v.location.as_ref().and_then(|l| nonempty(&l.display_name)),
         recurrence: v
-            .get("recurrence")
-            .filter(|r| r.is_object())
+            .recurrence
+            .as_ref()
             .and_then(|r| recurrence_map::from_graph(r, start.as_ref())),
-        occurrence_info,
+        occurrence_info: occurrence(v, all_day, start.as_ref(), start_zone.as_deref()),
+        end: v
+            .end
+            .as_ref()
+            .and_then(|e| when(e, all_day, end_zone.as_deref())),
         start,
-        end: v.get("end").and_then(|e| {
-            when(
-                e,
-                all_day,
-                zone_of("originalEndTimeZone")
-                    .or(zone_of("originalStartTimeZone"))
-                    .as_deref(),
-            )
-        }),
         organizer: v
-            .get("organizer")
-            .and_then(address)
+            .organizer
+            .as_ref()
+            .and_then(|o| o.email_address.as_ref()?.address_in())
             .map(|email_address| Organizer {
                 id: None,
                 email_address,
             }),
-        meeting_info: Some(meeting),
-        recurrence_type: text(v, "type").map(|t| {
+        meeting_info: Some(meeting_from_graph(v)),
+        recurrence_type: nonempty(&v.kind).map(|t| {
             match t.as_str() {
                 "seriesMaster" => "master",
                 "occurrence" | "exception" => "occurrence",
@@ -105,20 +96,17 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
             .to_string()
         }),
         reminder,
-        i_cal_uid: text(v, "iCalUId"),
-        show_as: text(v, "showAs")
-            .and_then(|s| lookup(SHOW_AS, &s))
+        i_cal_uid: nonempty(&v.ical_uid),
+        show_as: v
+            .show_as
+            .as_deref()
+            .and_then(|s| lookup(SHOW_AS, s))
             .map(str::to_string),
-        sensitivity: text(v, "sensitivity"),
-        categories: v.get("categories").and_then(Value::as_array).map(|a| {
-            a.iter()
-                .filter_map(Value::as_str)
-                .map(str::to_string)
-                .collect()
-        }),
-        html_link: text(v, "webLink"),
-        has_attachments,
-        omitted: (attachments.is_none() && has_attachments == Some(true))
+        sensitivity: nonempty(&v.sensitivity),
+        categories: v.categories.is_some().then(|| strings(&v.categories)),
+        html_link: nonempty(&v.web_link),
+        has_attachments: v.has_attachments,
+        omitted: (attachments.is_none() && v.has_attachments == Some(true))
             .then(|| vec!["attachments".to_string()]),
         attachments,
         global_id: None,
@@ -127,25 +115,29 @@ pub fn from_graph(v: &Value, calendar_id: Option<&str>) -> Event {
 
 /// Where an occurrence or exception sits in its series.
 fn occurrence(
-    v: &Value,
+    v: &GraphEvent,
     all_day: bool,
     start: Option<&EventDateTime>,
-    event_zone: &Option<String>,
+    event_zone: Option<&str>,
 ) -> Option<OccurrenceInfo> {
-    let kind = match v.get("type")?.as_str()? {
+    let kind = match v.kind.as_deref()? {
         "occurrence" => "regular",
         "exception" => "modified",
         _ => return None,
     };
-    let original = text(v, "originalStart")
-        .map(|t| json!({ "dateTime": t.trim_end_matches('Z'), "timeZone": "UTC" }))
-        .and_then(|t| when(&t, all_day, event_zone.as_deref()));
+    let original = nonempty(&v.original_start).and_then(|t| {
+        let planned = DateTimeTimeZone {
+            date_time: Some(t.trim_end_matches('Z').into()),
+            time_zone: Some("UTC".into()),
+        };
+        when(&planned, all_day, event_zone)
+    });
     Some(OccurrenceInfo {
-        id: text(v, "id"),
+        id: nonempty(&v.id),
         kind: kind.into(),
         original_start: original,
         start: start.cloned(),
-        master_id: text(v, "seriesMasterId"),
+        master_id: nonempty(&v.series_master_id),
     })
 }
 

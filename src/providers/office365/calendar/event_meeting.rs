@@ -3,7 +3,9 @@
 
 use crate::model::calendar::{Attendee, MeetingInfo, OnlineMeetingDetails};
 use crate::providers::error::ProviderError;
-use crate::providers::office365::graph::values::{address, bad, lookup, text};
+use crate::providers::office365::calendar::graph_event::GraphEvent;
+use crate::providers::office365::graph::shapes::nonempty;
+use crate::providers::office365::graph::values::{bad, lookup};
 use serde_json::{json, Map, Value};
 
 /// The account's own response (`MeetingResponseType`).
@@ -26,50 +28,47 @@ const ATTENDEE_RESPONSES: &[(&str, &str)] = &[
 /// Outlook attendees can always forward an invitation; seeing the others is `hideAttendees`.
 const PERMISSIONS: &[&str] = &["inviteOthers", "modify", "seeOthers"];
 
-pub fn meeting_from_graph(v: &Value) -> MeetingInfo {
+pub fn meeting_from_graph(v: &GraphEvent) -> MeetingInfo {
     let attendees: Vec<Attendee> = v
-        .get("attendees")
-        .and_then(Value::as_array)
-        .map(|list| {
-            list.iter()
-                .filter_map(|a| {
-                    Some(Attendee {
-                        id: None,
-                        email_address: address(a)?,
-                        kind: text(a, "type"),
-                        response: a
-                            .pointer("/status/response")
-                            .and_then(Value::as_str)
-                            .and_then(|r| lookup(ATTENDEE_RESPONSES, r))
-                            .map(str::to_string),
-                        comment: None,
-                    })
-                })
-                .collect()
+        .attendees
+        .iter()
+        .flatten()
+        .filter_map(|a| {
+            Some(Attendee {
+                id: None,
+                email_address: a.email_address.as_ref()?.address_in()?,
+                kind: nonempty(&a.kind),
+                response: a
+                    .status
+                    .as_ref()
+                    .and_then(|s| s.response.as_deref())
+                    .and_then(|r| lookup(ATTENDEE_RESPONSES, r))
+                    .map(str::to_string),
+                comment: None,
+            })
         })
-        .unwrap_or_default();
-    let online = v.get("onlineMeeting").filter(|o| o.is_object());
-    let hidden = v.get("hideAttendees").and_then(Value::as_bool) == Some(true);
-    let permissions = if hidden {
+        .collect();
+    let permissions = if v.hide_attendees == Some(true) {
         vec!["inviteOthers".to_string()]
     } else {
         vec!["inviteOthers".to_string(), "seeOthers".to_string()]
     };
     MeetingInfo {
-        canceled: v.get("isCancelled").and_then(Value::as_bool),
+        canceled: v.is_cancelled,
         attendee_permissions: (!attendees.is_empty()).then_some(permissions),
         attendees: (!attendees.is_empty()).then_some(attendees),
         response: v
-            .pointer("/responseStatus/response")
-            .and_then(Value::as_str)
+            .response_status
+            .as_ref()
+            .and_then(|s| s.response.as_deref())
             .and_then(|r| lookup(RESPONSES, r))
             .map(str::to_string),
-        online_meeting: v.get("isOnlineMeeting").and_then(Value::as_bool),
-        online_meeting_provider: text(v, "onlineMeetingProvider").filter(|p| p != "unknown"),
-        online_meeting_details: online.map(|o| OnlineMeetingDetails {
-            url: text(o, "joinUrl"),
-            phone: text(o, "tollNumber"),
-            pin: text(o, "conferenceId"),
+        online_meeting: v.is_online_meeting,
+        online_meeting_provider: nonempty(&v.online_meeting_provider).filter(|p| p != "unknown"),
+        online_meeting_details: v.online_meeting.as_ref().map(|o| OnlineMeetingDetails {
+            url: nonempty(&o.join_url),
+            phone: nonempty(&o.toll_number),
+            pin: nonempty(&o.conference_id),
         }),
     }
 }

@@ -4,7 +4,7 @@
 use crate::model::calendar::EventDateTime;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::values::bad;
-use crate::providers::office365::time::{iana_name, windows_name, zone};
+use crate::providers::office365::time::{iana_name, windows_name, zone, DateTimeTimeZone};
 use chrono::{DateTime, NaiveDate, SecondsFormat, Utc};
 use serde_json::{json, Value};
 
@@ -22,19 +22,19 @@ pub(in crate::providers::office365) fn seconds(w: &EventDateTime) -> Option<i64>
 
 /// A Graph start or end, read in the event's zone.
 pub(in crate::providers::office365) fn when(
-    v: &Value,
+    t: &DateTimeTimeZone,
     all_day: bool,
     event_zone: Option<&str>,
 ) -> Option<EventDateTime> {
     if all_day {
-        let day = v.get("dateTime")?.as_str()?.get(..10)?.to_string();
+        let day = t.date_time.as_deref()?.get(..10)?.to_string();
         return Some(EventDateTime {
             date_only: Some(day),
             date_time: None,
             timezone: event_zone.and_then(iana_name),
         });
     }
-    let instant = crate::providers::office365::time::from_graph(v)?;
+    let instant = t.instant()?;
     let tz = event_zone.and_then(zone).unwrap_or(chrono_tz::UTC);
     Some(EventDateTime {
         date_only: None,

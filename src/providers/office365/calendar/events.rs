@@ -8,6 +8,7 @@ use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::calendars::{calendar_path, instant, IN_UTC};
 use crate::providers::office365::calendar::event_map::{from_graph, to_graph};
 use crate::providers::office365::calendar::event_time::seconds;
+use crate::providers::office365::calendar::graph_event::{GraphEvent, GraphEvents};
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::graph::values::bad;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
@@ -37,7 +38,7 @@ impl Office365 {
         format!("{}/events/{}", calendar_path(calendar), segment(id))
     }
 
-    fn event_or_id(v: &Value, calendar: &str, return_record: bool) -> EventOrId {
+    fn event_or_id(v: &GraphEvent, calendar: &str, return_record: bool) -> EventOrId {
         let record = from_graph(v, Some(calendar));
         let meeting = record.meeting_info.as_ref();
         EventOrId {
@@ -50,16 +51,30 @@ impl Office365 {
         }
     }
 
-    /// An event as Graph answers it, untranslated.
-    pub(in crate::providers::office365) async fn raw_event(
+    /// A request on an event whose answer is one event, read as `T`.
+    pub(in crate::providers::office365) async fn on_event<T>(
         &self,
         account: &AccountRecord,
-        calendar: &str,
-        id: &str,
-    ) -> Result<Value, ProviderError> {
-        let path = Self::event_path(calendar, id);
-        self.on_calendar(account, Method::GET, &path, None, None)
+        request: &GraphRequest<'_>,
+        read: impl Fn(&GraphEvent) -> T,
+    ) -> Result<T, ProviderError> {
+        self.graph_read(account, request, |answer| Ok(read(&answer.parse()?)))
             .await
+    }
+
+    /// The events of a listing page, each read by `read`, and the link to the next page.
+    pub(in crate::providers::office365) async fn event_page<T>(
+        &self,
+        account: &AccountRecord,
+        url: String,
+        read: impl Fn(&GraphEvent) -> T,
+    ) -> Result<(Vec<T>, Option<String>), ProviderError> {
+        let request = GraphRequest::get(url, vec![IN_UTC, IMMUTABLE_IDS]);
+        self.graph_read(account, &request, |answer| {
+            let page: GraphEvents = answer.parse()?;
+            Ok((page.value.iter().map(&read).collect(), page.next_link))
+        })
+        .await
     }
 }
 
@@ -103,18 +118,13 @@ impl Events for Office365 {
                 }
             }
         };
-        let page = self
-            .graph_json(
-                account,
-                &GraphRequest::get(state.next.clone(), vec![IN_UTC, IMMUTABLE_IDS]),
-            )
+        let (records, next) = self
+            .event_page(account, state.next.clone(), |v| {
+                from_graph(v, Some(&state.calendar))
+            })
             .await?;
-        let records: Vec<Event> = page
-            .get("value")
-            .and_then(Value::as_array)
+        let records: Vec<Event> = records
             .into_iter()
-            .flatten()
-            .map(|v| from_graph(v, Some(&state.calendar)))
             .filter(|e| {
                 e.end
                     .as_ref()
@@ -126,20 +136,9 @@ impl Events for Office365 {
                         .is_none_or(|start| start < state.max)
             })
             .collect();
-        let next_page_token = page
-            .get("@odata.nextLink")
-            .and_then(Value::as_str)
-            .map(|l| {
-                paging::issue(
-                    &self.keys,
-                    account,
-                    &listing,
-                    &RangeState {
-                        next: l.to_string(),
-                        ..state
-                    },
-                )
-            });
+        let next_page_token = next.map(|next| {
+            paging::issue(&self.keys, account, &listing, &RangeState { next, ..state })
+        });
         Ok(EventsPage {
             next_page_token,
             length: records.len(),
@@ -161,17 +160,17 @@ impl Events for Office365 {
                 attachments_described(casts)
             )
         };
-        let event = match self
-            .on_calendar(account, Method::GET, &path(true), None, None)
-            .await
-        {
-            Err(e) if refused_a_name(&e) => {
-                self.on_calendar(account, Method::GET, &path(false), None, None)
-                    .await?
+        let read = |casts| {
+            let request = self.calendar_request(Method::GET, &path(casts), None, None);
+            async move {
+                self.on_event(account, &request, |v| from_graph(v, Some(calendar)))
+                    .await
             }
-            other => other?,
         };
-        Ok(from_graph(&event, Some(calendar)))
+        match read(true).await {
+            Err(e) if refused_a_name(&e) => read(false).await,
+            other => other,
+        }
     }
 
     #[tracing::instrument(name = "office365.create_event", skip_all, fields(account_id = account.id))]
@@ -190,16 +189,12 @@ impl Events for Office365 {
         if !how.notify && invites {
             return Err(bad("Office 365 always sends invitations when an event has attendees; notifyAttendees=false cannot be honoured"));
         }
-        let created = self
-            .on_calendar(
-                account,
-                Method::POST,
-                &format!("{}/events", calendar_path(calendar)),
-                Some(graph),
-                None,
-            )
-            .await?;
-        Ok(Self::event_or_id(&created, calendar, how.return_record))
+        let path = format!("{}/events", calendar_path(calendar));
+        let request = self.calendar_request(Method::POST, &path, Some(graph), None);
+        self.on_event(account, &request, |created| {
+            Self::event_or_id(created, calendar, how.return_record)
+        })
+        .await
     }
 
     #[tracing::instrument(name = "office365.update_event", skip_all, fields(account_id = account.id))]
@@ -226,16 +221,12 @@ impl Events for Office365 {
             }
         }
         let graph = to_graph(&event, how.body, false)?;
-        let updated = self
-            .on_calendar(
-                account,
-                Method::PATCH,
-                &Self::event_path(calendar, id),
-                Some(graph),
-                how.if_match,
-            )
-            .await?;
-        Ok(Self::event_or_id(&updated, calendar, how.return_record))
+        let path = Self::event_path(calendar, id);
+        let request = self.calendar_request(Method::PATCH, &path, Some(graph), how.if_match);
+        self.on_event(account, &request, |updated| {
+            Self::event_or_id(updated, calendar, how.return_record)
+        })
+        .await
     }
 
     /// Deletes an event. Outlook tells the attendees when their organizer deletes a meeting, so
@@ -250,9 +241,15 @@ impl Events for Office365 {
         notify: bool,
     ) -> Result<(), ProviderError> {
         if !notify {
-            let e = self.raw_event(account, calendar, id).await?;
-            let has_attendees = e["attendees"].as_array().is_some_and(|a| !a.is_empty());
-            if e["isOrganizer"] == true && has_attendees {
+            let request =
+                self.calendar_request(Method::GET, &Self::event_path(calendar, id), None, None);
+            let organizes_a_meeting = self
+                .on_event(account, &request, |e| {
+                    e.is_organizer == Some(true)
+                        && e.attendees.as_ref().is_some_and(|a| !a.is_empty())
+                })
+                .await?;
+            if organizes_a_meeting {
                 return Err(bad("notifyAttendees=false: Office 365 sends the cancellation to the attendees when their organizer deletes a meeting; it cannot be turned off"));
             }
         }
@@ -328,20 +325,11 @@ impl Events for Office365 {
         ));
         let mut records = Vec::new();
         while let Some(url) = next.take() {
-            let request = GraphRequest::get(url, vec![IN_UTC, IMMUTABLE_IDS]);
-            let page = self.graph_json(account, &request).await?;
-            records.extend(
-                page.get("value")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .map(|v| from_graph(v, Some(calendar))),
-            );
-            next = page
-                .get("@odata.nextLink")
-                .and_then(Value::as_str)
-                .filter(|l| self.graph.is_graph_url(l))
-                .map(str::to_string);
+            let (page, link) = self
+                .event_page(account, url, |v| from_graph(v, Some(calendar)))
+                .await?;
+            records.extend(page);
+            next = link.filter(|l| self.graph.is_graph_url(l));
         }
         Ok(EventsPage {
             next_page_token: None,

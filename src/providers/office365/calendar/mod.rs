@@ -7,6 +7,7 @@ pub mod event_map;
 pub mod event_meeting;
 pub mod event_time;
 pub mod events;
+pub mod graph_event;
 pub mod recurrence_expand;
 pub mod recurrence_map;
 pub mod rrule;

@@ -7,6 +7,7 @@ use crate::model::recurrence::{IcalRecurrence, Pattern, Range, Recurrence, Simpl
 use crate::model::recurrence::{DAYS, INSTANCES};
 use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::event_time::outlook_zone;
+use crate::providers::office365::calendar::graph_event::GraphRecurrence;
 use crate::providers::office365::calendar::rrule;
 use crate::providers::office365::time::{iana_name, zone};
 use chrono::{DateTime, Datelike, NaiveDate};
@@ -47,9 +48,9 @@ fn swap(
 }
 
 /// Reads a series' rule; `start` is the master's start (the first occurrence).
-pub fn from_graph(r: &Value, start: Option<&EventDateTime>) -> Option<Recurrence> {
-    let p = r.get("pattern")?;
-    let kind = p.get("type")?.as_str()?;
+pub fn from_graph(r: &GraphRecurrence, start: Option<&EventDateTime>) -> Option<Recurrence> {
+    let p = r.pattern.as_ref()?;
+    let kind = p.kind.as_deref()?;
     let frequency = swap(FREQUENCIES, kind, true)?;
     let uses = |what: &str| match what {
         "days" => matches!(kind, "weekly" | "relativeMonthly" | "relativeYearly"),
@@ -58,42 +59,27 @@ pub fn from_graph(r: &Value, start: Option<&EventDateTime>) -> Option<Recurrence
         _ => kind.starts_with("relative"),
     };
     let days: Vec<String> = p
-        .get("daysOfWeek")
-        .and_then(Value::as_array)
-        .into_iter()
+        .days_of_week
+        .iter()
         .flatten()
-        .filter_map(Value::as_str)
-        .map(str::to_lowercase)
+        .map(|d| d.to_lowercase())
         .collect();
     let pattern = Pattern {
         frequency: frequency.to_string(),
-        interval: p.get("interval").and_then(Value::as_u64).map(|i| i as u32),
+        interval: p.interval,
         days_of_week: (uses("days") && !days.is_empty()).then_some(days),
         week_start: (kind == "weekly")
-            .then(|| p.get("firstDayOfWeek").and_then(Value::as_str))
-            .flatten()
-            .map(str::to_string),
-        day_of_month: p
-            .get("dayOfMonth")
-            .and_then(Value::as_u64)
-            .filter(|d| uses("day") && *d > 0)
-            .map(|d| d as u32),
-        month_of_year: p
-            .get("month")
-            .and_then(Value::as_u64)
-            .filter(|m| uses("month") && *m > 0)
-            .map(|m| m as u32),
-        instance: p
-            .get("index")
-            .and_then(Value::as_str)
-            .filter(|_| uses("index"))
-            .map(str::to_string),
+            .then(|| p.first_day_of_week.clone())
+            .flatten(),
+        day_of_month: p.day_of_month.filter(|d| uses("day") && *d > 0),
+        month_of_year: p.month.filter(|m| uses("month") && *m > 0),
+        instance: p.index.clone().filter(|_| uses("index")),
     };
-    let g = r.get("range").cloned().unwrap_or_default();
-    let range_kind = swap(RANGES, g["type"].as_str().unwrap_or("noEnd"), true);
-    let zone_name = g["recurrenceTimeZone"].as_str().and_then(iana_name);
+    let g = r.range.clone().unwrap_or_default();
+    let range_kind = swap(RANGES, g.kind.as_deref().unwrap_or("noEnd"), true);
+    let zone_name = g.recurrence_time_zone.as_deref().and_then(iana_name);
     let recurrence_start = start.cloned().or_else(|| {
-        g["startDate"].as_str().map(|d| EventDateTime {
+        g.start_date.as_ref().map(|d| EventDateTime {
             date_only: Some(d.to_string()),
             date_time: None,
             timezone: zone_name.clone(),
@@ -102,14 +88,10 @@ pub fn from_graph(r: &Value, start: Option<&EventDateTime>) -> Option<Recurrence
     let range = Range {
         kind: range_kind.map(str::to_string),
         recurrence_start: recurrence_start.clone(),
-        recurrence_end: g["endDate"]
-            .as_str()
-            .filter(|_| range_kind == Some("byDate"))
-            .map(str::to_string),
-        count: g["numberOfOccurrences"]
-            .as_u64()
-            .filter(|_| range_kind == Some("byCount"))
-            .map(|c| c as u32),
+        recurrence_end: g.end_date.filter(|_| range_kind == Some("byDate")),
+        count: g
+            .number_of_occurrences
+            .filter(|_| range_kind == Some("byCount")),
         pattern_exclusions: None,
     };
     let simple = SimpleRecurrence { pattern, range };

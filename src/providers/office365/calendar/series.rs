@@ -5,26 +5,25 @@ use crate::error::Code;
 use crate::model::calendar::{Event, EventDateTime};
 use crate::model::recurrence::{OccurrenceInfo, SeriesInfo};
 use crate::providers::error::ProviderError;
-use crate::providers::office365::calendar::calendars::IN_UTC;
 use crate::providers::office365::calendar::event_map::from_graph;
+use crate::providers::office365::calendar::graph_event::{GraphEvent, GraphRecurrence};
 use crate::providers::office365::calendar::recurrence_expand::dates;
-use crate::providers::office365::graph::client::{segment, GraphRequest};
+use crate::providers::office365::graph::client::segment;
 use crate::providers::office365::graph::values::bad;
-use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
-use crate::providers::office365::time::{from_graph as instant_of, local_to_utc, zone};
+use crate::providers::office365::time::{local_to_utc, zone, DateTimeTimeZone};
 use crate::providers::office365::Office365;
 use crate::providers::Series;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Duration, NaiveDate, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
-use serde_json::Value;
+use reqwest::Method;
 
 /// How far ahead an endless series is searched for deleted occurrences.
 const HORIZON_DAYS: i64 = 366;
 
 /// A series master as read from Graph, with what expanding it needs.
 struct Master {
-    raw: Value,
+    recurrence: GraphRecurrence,
     event: Event,
     tz: Tz,
     first: NaiveDate,
@@ -58,8 +57,55 @@ impl Master {
     }
 
     fn expected(&self, until: NaiveDate) -> Vec<NaiveDate> {
-        dates(&self.raw["recurrence"], self.first, until)
+        dates(&self.recurrence, self.first, until)
     }
+}
+
+impl Master {
+    fn read(raw: &GraphEvent, calendar: &str, id: &str) -> Result<Master, ProviderError> {
+        if raw.kind.as_deref() != Some("seriesMaster") {
+            return Err(ProviderError::invalid(
+                Code::EventNotSeries,
+                format!("event {id} is not the master of a recurring series"),
+            ));
+        }
+        let recurrence = raw.recurrence.clone().unwrap_or_default();
+        let range = recurrence.range.as_ref();
+        let tz = range
+            .and_then(|r| r.recurrence_time_zone.as_deref())
+            .or(raw.original_start_time_zone.as_deref())
+            .and_then(zone)
+            .unwrap_or(chrono_tz::UTC);
+        let start = raw
+            .start
+            .as_ref()
+            .and_then(DateTimeTimeZone::instant)
+            .ok_or_else(|| bad("the series has no start"))?;
+        let first = range
+            .and_then(|r| r.start_date.as_deref())
+            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
+            .unwrap_or_else(|| start.with_timezone(&tz).date_naive());
+        Ok(Master {
+            event: from_graph(raw, Some(calendar)),
+            all_day: raw.is_all_day == Some(true),
+            time: start.with_timezone(&tz).time(),
+            first,
+            tz,
+            recurrence,
+        })
+    }
+
+    /// The local day an occurrence or exception was planned for.
+    fn original_day(&self, instance: &GraphEvent) -> Option<NaiveDate> {
+        let t = instance.original_start.as_deref()?;
+        Some(self.local(DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc)))
+    }
+}
+
+/// An occurrence or exception Graph lists, with the local day it was planned for.
+struct Instance {
+    planned: Option<NaiveDate>,
+    event: Event,
 }
 
 impl Office365 {
@@ -69,31 +115,10 @@ impl Office365 {
         calendar: &str,
         id: &str,
     ) -> Result<Master, ProviderError> {
-        let raw = self.raw_event(account, calendar, id).await?;
-        if raw["type"] != "seriesMaster" {
-            return Err(ProviderError::invalid(
-                Code::EventNotSeries,
-                format!("event {id} is not the master of a recurring series"),
-            ));
-        }
-        let tz = raw["recurrence"]["range"]["recurrenceTimeZone"]
-            .as_str()
-            .or(raw["originalStartTimeZone"].as_str())
-            .and_then(zone)
-            .unwrap_or(chrono_tz::UTC);
-        let start = instant_of(&raw["start"]).ok_or_else(|| bad("the series has no start"))?;
-        let first = raw["recurrence"]["range"]["startDate"]
-            .as_str()
-            .and_then(|d| NaiveDate::parse_from_str(d, "%Y-%m-%d").ok())
-            .unwrap_or_else(|| start.with_timezone(&tz).date_naive());
-        Ok(Master {
-            event: from_graph(&raw, Some(calendar)),
-            all_day: raw["isAllDay"] == true,
-            time: start.with_timezone(&tz).time(),
-            first,
-            tz,
-            raw,
-        })
+        let request =
+            self.calendar_request(Method::GET, &Self::event_path(calendar, id), None, None);
+        self.on_event(account, &request, |raw| Master::read(raw, calendar, id))
+            .await?
     }
 
     /// The occurrences and exceptions Graph has for a series between two local dates.
@@ -104,7 +129,7 @@ impl Office365 {
         m: &Master,
         from: NaiveDate,
         to: NaiveDate,
-    ) -> Result<Vec<Value>, ProviderError> {
+    ) -> Result<Vec<Instance>, ProviderError> {
         let at = |d: NaiveDate| {
             let t = d.and_hms_opt(0, 0, 0).expect("midnight").and_utc();
             segment(&t.to_rfc3339_opts(SecondsFormat::Secs, true))
@@ -120,21 +145,16 @@ impl Office365 {
         ));
         let mut all = vec![];
         while let Some(url) = next.take() {
-            let page = self
-                .graph_json(
-                    account,
-                    &GraphRequest::get(url, vec![IN_UTC, IMMUTABLE_IDS]),
-                )
+            let (page, link) = self
+                .event_page(account, url, |v| Instance {
+                    planned: m.original_day(v),
+                    event: from_graph(v, Some(calendar)),
+                })
                 .await?;
-            all.extend(page["value"].as_array().cloned().unwrap_or_default());
-            next = page["@odata.nextLink"].as_str().map(str::to_string);
+            all.extend(page);
+            next = link;
         }
         Ok(all)
-    }
-
-    fn original_day(m: &Master, instance: &Value) -> Option<NaiveDate> {
-        let t = instance["originalStart"].as_str()?;
-        Some(m.local(DateTime::parse_from_rfc3339(t).ok()?.with_timezone(&Utc)))
     }
 }
 
@@ -171,15 +191,11 @@ impl Series for Office365 {
         let expected = m.expected(horizon);
         let last = expected.last().copied().unwrap_or(m.first);
         let instances = self.instances(account, calendar, &m, m.first, last).await?;
-        let present: Vec<NaiveDate> = instances
-            .iter()
-            .filter_map(|i| Self::original_day(&m, i))
-            .collect();
-        let info = |v: &Value| from_graph(v, Some(calendar)).occurrence_info;
+        let present: Vec<NaiveDate> = instances.iter().filter_map(|i| i.planned).collect();
         let modified = instances
-            .iter()
-            .filter(|i| i["type"] == "exception")
-            .filter_map(info)
+            .into_iter()
+            .filter_map(|i| i.event.occurrence_info)
+            .filter(|o| o.kind == "modified")
             .collect();
         let deleted: Vec<OccurrenceInfo> = expected
             .iter()
@@ -235,11 +251,8 @@ impl Series for Office365 {
                 ))
             })?;
         let instances = self.instances(account, calendar, &m, day, day).await?;
-        if let Some(found) = instances
-            .iter()
-            .find(|i| Self::original_day(&m, i) == Some(day))
-        {
-            return Ok(from_graph(found, Some(calendar)));
+        if let Some(found) = instances.into_iter().find(|i| i.planned == Some(day)) {
+            return Ok(found.event);
         }
         let planned = m.expected(day).contains(&day);
         Err(ProviderError::not_found(

@@ -1,8 +1,7 @@
-//! Small readers and the one refusal the Graph mappings share: a non-empty string field, a Graph
-//! `emailAddress`, a case-insensitive table lookup, and the 400 for a value Outlook cannot take.
+//! Small readers and the one refusal the Graph mappings share: a non-empty string field, a
+//! case-insensitive table lookup, and the 400 for a value Outlook cannot take.
 
 use crate::error::Code;
-use crate::model::calendar::EmailAddressIn;
 use crate::providers::error::ProviderError;
 use serde_json::Value;
 
@@ -12,15 +11,6 @@ pub(in crate::providers::office365) fn text(v: &Value, key: &str) -> Option<Stri
         .and_then(Value::as_str)
         .filter(|s| !s.is_empty())
         .map(str::to_string)
-}
-
-/// A Graph recipient (`{emailAddress: {address, name}}`) or bare `emailAddress`.
-pub(in crate::providers::office365) fn address(v: &Value) -> Option<EmailAddressIn> {
-    let inner = v.get("emailAddress").unwrap_or(v);
-    Some(EmailAddressIn::new(
-        text(inner, "address")?,
-        text(inner, "name"),
-    ))
 }
 
 /// The value `key` maps to in `table`, ignoring ASCII case.

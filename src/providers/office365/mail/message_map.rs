@@ -38,7 +38,7 @@ fn time(t: &Text) -> Option<String> {
 }
 
 impl GraphAttachment<'_> {
-    fn to_unified(&self) -> EmailAttachment {
+    pub(in crate::providers::office365) fn to_unified(&self) -> EmailAttachment {
         EmailAttachment {
             id: text(&self.id).unwrap_or_default(),
             name: text(&self.name),
