@@ -4,7 +4,6 @@
 
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
-use serde::Deserialize;
 use serde_json::{json, Value};
 use std::str::FromStr;
 use windows_timezones::WindowsTimezone;
@@ -69,11 +68,6 @@ pub fn local_to_utc(local: NaiveDateTime, tz: Tz) -> Option<DateTime<Utc>> {
             .earliest()
             .map(|t| t.with_timezone(&Utc)),
     }
-}
-
-/// Graph's `{"dateTime": "2017-04-15T11:00:00.0000000", "timeZone": "Pacific Standard Time"}`.
-pub fn from_graph(v: &Value) -> Option<DateTime<Utc>> {
-    DateTimeTimeZone::deserialize(v).ok()?.instant()
 }
 
 /// Graph's `dateTimeTimeZone`: a local time without offset and the zone it is in.
@@ -157,9 +151,13 @@ mod tests {
     #[test]
     fn graph_local_times_become_instants_across_dst() {
         let at = |dt: &str, tz: &str| {
-            from_graph(&json!({"dateTime": dt, "timeZone": tz}))
-                .unwrap()
-                .to_rfc3339()
+            DateTimeTimeZone {
+                date_time: Some(dt.into()),
+                time_zone: Some(tz.into()),
+            }
+            .instant()
+            .unwrap()
+            .to_rfc3339()
         };
         assert_eq!(
             at("2017-04-15T11:00:00.0000000", "Pacific Standard Time"),

@@ -3,82 +3,31 @@
 //! buffer after the meeting.
 
 use crate::model::availability::{
-    DayWorkSchedule, FreeBusyRequest, FreeBusySchedule, FreeBusySchedulePage, MeetingAttendee,
-    SuggestRequest, SuggestResponse, TimeInterval, WeekWorkSchedule, WorkingInterval,
+    FreeBusyRequest, FreeBusySchedule, FreeBusySchedulePage, MeetingAttendee, SuggestRequest,
+    SuggestResponse, TimeInterval, WeekWorkSchedule,
 };
 use crate::model::recurrence::DAYS;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::calendar::calendars::{instant, IN_UTC};
+use crate::providers::office365::calendar::graph_schedule::{time_of_day, GraphSchedule, Schedule};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::graph::values::bad;
-use crate::providers::office365::time::{from_graph, iana_name, to_graph_utc, zone};
+use crate::providers::office365::time::{to_graph_utc, zone};
 use crate::providers::office365::Office365;
 use crate::providers::Availability;
 use crate::store::AccountRecord;
 use chrono::{DateTime, Datelike, Duration, NaiveTime, SecondsFormat, Utc};
 use chrono_tz::Tz;
 use reqwest::Method;
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Graph's limit of schedules in one `getSchedule`.
 const MAX_SCHEDULES: usize = 20;
 const MAX_SLOTS: usize = 1000;
 const SHOW_AS: &[&str] = &["free", "busy", "tentative", "outOfOffice", "unknown"];
 
-fn status(graph: &str) -> &'static str {
-    match graph {
-        "free" => "free",
-        "tentative" => "tentative",
-        "oof" => "outOfOffice",
-        "busy" | "workingElsewhere" => "busy",
-        _ => "unknown",
-    }
-}
-
 fn rfc(t: DateTime<Utc>) -> String {
     t.to_rfc3339_opts(SecondsFormat::Secs, true)
-}
-
-fn time_of_day(text: &str) -> Option<NaiveTime> {
-    NaiveTime::parse_from_str(text, "%H:%M:%S%.f")
-        .ok()
-        .or_else(|| NaiveTime::parse_from_str(text, "%H:%M").ok())
-}
-
-/// One person's calendar as `getSchedule` told it.
-struct Schedule {
-    email: String,
-    busy: Vec<(DateTime<Utc>, DateTime<Utc>, &'static str)>,
-    work: Option<WeekWorkSchedule>,
-    error: Option<String>,
-}
-
-fn work_hours(v: &Value) -> Option<WeekWorkSchedule> {
-    let short = |key: &str| {
-        v.get(key)
-            .and_then(Value::as_str)
-            .and_then(time_of_day)
-            .map(|t| t.format("%H:%M:%S").to_string())
-    };
-    let (start, end) = (short("startTime")?, short("endTime")?);
-    let days = v.get("daysOfWeek")?.as_array()?;
-    Some(WeekWorkSchedule {
-        day_schedules: days
-            .iter()
-            .filter_map(Value::as_str)
-            .map(|d| DayWorkSchedule {
-                day_of_week: d.to_ascii_lowercase(),
-                working_intervals: vec![WorkingInterval {
-                    start: start.clone(),
-                    end: end.clone(),
-                }],
-            })
-            .collect(),
-        timezone: v
-            .pointer("/timeZone/name")
-            .and_then(Value::as_str)
-            .map(|z| iana_name(z).unwrap_or_else(|| z.to_string())),
-    })
 }
 
 /// Whether [start, end) lies inside the working hours, read in `tz`.
@@ -116,38 +65,12 @@ impl Office365 {
             Some(body),
         );
         request.prefer.push(IN_UTC);
-        let answer = self.graph_json(account, &request).await?;
-        Ok(answer
-            .get("value")
-            .and_then(Value::as_array)
-            .into_iter()
-            .flatten()
-            .map(|s| Schedule {
-                email: s
-                    .get("scheduleId")
-                    .and_then(Value::as_str)
-                    .unwrap_or_default()
-                    .to_string(),
-                busy: s
-                    .get("scheduleItems")
-                    .and_then(Value::as_array)
-                    .into_iter()
-                    .flatten()
-                    .filter_map(|i| {
-                        Some((
-                            from_graph(i.get("start")?)?,
-                            from_graph(i.get("end")?)?,
-                            status(i.get("status")?.as_str()?),
-                        ))
-                    })
-                    .collect(),
-                work: s.get("workingHours").and_then(work_hours),
-                error: s
-                    .pointer("/error/message")
-                    .and_then(Value::as_str)
-                    .map(str::to_string),
-            })
-            .collect())
+        self.graph_read(account, &request, |answer| {
+            answer
+                .page(GraphSchedule::to_schedule)
+                .map(|(schedules, _)| schedules)
+        })
+        .await
     }
 }
 

@@ -71,12 +71,6 @@ impl GraphCalendar<'_> {
     }
 }
 
-fn calendar_from_graph(v: &Value) -> Calendar {
-    GraphCalendar::deserialize(v)
-        .unwrap_or_default()
-        .to_unified()
-}
-
 pub(in crate::providers::office365) fn instant(
     field: &str,
     text: &str,
@@ -91,16 +85,17 @@ pub(in crate::providers::office365) fn instant(
 }
 
 impl Office365 {
-    pub(in crate::providers::office365) async fn on_calendar(
+    /// A request on one calendar at `path`; the calendar Graph answers with.
+    async fn one_calendar(
         &self,
         account: &AccountRecord,
         method: Method,
         path: &str,
         body: Option<Value>,
-        if_match: Option<&str>,
-    ) -> Result<Value, ProviderError> {
-        let request = self.calendar_request(method, path, body, if_match);
-        self.graph_json(account, &request).await
+    ) -> Result<Calendar, ProviderError> {
+        let request = self.calendar_request(method, path, body, None);
+        self.graph_read(account, &request, |a| a.item(GraphCalendar::to_unified))
+            .await
     }
 
     /// A request on a calendar or its events at `path`: times in UTC, ids that survive moves.
@@ -178,11 +173,8 @@ impl CalendarList for Office365 {
 
     #[tracing::instrument(name = "office365.calendar", skip_all, fields(account_id = account.id))]
     async fn calendar(&self, account: &AccountRecord, id: &str) -> Result<Calendar, ProviderError> {
-        Ok(calendar_from_graph(
-            &self
-                .on_calendar(account, Method::GET, &calendar_path(id), None, None)
-                .await?,
-        ))
+        self.one_calendar(account, Method::GET, &calendar_path(id), None)
+            .await
     }
 
     #[tracing::instrument(name = "office365.create_calendar", skip_all, fields(account_id = account.id))]
@@ -195,11 +187,8 @@ impl CalendarList for Office365 {
             return Err(bad("name is required"));
         }
         let body = Self::calendar_body(input)?;
-        Ok(calendar_from_graph(
-            &self
-                .on_calendar(account, Method::POST, "/me/calendars", Some(body), None)
-                .await?,
-        ))
+        self.one_calendar(account, Method::POST, "/me/calendars", Some(body))
+            .await
     }
 
     #[tracing::instrument(name = "office365.update_calendar", skip_all, fields(account_id = account.id))]
@@ -210,10 +199,7 @@ impl CalendarList for Office365 {
         input: &CalendarInput,
     ) -> Result<Calendar, ProviderError> {
         let body = Self::calendar_body(input)?;
-        Ok(calendar_from_graph(
-            &self
-                .on_calendar(account, Method::PATCH, &calendar_path(id), Some(body), None)
-                .await?,
-        ))
+        self.one_calendar(account, Method::PATCH, &calendar_path(id), Some(body))
+            .await
     }
 }

@@ -11,6 +11,7 @@ use crate::providers::office365::calendar::event_time::seconds;
 use crate::providers::office365::calendar::graph_event::{GraphEvent, GraphEvents};
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::graph::values::bad;
+use crate::providers::office365::mail::graph_message::GraphAttachment;
 use crate::providers::office365::mail::messages::IMMUTABLE_IDS;
 use crate::providers::office365::mail::select::{attachments_described, refused_a_name};
 use crate::providers::office365::Office365;
@@ -253,15 +254,9 @@ impl Events for Office365 {
                 return Err(bad("notifyAttendees=false: Office 365 sends the cancellation to the attendees when their organizer deletes a meeting; it cannot be turned off"));
             }
         }
-        self.on_calendar(
-            account,
-            Method::DELETE,
-            &Self::event_path(calendar, id),
-            None,
-            if_match,
-        )
-        .await
-        .map(|_| ())
+        let path = Self::event_path(calendar, id);
+        let request = self.calendar_request(Method::DELETE, &path, None, if_match);
+        self.graph_read(account, &request, |_| Ok(())).await
     }
 
     /// Accept, tentatively accept or decline an invitation.
@@ -286,15 +281,9 @@ impl Events for Office365 {
             }
         };
         let body = json!({ "comment": comment.unwrap_or_default(), "sendResponse": notify });
-        self.on_calendar(
-            account,
-            Method::POST,
-            &format!("{}/{action}", Self::event_path(calendar, id)),
-            Some(body),
-            None,
-        )
-        .await
-        .map(|_| ())
+        let path = format!("{}/{action}", Self::event_path(calendar, id));
+        let request = self.calendar_request(Method::POST, &path, Some(body), None);
+        self.graph_read(account, &request, |_| Ok(())).await
     }
 
     /// The events with an iCalendar UID (a series and its exceptions share one).
@@ -351,10 +340,8 @@ impl Events for Office365 {
             Self::event_path(calendar, id),
             segment(attachment)
         );
-        Ok(crate::providers::office365::mail::message_map::attachment(
-            &self
-                .on_calendar(account, Method::GET, &path, None, None)
-                .await?,
-        ))
+        let request = self.calendar_request(Method::GET, &path, None, None);
+        self.graph_read(account, &request, |a| a.item(GraphAttachment::to_unified))
+            .await
     }
 }

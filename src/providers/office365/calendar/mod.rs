@@ -8,6 +8,7 @@ pub mod event_meeting;
 pub mod event_time;
 pub mod events;
 pub mod graph_event;
+pub mod graph_schedule;
 pub mod recurrence_expand;
 pub mod recurrence_map;
 pub mod rrule;

@@ -4,6 +4,7 @@
 use crate::error::Code;
 use crate::model::contact::{Contact, ContactOrId, ContactPhoto, ContactsPage};
 use crate::providers::error::{Failure, ProviderError};
+use crate::providers::office365::contacts::graph_contact::GraphContact;
 use crate::providers::office365::contacts::map::{from_graph, to_graph};
 use crate::providers::office365::graph::client::GraphRequest;
 use crate::providers::office365::Office365;
@@ -14,7 +15,6 @@ use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use serde_json::Value;
 
 pub const DEFAULT_PAGE: u32 = 50;
 
@@ -30,8 +30,8 @@ fn contact_path(id: &str) -> String {
     )
 }
 
-fn with_id(v: Value) -> Result<ContactOrId, ProviderError> {
-    let record = from_graph(&v);
+fn with_id(v: &GraphContact) -> Result<ContactOrId, ProviderError> {
+    let record = from_graph(v);
     let id = record
         .id
         .clone()
@@ -68,27 +68,13 @@ impl Contacts for Office365 {
                 format!("{}?$top={limit}", self.graph.url("/me/contacts"))
             }
         };
-        let page = self
-            .graph_json(account, &GraphRequest::get(next, vec![]))
+        let (records, next) = self
+            .graph_read(account, &GraphRequest::get(next, vec![]), |answer| {
+                answer.page(from_graph)
+            })
             .await?;
-        let records: Vec<Contact> = page
-            .get("value")
-            .and_then(Value::as_array)
-            .map(|a| a.iter().map(from_graph).collect())
-            .unwrap_or_default();
-        let next_page_token = page
-            .get("@odata.nextLink")
-            .and_then(Value::as_str)
-            .map(|link| {
-                paging::issue(
-                    &self.keys,
-                    account,
-                    "contacts",
-                    &PageState {
-                        next: link.to_string(),
-                    },
-                )
-            });
+        let next_page_token =
+            next.map(|next| paging::issue(&self.keys, account, "contacts", &PageState { next }));
         Ok(ContactsPage {
             next_page_token,
             length: records.len(),
@@ -104,11 +90,11 @@ impl Contacts for Office365 {
         with_photo: bool,
     ) -> Result<Contact, ProviderError> {
         let path = contact_path(id);
-        let mut contact = from_graph(
-            &self
-                .graph_item(account, Method::GET, &path, None, None)
-                .await?,
-        );
+        let mut contact = self
+            .graph_item(account, Method::GET, &path, None, None, |a| {
+                a.item(from_graph)
+            })
+            .await?;
         if with_photo {
             let photo = self
                 .graph_call(
@@ -139,16 +125,15 @@ impl Contacts for Office365 {
         account: &AccountRecord,
         contact: &Contact,
     ) -> Result<ContactOrId, ProviderError> {
-        let created = self
-            .graph_item(
-                account,
-                Method::POST,
-                "/me/contacts",
-                Some(to_graph(contact)?),
-                None,
-            )
-            .await?;
-        with_id(created)
+        self.graph_item(
+            account,
+            Method::POST,
+            "/me/contacts",
+            Some(to_graph(contact)?),
+            None,
+            |a| a.item(with_id)?,
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.update_contact", skip_all, fields(account_id = account.id))]
@@ -159,16 +144,15 @@ impl Contacts for Office365 {
         contact: &Contact,
         if_match: Option<&str>,
     ) -> Result<ContactOrId, ProviderError> {
-        let updated = self
-            .graph_item(
-                account,
-                Method::PATCH,
-                &contact_path(id),
-                Some(to_graph(contact)?),
-                if_match,
-            )
-            .await?;
-        with_id(updated)
+        self.graph_item(
+            account,
+            Method::PATCH,
+            &contact_path(id),
+            Some(to_graph(contact)?),
+            if_match,
+            |a| a.item(with_id)?,
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.delete_contact", skip_all, fields(account_id = account.id))]
@@ -178,8 +162,14 @@ impl Contacts for Office365 {
         id: &str,
         if_match: Option<&str>,
     ) -> Result<(), ProviderError> {
-        self.graph_item(account, Method::DELETE, &contact_path(id), None, if_match)
-            .await
-            .map(|_| ())
+        self.graph_item(
+            account,
+            Method::DELETE,
+            &contact_path(id),
+            None,
+            if_match,
+            |_| Ok(()),
+        )
+        .await
     }
 }

@@ -11,7 +11,6 @@ use crate::providers::error::ProviderError;
 use crate::providers::office365::contacts::graph_contact::{GraphAddress, GraphContact};
 use crate::providers::office365::graph::shapes::{nonempty, strings};
 use crate::providers::office365::graph::values::bad;
-use serde::Deserialize;
 use serde_json::{json, Map, Value};
 
 fn some_vec<T>(v: Vec<T>) -> Option<Vec<T>> {
@@ -79,8 +78,7 @@ fn phones(c: &GraphContact) -> Vec<ContactPhone> {
     phones
 }
 
-pub fn from_graph(v: &Value) -> Contact {
-    let c = GraphContact::deserialize(v).unwrap_or_default();
+pub fn from_graph(c: &GraphContact) -> Contact {
     let name = ContactName {
         display_name: nonempty(&c.display_name),
         prefix: nonempty(&c.title),
@@ -160,7 +158,7 @@ pub fn from_graph(v: &Value) -> Contact {
         keywords: some_vec(strings(&c.categories)),
         notes: nonempty(&c.personal_notes),
         email_addresses: some_vec(emails),
-        phone_numbers: some_vec(phones(&c)),
+        phone_numbers: some_vec(phones(c)),
         addresses: some_vec(addresses),
         urls,
         has_photo: None,

@@ -3,6 +3,7 @@
 
 use crate::error::Code;
 use crate::providers::error::{Failure, ProviderError};
+use crate::providers::office365::graph::shapes::GraphPage;
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
 
@@ -82,6 +83,23 @@ impl GraphResponse {
     /// The answer as `T`, its strings borrowed from the answer where they carry no escapes.
     pub fn parse<'a, T: serde::Deserialize<'a>>(&'a self) -> Result<T, ProviderError> {
         serde_json::from_slice(&self.bytes).map_err(|_| self.unreadable())
+    }
+
+    /// The answer read as one Graph item `T`, mapped by `map` while the answer is at hand.
+    pub fn item<'a, T: serde::Deserialize<'a>, R>(
+        &'a self,
+        map: impl FnOnce(&T) -> R,
+    ) -> Result<R, ProviderError> {
+        Ok(map(&self.parse()?))
+    }
+
+    /// The answer read as a page of Graph items `T`, each mapped by `map`, and the next link.
+    pub fn page<'a, T: serde::Deserialize<'a>, R>(
+        &'a self,
+        map: impl Fn(&T) -> R,
+    ) -> Result<(Vec<R>, Option<String>), ProviderError> {
+        let page: GraphPage<T> = self.parse()?;
+        Ok((page.value.iter().map(map).collect(), page.next_link))
     }
 
     fn unreadable(&self) -> ProviderError {

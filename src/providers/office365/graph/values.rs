@@ -1,17 +1,8 @@
-//! Small readers and the one refusal the Graph mappings share: a non-empty string field, a
-//! case-insensitive table lookup, and the 400 for a value Outlook cannot take.
+//! What the Graph mappings share: a case-insensitive table lookup, and the 400 for a value
+//! Outlook cannot take.
 
 use crate::error::Code;
 use crate::providers::error::ProviderError;
-use serde_json::Value;
-
-/// `v[key]` when it is a non-empty string.
-pub(in crate::providers::office365) fn text(v: &Value, key: &str) -> Option<String> {
-    v.get(key)
-        .and_then(Value::as_str)
-        .filter(|s| !s.is_empty())
-        .map(str::to_string)
-}
 
 /// The value `key` maps to in `table`, ignoring ASCII case.
 pub(in crate::providers::office365) fn lookup(

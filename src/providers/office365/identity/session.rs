@@ -64,17 +64,18 @@ impl Office365 {
     }
 
     /// A request on one item at `path` (on the Graph base), only if it still has the etag
-    /// `if_match` when one is given; the answer as JSON.
-    pub async fn graph_item(
+    /// `if_match` when one is given; the answer turned into `R` by `read`.
+    pub async fn graph_item<R>(
         &self,
         account: &AccountRecord,
         method: reqwest::Method,
         path: &str,
         body: Option<Value>,
         if_match: Option<&str>,
-    ) -> Result<Value, ProviderError> {
+        read: impl Fn(&GraphResponse) -> Result<R, ProviderError>,
+    ) -> Result<R, ProviderError> {
         let request = GraphRequest::with(method, self.graph.url(path), body).if_match(if_match);
-        self.graph_json(account, &request).await
+        self.graph_read(account, &request, read).await
     }
 
     pub async fn graph_json(

@@ -4,6 +4,7 @@ use crate::error::Code;
 use crate::model::email::{EmailAttachment, MessageStatusUpdate};
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphRequest, GraphResponse};
+use crate::providers::office365::mail::graph_message::GraphAttachment;
 use crate::providers::office365::mail::messages::{message_path, IMMUTABLE_IDS};
 use crate::providers::office365::Office365;
 use crate::providers::MessageActions;
@@ -120,16 +121,15 @@ impl MessageActions for Office365 {
         attachment_id: &str,
     ) -> Result<EmailAttachment, ProviderError> {
         let encoded = crate::providers::office365::graph::client::segment(attachment_id);
-        let a = self
+        let answer = self
             .on_message(
                 account,
                 Method::GET,
                 &format!("{}/attachments/{encoded}", message_path(id)),
                 None,
             )
-            .await?
-            .json()?;
-        let mut found = crate::providers::office365::mail::message_map::attachment(&a);
+            .await?;
+        let mut found = answer.item(GraphAttachment::to_unified)?;
         if found.id.is_empty() {
             found.id = attachment_id.to_string();
         }

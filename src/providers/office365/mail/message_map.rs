@@ -6,8 +6,6 @@ use crate::providers::office365::graph::shapes::{strings, Recipient, Text};
 use crate::providers::office365::mail::graph_message::{GraphAttachment, GraphMessage};
 use crate::providers::office365::mail::select::{meeting_method, sensitivity};
 use crate::providers::office365::mail::well_known::WellKnownFolders;
-use serde::Deserialize;
-use serde_json::Value;
 
 /// Graph wraps each recipient: `{"emailAddress":{"name":…,"address":…}}`.
 fn recipient(r: &Recipient) -> Option<EmailAddress> {
@@ -52,12 +50,6 @@ impl GraphAttachment<'_> {
 }
 
 /// An attachment's description (and content, when Graph sent it), from a message or an event.
-pub fn attachment(a: &Value) -> EmailAttachment {
-    GraphAttachment::deserialize(a)
-        .unwrap_or_default()
-        .to_unified()
-}
-
 /// The contract's system labels: the folder's, unread, flagged, important, draft.
 fn labels(v: &GraphMessage, folders: &WellKnownFolders) -> Vec<&'static str> {
     let mut labels = Vec::new();
@@ -153,6 +145,7 @@ pub fn to_unified(v: &GraphMessage, with_body: bool, folders: &WellKnownFolders)
 #[cfg(test)]
 mod tests {
     use super::*;
+    use serde::Deserialize;
     use serde_json::json;
 
     #[test]

@@ -4,16 +4,18 @@
 use crate::error::Code;
 use crate::model::task::{Task, TaskInput, TaskList, TaskListPage, TaskOrId, TasksPage};
 use crate::providers::error::ProviderError;
-use crate::providers::office365::graph::client::{segment, GraphRequest};
-use crate::providers::office365::graph::values::{bad, text};
-use crate::providers::office365::tasks::map::{list_from_graph, task_from_graph, task_to_graph};
+use crate::providers::office365::graph::client::{segment, GraphRequest, GraphResponse};
+use crate::providers::office365::graph::values::bad;
+use crate::providers::office365::tasks::map::{
+    list_from_graph, task_from_graph, task_to_graph, GraphTask,
+};
 use crate::providers::office365::Office365;
 use crate::providers::paging;
 use crate::providers::Tasks;
 use crate::store::AccountRecord;
 use reqwest::Method;
 use serde::{Deserialize, Serialize};
-use serde_json::{json, Value};
+use serde_json::json;
 
 /// Without `$top`, Graph answers the first lists (16 to 18 of them) and no `@odata.nextLink`,
 /// so the rest could never be reached.
@@ -25,14 +27,16 @@ struct PageState {
 }
 
 impl Office365 {
-    /// A page of a To Do collection, from a page token or from the first page's URL.
-    async fn todo_page(
+    /// A page of a To Do collection, from a page token or from the first page's URL, read by
+    /// `read` (`|answer| answer.page(task_from_graph)`).
+    async fn todo_page<R>(
         &self,
         account: &AccountRecord,
         listing: &str,
         first: String,
         page_token: Option<&str>,
-    ) -> Result<(Vec<Value>, Option<String>), ProviderError> {
+        read: impl Fn(&GraphResponse) -> Result<(Vec<R>, Option<String>), ProviderError>,
+    ) -> Result<(Vec<R>, Option<String>), ProviderError> {
         let next = match page_token.filter(|t| !t.is_empty()) {
             Some(token) => {
                 self.open_page(account, listing, token, |s: &PageState| &s.next)?
@@ -40,27 +44,11 @@ impl Office365 {
             }
             None => first,
         };
-        let page = self
-            .graph_json(account, &GraphRequest::get(next, vec![]))
+        let (items, next) = self
+            .graph_read(account, &GraphRequest::get(next, vec![]), read)
             .await?;
-        let items = page
-            .get("value")
-            .and_then(Value::as_array)
-            .cloned()
-            .unwrap_or_default();
-        let token = page
-            .get("@odata.nextLink")
-            .and_then(Value::as_str)
-            .map(|l| {
-                paging::issue(
-                    &self.keys,
-                    account,
-                    listing,
-                    &PageState {
-                        next: l.to_string(),
-                    },
-                )
-            });
+        let token =
+            next.map(|next| paging::issue(&self.keys, account, listing, &PageState { next }));
         Ok((items, token))
     }
 
@@ -77,13 +65,11 @@ impl Office365 {
                     "tasklists",
                     self.graph.url(LISTS),
                     token.as_deref(),
+                    |answer| answer.page(list_from_graph),
                 )
                 .await?;
-            if let Some(found) = lists
-                .iter()
-                .find(|l| l.get("wellknownListName").and_then(Value::as_str) == Some("defaultList"))
-            {
-                return Ok(text(found, "id").unwrap_or_default());
+            if let Some(found) = lists.into_iter().find(|l| l.default_list) {
+                return Ok(found.id);
             }
             match next {
                 Some(n) => token = Some(n),
@@ -97,8 +83,8 @@ impl Office365 {
         }
     }
 
-    fn with_id(v: Value) -> TaskOrId {
-        let record = task_from_graph(&v);
+    fn with_id(v: &GraphTask) -> TaskOrId {
+        let record = task_from_graph(v);
         TaskOrId {
             id: record.id.clone(),
             etag: record.etag.clone(),
@@ -115,10 +101,15 @@ impl Tasks for Office365 {
         account: &AccountRecord,
         page_token: Option<&str>,
     ) -> Result<TaskListPage, ProviderError> {
-        let (lists, next_page_token) = self
-            .todo_page(account, "tasklists", self.graph.url(LISTS), page_token)
+        let (records, next_page_token) = self
+            .todo_page(
+                account,
+                "tasklists",
+                self.graph.url(LISTS),
+                page_token,
+                |answer| answer.page(list_from_graph),
+            )
             .await?;
-        let records: Vec<TaskList> = lists.iter().map(list_from_graph).collect();
         Ok(TaskListPage {
             next_page_token,
             length: records.len(),
@@ -135,17 +126,15 @@ impl Tasks for Office365 {
         if title.trim().is_empty() {
             return Err(bad("title must not be empty"));
         }
-        Ok(list_from_graph(
-            &self
-                .graph_item(
-                    account,
-                    Method::POST,
-                    "/me/todo/lists",
-                    Some(json!({ "displayName": title })),
-                    None,
-                )
-                .await?,
-        ))
+        self.graph_item(
+            account,
+            Method::POST,
+            "/me/todo/lists",
+            Some(json!({ "displayName": title })),
+            None,
+            |a| a.item(list_from_graph),
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.task_list", skip_all, fields(account_id = account.id))]
@@ -155,17 +144,15 @@ impl Tasks for Office365 {
         id: &str,
     ) -> Result<TaskList, ProviderError> {
         let id = self.list_id(account, id).await?;
-        Ok(list_from_graph(
-            &self
-                .graph_item(
-                    account,
-                    Method::GET,
-                    &format!("/me/todo/lists/{}", segment(&id)),
-                    None,
-                    None,
-                )
-                .await?,
-        ))
+        self.graph_item(
+            account,
+            Method::GET,
+            &format!("/me/todo/lists/{}", segment(&id)),
+            None,
+            None,
+            |a| a.item(list_from_graph),
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.update_task_list", skip_all, fields(account_id = account.id))]
@@ -181,17 +168,15 @@ impl Tasks for Office365 {
         }
         let id = self.list_id(account, id).await?;
         let body = json!({ "displayName": title });
-        Ok(list_from_graph(
-            &self
-                .graph_item(
-                    account,
-                    Method::PATCH,
-                    &format!("/me/todo/lists/{}", segment(&id)),
-                    Some(body),
-                    if_match,
-                )
-                .await?,
-        ))
+        self.graph_item(
+            account,
+            Method::PATCH,
+            &format!("/me/todo/lists/{}", segment(&id)),
+            Some(body),
+            if_match,
+            |a| a.item(list_from_graph),
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.delete_task_list", skip_all, fields(account_id = account.id))]
@@ -207,9 +192,9 @@ impl Tasks for Office365 {
             &format!("/me/todo/lists/{}", segment(&id)),
             None,
             None,
+            |_| Ok(()),
         )
         .await
-        .map(|_| ())
     }
 
     #[tracing::instrument(name = "office365.tasks", skip_all, fields(account_id = account.id))]
@@ -233,8 +218,11 @@ impl Tasks for Office365 {
             )),
         };
         let listing = format!("tasks:{list}");
-        let (tasks, next_page_token) = self.todo_page(account, &listing, first, page_token).await?;
-        let records: Vec<Task> = tasks.iter().map(task_from_graph).collect();
+        let (records, next_page_token) = self
+            .todo_page(account, &listing, first, page_token, |answer| {
+                answer.page(task_from_graph)
+            })
+            .await?;
         Ok(TasksPage {
             next_page_token,
             length: records.len(),
@@ -251,16 +239,15 @@ impl Tasks for Office365 {
     ) -> Result<TaskOrId, ProviderError> {
         let body = task_to_graph(input, true)?;
         let list = self.list_id(account, list).await?;
-        Ok(Self::with_id(
-            self.graph_item(
-                account,
-                Method::POST,
-                &format!("/me/todo/lists/{}/tasks", segment(&list)),
-                Some(body),
-                None,
-            )
-            .await?,
-        ))
+        self.graph_item(
+            account,
+            Method::POST,
+            &format!("/me/todo/lists/{}/tasks", segment(&list)),
+            Some(body),
+            None,
+            |a| a.item(Self::with_id),
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.task", skip_all, fields(account_id = account.id))]
@@ -271,17 +258,15 @@ impl Tasks for Office365 {
         id: &str,
     ) -> Result<Task, ProviderError> {
         let list = self.list_id(account, list).await?;
-        Ok(task_from_graph(
-            &self
-                .graph_item(
-                    account,
-                    Method::GET,
-                    &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
-                    None,
-                    None,
-                )
-                .await?,
-        ))
+        self.graph_item(
+            account,
+            Method::GET,
+            &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
+            None,
+            None,
+            |a| a.item(task_from_graph),
+        )
+        .await
     }
 
     #[tracing::instrument(name = "office365.update_task", skip_all, fields(account_id = account.id))]
@@ -296,10 +281,10 @@ impl Tasks for Office365 {
         let body = task_to_graph(input, false)?;
         let list = self.list_id(account, list).await?;
         let path = format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id));
-        Ok(Self::with_id(
-            self.graph_item(account, Method::PATCH, &path, Some(body), if_match)
-                .await?,
-        ))
+        self.graph_item(account, Method::PATCH, &path, Some(body), if_match, |a| {
+            a.item(Self::with_id)
+        })
+        .await
     }
 
     #[tracing::instrument(name = "office365.delete_task", skip_all, fields(account_id = account.id))]
@@ -317,8 +302,8 @@ impl Tasks for Office365 {
             &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
             None,
             if_match,
+            |_| Ok(()),
         )
         .await
-        .map(|_| ())
     }
 }

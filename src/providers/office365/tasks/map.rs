@@ -22,7 +22,7 @@ const IMPORTANCES: &[&str] = &["low", "normal", "high"];
 /// Graph's `todoTaskList`, as switchboard reads it.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct GraphTaskList<'a> {
+pub(in crate::providers::office365) struct GraphTaskList<'a> {
     #[serde(borrow)]
     id: Text<'a>,
     #[serde(rename = "@odata.etag", borrow)]
@@ -38,7 +38,7 @@ struct GraphTaskList<'a> {
 /// Graph's `todoTask`, as switchboard reads it.
 #[derive(Deserialize, Default)]
 #[serde(rename_all = "camelCase")]
-struct GraphTask<'a> {
+pub(in crate::providers::office365) struct GraphTask<'a> {
     #[serde(borrow)]
     id: Text<'a>,
     #[serde(rename = "@odata.etag", borrow)]
@@ -82,8 +82,7 @@ fn instant(t: &Option<DateTimeTimeZone>) -> Option<String> {
         .map(|t| rfc3339(t.timestamp()))
 }
 
-pub(in crate::providers::office365) fn list_from_graph(v: &Value) -> TaskList {
-    let l = GraphTaskList::deserialize(v).unwrap_or_default();
+pub(in crate::providers::office365) fn list_from_graph(l: &GraphTaskList) -> TaskList {
     let wellknown = l.wellknown_list_name.as_deref().unwrap_or("none");
     TaskList {
         id: nonempty(&l.id).unwrap_or_default(),
@@ -96,8 +95,7 @@ pub(in crate::providers::office365) fn list_from_graph(v: &Value) -> TaskList {
     }
 }
 
-pub fn task_from_graph(v: &Value) -> Task {
-    let t = GraphTask::deserialize(v).unwrap_or_default();
+pub(in crate::providers::office365) fn task_from_graph(t: &GraphTask) -> Task {
     let links = t
         .linked_resources
         .iter()
@@ -201,12 +199,12 @@ mod tests {
 
     #[test]
     fn tasks_read_and_write_in_utc() {
-        let t = task_from_graph(&json!({
+        let t = task_from_graph(&GraphTask::deserialize(&json!({
             "id": "AQMk=", "title": "Call Bob", "status": "inProgress", "importance": "high",
             "dueDateTime": {"dateTime": "2020-07-25T16:00:00.0000000", "timeZone": "Eastern Standard Time"},
             "body": {"content": "", "contentType": "text"}, "categories": ["Work"],
             "linkedResources": [{"applicationName": "CRM", "displayName": "Deal 7", "webUrl": "https://crm.example.com/7"}]
-        }));
+        })).unwrap());
         assert_eq!(t.due.as_deref(), Some("2020-07-25T20:00:00Z"));
         assert_eq!(t.notes, None);
         assert_eq!(
