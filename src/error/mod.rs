@@ -59,14 +59,40 @@ impl ErrorKind {
     }
 }
 
+/// An error in one layer's words: why (`K`), a stable code, advice for the caller, the
+/// upstream's own error body, and when to retry. The API's is [`ApiError`]; a provider's is
+/// `providers::ProviderError`, which the API maps to its own in one place.
 #[derive(Debug, Clone)]
-pub struct ApiError {
-    pub kind: ErrorKind,
+pub struct Fault<K> {
+    pub kind: K,
     pub code: Code,
     pub message: String,
     pub original: Option<Value>,
     pub retry_after: Option<u64>,
 }
+
+impl<K> Fault<K> {
+    pub fn new(kind: K, code: Code, message: impl Into<String>) -> Self {
+        Fault {
+            kind,
+            code,
+            message: message.into(),
+            original: None,
+            retry_after: None,
+        }
+    }
+    pub fn with_original(mut self, original: Option<Value>) -> Self {
+        self.original = original;
+        self
+    }
+    pub fn retry_after(mut self, seconds: u64) -> Self {
+        self.retry_after = Some(seconds.max(1));
+        self
+    }
+}
+
+/// The error of the HTTP API: each kind has one status.
+pub type ApiError = Fault<ErrorKind>;
 
 /// The rendered part of an error, handed to the middleware that adds the request id.
 #[derive(Debug, Clone)]
@@ -77,15 +103,6 @@ pub struct ErrorBody {
 }
 
 impl ApiError {
-    pub fn new(kind: ErrorKind, code: Code, message: impl Into<String>) -> Self {
-        ApiError {
-            kind,
-            code,
-            message: message.into(),
-            original: None,
-            retry_after: None,
-        }
-    }
     pub fn bad_request(code: Code, message: impl Into<String>) -> Self {
         Self::new(ErrorKind::BadRequest, code, message)
     }
@@ -109,14 +126,6 @@ impl ApiError {
             Code::Internal,
             "An internal error occurred; it has been logged.",
         )
-    }
-    pub fn with_original(mut self, original: Option<Value>) -> Self {
-        self.original = original;
-        self
-    }
-    pub fn retry_after(mut self, seconds: u64) -> Self {
-        self.retry_after = Some(seconds.max(1));
-        self
     }
     pub fn status(&self) -> StatusCode {
         self.kind.status()

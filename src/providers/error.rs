@@ -2,9 +2,8 @@
 //! [`ApiError`] (the one error that becomes HTTP) in one place, [`From<ProviderError>`] below, so
 //! a provider never picks an HTTP status, except to pass on its own upstream's.
 
-use crate::error::{ApiError, Code, ErrorKind};
+use crate::error::{ApiError, Code, ErrorKind, Fault};
 use axum::http::StatusCode;
-use serde_json::Value;
 
 /// Why a provider call failed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -34,26 +33,11 @@ pub enum Failure {
     Internal,
 }
 
-#[derive(Debug, Clone)]
-pub struct ProviderError {
-    pub failure: Failure,
-    pub code: Code,
-    pub message: String,
-    /// The provider's own error body, passed on as `originalError`.
-    pub original: Option<Value>,
-    pub retry_after: Option<u64>,
-}
+/// A provider's failure: the [`Failure`], a stable code, advice, and the provider's own error body
+/// (passed on as `originalError`).
+pub type ProviderError = Fault<Failure>;
 
 impl ProviderError {
-    pub fn new(failure: Failure, code: Code, message: impl Into<String>) -> Self {
-        ProviderError {
-            failure,
-            code,
-            message: message.into(),
-            original: None,
-            retry_after: None,
-        }
-    }
     pub fn invalid(code: Code, message: impl Into<String>) -> Self {
         Self::new(Failure::Invalid, code, message)
     }
@@ -78,19 +62,11 @@ impl ProviderError {
             "An internal error occurred; it has been logged.",
         )
     }
-    pub fn with_original(mut self, original: Option<Value>) -> Self {
-        self.original = original;
-        self
-    }
-    pub fn retry_after(mut self, seconds: u64) -> Self {
-        self.retry_after = Some(seconds.max(1));
-        self
-    }
 }
 
 impl std::fmt::Display for ProviderError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "{} ({:?}): {}", self.code, self.failure, self.message)
+        write!(f, "{} ({:?}): {}", self.code, self.kind, self.message)
     }
 }
 
@@ -124,10 +100,13 @@ impl From<Failure> for ErrorKind {
 /// The API boundary: a provider's failure as the caller sees it.
 impl From<ProviderError> for ApiError {
     fn from(err: ProviderError) -> Self {
-        let mut api =
-            ApiError::new(err.failure.into(), err.code, err.message).with_original(err.original);
-        api.retry_after = err.retry_after;
-        api
+        Fault {
+            kind: err.kind.into(),
+            code: err.code,
+            message: err.message,
+            original: err.original,
+            retry_after: err.retry_after,
+        }
     }
 }
 

@@ -112,7 +112,7 @@ impl Contacts for Office365 {
                         content: Some(STANDARD.encode(&r.bytes)),
                     });
                 }
-                Err(e) if e.failure == Failure::NotFound => contact.has_photo = Some(false),
+                Err(e) if e.kind == Failure::NotFound => contact.has_photo = Some(false),
                 Err(e) => return Err(e),
             }
         }

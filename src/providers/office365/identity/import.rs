@@ -186,7 +186,7 @@ impl Office365 {
             {
                 // Throttling or an outage says nothing about access.
                 if !matches!(
-                    e.failure,
+                    e.kind,
                     Failure::SignInAgain | Failure::Denied | Failure::NotFound
                 ) {
                     return Err(e);

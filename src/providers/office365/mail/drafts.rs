@@ -63,7 +63,7 @@ impl Office365 {
             )
             .await
             .map_err(|e| {
-                if e.failure == Failure::NotFound {
+                if e.kind == Failure::NotFound {
                     not_a_draft(id)
                 } else {
                     e
@@ -113,7 +113,7 @@ impl Drafts for Office365 {
         read: MessageRead,
     ) -> Result<EmailDraft, ProviderError> {
         let message = self.get_message(account, id, read).await.map_err(|e| {
-            if e.failure == Failure::NotFound {
+            if e.kind == Failure::NotFound {
                 not_a_draft(id)
             } else {
                 e

@@ -53,7 +53,7 @@ pub fn full_message(casts: bool, unique_body: bool) -> String {
 
 /// Whether Graph refused a read for one of its property names (a cast, for some mailboxes).
 pub fn refused_a_name(e: &ProviderError) -> bool {
-    e.failure == Failure::Invalid
+    e.kind == Failure::Invalid
         && e.original
             .as_ref()
             .and_then(|o| o.pointer("/error/code"))

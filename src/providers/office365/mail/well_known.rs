@@ -100,7 +100,7 @@ impl Office365 {
                     .and_then(Value::as_str)
                     .map(|id| (id.to_string(), *label))),
                 // A mailbox may lack a folder (Junk Email is optional); it just has no label.
-                Err(e) if e.failure == Failure::NotFound => Ok(None),
+                Err(e) if e.kind == Failure::NotFound => Ok(None),
                 Err(e) => Err(e),
             }
         });
