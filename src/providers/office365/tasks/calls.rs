@@ -21,6 +21,14 @@ use serde_json::json;
 /// so the rest could never be reached.
 const LISTS: &str = "/me/todo/lists?$top=100";
 
+fn list_path(list: &str) -> String {
+    format!("/me/todo/lists/{}", segment(list))
+}
+
+fn task_path(list: &str, id: &str) -> String {
+    format!("{}/tasks/{}", list_path(list), segment(id))
+}
+
 #[derive(Serialize, Deserialize)]
 struct PageState {
     next: String,
@@ -144,14 +152,9 @@ impl Tasks for Office365 {
         id: &str,
     ) -> Result<TaskList, ProviderError> {
         let id = self.list_id(account, id).await?;
-        self.graph_item(
-            account,
-            Method::GET,
-            &format!("/me/todo/lists/{}", segment(&id)),
-            None,
-            None,
-            |a| a.item(list_from_graph),
-        )
+        self.graph_item(account, Method::GET, &list_path(&id), None, None, |a| {
+            a.item(list_from_graph)
+        })
         .await
     }
 
@@ -171,7 +174,7 @@ impl Tasks for Office365 {
         self.graph_item(
             account,
             Method::PATCH,
-            &format!("/me/todo/lists/{}", segment(&id)),
+            &list_path(&id),
             Some(body),
             if_match,
             |a| a.item(list_from_graph),
@@ -186,14 +189,9 @@ impl Tasks for Office365 {
         id: &str,
     ) -> Result<(), ProviderError> {
         let id = self.list_id(account, id).await?;
-        self.graph_item(
-            account,
-            Method::DELETE,
-            &format!("/me/todo/lists/{}", segment(&id)),
-            None,
-            None,
-            |_| Ok(()),
-        )
+        self.graph_item(account, Method::DELETE, &list_path(&id), None, None, |_| {
+            Ok(())
+        })
         .await
     }
 
@@ -242,7 +240,7 @@ impl Tasks for Office365 {
         self.graph_item(
             account,
             Method::POST,
-            &format!("/me/todo/lists/{}/tasks", segment(&list)),
+            &format!("{}/tasks", list_path(&list)),
             Some(body),
             None,
             |a| a.item(Self::with_id),
@@ -261,7 +259,7 @@ impl Tasks for Office365 {
         self.graph_item(
             account,
             Method::GET,
-            &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
+            &task_path(&list, id),
             None,
             None,
             |a| a.item(task_from_graph),
@@ -280,7 +278,7 @@ impl Tasks for Office365 {
     ) -> Result<TaskOrId, ProviderError> {
         let body = task_to_graph(input, false)?;
         let list = self.list_id(account, list).await?;
-        let path = format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id));
+        let path = task_path(&list, id);
         self.graph_item(account, Method::PATCH, &path, Some(body), if_match, |a| {
             a.item(Self::with_id)
         })
@@ -299,7 +297,7 @@ impl Tasks for Office365 {
         self.graph_item(
             account,
             Method::DELETE,
-            &format!("/me/todo/lists/{}/tasks/{}", segment(&list), segment(id)),
+            &task_path(&list, id),
             None,
             if_match,
             |_| Ok(()),
