@@ -5,7 +5,9 @@
 use crate::config::Settings;
 use crate::error::{ApiError, Code};
 use crate::providers::office365::Office365;
-use crate::providers::{Accounts, Calendars, Contacts, Direct, Linking, Mail, Provider, Tasks};
+use crate::providers::{
+    Accounts, Calendars, Changes, Contacts, Direct, Linking, Mail, Provider, Tasks,
+};
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
@@ -72,6 +74,10 @@ impl Services {
     }
 
     pub fn tasks(&self, account: &AccountRecord) -> Result<&dyn Tasks, ApiError> {
+        Ok(self.provider(account)?)
+    }
+
+    pub fn changes(&self, account: &AccountRecord) -> Result<&dyn Changes, ApiError> {
         Ok(self.provider(account)?)
     }
 

@@ -19,6 +19,7 @@ pub mod request_limits;
 pub mod scope_check;
 mod security_headers;
 mod series;
+mod sync;
 mod tasks;
 
 use crate::error::{ApiError, Code};
@@ -92,6 +93,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(series::series))
         .routes(routes!(series::occurrence))
         .routes(routes!(calendar::attachment))
+        .routes(routes!(sync::contacts_start))
+        .routes(routes!(sync::contacts_updated))
+        .routes(routes!(sync::contacts_deleted))
+        .routes(routes!(sync::tasks_start))
+        .routes(routes!(sync::tasks_updated))
+        .routes(routes!(sync::tasks_deleted))
+        .routes(routes!(sync::calendar_start))
+        .routes(routes!(sync::calendar_updated))
+        .routes(routes!(sync::calendar_deleted))
 }
 
 /// The OpenAPI document: the handlers' annotations, then the shared conventions.

@@ -47,6 +47,9 @@ pub struct ErrorAnswer {
         (name = "Contacts", description = "Contacts"),
         (name = "TaskLists", description = "Microsoft To Do lists"),
         (name = "Tasks", description = "Microsoft To Do tasks"),
+        (name = "ContSync", description = "Changes of the contacts: start a sync, then read what was updated and deleted"),
+        (name = "TaskSync", description = "Changes of a To Do list's tasks"),
+        (name = "CalSync", description = "Changes of the primary calendar's events in a window"),
         (name = "Direct", description = "Microsoft Graph, passed through with the account's token"),
         (name = "Health", description = "For load balancers and monitors"),
     )

@@ -148,6 +148,13 @@ pub enum Code {
     ServerBusy,
     #[strum(serialize = "serviceType.unsupported")]
     ServiceTypeUnsupported,
+    /// The provider lost track of a sync's changes (used between the provider and the engine).
+    #[strum(serialize = "sync.reset")]
+    SyncReset,
+    #[strum(serialize = "syncToken.expired")]
+    SyncTokenExpired,
+    #[strum(serialize = "syncToken.invalid")]
+    SyncTokenInvalid,
     #[strum(serialize = "token.dead")]
     TokenDead,
     #[strum(serialize = "token.invalid")]

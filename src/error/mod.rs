@@ -21,6 +21,8 @@ pub enum ErrorKind {
     MethodNotAllowed,
     Conflict,
     PreconditionFailed,
+    /// A sync token whose sync was started again, or lost by the provider: start it again.
+    Gone,
     /// The client stopped sending its request body.
     RequestTimeout,
     /// The contract requires `If-Match` and it is missing (RFC 6585).
@@ -46,6 +48,7 @@ impl ErrorKind {
             ErrorKind::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             ErrorKind::Conflict => StatusCode::CONFLICT,
             ErrorKind::PreconditionFailed => StatusCode::PRECONDITION_FAILED,
+            ErrorKind::Gone => StatusCode::GONE,
             ErrorKind::RequestTimeout => StatusCode::REQUEST_TIMEOUT,
             ErrorKind::PreconditionRequired => StatusCode::PRECONDITION_REQUIRED,
             ErrorKind::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,

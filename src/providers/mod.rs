@@ -3,6 +3,7 @@
 
 mod accounts;
 mod calendar;
+pub mod changes;
 mod contacts;
 mod direct;
 pub mod error;
@@ -14,6 +15,7 @@ mod tasks;
 
 pub use accounts::Accounts;
 pub use calendar::{Availability, CalendarList, Calendars, Events, Series};
+pub use changes::Changes;
 pub use contacts::Contacts;
 pub use direct::Direct;
 pub use error::{Failure, ProviderError};
@@ -22,6 +24,12 @@ pub use mail::{Drafts, Mail, MailFolders, MessageActions, Messages, Sending};
 pub use tasks::Tasks;
 
 /// Everything a provider offers an account.
-pub trait Provider: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct {}
+pub trait Provider:
+    Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes
+{
+}
 
-impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct> Provider for T {}
+impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes> Provider
+    for T
+{
+}

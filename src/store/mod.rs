@@ -4,9 +4,11 @@
 pub mod crypto;
 pub mod records;
 pub mod sqlite;
+pub mod sync_records;
 
 use async_trait::async_trait;
 pub use records::*;
+pub use sync_records::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -212,8 +214,44 @@ pub struct NewInvite<'a> {
     pub expires_at: i64,
 }
 
-pub trait Store: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore {}
-impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore> Store for T {}
+/// Delta sync: where each sync stands and the changes not yet acknowledged.
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// Starts (or starts again) the account's sync of `stream`: a new generation, nothing pulled,
+    /// nothing logged.
+    async fn start_sync(
+        &self,
+        account_id: i64,
+        stream: &str,
+        params: &str,
+        now: i64,
+    ) -> StoreResult<SyncRecord>;
+    async fn sync(&self, account_id: i64, stream: &str) -> StoreResult<Option<SyncRecord>>;
+    /// Logs a pulled page and moves the sync to its cursor, in one write; `false` (nothing
+    /// written) when the sync no longer stands at `pulled.from` or was started again.
+    /// A change replaces the same item's changes the app has not acknowledged yet (a deletion
+    /// also drops its pending update).
+    async fn log_pulled(&self, pulled: &Pulled<'_>) -> StoreResult<bool>;
+    /// Changes of one kind from `from_seq` on, oldest first.
+    async fn logged(
+        &self,
+        sync_id: i64,
+        kind: ChangeKind,
+        from_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<LoggedChange>>;
+    /// The app has everything of `kind` before `seq`: forget it.
+    async fn acknowledge(&self, sync_id: i64, kind: ChangeKind, seq: i64) -> StoreResult<()>;
+}
+
+pub trait Store:
+    MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore
+{
+}
+impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore> Store
+    for T
+{
+}
 
 /// Opens the store named by the database URL, running its migrations.
 pub async fn connect(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn Store>> {

@@ -158,6 +158,7 @@ async fn calendar(app: &TestApp, l: &Linked) {
     .await;
     let window = json!({"timeMin": "2024-05-01T00:00:00Z", "timeMax": "2024-05-02T00:00:00Z", "emails": [ADELE]});
     a.post("/v1/calendars/freeBusy", window).await;
+    sync(&a, "/v1/calendars/primary/sync").await;
 }
 
 async fn contacts(app: &TestApp, l: &Linked) {
@@ -172,6 +173,19 @@ async fn contacts(app: &TestApp, l: &Linked) {
     a.get(&format!("{path}?withPhoto=true")).await;
     a.patch(&path, json!({"notes": "Mornings"})).await;
     a.delete(&path).await;
+    sync(&a, "/v1/contacts/sync").await;
+}
+
+/// Starts a sync and reads both of its streams once.
+async fn sync(a: &As<'_>, path: &str) {
+    let status = a.post(path, json!({})).await;
+    for (stream, token) in [
+        ("updated", "syncUpdatedToken"),
+        ("deleted", "syncDeletedToken"),
+    ] {
+        let token = urlencode(status[token].as_str().unwrap());
+        a.get(&format!("{path}/{stream}?deltaToken={token}")).await;
+    }
 }
 
 async fn tasks(app: &TestApp, l: &Linked) {
@@ -189,6 +203,7 @@ async fn tasks(app: &TestApp, l: &Linked) {
     a.get(&t).await;
     a.patch(&t, json!({"status": "completed"})).await;
     a.delete(&t).await;
+    sync(&a, &format!("{path}/sync")).await;
     a.delete(&path).await;
 }
 

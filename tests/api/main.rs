@@ -41,6 +41,7 @@ mod portal_office365;
 mod process;
 mod series;
 mod startup;
+mod sync;
 mod tasks;
 mod tokens;
 mod zones;

@@ -132,7 +132,10 @@ pub(super) async fn create(
             .collect();
         c["displayName"] = json!(parts.join(" "));
     }
-    fake.with(|i| i.contacts.entry(email).or_default().push(c.clone()));
+    fake.with(|i| {
+        super::delta::touched(i, format!("contacts:{email}"), c["id"].as_str().unwrap());
+        i.contacts.entry(email).or_default().push(c.clone())
+    });
     (StatusCode::CREATED, Json(c)).into_response()
 }
 
@@ -179,6 +182,7 @@ pub(super) async fn update(
         return conflict();
     }
     let updated = fake.with(|i| {
+        super::delta::touched(i, format!("contacts:{email}"), &id);
         let c = i
             .contacts
             .get_mut(&email)?
@@ -210,6 +214,7 @@ pub(super) async fn delete(
         return conflict();
     }
     fake.with(|i| {
+        super::delta::touched(i, format!("contacts:{email}"), &id);
         i.contacts
             .get_mut(&email)
             .map(|cs| cs.retain(|c| c["id"] != id.as_str()))

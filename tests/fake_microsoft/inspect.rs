@@ -126,4 +126,29 @@ impl FakeMicrosoft {
         });
         id
     }
+
+    /// Adds `count` contacts to the user's default folder (logged for delta like any write);
+    /// their ids, in order.
+    pub fn add_contacts(&self, email: &str, count: usize) -> Vec<String> {
+        self.with(|i| {
+            (0..count)
+                .map(|n| {
+                    let id = format!("AAMkAGVmcontact{}=", uuid::Uuid::new_v4().simple());
+                    let c = serde_json::json!({ "id": id, "@odata.etag": format!("W/\"EQAAABYAAAAi{n}\""),
+                        "displayName": format!("Contact {n}"), "givenName": "Contact", "surname": format!("{n}"),
+                        "emailAddresses": [{"name": format!("Contact {n}"), "address": format!("c{n}@example.com")}],
+                        "businessPhones": [], "homePhones": [], "categories": [], "homeAddress": {}, "businessAddress": {}, "otherAddress": {} });
+                    super::delta::touched(i, format!("contacts:{email}"), &id);
+                    i.contacts.entry(email.to_string()).or_default().push(c);
+                    id
+                })
+                .collect()
+        })
+    }
+
+    /// Forgets the state behind every delta token of the user issued so far, as Graph does when
+    /// it evicts it: the next request with one is answered 410 `syncStateNotFound`.
+    pub fn expire_delta(&self, email: &str) {
+        self.with(|i| super::delta::expire_delta(i, email));
+    }
 }

@@ -11,6 +11,7 @@ mod bodies;
 mod calendar;
 mod contacts;
 mod control;
+mod delta;
 mod delta_rules;
 mod drive;
 mod events;
@@ -141,6 +142,13 @@ pub(crate) struct Inner {
     todo_lists: HashMap<String, Vec<Value>>,
     todo_tasks: HashMap<(String, String), Vec<Value>>,
     contact_photos: HashMap<(String, String), Vec<u8>>,
+    /// Every write to a tracked collection: `(sequence, collection, item id)` (see `delta`).
+    change_seq: u64,
+    change_log: Vec<(u64, String, String)>,
+    /// Delta tokens of a collection from before this sequence are expired.
+    delta_floor: HashMap<String, u64>,
+    /// The window of each user's primary calendarView delta.
+    delta_windows: HashMap<String, (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     token_faults: VecDeque<TokenFault>,
     uploads: HashMap<String, Upload>,
     graph_faults: VecDeque<GraphFault>,

@@ -304,6 +304,11 @@ pub(super) async fn create_task(
         return r;
     }
     fake.with(|i| {
+        super::delta::touched(
+            i,
+            format!("tasks:{email}:{list}"),
+            task["id"].as_str().unwrap(),
+        );
         i.todo_tasks
             .entry((email, list))
             .or_default()
@@ -352,6 +357,7 @@ pub(super) async fn update_task(
         return r;
     }
     fake.with(|i| {
+        super::delta::touched(i, format!("tasks:{email}:{list}"), &id);
         if let Some(t) = i
             .todo_tasks
             .get_mut(&(email, list))
@@ -379,6 +385,7 @@ pub(super) async fn delete_task(
         return conflict();
     }
     fake.with(|i| {
+        super::delta::touched(i, format!("tasks:{email}:{list}"), &id);
         i.todo_tasks
             .get_mut(&(email, list))
             .map(|ts| ts.retain(|t| t["id"] != id.as_str()))

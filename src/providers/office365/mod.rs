@@ -4,6 +4,7 @@
 pub mod cache;
 pub mod calendar;
 pub mod catalog;
+mod changes;
 pub mod contacts;
 pub mod graph;
 pub mod identity;

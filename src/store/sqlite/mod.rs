@@ -4,6 +4,7 @@ mod accounts;
 mod apps;
 mod auth;
 mod owners;
+mod sync;
 mod tokens;
 
 use super::{MetaStore, StoreError, StoreResult};

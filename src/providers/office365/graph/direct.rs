@@ -42,7 +42,7 @@ const NOT_FORWARDED: &[&str] = &[
 ];
 const NOT_RETURNED: &[&str] = &["set-cookie", "content-length"];
 
-fn bad(why: &str) -> ProviderError {
+fn refused_path(why: &str) -> ProviderError {
     ProviderError::invalid(
         Code::DirectPath,
         format!("This path cannot be forwarded to Microsoft Graph: {why}."),
@@ -68,27 +68,33 @@ fn fully_decoded(segment: &str) -> String {
 
 pub fn check_path(path: &str) -> Result<(), ProviderError> {
     if path.is_empty() {
-        return Err(bad("it is empty; give a Graph path such as me/messages"));
+        return Err(refused_path(
+            "it is empty; give a Graph path such as me/messages",
+        ));
     }
     if path.contains("://") || path.starts_with('/') {
-        return Err(bad("it must be a path on Graph, not an absolute URL"));
+        return Err(refused_path(
+            "it must be a path on Graph, not an absolute URL",
+        ));
     }
     for segment in path.split('/') {
         let decoded = fully_decoded(segment);
         if segment.is_empty() || decoded.is_empty() {
-            return Err(bad("it has an empty segment"));
+            return Err(refused_path("it has an empty segment"));
         }
         if decoded.contains("://") {
-            return Err(bad("it must be a path on Graph, not an absolute URL"));
+            return Err(refused_path(
+                "it must be a path on Graph, not an absolute URL",
+            ));
         }
         if decoded == "."
             || decoded == ".."
             || decoded.contains('/') && decoded.split('/').any(|s| s == ".." || s == ".")
         {
-            return Err(bad("it has a '..' or '.' segment"));
+            return Err(refused_path("it has a '..' or '.' segment"));
         }
         if decoded.contains('\\') {
-            return Err(bad("it has a backslash"));
+            return Err(refused_path("it has a backslash"));
         }
     }
     Ok(())
@@ -153,7 +159,7 @@ impl Direct for Office365 {
             None => self.graph.url(&format!("/{}", f.path)),
         };
         if !self.graph.is_graph_url(&url) {
-            return Err(bad("it leaves the Graph base"));
+            return Err(refused_path("it leaves the Graph base"));
         }
         let headers = filtered(&f.headers, NOT_FORWARDED);
         let bodyless = f.headers.get("content-length").is_none_or(|v| v == "0")

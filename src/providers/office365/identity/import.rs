@@ -30,10 +30,6 @@ const PROBES: &[(&str, &str)] = &[
     ("Tasks", "/me/todo/lists?$top=1"),
 ];
 
-fn bad(code: Code, message: impl Into<String>) -> ProviderError {
-    ProviderError::invalid(code, message)
-}
-
 /// A checked account, ready to save.
 pub struct Checked {
     set: TokenSet,
@@ -45,13 +41,13 @@ pub struct Checked {
 /// The contract's fields that would change the outcome if ignored, refused; the refresh token.
 fn refresh_token(input: &AccountImport) -> Result<SecretString, ProviderError> {
     if input.active == Some(false) {
-        return Err(bad(
+        return Err(ProviderError::invalid(
             Code::BadRequest,
             "active: false is not supported; accounts are always active.",
         ));
     }
     if input.password.is_some() {
-        return Err(bad(
+        return Err(ProviderError::invalid(
             Code::BadRequest,
             "password: Office 365 accounts are imported with their tokens (authString1), never a password.",
         ));
@@ -62,7 +58,7 @@ fn refresh_token(input: &AccountImport) -> Result<SecretString, ProviderError> {
         .filter(|t| !t.trim().is_empty())
         .map(|t| SecretString::from(t.trim().to_string()))
         .ok_or_else(|| {
-            bad(
+            ProviderError::invalid(
                 Code::BadRequest,
                 "authString1 must hold the account's Microsoft refresh token.",
             )
@@ -82,7 +78,7 @@ impl Office365 {
         let azure = self.azure_app(app.id).await?;
         if let Some(client) = input.oauth_client_id.as_deref() {
             if !client.eq_ignore_ascii_case(&azure.client_id) {
-                return Err(bad(Code::ImportOtherClient, format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
+                return Err(ProviderError::invalid(Code::ImportOtherClient, format!("oauthClientId {client} is not this app's Azure client id ({}): a refresh token only works for the client it was issued to.", azure.client_id)));
             }
         }
         let set = match self.tokens.refresh(&azure, &refresh_token, GRANT).await {
@@ -99,7 +95,7 @@ impl Office365 {
         let claimed = input.email.as_deref().or(input.login_string.as_deref());
         if let (Some(claimed), Some(actual)) = (claimed, identity.email.as_deref()) {
             if !claimed.eq_ignore_ascii_case(actual) {
-                return Err(bad(
+                return Err(ProviderError::invalid(
                     Code::ImportAccountMismatch,
                     format!("The tokens belong to {actual}, not {claimed}."),
                 ));
@@ -126,7 +122,7 @@ impl Office365 {
                     .iter()
                     .map(|name| {
                         self.scopes.canonical(name).map(|s| s.name.clone()).ok_or_else(|| {
-                            bad(Code::ScopeInvalid, format!("authScopes: '{name}' is not a scope; see `switchboard scopes explain`."))
+                            ProviderError::invalid(Code::ScopeInvalid, format!("authScopes: '{name}' is not a scope; see `switchboard scopes explain`."))
                         })
                     })
                     .collect()
@@ -156,7 +152,7 @@ impl Office365 {
             .map(String::as_str)
             .collect();
         if !missing.is_empty() {
-            return Err(bad(
+            return Err(ProviderError::invalid(
                 Code::ScopesNotGranted,
                 format!(
                     "The tokens do not grant: {} (Microsoft granted {}).",
@@ -273,7 +269,7 @@ impl Office365 {
             )
             .with_original(original);
         }
-        bad(
+        ProviderError::invalid(
             Code::ImportTokenRejected,
             format!("Microsoft refused the refresh token. {}", d.advice()),
         )

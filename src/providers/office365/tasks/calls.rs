@@ -61,7 +61,11 @@ impl Office365 {
     }
 
     /// The Graph id of a list, resolving `default` to the default list.
-    async fn list_id(&self, account: &AccountRecord, id: &str) -> Result<String, ProviderError> {
+    pub(in crate::providers::office365) async fn list_id(
+        &self,
+        account: &AccountRecord,
+        id: &str,
+    ) -> Result<String, ProviderError> {
         if id != "default" {
             return Ok(id.to_string());
         }
