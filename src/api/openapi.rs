@@ -47,6 +47,7 @@ pub struct ErrorAnswer {
         (name = "Contacts", description = "Contacts"),
         (name = "TaskLists", description = "Microsoft To Do lists"),
         (name = "Tasks", description = "Microsoft To Do tasks"),
+        (name = "EmailSync", description = "Changes of the whole mailbox: start a sync, then read what was updated and deleted"),
         (name = "ContSync", description = "Changes of the contacts: start a sync, then read what was updated and deleted"),
         (name = "TaskSync", description = "Changes of a To Do list's tasks"),
         (name = "CalSync", description = "Changes of the primary calendar's events in a window"),

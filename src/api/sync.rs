@@ -1,11 +1,15 @@
-//! Delta sync of contacts, a To Do list and the primary calendar: start a sync, then read its
-//! updated and deleted streams with the tokens it gives.
+//! Delta sync of the mailbox, contacts, a To Do list and the primary calendar: start a sync, then
+//! read its updated and deleted streams with the tokens it gives.
 
 use super::extract::{ApiPath, ApiQuery};
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::contact::ContactsPage;
-use crate::model::sync::{DeletedPage, Feed, SyncEventsPage, SyncPage, SyncStatus, SyncTasksPage};
+use crate::model::requests::BodyType;
+use crate::model::sync::{
+    DeletedPage, EmailDeletedPage, Feed, SyncEmailPage, SyncEventsPage, SyncPage, SyncStatus,
+    SyncTasksPage,
+};
 use crate::state::AppState;
 use crate::store::{AccountRecord, ChangeKind};
 use axum::extract::State;
@@ -67,6 +71,58 @@ fn instant(name: &str, text: &str) -> Result<i64, ApiError> {
                 format!("{name} '{text}' must be RFC 3339, e.g. 2024-05-01T00:00:00Z"),
             )
         })
+}
+
+#[derive(Deserialize, utoipa::IntoParams)]
+#[serde(rename_all = "camelCase")]
+#[into_params(parameter_in = Query)]
+pub struct EmailSyncParams {
+    /// The first round has only the messages received in the last this many days.
+    days_within: Option<u32>,
+    /// `html` (default) or `text`.
+    body_type: Option<String>,
+}
+
+/// Starts (or starts again) the sync of the whole mailbox, every folder.
+#[utoipa::path(post, path = "/v1/email/sync", tag = "EmailSync", operation_id = "emailSyncStart",
+    params(EmailSyncParams), responses((status = 200, body = SyncStatus)))]
+pub async fn email_start(
+    State(state): State<AppState>,
+    Scoped(account, _): Scoped<op::EmailRead>,
+    ApiQuery(p): ApiQuery<EmailSyncParams>,
+) -> Result<Json<SyncStatus>, ApiError> {
+    let body = match BodyType::parse(p.body_type.as_deref())? {
+        BodyType::Html => "html",
+        BodyType::Text => "text",
+    };
+    let feed = Feed::Email {
+        days_within: p.days_within,
+        body: body.to_string(),
+    };
+    Ok(Json(crate::sync::start(&state, &account, &feed).await?))
+}
+
+/// Messages new or changed since the token, in any folder (a moved message comes once, in its new
+/// folder).
+#[utoipa::path(get, path = "/v1/email/sync/updated", tag = "EmailSync", operation_id = "emailSyncUpdated",
+    params(StreamParams), responses((status = 200, body = SyncEmailPage), (status = 410, description = "The sync was started again, or Microsoft lost track of its changes (`syncToken.expired`): start it again.")))]
+pub async fn email_updated(
+    State(state): State<AppState>,
+    Scoped(account, _): Scoped<op::EmailRead>,
+    ApiQuery(p): ApiQuery<StreamParams>,
+) -> Result<Json<SyncPage>, ApiError> {
+    read(&state, &account, "email", ChangeKind::Updated, p).await
+}
+
+/// Messages gone from the mailbox since the token, with the folder they were last in.
+#[utoipa::path(get, path = "/v1/email/sync/deleted", tag = "EmailSync", operation_id = "emailSyncDeleted",
+    params(StreamParams), responses((status = 200, body = EmailDeletedPage), (status = 410, description = "The sync was started again, or Microsoft lost track of its changes (`syncToken.expired`): start it again.")))]
+pub async fn email_deleted(
+    State(state): State<AppState>,
+    Scoped(account, _): Scoped<op::EmailRead>,
+    ApiQuery(p): ApiQuery<StreamParams>,
+) -> Result<Json<SyncPage>, ApiError> {
+    read(&state, &account, "email", ChangeKind::Deleted, p).await
 }
 
 /// Starts (or starts again) the sync of the default contacts folder.

@@ -2,6 +2,7 @@
 //! deleted records, and the feeds a provider is asked for changes of.
 
 use crate::model::calendar::Event;
+use crate::model::email::EmailMessage;
 use crate::model::task::Task;
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
@@ -62,6 +63,40 @@ pub struct DeletedRecord {
     pub timestamp: String,
 }
 
+/// The updated stream of a mail sync (the contract's `EmailMessagesPage`; described for the API
+/// document, served as a [`SyncPage`]).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct SyncEmailPage {
+    next_page_token: Option<String>,
+    next_delta_token: Option<String>,
+    length: usize,
+    records: Vec<EmailMessage>,
+}
+
+/// `DeletedEmailMessage`: a message that is gone, the folder it was last seen in, and when
+/// switchboard learnt it.
+#[derive(Debug, Serialize, utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+pub struct DeletedEmailMessage {
+    pub id: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub folder_id: Option<String>,
+    pub timestamp: String,
+}
+
+/// `EmailDeletedPage` (described for the API document; served as a [`SyncPage`]).
+#[derive(utoipa::ToSchema)]
+#[serde(rename_all = "camelCase")]
+#[allow(dead_code)]
+pub struct EmailDeletedPage {
+    next_page_token: Option<String>,
+    next_delta_token: Option<String>,
+    length: usize,
+    records: Vec<DeletedEmailMessage>,
+}
+
 /// `DeletedPage`.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
@@ -86,6 +121,13 @@ pub enum Feed {
         list: String,
         skip_completed_before: Option<i64>,
     },
+    /// Every mail folder; the first round only messages received in the last `days_within` days.
+    #[serde(rename_all = "camelCase")]
+    Email {
+        days_within: Option<u32>,
+        /// `html` or `text`.
+        body: String,
+    },
     /// The events of one calendar between two instants (Unix seconds).
     #[serde(rename_all = "camelCase")]
     Events {
@@ -100,6 +142,7 @@ impl Feed {
     pub fn stream(&self) -> String {
         match self {
             Feed::Contacts => "contacts".to_string(),
+            Feed::Email { .. } => "email".to_string(),
             Feed::Tasks { list, .. } => Self::tasks_stream(list),
             Feed::Events { calendar, .. } => Self::events_stream(calendar),
         }

@@ -1,6 +1,7 @@
 //! Changes: a provider's delta of a feed, one page at a time, from where the last page left it.
 use crate::model::calendar::Event;
 use crate::model::contact::Contact;
+use crate::model::email::EmailMessage;
 use crate::model::sync::Feed;
 use crate::model::task::Task;
 use crate::providers::error::ProviderError;
@@ -14,6 +15,14 @@ pub enum Changed {
     Contact(Box<Contact>),
     Task(Box<Task>),
     Event(Box<Event>),
+    Message(Box<EmailMessage>),
+}
+
+/// A record that is gone, and the folder it was last in (for mail).
+#[derive(Debug)]
+pub struct Removed {
+    pub id: String,
+    pub folder_id: Option<String>,
 }
 
 /// One page of a provider's changes.
@@ -21,8 +30,8 @@ pub enum Changed {
 pub struct ChangePage {
     /// New or changed records, with their ids.
     pub updated: Vec<(String, Changed)>,
-    /// Ids of records that are gone.
-    pub deleted: Vec<String>,
+    /// Records that are gone.
+    pub deleted: Vec<Removed>,
     /// Where the next page starts (the provider's own, opaque to everyone else).
     pub cursor: String,
     /// Whether the round ended here: the next page would start a new round of changes.

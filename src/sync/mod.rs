@@ -13,7 +13,7 @@ mod tokens;
 use crate::clock::now;
 use crate::error::{ApiError, Code, ErrorKind};
 use crate::model::rfc3339;
-use crate::model::sync::{DeletedRecord, Feed, SyncStatus};
+use crate::model::sync::{DeletedEmailMessage, Feed, SyncStatus};
 use crate::providers::changes::ChangePage;
 use crate::providers::Changes;
 use crate::state::Services;
@@ -165,7 +165,8 @@ async fn pull_page(
     current(state, account, &sync.stream, sync.generation).await
 }
 
-/// Logs a pulled page (nothing, if another reader moved the sync meanwhile).
+/// Logs a pulled page (nothing, if another reader moved the sync meanwhile). A deleted record is
+/// the contract's `DeletedRecord` (`DeletedEmailMessage`, with its folder, for mail).
 async fn log(state: &Services, sync: &SyncRecord, page: &ChangePage) -> Result<(), ApiError> {
     let at = now();
     let mut changes = Vec::with_capacity(page.updated.len() + page.deleted.len());
@@ -176,14 +177,15 @@ async fn log(state: &Services, sync: &SyncRecord, page: &ChangePage) -> Result<(
             record: serde_json::to_string(record).map_err(ApiError::internal)?,
         });
     }
-    for id in &page.deleted {
-        let record = DeletedRecord {
-            id: id.clone(),
+    for gone in &page.deleted {
+        let record = DeletedEmailMessage {
+            id: gone.id.clone(),
+            folder_id: gone.folder_id.clone(),
             timestamp: rfc3339(at),
         };
         changes.push(NewChange {
             kind: ChangeKind::Deleted,
-            item_id: id.clone(),
+            item_id: gone.id.clone(),
             record: serde_json::to_string(&record).map_err(ApiError::internal)?,
         });
     }

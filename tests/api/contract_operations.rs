@@ -1,5 +1,5 @@
-//! Every operation of Aurinko's contract in switchboard's scope is served (mail sync and
-//! webhooks aside, which are not served yet).
+//! Every operation of Aurinko's contract in switchboard's scope is served (webhooks aside, which
+//! are not served yet).
 
 use crate::contract::schema::Contract;
 use crate::helpers::spawn_app;
@@ -37,5 +37,5 @@ async fn every_in_scope_operation_of_the_contract_is_served() {
         }
     }
     assert!(missing.is_empty(), "not served: {missing:#?}");
-    assert_eq!(served.len(), 70, "{served:#?}");
+    assert_eq!(served.len(), 73, "{served:#?}");
 }

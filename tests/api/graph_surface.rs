@@ -111,6 +111,7 @@ async fn mail(app: &TestApp, l: &Linked) {
     a.get(&format!("/v1/email/messages/{m}/attachments/{att}"))
         .await;
     a.delete(&format!("/v1/email/messages/{m}")).await;
+    sync(&a, "/v1/email/sync").await;
 }
 
 async fn calendar(app: &TestApp, l: &Linked) {

@@ -42,6 +42,7 @@ mod process;
 mod series;
 mod startup;
 mod sync;
+mod sync_mail;
 mod tasks;
 mod tokens;
 mod zones;

@@ -7,14 +7,14 @@ use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-async fn post(app: &TestApp, l: &Linked, path: &str) -> Value {
+pub async fn post(app: &TestApp, l: &Linked, path: &str) -> Value {
     let r = call(app, l, Method::POST, path, None, None).await;
     assert_eq!(r.status(), 200, "{path}");
     r.json().await.unwrap()
 }
 
 /// Reads a stream from `token` until a page ends the round; its records and the delta token.
-async fn drain(
+pub async fn drain(
     app: &TestApp,
     base: &str,
     l: &Linked,
@@ -57,7 +57,7 @@ async fn get(app: &TestApp, l: &Linked, path: &str) -> reqwest::Response {
     call(app, l, Method::GET, path, None, None).await
 }
 
-fn ids(records: &[Value]) -> Vec<String> {
+pub fn ids(records: &[Value]) -> Vec<String> {
     records
         .iter()
         .map(|r| r["id"].as_str().unwrap().to_string())

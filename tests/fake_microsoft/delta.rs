@@ -279,4 +279,5 @@ pub(super) fn expire_delta(i: &mut Inner, email: &str) {
     for c in collections {
         i.delta_floor.insert(c, floor);
     }
+    i.mail_snapshots.retain(|_, (user, _, _)| user != email);
 }

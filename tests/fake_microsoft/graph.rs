@@ -2,8 +2,8 @@
 //! expiry, 4 concurrent requests per mailbox, absolute `%24skip` nextLinks and `$select`.
 
 use super::{
-    attachments, calendar, contacts, delta, drive, events, folders, mail_read, mail_send,
-    mail_write, now, schedule, todo, FakeMicrosoft,
+    attachments, calendar, contacts, delta, drive, events, folders, mail_delta, mail_read,
+    mail_send, mail_write, now, schedule, todo, FakeMicrosoft,
 };
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -101,6 +101,10 @@ pub fn routes() -> Router<FakeMicrosoft> {
             get(contacts::list).post(contacts::create),
         )
         .route("/v1.0/me/contacts/delta", get(delta::contacts))
+        .route(
+            "/v1.0/me/mailFolders/{folder}/messages/delta",
+            get(mail_delta::folder_messages),
+        )
         .route("/v1.0/me/todo/lists/{list}/tasks/delta", get(delta::tasks))
         .route("/v1.0/me/calendarView/delta", get(delta::calendar_view))
         .route(

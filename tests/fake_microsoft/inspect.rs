@@ -151,4 +151,27 @@ impl FakeMicrosoft {
     pub fn expire_delta(&self, email: &str) {
         self.with(|i| super::delta::expire_delta(i, email));
     }
+
+    /// Moves a message to another folder (by id), with a new change key, as Outlook does.
+    pub fn move_message(&self, email: &str, id: &str, folder: &str) {
+        self.with(|i| {
+            let m = i
+                .messages
+                .get_mut(email)
+                .and_then(|ms| ms.iter_mut().find(|m| m["id"] == id))
+                .expect("message exists");
+            m["parentFolderId"] = serde_json::json!(folder);
+            m["@odata.etag"] =
+                serde_json::json!(format!("W/\"moved{}\"", uuid::Uuid::new_v4().simple()));
+        });
+    }
+
+    /// Deletes a message for good (as emptying Deleted Items does).
+    pub fn purge_message(&self, email: &str, id: &str) {
+        self.with(|i| {
+            if let Some(ms) = i.messages.get_mut(email) {
+                ms.retain(|m| m["id"] != id);
+            }
+        });
+    }
 }

@@ -21,6 +21,7 @@ mod folders;
 mod graph;
 mod identity;
 mod inspect;
+mod mail_delta;
 mod mail_read;
 mod mail_send;
 mod mail_write;
@@ -147,6 +148,9 @@ pub(crate) struct Inner {
     change_log: Vec<(u64, String, String)>,
     /// Delta tokens of a collection from before this sequence are expired.
     delta_floor: HashMap<String, u64>,
+    /// Message delta states: token → (user, folder, the folder's messages and change keys).
+    snapshot_seq: u64,
+    mail_snapshots: HashMap<u64, (String, String, mail_delta::Snapshot)>,
     /// The window of each user's primary calendarView delta.
     delta_windows: HashMap<String, (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     token_faults: VecDeque<TokenFault>,

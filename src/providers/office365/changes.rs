@@ -5,7 +5,7 @@
 
 use crate::error::Code;
 use crate::model::sync::Feed;
-use crate::providers::changes::{ChangePage, Changed};
+use crate::providers::changes::{ChangePage, Changed, Removed};
 use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::calendar::calendars::IN_UTC;
 use crate::providers::office365::calendar::event_map;
@@ -24,29 +24,29 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 
 /// Items per delta page (Graph's `Prefer: odata.maxpagesize`).
-const PAGE_SIZE: &str = "odata.maxpagesize=100";
+pub(in crate::providers::office365) const PAGE_SIZE: &str = "odata.maxpagesize=100";
 
 /// A delta page as Graph sends it, its items read one by one.
 #[derive(Deserialize)]
-struct DeltaPage<'a> {
+pub(in crate::providers::office365) struct DeltaPage<'a> {
     #[serde(borrow, default)]
-    value: Vec<&'a RawValue>,
+    pub value: Vec<&'a RawValue>,
     #[serde(rename = "@odata.nextLink")]
-    next_link: Option<String>,
+    pub next_link: Option<String>,
     #[serde(rename = "@odata.deltaLink")]
-    delta_link: Option<String>,
+    pub delta_link: Option<String>,
 }
 
 /// What tells a removed item (`{"id", "@removed": {"reason"}}`) from a changed one.
 #[derive(Deserialize)]
-struct Marker<'a> {
+pub(in crate::providers::office365) struct Marker<'a> {
     #[serde(borrow)]
-    id: Option<std::borrow::Cow<'a, str>>,
+    pub id: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "@removed")]
-    removed: Option<serde::de::IgnoredAny>,
+    pub removed: Option<serde::de::IgnoredAny>,
 }
 
-fn unreadable() -> ProviderError {
+pub(in crate::providers::office365) fn unreadable() -> ProviderError {
     ProviderError::new(
         Failure::Upstream(reqwest::StatusCode::BAD_GATEWAY),
         Code::ProviderBadResponse,
@@ -69,7 +69,10 @@ fn read_page(
     for item in &page.value {
         let marker: Marker = serde_json::from_str(item.get()).map_err(|_| unreadable())?;
         match (marker.removed, marker.id) {
-            (Some(_), Some(id)) => out.deleted.push(id.into_owned()),
+            (Some(_), Some(id)) => out.deleted.push(Removed {
+                id: id.into_owned(),
+                folder_id: None,
+            }),
             (None, Some(_)) => out.updated.extend(keep(item)?),
             (_, None) => return Err(unreadable()),
         }
@@ -87,7 +90,7 @@ fn parse<'a, T: Deserialize<'a>>(item: &'a RawValue) -> Result<T, ProviderError>
 }
 
 /// Graph lost the state behind a delta link: the sync has to start again.
-fn lost(e: ProviderError) -> ProviderError {
+pub(in crate::providers::office365) fn lost(e: ProviderError) -> ProviderError {
     let graph_code = e
         .original
         .as_ref()
@@ -128,6 +131,7 @@ impl Office365 {
         feed: &Feed,
     ) -> Result<String, ProviderError> {
         Ok(match feed {
+            Feed::Email { .. } => return Err(ProviderError::internal("mail is pulled per folder")),
             Feed::Contacts => self.graph.url("/me/contacts/delta"),
             Feed::Tasks { list, .. } => {
                 let list = self.list_id(account, list).await?;
@@ -156,13 +160,14 @@ impl Office365 {
 fn prefer(feed: &Feed) -> Vec<&'static str> {
     match feed {
         Feed::Events { .. } => vec![PAGE_SIZE, IN_UTC, IMMUTABLE_IDS],
-        _ => vec![PAGE_SIZE],
+        Feed::Email { .. } | Feed::Contacts | Feed::Tasks { .. } => vec![PAGE_SIZE],
     }
 }
 
 /// Maps one changed item of `feed`.
 fn changed(feed: &Feed, item: &RawValue) -> Result<Kept, ProviderError> {
     Ok(match feed {
+        Feed::Email { .. } => None,
         Feed::Contacts => {
             let c = contact_map::from_graph(&parse::<GraphContact>(item)?);
             c.id.clone().map(|id| (id, Changed::Contact(Box::new(c))))
@@ -201,6 +206,9 @@ impl Changes for Office365 {
         feed: &Feed,
         cursor: Option<&str>,
     ) -> Result<ChangePage, ProviderError> {
+        if let Feed::Email { days_within, body } = feed {
+            return self.mail_changes(account, *days_within, body, cursor).await;
+        }
         let url = match cursor {
             Some(link) if self.graph.is_graph_url(link) => link.to_string(),
             Some(_) => {

@@ -18,8 +18,8 @@ pub struct Findings {
     pub additions: Vec<String>,
 }
 
-/// Tags of the operations not served yet: mail sync and webhooks.
-const LATER: &[&str] = &["EmailSync", "Webhooks"];
+/// Tags of the operations not served yet: webhooks.
+const LATER: &[&str] = &["Webhooks"];
 
 impl Contract {
     pub fn load() -> Contract {

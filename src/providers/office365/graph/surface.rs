@@ -117,6 +117,8 @@ pub const GRAPH_REQUESTS: &[GraphCall] = &[
     // Reading mail.
     call!("messages.list", "GET", "/me/messages", MESSAGE_QUERY, MAIL_READ, "user-list-messages"),
     call!("folder.messages.list", "GET", "/me/mailFolders/{folder}/messages", MESSAGE_QUERY, MAIL_READ, "mailfolder-list-messages"),
+    // Graph tracks messages per folder only (`/me/messages/delta` is refused).
+    call!("folder.messages.delta", "GET", "/me/mailFolders/{folder}/messages/delta", &["$select", "$filter", "$skiptoken", "$deltatoken"], &["odata.maxpagesize", "IdType", "outlook.body-content-type"], "message-delta"),
     call!("message.get", "GET", "/me/messages/{id}", &["$select", "$expand"], MAIL_READ, "message-get"),
     call!("message.mime", "GET", "/me/messages/{id}/$value", &[], IDS, "message-get"),
     call!("message.attachments.list", "GET", "/me/messages/{id}/attachments", &["$select"], IDS, "message-list-attachments"),

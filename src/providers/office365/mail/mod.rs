@@ -3,6 +3,7 @@
 
 pub mod actions;
 pub mod compose;
+mod delta;
 pub mod drafts;
 pub mod folders;
 pub mod graph_message;
