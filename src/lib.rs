@@ -3,6 +3,7 @@
 pub mod api;
 pub mod apps;
 pub mod auth;
+pub mod background;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -167,6 +167,7 @@ impl Application {
     /// Serves until SIGINT/SIGTERM, then finishes the requests in flight.
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_expired(self.state.clone()));
+        let keep_alive = tokio::spawn(crate::background::keep_alive(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
         let limits = self.state.settings.limits.clone();
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -199,6 +200,7 @@ impl Application {
             let _ = metrics.await;
         }
         purge.abort();
+        keep_alive.abort();
         tracing::info!("stopped");
         Ok(())
     }

@@ -89,7 +89,11 @@ impl Limits {
 }
 
 /// A whole number of at least 1.
-fn number(values: &BTreeMap<String, String>, name: &str, default: u64) -> anyhow::Result<u64> {
+pub(super) fn number(
+    values: &BTreeMap<String, String>,
+    name: &str,
+    default: u64,
+) -> anyhow::Result<u64> {
     let Some(text) = values.get(name) else {
         return Ok(default);
     };

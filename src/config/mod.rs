@@ -9,7 +9,9 @@ use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
 use url::Url;
 
+mod jobs;
 mod limits;
+pub use jobs::Jobs;
 pub use limits::{Limits, SignupPolicy};
 
 const PREFIX: &str = "SWITCHBOARD_";
@@ -39,6 +41,8 @@ const KNOWN: &[&str] = &[
     "LOG_FORMAT",
     "TRUST_FORWARDED_FOR",
     "PORTAL_SIGNUP",
+    "KEEP_ALIVE_DAYS",
+    "KEEP_ALIVE_EVERY",
 ];
 
 #[derive(Clone)]
@@ -67,6 +71,7 @@ pub struct Settings {
     /// Serve `/metrics` on this address only (instead of on the main one).
     pub metrics_listen: Option<SocketAddr>,
     pub limits: Limits,
+    pub jobs: Jobs,
 }
 
 impl Settings {
@@ -194,6 +199,7 @@ impl Settings {
                 })
                 .transpose()?,
             limits: Limits::read(&values)?,
+            jobs: Jobs::read(&values)?,
         };
         Ok((settings, warnings))
     }

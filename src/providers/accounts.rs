@@ -10,6 +10,11 @@ pub trait Accounts: Send + Sync {
     /// stands afterwards, its token status saying what the provider answered.
     async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError>;
 
+    /// Uses the account's grant now (one token refresh), so that an idle account does not reach
+    /// the provider's inactivity expiry (Microsoft: 90 days). A refused grant marks the account
+    /// dead, as any refresh does.
+    async fn keep_alive(&self, account: &AccountRecord) -> Result<(), ProviderError>;
+
     /// Checks the tokens in `input` (one refresh, who they belong to, what they grant, and a
     /// read of each kind of data they allow); nothing is saved.
     async fn check_import(

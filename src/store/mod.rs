@@ -136,6 +136,9 @@ pub trait AccountStore: Send + Sync {
         detail: &str,
         now: i64,
     ) -> StoreResult<()>;
+    /// Accounts not dead whose grant was last used (refreshed) before `before`, longest idle
+    /// first.
+    async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>>;
 }
 
 #[async_trait]

@@ -29,6 +29,7 @@ mod graph_surface;
 mod helpers;
 mod hostile_clients;
 mod hostile_paths;
+mod keep_alive;
 mod linking;
 mod logs;
 mod observability;

@@ -303,4 +303,17 @@ impl AccountStore for SqliteStore {
             .await?;
         Ok(())
     }
+
+    async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t ON t.account_id = a.id \
+             WHERE a.token_status != 'dead' AND COALESCE(t.refreshed_at, 0) < ? \
+             ORDER BY COALESCE(t.refreshed_at, 0) LIMIT ?"
+        ))
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(account_from_row).collect()
+    }
 }

@@ -11,6 +11,7 @@ use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest};
 use crate::providers::office365::identity::aadsts::{decode_failure, flag_app, is_app_problem};
 use crate::providers::office365::identity::profile::Identity;
+use crate::providers::office365::identity::refresh::dead_error;
 use crate::providers::office365::identity::token_client::{TokenFailure, TokenSet};
 use crate::providers::office365::Office365;
 use crate::providers::Accounts;
@@ -295,6 +296,21 @@ impl Accounts for Office365 {
             .ok_or_else(|| {
                 ProviderError::not_found(Code::AccountNotFound, "The account was deleted.")
             })
+    }
+
+    #[tracing::instrument(name = "office365.keep_alive", skip_all, fields(account_id = account.id))]
+    async fn keep_alive(&self, account: &AccountRecord) -> Result<(), ProviderError> {
+        let tokens = self
+            .store
+            .provider_tokens(account.id)
+            .await?
+            .ok_or_else(|| dead_error(account))?;
+        let current = self
+            .keys
+            .decrypt_string(&tokens.access_token_enc, &account.token_purpose("access"))
+            .map_err(ProviderError::internal)?;
+        // Passed as refused, the current token is refreshed unless someone just did.
+        self.access_token(account, Some(&current)).await.map(|_| ())
     }
 
     #[tracing::instrument(name = "office365.check_import", skip_all, fields(app_id = app.id))]
