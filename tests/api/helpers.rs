@@ -56,32 +56,38 @@ pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
     let ms = FakeMicrosoft::start().await;
     let dir = std::env::temp_dir().join(format!("switchboard-test-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
-    let port = free_port();
-    let env: BTreeMap<String, String> = [
-        ("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}")),
-        ("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
-        (
-            "SWITCHBOARD_DATABASE_URL",
-            format!("sqlite://{}/switchboard.db?mode=rwc", dir.display()),
-        ),
-        (
-            "SWITCHBOARD_MASTER_KEY",
-            secrecy::ExposeSecret::expose_secret(
-                &switchboard::store::crypto::MasterKey::generate_base64(),
-            )
-            .to_string(),
-        ),
-        ("SWITCHBOARD_OFFICE365_LOGIN_URL", ms.login_url()),
-        ("SWITCHBOARD_OFFICE365_GRAPH_URL", ms.graph_url()),
-    ]
-    .into_iter()
-    .map(|(k, v)| (k.to_string(), v))
-    .chain(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())))
-    .collect();
-    let (settings, _) = Settings::from_sources(None, &env).unwrap();
-    let app = Application::build(settings)
-        .await
-        .expect("application builds");
+    // The port is free when picked, but another test may take it before the service binds it:
+    // then pick another.
+    let key = secrecy::ExposeSecret::expose_secret(
+        &switchboard::store::crypto::MasterKey::generate_base64(),
+    )
+    .to_string();
+    let mut attempts = 0;
+    let (port, env, app) = loop {
+        attempts += 1;
+        let port = free_port();
+        let env: BTreeMap<String, String> = [
+            ("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}")),
+            ("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
+            (
+                "SWITCHBOARD_DATABASE_URL",
+                format!("sqlite://{}/switchboard.db?mode=rwc", dir.display()),
+            ),
+            ("SWITCHBOARD_MASTER_KEY", key.clone()),
+            ("SWITCHBOARD_OFFICE365_LOGIN_URL", ms.login_url()),
+            ("SWITCHBOARD_OFFICE365_GRAPH_URL", ms.graph_url()),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), v))
+        .chain(changes.iter().map(|(k, v)| (k.to_string(), v.to_string())))
+        .collect();
+        let (settings, _) = Settings::from_sources(None, &env).unwrap();
+        match Application::build(settings).await {
+            Ok(app) => break (port, env, app),
+            Err(e) if attempts < 10 && format!("{e:#}").contains("in use") => continue,
+            Err(e) => panic!("application builds: {e:?}"),
+        }
+    };
     tokio::spawn(app.run_until_stopped());
     let http = reqwest::Client::builder()
         .redirect(reqwest::redirect::Policy::none())
@@ -128,16 +134,24 @@ impl TestApp {
 
     /// A replica with some settings changed.
     pub async fn spawn_replica_with(&self, changes: &[(&str, &str)]) -> String {
-        let port = free_port();
-        let mut env = self.env.clone();
-        for (k, v) in changes {
-            env.insert(k.to_string(), v.to_string());
+        for _ in 0..10 {
+            let port = free_port();
+            let mut env = self.env.clone();
+            for (k, v) in changes {
+                env.insert(k.to_string(), v.to_string());
+            }
+            env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
+            let (settings, _) = Settings::from_sources(None, &env).unwrap();
+            match Application::build(settings).await {
+                Ok(replica) => {
+                    tokio::spawn(replica.run_until_stopped());
+                    return format!("http://127.0.0.1:{port}");
+                }
+                Err(e) if format!("{e:#}").contains("in use") => continue,
+                Err(e) => panic!("replica builds: {e:?}"),
+            }
         }
-        env.insert("SWITCHBOARD_LISTEN".into(), format!("127.0.0.1:{port}"));
-        let (settings, _) = Settings::from_sources(None, &env).unwrap();
-        let replica = Application::build(settings).await.expect("replica builds");
-        tokio::spawn(replica.run_until_stopped());
-        format!("http://127.0.0.1:{port}")
+        panic!("no free port for a replica")
     }
 
     /// Runs the CLI against this instance's database and key.

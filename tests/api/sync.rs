@@ -64,6 +64,23 @@ pub fn ids(records: &[Value]) -> Vec<String> {
         .collect()
 }
 
+/// The ids of `records`, sorted.
+fn sorted_ids(records: &[Value]) -> Vec<String> {
+    let mut ids = ids(records);
+    ids.sort();
+    ids
+}
+
+/// Creates an item through the API; its id.
+async fn created(app: &TestApp, l: &Linked, path: &str, body: Value) -> String {
+    let r = call(app, l, Method::POST, path, Some(body), None).await;
+    assert_eq!(r.status(), 201, "{path}");
+    r.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string()
+}
+
 #[tokio::test]
 async fn contacts_sync_reports_the_first_round_then_each_change_once_across_instances() {
     let app = spawn_app().await;
@@ -125,16 +142,14 @@ async fn contacts_sync_reports_the_first_round_then_each_change_once_across_inst
     let (changed, up) = drain(&app, &replica, &l, "/v1/contacts/sync/updated", &up).await;
     let mut expected: Vec<String> = list[..3].iter().map(|s| s.to_string()).collect();
     expected.push(new_id);
-    let mut got = ids(&changed);
-    got.sort();
+    let got = sorted_ids(&changed);
     expected.sort();
     assert_eq!(
         got, expected,
         "the updated stream has the three changed and the new one, once"
     );
     let (deleted, del) = drain(&app, &base, &l, "/v1/contacts/sync/deleted", &del).await;
-    let mut got = ids(&deleted);
-    got.sort();
+    let got = sorted_ids(&deleted);
     assert_eq!(got, vec![list[3].clone(), list[4].clone()]);
     assert!(deleted.iter().all(|d| d["timestamp"].as_str().is_some()));
 
@@ -210,22 +225,8 @@ async fn task_sync_follows_the_default_list() {
     let l = account(&app, "Tasks.ReadWrite").await;
     let mut made = vec![];
     for title in ["Milk", "Eggs", "Bread"] {
-        let r = call(
-            &app,
-            &l,
-            Method::POST,
-            "/v1/tasklists/default/tasks",
-            Some(json!({"title": title})),
-            None,
-        )
-        .await;
-        assert_eq!(r.status(), 201);
-        made.push(
-            r.json::<Value>().await.unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        let path = "/v1/tasklists/default/tasks";
+        made.push(created(&app, &l, path, json!({"title": title})).await);
     }
     let status = post(&app, &l, "/v1/tasklists/default/sync").await;
     let base = app.address.clone();
@@ -238,8 +239,7 @@ async fn task_sync_follows_the_default_list() {
         status["syncUpdatedToken"].as_str().unwrap(),
     )
     .await;
-    let mut got = ids(&first);
-    got.sort();
+    let got = sorted_ids(&first);
     made.sort();
     assert_eq!(got, made);
     assert!(first
@@ -279,22 +279,7 @@ async fn calendar_sync_follows_the_primary_calendar_in_its_window() {
         ("Far away", "2025-06-01"),
     ] {
         let body = json!({"subject": subject, "start": {"dateTime": format!("{day}T10:00:00Z")}, "end": {"dateTime": format!("{day}T11:00:00Z")}});
-        let r = call(
-            &app,
-            &l,
-            Method::POST,
-            "/v1/calendars/primary/events",
-            Some(body),
-            None,
-        )
-        .await;
-        assert_eq!(r.status(), 201);
-        made.push(
-            r.json::<Value>().await.unwrap()["id"]
-                .as_str()
-                .unwrap()
-                .to_string(),
-        );
+        made.push(created(&app, &l, "/v1/calendars/primary/events", body).await);
     }
     let r = call(
         &app,
@@ -318,8 +303,7 @@ async fn calendar_sync_follows_the_primary_calendar_in_its_window() {
         status["syncUpdatedToken"].as_str().unwrap(),
     )
     .await;
-    let mut got = ids(&first);
-    got.sort();
+    let got = sorted_ids(&first);
     let mut inside = made[..2].to_vec();
     inside.sort();
     assert_eq!(got, inside, "only the events of the window");

@@ -54,7 +54,8 @@ fn round(i: &Inner, q: &HashMap<String, String>) -> Option<Round> {
     })
 }
 
-fn page_size(headers: &HeaderMap) -> usize {
+/// The page size a delta request asks for (`Prefer: odata.maxpagesize`), 10 without one.
+pub(super) fn page_size(headers: &HeaderMap) -> usize {
     headers
         .get_all("prefer")
         .iter()

@@ -5,6 +5,7 @@
 //! `receivedDateTime` bounds the first round. Pages follow `Prefer: odata.maxpagesize` (10
 //! without it); a token whose state was evicted (`expire_delta`) is 410 `syncStateNotFound`.
 
+use super::delta::page_size;
 use super::fixtures::{folder_id, WELL_KNOWN};
 use super::graph::{graph_error, require};
 use super::mail_write::public;
@@ -21,17 +22,6 @@ pub(super) type Snapshot = BTreeMap<String, String>;
 
 fn key_of(m: &Value) -> String {
     m["@odata.etag"].as_str().unwrap_or_default().to_string()
-}
-
-fn page_size(headers: &HeaderMap) -> usize {
-    headers
-        .get_all("prefer")
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(','))
-        .find_map(|p| p.trim().strip_prefix("odata.maxpagesize="))
-        .and_then(|n| n.parse().ok())
-        .unwrap_or(10)
 }
 
 /// `receivedDateTime ge|gt {time}`, the one filter message delta takes.
