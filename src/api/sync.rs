@@ -73,11 +73,14 @@ fn instant(name: &str, text: &str) -> Result<i64, ApiError> {
         })
 }
 
+/// The longest `daysWithin`: a hundred years.
+const MAX_DAYS: u32 = 36_500;
+
 #[derive(Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]
 #[into_params(parameter_in = Query)]
 pub struct EmailSyncParams {
-    /// The first round has only the messages received in the last this many days.
+    /// The first round has only the messages received in the last this many days (1 to 36500).
     days_within: Option<u32>,
     /// `html` (default) or `text`.
     body_type: Option<String>,
@@ -95,6 +98,12 @@ pub async fn email_start(
         BodyType::Html => "html",
         BodyType::Text => "text",
     };
+    if p.days_within.is_some_and(|d| !(1..=MAX_DAYS).contains(&d)) {
+        return Err(ApiError::bad_request(
+            Code::BadRequest,
+            format!("daysWithin must be 1 to {MAX_DAYS}"),
+        ));
+    }
     let feed = Feed::Email {
         days_within: p.days_within,
         body: body.to_string(),

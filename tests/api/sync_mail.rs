@@ -140,3 +140,19 @@ async fn mail_sync_covers_every_folder_and_reports_each_change_once() {
         "{again:?} {again_deleted:?}"
     );
 }
+
+#[tokio::test]
+async fn a_mail_sync_window_out_of_range_is_a_400() {
+    let app = spawn_app().await;
+    let l = account(&app, "Mail.Read").await;
+    for days in ["0", "36501", "2147483648", "-1", "x"] {
+        let path = format!("/v1/email/sync?daysWithin={days}");
+        let r = call(&app, &l, Method::POST, &path, None, None).await;
+        assert_eq!(r.status(), 400, "daysWithin={days}");
+        let body: Value = r.json().await.unwrap();
+        assert!(
+            body["code"].is_string() && body["requestId"].is_string(),
+            "{body}"
+        );
+    }
+}

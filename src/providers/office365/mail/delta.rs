@@ -159,8 +159,10 @@ impl Office365 {
             )),
             segment(&list_select(false, true))
         );
-        if let Some(days) = days_within {
-            let since = chrono::Utc::now() - chrono::Duration::days(i64::from(days));
+        let since = days_within.and_then(|days| {
+            chrono::Utc::now().checked_sub_signed(chrono::Duration::try_days(i64::from(days))?)
+        });
+        if let Some(since) = since {
             let filter = format!(
                 "receivedDateTime ge {}",
                 since.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
