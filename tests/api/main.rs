@@ -44,6 +44,7 @@ mod series;
 mod startup;
 mod sync;
 mod sync_mail;
+mod sync_scale;
 mod tasks;
 mod tokens;
 mod zones;
