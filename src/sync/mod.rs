@@ -77,11 +77,7 @@ pub async fn read(
     let token = SyncToken::open(&state.keys, account, stream, kind, token)?;
     let sync = current(state, account, stream, token.generation).await?;
     state.store.acknowledge(sync.id, kind, token.seq).await?;
-    let sync = pull(state, account, sync, kind, token).await?;
-    let mut records = state
-        .store
-        .logged(sync.id, kind, token.seq, PAGE as i64 + 1)
-        .await?;
+    let (sync, mut records) = pull(state, account, sync, kind, token).await?;
     let more = records.len() > PAGE;
     records.truncate(PAGE);
     let next = SyncToken {
@@ -109,32 +105,32 @@ async fn current(
 }
 
 /// Pulls provider pages into the log until the stream has more than a page waiting, the round
-/// ends, or enough was asked of the provider for one read. A delta token starts a new round.
+/// ends, or enough was asked of the provider for one read (a delta token starts a new round);
+/// the sync as it stands then, and what waits in the stream (at most a page and one).
 async fn pull(
     state: &Services,
     account: &AccountRecord,
     mut sync: SyncRecord,
     kind: ChangeKind,
     token: SyncToken,
-) -> Result<SyncRecord, ApiError> {
+) -> Result<(SyncRecord, Vec<LoggedChange>), ApiError> {
     let feed: Feed = serde_json::from_str(&sync.params).map_err(ApiError::internal)?;
     let provider = state.changes(account)?;
     let mut new_round = token.delta && sync.round_complete;
-    for _ in 0..MAX_PULLS {
-        if sync.round_complete && !new_round {
-            break;
-        }
+    let mut pulls = 0;
+    loop {
         let waiting = state
             .store
             .logged(sync.id, kind, token.seq, PAGE as i64 + 1)
             .await?;
-        if waiting.len() > PAGE && !new_round {
-            break;
+        let wanted = new_round || (!sync.round_complete && waiting.len() <= PAGE);
+        if !wanted || pulls == MAX_PULLS {
+            return Ok((sync, waiting));
         }
         new_round = false;
+        pulls += 1;
         sync = pull_page(state, account, provider, &feed, &sync).await?;
     }
-    Ok(sync)
 }
 
 /// Pulls the provider's page at the sync's cursor into the log; the sync as it stands after.

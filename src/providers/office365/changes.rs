@@ -28,22 +28,22 @@ pub(in crate::providers::office365) const PAGE_SIZE: &str = "odata.maxpagesize=1
 
 /// A delta page as Graph sends it, its items read one by one.
 #[derive(Deserialize)]
-pub(in crate::providers::office365) struct DeltaPage<'a> {
+struct DeltaPage<'a> {
     #[serde(borrow, default)]
-    pub value: Vec<&'a RawValue>,
+    value: Vec<&'a RawValue>,
     #[serde(rename = "@odata.nextLink")]
-    pub next_link: Option<String>,
+    next_link: Option<String>,
     #[serde(rename = "@odata.deltaLink")]
-    pub delta_link: Option<String>,
+    delta_link: Option<String>,
 }
 
 /// What tells a removed item (`{"id", "@removed": {"reason"}}`) from a changed one.
 #[derive(Deserialize)]
-pub(in crate::providers::office365) struct Marker<'a> {
+struct Marker<'a> {
     #[serde(borrow)]
-    pub id: Option<std::borrow::Cow<'a, str>>,
+    id: Option<std::borrow::Cow<'a, str>>,
     #[serde(rename = "@removed")]
-    pub removed: Option<serde::de::IgnoredAny>,
+    removed: Option<serde::de::IgnoredAny>,
 }
 
 pub(in crate::providers::office365) fn unreadable() -> ProviderError {
@@ -59,8 +59,8 @@ pub(in crate::providers::office365) fn unreadable() -> ProviderError {
 type Kept = Option<(String, Changed)>;
 
 /// Reads a delta page; `keep` maps a changed item (or drops it, e.g. a task completed too long
-/// ago).
-fn read_page(
+/// ago). The cursor is the page's next link, or its delta link when the round ended there.
+pub(in crate::providers::office365) fn read_page(
     answer: &GraphResponse,
     keep: &dyn Fn(&RawValue) -> Result<Kept, ProviderError>,
 ) -> Result<ChangePage, ProviderError> {

@@ -8,7 +8,7 @@ use crate::error::Code;
 use crate::model::requests::BodyType;
 use crate::providers::changes::{ChangePage, Changed, Removed};
 use crate::providers::error::{Failure, ProviderError};
-use crate::providers::office365::changes::{lost, unreadable, DeltaPage, Marker, PAGE_SIZE};
+use crate::providers::office365::changes::{lost, read_page, unreadable, PAGE_SIZE};
 use crate::providers::office365::graph::client::{segment, GraphRequest};
 use crate::providers::office365::mail::graph_message::GraphMessage;
 use crate::providers::office365::mail::message_map::to_unified;
@@ -81,51 +81,37 @@ impl Office365 {
         };
         let request = GraphRequest::get(url, vec![PAGE_SIZE, IMMUTABLE_IDS, body_prefer(body)]);
         let known = self.well_known_folders(account).await?;
-        let (updated, removed, next, delta) = self
+        let mut page = self
             .graph_read(account, &request, |answer| {
-                let page: DeltaPage = answer.parse()?;
-                let (mut updated, mut removed) = (vec![], vec![]);
-                for item in &page.value {
-                    let marker: Marker =
+                read_page(answer, &|item| {
+                    let m: GraphMessage =
                         serde_json::from_str(item.get()).map_err(|_| unreadable())?;
-                    match (marker.removed, marker.id) {
-                        (Some(_), Some(id)) => removed.push(id.into_owned()),
-                        (None, Some(_)) => {
-                            let m: GraphMessage =
-                                serde_json::from_str(item.get()).map_err(|_| unreadable())?;
-                            let message = to_unified(&m, true, &known);
-                            updated.push((message.id.clone(), Changed::Message(Box::new(message))));
-                        }
-                        (_, None) => return Err(unreadable()),
-                    }
-                }
-                Ok((updated, removed, page.next_link, page.delta_link))
+                    let message = to_unified(&m, true, &known);
+                    Ok(Some((
+                        message.id.clone(),
+                        Changed::Message(Box::new(message)),
+                    )))
+                })
             })
             .await
             .map_err(lost)?;
         let mut deleted = vec![];
-        for id in removed {
-            if !self.message_exists(account, &id).await? {
+        for gone in page.deleted {
+            if !self.message_exists(account, &gone.id).await? {
                 deleted.push(Removed {
-                    id,
                     folder_id: Some(folder.id.clone()),
+                    ..gone
                 });
             }
         }
-        match (next, delta) {
-            (Some(next), _) => c.folders[c.at].link = Some(next),
-            (None, Some(delta)) => {
-                c.folders[c.at].link = Some(delta);
-                c.at += 1;
-            }
-            (None, None) => return Err(unreadable()),
+        c.folders[c.at].link = Some(page.cursor);
+        if page.round_complete {
+            c.at += 1;
         }
-        Ok(ChangePage {
-            updated,
-            deleted,
-            round_complete: c.complete(),
-            cursor: serde_json::to_string(&c).map_err(ProviderError::internal)?,
-        })
+        page.deleted = deleted;
+        page.round_complete = c.complete();
+        page.cursor = serde_json::to_string(&c).map_err(ProviderError::internal)?;
+        Ok(page)
     }
 
     /// A new round over the folders there are now, each going on from where it stood.
