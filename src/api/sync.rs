@@ -4,17 +4,17 @@
 use super::extract::{ApiPath, ApiQuery};
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
-use crate::model::contact::ContactsPage;
+use crate::model::parse_instant;
 use crate::model::requests::BodyType;
 use crate::model::sync::{
-    DeletedPage, EmailDeletedPage, Feed, SyncEmailPage, SyncEventsPage, SyncPage, SyncStatus,
-    SyncTasksPage,
+    DeletedPage, EmailDeletedPage, Feed, SyncContactsPage, SyncEmailPage, SyncEventsPage, SyncPage,
+    SyncStatus, SyncTasksPage,
 };
 use crate::state::AppState;
 use crate::store::{AccountRecord, ChangeKind};
 use axum::extract::State;
 use axum::Json;
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -59,18 +59,12 @@ async fn read(
 
 /// An RFC 3339 time (or a date) as Unix seconds.
 fn instant(name: &str, text: &str) -> Result<i64, ApiError> {
-    DateTime::parse_from_rfc3339(text)
-        .map(|t| t.timestamp())
-        .or_else(|_| {
-            NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_time(Default::default()).and_utc().timestamp())
-        })
-        .map_err(|_| {
-            ApiError::bad_request(
-                Code::BadRequest,
-                format!("{name} '{text}' must be RFC 3339, e.g. 2024-05-01T00:00:00Z"),
-            )
-        })
+    parse_instant(text).map(|t| t.timestamp()).ok_or_else(|| {
+        ApiError::bad_request(
+            Code::BadRequest,
+            format!("{name} '{text}' must be RFC 3339 (2024-05-01T00:00:00Z) or a date"),
+        )
+    })
 }
 
 /// The longest `daysWithin`: a hundred years.
@@ -148,7 +142,7 @@ pub async fn contacts_start(
 
 /// Contacts new or changed since the token.
 #[utoipa::path(get, path = "/v1/contacts/sync/updated", tag = "ContSync", operation_id = "contSyncUpdated",
-    params(StreamParams), responses((status = 200, body = ContactsPage), (status = 410, description = "The sync was started again, or Microsoft lost track of its changes (`syncToken.expired`): start it again.")))]
+    params(StreamParams), responses((status = 200, body = SyncContactsPage), (status = 410, description = "The sync was started again, or Microsoft lost track of its changes (`syncToken.expired`): start it again.")))]
 pub async fn contacts_updated(
     State(state): State<AppState>,
     Scoped(account, _): Scoped<op::ContactsRead>,

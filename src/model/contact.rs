@@ -174,9 +174,6 @@ pub struct ContactOrId {
 pub struct ContactsPage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub next_page_token: Option<String>,
-    /// Ends a sync round (sync pages only): keep it to ask for the next changes.
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_delta_token: Option<String>,
     pub length: usize,
     pub records: Vec<Contact>,
 }

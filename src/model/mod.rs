@@ -31,6 +31,18 @@ pub fn rfc3339(unix_seconds: i64) -> String {
         .to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
+/// An instant as the API takes one: RFC 3339, or a plain `YYYY-MM-DD` taken as midnight UTC.
+pub fn parse_instant(text: &str) -> Option<DateTime<Utc>> {
+    DateTime::parse_from_rfc3339(text)
+        .map(|t| t.with_timezone(&Utc))
+        .ok()
+        .or_else(|| {
+            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
+                .ok()
+                .map(|d| d.and_time(chrono::NaiveTime::MIN).and_utc())
+        })
+}
+
 /// Re-renders a provider timestamp (any RFC 3339 form, up to 7 fractional digits) as UTC `Z`.
 pub fn normalize_time(text: &str) -> Option<String> {
     let parsed = DateTime::parse_from_rfc3339(text).ok()?.with_timezone(&Utc);

@@ -2,6 +2,7 @@
 //! deleted records, and the feeds a provider is asked for changes of.
 
 use crate::model::calendar::Event;
+use crate::model::contact::Contact;
 use crate::model::email::EmailMessage;
 use crate::model::task::Task;
 use serde::{Deserialize, Serialize};
@@ -19,7 +20,8 @@ pub struct SyncStatus {
 
 /// A page of a stream: `nextPageToken` while there is more now, `nextDeltaToken` once the app has
 /// everything there is (keep it for the next round). The records are the contract's resource
-/// (`Contact`, `Task`, `Event`) for the updated stream, `DeletedRecord` for the deleted one.
+/// (`EmailMessage`, `Contact`, `Task`, `Event`) for the updated stream, `DeletedRecord` (for mail
+/// `DeletedEmailMessage`) for the deleted one, as the change log keeps them.
 #[derive(Debug, Serialize)]
 #[serde(rename_all = "camelCase")]
 pub struct SyncPage {
@@ -31,52 +33,60 @@ pub struct SyncPage {
     pub records: Vec<Box<RawValue>>,
 }
 
-/// `SyncTasksPage`: the updated stream of a task sync (described for the API document; served as a
-/// [`SyncPage`]).
+/// A stream's page as the contract names and types it, for the API document only: every stream is
+/// served as a [`SyncPage`].
+macro_rules! documented_page {
+    ($(#[$doc:meta])* $name:ident of $record:ty) => {
+        $(#[$doc])*
+        #[derive(utoipa::ToSchema)]
+        #[serde(rename_all = "camelCase")]
+        #[allow(dead_code)]
+        pub struct $name {
+            next_page_token: Option<String>,
+            next_delta_token: Option<String>,
+            length: usize,
+            records: Vec<$record>,
+        }
+    };
+}
+
+documented_page!(
+    /// The updated stream of a mail sync (the contract's `EmailMessagesPage`).
+    SyncEmailPage of EmailMessage
+);
+documented_page!(
+    /// The updated stream of a contacts sync (the contract's `ContactsPage`).
+    SyncContactsPage of Contact
+);
+documented_page!(
+    /// `SyncTasksPage`: the updated stream of a task sync.
+    SyncTasksPage of Task
+);
+documented_page!(
+    /// The updated stream of a calendar sync (the contract's `EventsPage`).
+    SyncEventsPage of Event
+);
+documented_page!(
+    /// `DeletedPage`: the deleted stream of a contacts, task or calendar sync.
+    DeletedPage of DeletedRecord
+);
+documented_page!(
+    /// `EmailDeletedPage`: the deleted stream of a mail sync.
+    EmailDeletedPage of DeletedEmailMessage
+);
+
+/// `DeletedRecord`: an item that is gone, and when switchboard learnt it (described for the API
+/// document; served as a [`DeletedEmailMessage`] without a folder).
 #[derive(utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 #[allow(dead_code)]
-pub struct SyncTasksPage {
-    next_page_token: Option<String>,
-    next_delta_token: Option<String>,
-    length: usize,
-    records: Vec<Task>,
-}
-
-/// The updated stream of a calendar sync (the contract's `EventsPage`; described for the API
-/// document, served as a [`SyncPage`]).
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct SyncEventsPage {
-    next_page_token: Option<String>,
-    next_delta_token: Option<String>,
-    length: usize,
-    records: Vec<Event>,
-}
-
-/// `DeletedRecord`: an item that is gone, and when switchboard learnt it.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
 pub struct DeletedRecord {
-    pub id: String,
-    pub timestamp: String,
+    id: String,
+    timestamp: String,
 }
 
-/// The updated stream of a mail sync (the contract's `EmailMessagesPage`; described for the API
-/// document, served as a [`SyncPage`]).
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct SyncEmailPage {
-    next_page_token: Option<String>,
-    next_delta_token: Option<String>,
-    length: usize,
-    records: Vec<EmailMessage>,
-}
-
-/// `DeletedEmailMessage`: a message that is gone, the folder it was last seen in, and when
-/// switchboard learnt it.
+/// `DeletedEmailMessage`: a message (or, without `folderId`, any item) that is gone, the folder it
+/// was last seen in, and when switchboard learnt it.
 #[derive(Debug, Serialize, utoipa::ToSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct DeletedEmailMessage {
@@ -84,29 +94,6 @@ pub struct DeletedEmailMessage {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub folder_id: Option<String>,
     pub timestamp: String,
-}
-
-/// `EmailDeletedPage` (described for the API document; served as a [`SyncPage`]).
-#[derive(utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-#[allow(dead_code)]
-pub struct EmailDeletedPage {
-    next_page_token: Option<String>,
-    next_delta_token: Option<String>,
-    length: usize,
-    records: Vec<DeletedEmailMessage>,
-}
-
-/// `DeletedPage`.
-#[derive(Debug, Serialize, utoipa::ToSchema)]
-#[serde(rename_all = "camelCase")]
-pub struct DeletedPage {
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_page_token: Option<String>,
-    #[serde(skip_serializing_if = "Option::is_none")]
-    pub next_delta_token: Option<String>,
-    pub length: usize,
-    pub records: Vec<DeletedRecord>,
 }
 
 /// What a sync follows, as the app asked for it.

@@ -76,7 +76,6 @@ impl Contacts for Office365 {
         let next_page_token =
             next.map(|next| paging::issue(&self.keys, account, "contacts", &PageState { next }));
         Ok(ContactsPage {
-            next_delta_token: None,
             next_page_token,
             length: records.len(),
             records,

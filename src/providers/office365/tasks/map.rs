@@ -1,8 +1,8 @@
 //! Microsoft To Do `todoTaskList`/`todoTask` ⇄ unified `TaskList`/`Task`.
 
-use crate::model::normalize_time;
 use crate::model::rfc3339;
 use crate::model::task::{Task, TaskInput, TaskLink, TaskList};
+use crate::model::{normalize_time, parse_instant};
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::shapes::{nonempty, strings, ItemBody, Text, Texts};
 use crate::providers::office365::graph::values::bad;
@@ -131,17 +131,11 @@ fn graph_time(field: &str, value: &Option<String>) -> Result<Value, ProviderErro
     let Some(text) = value else {
         return Ok(Value::Null);
     };
-    let instant = chrono::DateTime::parse_from_rfc3339(text)
-        .map(|t| t.with_timezone(&chrono::Utc))
-        .or_else(|_| {
-            chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-                .map(|d| d.and_hms_opt(0, 0, 0).expect("midnight").and_utc())
-        })
-        .map_err(|_| {
-            bad(format!(
-                "{field} '{text}' is not an RFC 3339 time (2024-05-01T09:00:00Z) or a date"
-            ))
-        })?;
+    let instant = parse_instant(text).ok_or_else(|| {
+        bad(format!(
+            "{field} '{text}' is not an RFC 3339 time (2024-05-01T09:00:00Z) or a date"
+        ))
+    })?;
     Ok(to_graph_utc(instant))
 }
 
