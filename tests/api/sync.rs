@@ -13,7 +13,53 @@ pub async fn post(app: &TestApp, l: &Linked, path: &str) -> Value {
     r.json().await.unwrap()
 }
 
-/// Reads a stream from `token` until a page ends the round; its records and the delta token.
+/// The token to go on with after a page: a page token while the round goes on, or the delta
+/// token that ended it.
+pub enum Next {
+    Page(String),
+    Delta(String),
+}
+
+/// One page of a stream from `base` (an instance's address): its records, and what follows.
+pub async fn page(
+    app: &TestApp,
+    base: &str,
+    l: &Linked,
+    path: &str,
+    token: &Next,
+) -> (Vec<Value>, Next) {
+    let (param, token) = match token {
+        Next::Page(t) => ("pageToken", t),
+        Next::Delta(t) => ("deltaToken", t),
+    };
+    let url = format!("{base}{path}?{param}={}", urlencode(token));
+    let r = app
+        .http
+        .get(url)
+        .bearer_auth(&l.token)
+        .send()
+        .await
+        .unwrap();
+    let status = r.status();
+    let text = r.text().await.unwrap();
+    assert_eq!(status, 200, "{path}: {text}");
+    let page: Value = serde_json::from_str(&text).unwrap();
+    let records = page["records"].as_array().unwrap().clone();
+    assert_eq!(page["length"], records.len());
+    assert!(records.len() <= 100, "a page holds at most 100 records");
+    let next = match (
+        page["nextPageToken"].as_str(),
+        page["nextDeltaToken"].as_str(),
+    ) {
+        (Some(next), None) => Next::Page(next.to_string()),
+        (None, Some(delta)) => Next::Delta(delta.to_string()),
+        other => panic!("a page has exactly one of nextPageToken and nextDeltaToken: {other:?}"),
+    };
+    (records, next)
+}
+
+/// Reads a stream from a delta token until a page ends the round; its records and the delta
+/// token that ended it.
 pub async fn drain(
     app: &TestApp,
     base: &str,
@@ -21,33 +67,13 @@ pub async fn drain(
     path: &str,
     token: &str,
 ) -> (Vec<Value>, String) {
-    let (mut records, mut param, mut token) = (vec![], "deltaToken", token.to_string());
-    for _ in 0..50 {
-        let url = format!("{base}{path}?{param}={}", urlencode(&token));
-        let r = app
-            .http
-            .get(url)
-            .bearer_auth(&l.token)
-            .send()
-            .await
-            .unwrap();
-        let status = r.status();
-        let text = r.text().await.unwrap();
-        assert_eq!(status, 200, "{path}: {text}");
-        let page: Value = serde_json::from_str(&text).unwrap();
-        let got = page["records"].as_array().unwrap();
-        assert_eq!(page["length"], got.len());
-        assert!(got.len() <= 100, "a page holds at most 100 records");
-        records.extend(got.iter().cloned());
-        match (
-            page["nextPageToken"].as_str(),
-            page["nextDeltaToken"].as_str(),
-        ) {
-            (Some(next), None) => (param, token) = ("pageToken", next.to_string()),
-            (None, Some(delta)) => return (records, delta.to_string()),
-            other => {
-                panic!("a page has exactly one of nextPageToken and nextDeltaToken: {other:?}")
-            }
+    let (mut records, mut next) = (vec![], Next::Delta(token.to_string()));
+    for _ in 0..100 {
+        let (got, after) = page(app, base, l, path, &next).await;
+        records.extend(got);
+        match after {
+            Next::Delta(delta) => return (records, delta),
+            page_token => next = page_token,
         }
     }
     panic!("{path} never ended its round");
@@ -322,4 +348,63 @@ async fn calendar_sync_follows_the_primary_calendar_in_its_window() {
     let (changed, _) = drain(&app, &base, &l, &format!("{path}/updated"), &up).await;
     assert_eq!(ids(&changed), vec![made[1].clone()]);
     assert_eq!(changed[0]["subject"], "Review (moved)");
+}
+
+#[tokio::test]
+async fn a_change_not_yet_read_is_replaced_by_the_next_and_dropped_by_a_deletion() {
+    let app = spawn_app().await;
+    let l = account(&app, "Contacts.ReadWrite").await;
+    let made = app.ms.add_contacts(ADELE, 2);
+    let (a, b) = (&made[0], &made[1]);
+    let status = post(&app, &l, "/v1/contacts/sync").await;
+    let base = app.address.clone();
+    let (updated, deleted) = ("/v1/contacts/sync/updated", "/v1/contacts/sync/deleted");
+    let (_, up) = drain(
+        &app,
+        &base,
+        &l,
+        updated,
+        status["syncUpdatedToken"].as_str().unwrap(),
+    )
+    .await;
+    let (_, mut del) = drain(
+        &app,
+        &base,
+        &l,
+        deleted,
+        status["syncDeletedToken"].as_str().unwrap(),
+    )
+    .await;
+    let (app_ref, l_ref) = (&app, &l);
+    let patch = |id: &String, notes: &str| {
+        let path = format!("/v1/contacts/{}", urlencode(id));
+        let body = json!({ "notes": notes });
+        async move {
+            let r = call(app_ref, l_ref, Method::PATCH, &path, Some(body), Some("*")).await;
+            assert_eq!(r.status(), 200);
+        }
+    };
+    // Each read of the deleted stream pulls a new round, which logs the updates for the updated
+    // stream the app has not read yet.
+    patch(a, "one").await;
+    (_, del) = drain(&app, &base, &l, deleted, &del).await;
+    patch(a, "two").await;
+    patch(b, "soon gone").await;
+    (_, del) = drain(&app, &base, &l, deleted, &del).await;
+    let gone = format!("/v1/contacts/{}", urlencode(b));
+    assert_eq!(
+        call(&app, &l, Method::DELETE, &gone, None, Some("*"))
+            .await
+            .status(),
+        200
+    );
+    let (removed, _) = drain(&app, &base, &l, deleted, &del).await;
+    assert_eq!(ids(&removed), vec![b.clone()]);
+    let (changed, _) = drain(&app, &base, &l, updated, &up).await;
+    assert_eq!(
+        ids(&changed),
+        vec![a.clone()],
+        "a once, b not at all: {changed:?}"
+    );
+    assert_eq!(changed[0]["notes"], "two", "as it is now");
 }

@@ -3,54 +3,54 @@
 //! each reported once, in the right stream, and a moved message is not reported deleted.
 
 use crate::fake_microsoft::message;
-use crate::helpers::{account, call, spawn_app, urlencode, ADELE};
+use crate::helpers::{account, call, spawn_app, urlencode, Linked, TestApp, ADELE};
 use crate::sync::{drain, ids, post};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::collections::BTreeSet;
 
-#[tokio::test]
-async fn mail_sync_covers_every_folder_and_reports_each_change_once() {
-    let app = spawn_app().await;
-    let l = account(&app, "Mail.ReadWrite").await;
+/// Adele's mailbox: `inbox` messages in the Inbox and `sent` in Sent Items, the first `nested` of
+/// them moved to a folder two levels down; their ids in order, and the nested folder's id.
+pub async fn mailbox(
+    app: &TestApp,
+    l: &Linked,
+    inbox: usize,
+    sent: usize,
+    nested: usize,
+) -> (Vec<String>, String) {
     app.ms.add_messages(
         ADELE,
-        (0..130)
+        (0..inbox)
             .map(|n| message(n, &format!("Inbox {n}")))
             .collect(),
     );
     app.ms.add_messages_to(
         ADELE,
         "sentitems",
-        (130..134).map(|n| message(n, "Sent")).collect(),
+        (inbox..inbox + sent).map(|n| message(n, "Sent")).collect(),
     );
-    let all: Vec<String> = (0..134)
+    let all: Vec<String> = (0..inbox + sent)
         .map(|n| message(n, "")["id"].as_str().unwrap().to_string())
         .collect();
-    let folder = |body: Value| {
-        call(
-            &app,
-            &l,
-            Method::POST,
-            "/v1/email/folders",
-            Some(body),
-            None,
-        )
+    let folder = |body: Value| async move {
+        let r = call(app, l, Method::POST, "/v1/email/folders", Some(body), None).await;
+        assert_eq!(r.status(), 201);
+        r.json::<Value>().await.unwrap()
     };
-    let projects: Value = folder(json!({"name": "Projects"}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let nested: Value = folder(json!({"name": "2024", "parentId": projects["id"]}))
-        .await
-        .json()
-        .await
-        .unwrap();
-    let nested_id = nested["id"].as_str().unwrap().to_string();
-    for id in &all[..6] {
-        app.ms.move_message(ADELE, id, &nested_id);
+    let projects = folder(json!({"name": "Projects"})).await;
+    let child = folder(json!({"name": "2024", "parentId": projects["id"]})).await;
+    let child = child["id"].as_str().unwrap().to_string();
+    for id in &all[..nested] {
+        app.ms.move_message(ADELE, id, &child);
     }
+    (all, child)
+}
+
+#[tokio::test]
+async fn mail_sync_covers_every_folder_and_reports_each_change_once() {
+    let app = spawn_app().await;
+    let l = account(&app, "Mail.ReadWrite").await;
+    let (all, nested_id) = mailbox(&app, &l, 130, 4, 6).await;
 
     let status = post(&app, &l, "/v1/email/sync?bodyType=text").await;
     let base = app.address.clone();
