@@ -132,10 +132,7 @@ pub(super) async fn create(
             .collect();
         c["displayName"] = json!(parts.join(" "));
     }
-    fake.with(|i| {
-        super::delta::touched(i, format!("contacts:{email}"), c["id"].as_str().unwrap());
-        i.contacts.entry(email).or_default().push(c.clone())
-    });
+    fake.with(|i| i.contacts.entry(email).or_default().push(c.clone()));
     (StatusCode::CREATED, Json(c)).into_response()
 }
 
@@ -182,7 +179,6 @@ pub(super) async fn update(
         return conflict();
     }
     let updated = fake.with(|i| {
-        super::delta::touched(i, format!("contacts:{email}"), &id);
         let c = i
             .contacts
             .get_mut(&email)?
@@ -214,7 +210,6 @@ pub(super) async fn delete(
         return conflict();
     }
     fake.with(|i| {
-        super::delta::touched(i, format!("contacts:{email}"), &id);
         i.contacts
             .get_mut(&email)
             .map(|cs| cs.retain(|c| c["id"] != id.as_str()))

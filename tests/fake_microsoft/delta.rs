@@ -1,9 +1,11 @@
-//! Graph's delta queries on the fake (facts §6): every write to a contact, a To Do task or an
-//! event is logged with a sequence number. A first round returns what is there; a round from a
-//! delta token returns the items changed since (as they are now) and `@removed` markers for
-//! those gone. Pages follow `Prefer: odata.maxpagesize` (10 without it), every page has exactly
-//! one of `@odata.nextLink` and `@odata.deltaLink`, and a token older than the collection's
-//! expiry (`expire_delta`) is refused with 410 `syncStateNotFound`.
+//! Graph's delta queries on the fake (facts §6), for contacts, a To Do list's tasks, the primary
+//! calendar's view and each mail folder alike. A round's state is a snapshot of the collection
+//! (each item's etag, Outlook's change key) taken when the round starts. A first round returns what
+//! is there; a round from a delta token returns the items new or changed since that token's
+//! snapshot (as they are now) and `@removed` markers for those gone (deleted, moved out, or out of
+//! the window). Pages follow `Prefer: odata.maxpagesize` (10 without it), every page has exactly
+//! one of `@odata.nextLink` and `@odata.deltaLink`, and a token whose state was evicted
+//! (`expire_delta`) is refused with 410 `syncStateNotFound`.
 
 use super::graph::{graph_error, require};
 use super::{calendar, FakeMicrosoft, Inner};
@@ -12,50 +14,13 @@ use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde_json::{json, Value};
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 
-/// Records a write to `id` in `collection` (`contacts:{user}`, `tasks:{user}:{list}`,
-/// `events:{user}:{calendar}`).
-pub(super) fn touched(i: &mut Inner, collection: String, id: &str) {
-    i.change_seq += 1;
-    let seq = i.change_seq;
-    i.change_log.push((seq, collection, id.to_string()));
-}
-
-/// Where a round stands: changes after `since` (none: the first round), up to `end`, from item
-/// `offset` on.
-struct Round {
-    since: Option<u64>,
-    end: u64,
-    offset: usize,
-}
-
-fn round(i: &Inner, q: &HashMap<String, String>) -> Option<Round> {
-    if let Some(t) = q.get("$deltatoken") {
-        return Some(Round {
-            since: Some(t.parse().ok()?),
-            end: i.change_seq,
-            offset: 0,
-        });
-    }
-    if let Some(t) = q.get("$skiptoken") {
-        let mut parts = t.split('.');
-        let since = parts.next()?;
-        return Some(Round {
-            since: (since != "first").then(|| since.parse().ok()).flatten(),
-            end: parts.next()?.parse().ok()?,
-            offset: parts.next()?.parse().ok()?,
-        });
-    }
-    Some(Round {
-        since: None,
-        end: i.change_seq,
-        offset: 0,
-    })
-}
+/// A collection as it was: item id → etag.
+pub(super) type Snapshot = BTreeMap<String, String>;
 
 /// The page size a delta request asks for (`Prefer: odata.maxpagesize`), 10 without one.
-pub(super) fn page_size(headers: &HeaderMap) -> usize {
+fn page_size(headers: &HeaderMap) -> usize {
     headers
         .get_all("prefer")
         .iter()
@@ -66,83 +31,114 @@ pub(super) fn page_size(headers: &HeaderMap) -> usize {
         .unwrap_or(10)
 }
 
-/// Answers a delta request on `collection`, whose items are `live` (keyed by `key`, which names
-/// the logged id a change of the item is recorded under), at `link` (the path links point to).
-fn answer(
+fn id_of(v: &Value) -> String {
+    v["id"].as_str().unwrap_or_default().to_string()
+}
+
+/// Answers a delta request on a user's collection (`(user, name)`), whose items are `live`, with
+/// links to `link` (below `/v1.0`).
+pub(super) fn answer(
     fake: &FakeMicrosoft,
     headers: &HeaderMap,
     q: &HashMap<String, String>,
-    collection: &str,
+    (user, collection): (&str, &str),
     live: Vec<Value>,
-    key: impl Fn(&Value) -> String,
     link: &str,
 ) -> Response {
-    let (r, floor, changed) = fake.with(|i| {
-        let r = round(i, q);
-        let floor = i.delta_floor.get(collection).copied().unwrap_or(0);
-        let since = r.as_ref().and_then(|r| r.since).unwrap_or(0);
-        let end = r.as_ref().map_or(0, |r| r.end);
-        let changed: BTreeSet<String> = i
-            .change_log
-            .iter()
-            .filter(|(seq, c, _)| c == collection && *seq > since && *seq <= end)
-            .map(|(_, _, id)| id.clone())
-            .collect();
-        (r, floor, changed)
-    });
-    let Some(r) = r else {
-        return graph_error(
-            StatusCode::BAD_REQUEST,
-            "BadRequest",
-            "The delta token is malformed.",
-        );
+    let snapshot = |n: u64| {
+        fake.with(|i| {
+            i.delta_snapshots
+                .get(&n)
+                .filter(|(u, c, _)| u == user && c == collection)
+                .map(|(_, _, s)| s.clone())
+        })
     };
-    let expired = match r.since {
-        Some(since) => since < floor,
-        None => q.contains_key("$skiptoken") && r.end < floor,
-    };
-    if expired {
-        let mut answer = graph_error(
+    let gone = || {
+        let mut r = graph_error(
             StatusCode::GONE,
             "syncStateNotFound",
             "The sync state generation is not found.",
         );
-        answer.headers_mut().insert(
+        r.headers_mut().insert(
             "location",
             format!("{}/v1.0{link}", fake.base_url).parse().unwrap(),
         );
-        return answer;
-    }
-    let items: Vec<Value> = match r.since {
-        None => live,
-        Some(_) => {
-            let present: BTreeSet<String> = live.iter().map(&key).collect();
-            let mut items: Vec<Value> = live
-                .into_iter()
-                .filter(|v| changed.contains(&key(v)))
+        r
+    };
+    // The snapshot the round goes from (none: the first round), the round's own, the offset.
+    let (from_token, from, round, offset) = if let Some(t) = q.get("$deltatoken") {
+        let Some(from) = t.parse().ok().and_then(snapshot) else {
+            return gone();
+        };
+        (t.clone(), Some(from), None, 0)
+    } else if let Some(t) = q.get("$skiptoken") {
+        let parts: Vec<&str> = t.split('.').collect();
+        let n = |k: usize| parts.get(k).and_then(|p| p.parse::<u64>().ok());
+        let from = match parts.first() {
+            Some(&"first") => None,
+            _ => match n(0).and_then(snapshot) {
+                Some(s) => Some(s),
+                None => return gone(),
+            },
+        };
+        let (Some(round), Some(offset)) = (n(1), n(2)) else {
+            return gone();
+        };
+        (parts[0].to_string(), from, Some(round), offset as usize)
+    } else {
+        ("first".to_string(), None, None, 0)
+    };
+    let (round_id, round_state) = match round {
+        Some(r) => match snapshot(r) {
+            Some(s) => (r, s),
+            None => return gone(),
+        },
+        None => {
+            let now: Snapshot = live
+                .iter()
+                .map(|v| {
+                    (
+                        id_of(v),
+                        v["@odata.etag"].as_str().unwrap_or_default().to_string(),
+                    )
+                })
                 .collect();
-            items.extend(
-                changed
-                    .iter()
-                    .filter(|id| !present.contains(*id))
-                    .map(|id| json!({ "id": id, "@removed": { "reason": "deleted" } })),
-            );
-            items
+            let n = fake.with(|i| {
+                i.delta_seq += 1;
+                i.delta_snapshots.insert(
+                    i.delta_seq,
+                    (user.to_string(), collection.to_string(), now.clone()),
+                );
+                i.delta_seq
+            });
+            (n, now)
         }
     };
+    let by_id: HashMap<String, &Value> = live.iter().map(|v| (id_of(v), v)).collect();
+    let removed = |id: &str| json!({ "id": id, "@removed": { "reason": "deleted" } });
+    let mut items: Vec<Value> = round_state
+        .iter()
+        .filter(|(id, etag)| from.as_ref().is_none_or(|f| f.get(*id) != Some(*etag)))
+        .map(|(id, _)| by_id.get(id).map_or_else(|| removed(id), |v| (*v).clone()))
+        .collect();
+    if let Some(from) = &from {
+        items.extend(
+            from.keys()
+                .filter(|id| !round_state.contains_key(*id))
+                .map(|id| removed(id)),
+        );
+    }
     let size = page_size(headers);
-    let value: Vec<&Value> = items.iter().skip(r.offset).take(size).collect();
+    let value: Vec<&Value> = items.iter().skip(offset).take(size).collect();
     let mut body = json!({ "@odata.context": "https://graph.microsoft.com/v1.0/$metadata#Collection(item)", "value": value });
     let base = format!("{}/v1.0{link}", fake.base_url);
-    if r.offset + size < items.len() {
-        let since = r.since.map_or("first".to_string(), |s| s.to_string());
+    if offset + size < items.len() {
         body["@odata.nextLink"] = json!(format!(
-            "{base}?%24skiptoken={since}.{}.{}",
-            r.end,
-            r.offset + size
+            "{base}?%24skiptoken={from_token}.{round_id}.{}",
+            offset + size
         ));
     } else {
-        body["@odata.deltaLink"] = json!(format!("{base}?%24deltatoken={}", r.end));
+        body["@odata.deltaLink"] = json!(format!("{base}?%24deltatoken={round_id}"));
     }
     Json(body).into_response()
 }
@@ -157,14 +153,12 @@ pub(super) async fn contacts(
         Err(r) => return r,
     };
     let live = fake.with(|i| i.contacts.get(&email).cloned().unwrap_or_default());
-    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
     answer(
         &fake,
         &headers,
         &q,
-        &format!("contacts:{email}"),
+        (&email, "contacts"),
         live,
-        id,
         "/me/contacts/delta",
     )
 }
@@ -187,15 +181,13 @@ pub(super) async fn tasks(
             "The specified object was not found in the store.",
         );
     };
-    let id = |v: &Value| v["id"].as_str().unwrap_or_default().to_string();
     let link = format!("/me/todo/lists/{list}/tasks/delta");
     answer(
         &fake,
         &headers,
         &q,
-        &format!("tasks:{email}:{list}"),
+        (&email, &format!("tasks:{list}")),
         live,
-        id,
         &link,
     )
 }
@@ -243,42 +235,17 @@ pub(super) async fn calendar_view(
         })
         .map(|e| calendar::shown(&e, &zone))
         .collect();
-    let key = |v: &Value| {
-        v["seriesMasterId"]
-            .as_str()
-            .or(v["id"].as_str())
-            .unwrap_or_default()
-            .to_string()
-    };
     answer(
         &fake,
         &headers,
         &q,
-        &format!("events:{email}:{cal}"),
+        (&email, "calendarView"),
         live,
-        key,
         "/me/calendarView/delta",
     )
 }
 
-/// Expires every delta token of the user's collections issued so far (Graph's state eviction).
+/// Forgets the state behind every delta token of the user issued so far (Graph's eviction).
 pub(super) fn expire_delta(i: &mut Inner, email: &str) {
-    let floor = i.change_seq + 1;
-    i.change_seq += 1;
-    let prefixes = [
-        format!("contacts:{email}"),
-        format!("tasks:{email}:"),
-        format!("events:{email}:"),
-    ];
-    let mut collections: BTreeSet<String> = i
-        .change_log
-        .iter()
-        .map(|(_, c, _)| c.clone())
-        .filter(|c| prefixes.iter().any(|p| c.starts_with(p.as_str())))
-        .collect();
-    collections.insert(format!("contacts:{email}"));
-    for c in collections {
-        i.delta_floor.insert(c, floor);
-    }
-    i.mail_snapshots.retain(|_, (user, _, _)| user != email);
+    i.delta_snapshots.retain(|_, (user, _, _)| user != email);
 }

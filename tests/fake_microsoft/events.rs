@@ -71,14 +71,7 @@ pub(super) async fn create_event(
         .unwrap_or("UTC")
         .to_string();
     let shown_event = shown(&e, &own_zone);
-    fake.with(|i| {
-        super::delta::touched(
-            i,
-            format!("events:{email}:{cal}"),
-            e["id"].as_str().unwrap(),
-        );
-        i.events.entry(email).or_default().push(e)
-    });
+    fake.with(|i| i.events.entry(email).or_default().push(e));
     (StatusCode::CREATED, Json(shown_event)).into_response()
 }
 
@@ -180,8 +173,6 @@ pub(super) async fn update_event(
         e["type"] = json!("exception");
     }
     fake.with(|i| {
-        let logged = e["seriesMasterId"].as_str().unwrap_or(id);
-        super::delta::touched(i, format!("events:{email}:{cal}"), logged);
         let es = i.events.entry(email.clone()).or_default();
         match es.iter_mut().find(|x| x["id"] == id) {
             Some(slot) => *slot = e.clone(),
@@ -212,10 +203,6 @@ pub(super) async fn delete_event(
     }
     let occurrence = series::occurrence_day(id);
     fake.with(|i| {
-        let logged = occurrence
-            .as_ref()
-            .map_or(id, |(master, _)| master.as_str());
-        super::delta::touched(i, format!("events:{email}:{cal}"), logged);
         let es = i.events.entry(email.clone()).or_default();
         es.retain(|e| e["id"] != id && e["seriesMasterId"] != id);
         if let Some((master, day)) = occurrence {

@@ -143,14 +143,9 @@ pub(crate) struct Inner {
     todo_lists: HashMap<String, Vec<Value>>,
     todo_tasks: HashMap<(String, String), Vec<Value>>,
     contact_photos: HashMap<(String, String), Vec<u8>>,
-    /// Every write to a tracked collection: `(sequence, collection, item id)` (see `delta`).
-    change_seq: u64,
-    change_log: Vec<(u64, String, String)>,
-    /// Delta tokens of a collection from before this sequence are expired.
-    delta_floor: HashMap<String, u64>,
-    /// Message delta states: token → (user, folder, the folder's messages and change keys).
-    snapshot_seq: u64,
-    mail_snapshots: HashMap<u64, (String, String, mail_delta::Snapshot)>,
+    /// Delta states: token → (user, collection, its items' etags when the round started).
+    delta_seq: u64,
+    delta_snapshots: HashMap<u64, (String, String, delta::Snapshot)>,
     /// The window of each user's primary calendarView delta.
     delta_windows: HashMap<String, (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
     token_faults: VecDeque<TokenFault>,

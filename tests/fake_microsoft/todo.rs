@@ -304,11 +304,6 @@ pub(super) async fn create_task(
         return r;
     }
     fake.with(|i| {
-        super::delta::touched(
-            i,
-            format!("tasks:{email}:{list}"),
-            task["id"].as_str().unwrap(),
-        );
         i.todo_tasks
             .entry((email, list))
             .or_default()
@@ -357,7 +352,6 @@ pub(super) async fn update_task(
         return r;
     }
     fake.with(|i| {
-        super::delta::touched(i, format!("tasks:{email}:{list}"), &id);
         if let Some(t) = i
             .todo_tasks
             .get_mut(&(email, list))
@@ -385,7 +379,6 @@ pub(super) async fn delete_task(
         return conflict();
     }
     fake.with(|i| {
-        super::delta::touched(i, format!("tasks:{email}:{list}"), &id);
         i.todo_tasks
             .get_mut(&(email, list))
             .map(|ts| ts.retain(|t| t["id"] != id.as_str()))
