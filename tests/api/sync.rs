@@ -408,3 +408,45 @@ async fn a_change_not_yet_read_is_replaced_by_the_next_and_dropped_by_a_deletion
     );
     assert_eq!(changed[0]["notes"], "two", "as it is now");
 }
+
+#[tokio::test]
+async fn task_sync_leaves_out_tasks_completed_before_the_given_date() {
+    let app = spawn_app().await;
+    let l = account(&app, "Tasks.ReadWrite").await;
+    let list = "/v1/tasklists/default/tasks";
+    let open = created(&app, &l, list, json!({"title": "Open"})).await;
+    let done = created(&app, &l, list, json!({"title": "Done"})).await;
+    let path = format!("{list}/{}", urlencode(&done));
+    let r = call(
+        &app,
+        &l,
+        Method::PATCH,
+        &path,
+        Some(json!({"status": "completed"})),
+        Some("*"),
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let base = app.address.clone();
+    let first_round = |query: &'static str| {
+        let (app, l, base) = (&app, &l, &base);
+        async move {
+            let status = post(app, l, &format!("/v1/tasklists/default/sync{query}")).await;
+            let token = status["syncUpdatedToken"].as_str().unwrap().to_string();
+            let updated = "/v1/tasklists/default/sync/updated";
+            sorted_ids(&drain(app, base, l, updated, &token).await.0)
+        }
+    };
+    let mut both = vec![open.clone(), done.clone()];
+    both.sort();
+    assert_eq!(first_round("").await, both);
+    assert_eq!(
+        first_round("?skipCompletedBeforeDate=2100-01-01").await,
+        vec![open.clone()]
+    );
+    assert_eq!(
+        first_round("?skipCompletedBeforeDate=2000-01-01").await,
+        both,
+        "completed after it: kept"
+    );
+}
