@@ -134,6 +134,12 @@ impl Application {
                 metrics.clone(),
             )),
             metrics,
+            outbound: reqwest::Client::builder()
+                .connect_timeout(Duration::from_secs(10))
+                .user_agent(concat!("switchboard-webhooks/", env!("CARGO_PKG_VERSION")))
+                .redirect(reqwest::redirect::Policy::none())
+                .build()?,
+            wake_deliveries: tokio::sync::Notify::new(),
             scopes,
             keys,
             store,
@@ -168,6 +174,8 @@ impl Application {
     pub async fn run_until_stopped(self) -> anyhow::Result<()> {
         let purge = tokio::spawn(purge_expired(self.state.clone()));
         let keep_alive = tokio::spawn(crate::background::keep_alive(self.state.clone()));
+        let watches = tokio::spawn(crate::background::webhooks::watch(self.state.clone()));
+        let deliveries = tokio::spawn(crate::background::webhooks::deliver(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
         let limits = self.state.settings.limits.clone();
         let (stop, stopped) = tokio::sync::watch::channel(false);
@@ -201,6 +209,8 @@ impl Application {
         }
         purge.abort();
         keep_alive.abort();
+        watches.abort();
+        deliveries.abort();
         tracing::info!("stopped");
         Ok(())
     }

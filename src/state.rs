@@ -23,6 +23,10 @@ pub struct Services {
     pub hashing: crate::owners::Hashing,
     pub large_bodies: Arc<crate::guards::large_bodies::LargeBodyBudget>,
     pub metrics: Arc<crate::metrics::Metrics>,
+    /// Requests to apps' receivers (webhooks): no redirects followed.
+    pub outbound: reqwest::Client,
+    /// Wakes the delivery worker when notifications were queued.
+    pub wake_deliveries: tokio::sync::Notify,
 }
 
 pub type AppState = Arc<Services>;

@@ -19,6 +19,7 @@ pub mod request_limits;
 pub mod scope_check;
 mod security_headers;
 mod series;
+mod subscriptions;
 mod sync;
 mod tasks;
 
@@ -105,6 +106,8 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::calendar_start))
         .routes(routes!(sync::calendar_updated))
         .routes(routes!(sync::calendar_deleted))
+        .routes(routes!(subscriptions::list, subscriptions::subscribe))
+        .routes(routes!(subscriptions::get_one, subscriptions::unsubscribe))
 }
 
 /// The OpenAPI document: the handlers' annotations, then the shared conventions.

@@ -1,7 +1,10 @@
-//! Work the service does on its own, beside requests: keeping idle accounts alive. Each pass
+//! Work the service does on its own, beside requests: keeping idle accounts alive, and (in
+//! `webhooks`) watching subscriptions and delivering notifications. Each pass
 //! reads what is due from the store (nothing is scheduled in memory), and each account's refresh
 //! takes the account's refresh lease as any refresh does, so several instances on one database
 //! refresh an account once. Passes stop with the service.
+
+pub mod webhooks;
 
 use crate::clock::now;
 use crate::state::AppState;

@@ -11,8 +11,10 @@ use url::Url;
 
 mod jobs;
 mod limits;
+mod webhooks;
 pub use jobs::Jobs;
 pub use limits::{Limits, SignupPolicy};
+pub use webhooks::Webhooks;
 
 const PREFIX: &str = "SWITCHBOARD_";
 
@@ -43,6 +45,11 @@ const KNOWN: &[&str] = &[
     "PORTAL_SIGNUP",
     "KEEP_ALIVE_DAYS",
     "KEEP_ALIVE_EVERY",
+    "WEBHOOK_POLL_EVERY",
+    "WEBHOOK_RETRY_FIRST",
+    "WEBHOOK_RETRY_FOR",
+    "WEBHOOK_TIMEOUT",
+    "WEBHOOK_ALLOW_HTTP",
 ];
 
 #[derive(Clone)]
@@ -72,6 +79,7 @@ pub struct Settings {
     pub metrics_listen: Option<SocketAddr>,
     pub limits: Limits,
     pub jobs: Jobs,
+    pub webhooks: Webhooks,
 }
 
 impl Settings {
@@ -166,6 +174,7 @@ impl Settings {
             Some(key) => MasterKeySource::Given(SecretString::from(key.to_string())),
             None => MasterKeySource::LocalFile(PathBuf::from("switchboard.key")),
         };
+        let webhooks = Webhooks::read(&values, &public_url)?;
         let settings = Settings {
             listen,
             public_url,
@@ -200,6 +209,7 @@ impl Settings {
                 .transpose()?,
             limits: Limits::read(&values)?,
             jobs: Jobs::read(&values)?,
+            webhooks,
         };
         Ok((settings, warnings))
     }

@@ -94,6 +94,10 @@ pub enum Code {
     NotFound,
     #[strum(serialize = "notReady")]
     NotReady,
+    #[strum(serialize = "notificationUrl.invalid")]
+    NotificationUrlInvalid,
+    #[strum(serialize = "notificationUrl.validationFailed")]
+    NotificationUrlValidationFailed,
     #[strum(serialize = "occurrence.deleted")]
     OccurrenceDeleted,
     #[strum(serialize = "occurrence.notFound")]
@@ -149,6 +153,10 @@ pub enum Code {
     #[strum(serialize = "serviceType.unsupported")]
     ServiceTypeUnsupported,
     /// The provider lost track of a sync's changes (used between the provider and the engine).
+    #[strum(serialize = "subscription.notFound")]
+    SubscriptionNotFound,
+    #[strum(serialize = "subscription.resourceInvalid")]
+    SubscriptionResourceInvalid,
     #[strum(serialize = "sync.reset")]
     SyncReset,
     #[strum(serialize = "syncToken.expired")]

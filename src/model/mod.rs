@@ -9,6 +9,7 @@ pub mod email;
 pub mod event_time;
 pub mod recurrence;
 pub mod requests;
+pub mod subscription;
 pub mod sync;
 pub mod task;
 

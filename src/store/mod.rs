@@ -5,10 +5,12 @@ pub mod crypto;
 pub mod records;
 pub mod sqlite;
 pub mod sync_records;
+pub mod webhook_records;
 
 use async_trait::async_trait;
 pub use records::*;
 pub use sync_records::*;
+pub use webhook_records::*;
 
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
@@ -247,12 +249,106 @@ pub trait SyncStore: Send + Sync {
     async fn acknowledge(&self, sync_id: i64, kind: ChangeKind, seq: i64) -> StoreResult<()>;
 }
 
+/// Webhooks: the apps' signing secrets, subscriptions and where each stands in the changes, and
+/// the notifications to deliver. Due work is claimed (moved on in the same write), so that
+/// several instances on one database do each piece once.
+#[async_trait]
+pub trait WebhookStore: Send + Sync {
+    /// The app's signing secret (encrypted), if it has one yet.
+    async fn signing_secret(&self, app_id: i64) -> StoreResult<Option<String>>;
+    /// Saves a signing secret; with `only_if_missing`, `false` (nothing saved) when the app has
+    /// one already.
+    async fn set_signing_secret(
+        &self,
+        app_id: i64,
+        secret_enc: &str,
+        only_if_missing: bool,
+    ) -> StoreResult<bool>;
+    async fn upsert_subscription(
+        &self,
+        new: &NewSubscription<'_>,
+    ) -> StoreResult<SubscriptionRecord>;
+    /// The account's subscription to `resource` at `url`, if there is one.
+    async fn find_subscription(
+        &self,
+        account_id: i64,
+        resource: &str,
+        url: &str,
+    ) -> StoreResult<Option<SubscriptionRecord>>;
+    async fn subscription(
+        &self,
+        account_id: i64,
+        id: i64,
+    ) -> StoreResult<Option<SubscriptionRecord>>;
+    /// A page of the account's subscriptions (active only, unless `include_inactive`), and how
+    /// many there are.
+    async fn list_subscriptions(
+        &self,
+        account_id: i64,
+        include_inactive: bool,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<SubscriptionRecord>, i64)>;
+    /// The app's subscriptions of every account, newest first (for the portal and the CLI).
+    async fn app_subscriptions(
+        &self,
+        app_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>>;
+    /// Deletes the subscription with its pending notifications; false when it did not exist.
+    async fn delete_subscription(&self, account_id: i64, id: i64) -> StoreResult<bool>;
+    /// Active subscriptions due a look at their changes at `now`, each moved on to `until`.
+    async fn claim_watches(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>>;
+    /// Moves a subscription on in its changes and queues what they gave, in one write; `false`
+    /// (nothing written) when it no longer stands at `advance.from`.
+    async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool>;
+    /// Makes the account's active subscriptions due at once (a provider said something changed).
+    async fn wake_watches(&self, account_id: i64, now: i64) -> StoreResult<()>;
+    async fn enqueue(&self, deliveries: &[NewDelivery], now: i64) -> StoreResult<()>;
+    /// Pending notifications due at `now` (of active subscriptions, or account events), each
+    /// moved on to `until`.
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+    /// Records an attempt, and what it means for the delivery's subscription, in one write.
+    async fn record_attempt(
+        &self,
+        delivery_id: i64,
+        attempt: &Attempt,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// The app's latest notifications (of one subscription, if given), newest first.
+    async fn deliveries(
+        &self,
+        app_id: i64,
+        subscription_id: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRecord>>;
+    async fn delivery(&self, app_id: i64, id: i64) -> StoreResult<Option<DeliveryRecord>>;
+}
+
 pub trait Store:
-    MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore
+    MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore + WebhookStore
 {
 }
-impl<T: MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore> Store
-    for T
+impl<
+        T: MetaStore
+            + AppStore
+            + AuthStore
+            + AccountStore
+            + TokenStore
+            + OwnerStore
+            + SyncStore
+            + WebhookStore,
+    > Store for T
 {
 }
 

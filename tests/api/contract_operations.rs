@@ -1,5 +1,4 @@
-//! Every operation of Aurinko's contract in switchboard's scope is served (webhooks aside, which
-//! are not served yet).
+//! Every operation of Aurinko's contract in switchboard's scope is served.
 
 use crate::contract::schema::Contract;
 use crate::helpers::spawn_app;
@@ -37,5 +36,5 @@ async fn every_in_scope_operation_of_the_contract_is_served() {
         }
     }
     assert!(missing.is_empty(), "not served: {missing:#?}");
-    assert_eq!(served.len(), 73, "{served:#?}");
+    assert_eq!(served.len(), 77, "{served:#?}");
 }

@@ -3,9 +3,11 @@
 mod accounts;
 mod apps;
 mod auth;
+mod deliveries;
 mod owners;
 mod sync;
 mod tokens;
+mod webhooks;
 
 use super::{MetaStore, StoreError, StoreResult};
 use async_trait::async_trait;

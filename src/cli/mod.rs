@@ -1,6 +1,5 @@
 //! The command line: `serve` (the default), `app …` and `scopes explain`.
 
-use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
 use crate::clock::now;
 use crate::config::Settings;
 use crate::owners;
@@ -9,12 +8,17 @@ use crate::scopes::{resolve::split_list, PermissionLine, ScopeCatalog};
 use crate::startup::{init_tracing, open_store, Application};
 use crate::store::Admission;
 use anyhow::Context;
-use clap::{Args, Parser, Subcommand};
+use clap::{Parser, Subcommand};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::json;
 use std::path::PathBuf;
 use std::process::ExitCode;
 use std::sync::Arc;
+
+mod apps;
+mod webhooks;
+
+use apps::AppCommand;
 
 #[derive(Parser)]
 #[command(
@@ -43,6 +47,9 @@ enum Command {
     /// Manage the people who sign in to the portal.
     #[command(subcommand)]
     Owner(OwnerCommand),
+    /// An app's webhook subscriptions and delivery log.
+    #[command(subcommand)]
+    Webhooks(webhooks::WebhooksCommand),
 }
 
 #[derive(Subcommand)]
@@ -64,59 +71,6 @@ enum OwnerCommand {
         #[arg(long)]
         json: bool,
     },
-}
-
-#[derive(Subcommand)]
-enum AppCommand {
-    /// Create an app; prints its clientId and a clientSecret shown only once.
-    Create {
-        #[arg(long)]
-        name: String,
-        /// A return URL the app may send users back to (repeat for several).
-        #[arg(long = "return-url", required = true)]
-        return_urls: Vec<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Set the app's Azure registration.
-    Office365(Office365Args),
-    /// List apps.
-    List {
-        #[arg(long)]
-        json: bool,
-    },
-    /// Show an app, with the redirect URI to register in Azure.
-    Show {
-        client_id: String,
-        #[arg(long)]
-        json: bool,
-    },
-}
-
-#[derive(Args)]
-struct Office365Args {
-    client_id: String,
-    /// The Application (client) ID from the Azure app's Overview page.
-    #[arg(long)]
-    azure_client_id: String,
-    /// A file holding the client secret's Value.
-    #[arg(
-        long,
-        conflicts_with = "public_client",
-        required_unless_present = "public_client"
-    )]
-    azure_client_secret_file: Option<PathBuf>,
-    /// The Azure app is a public client: PKCE only, no secret.
-    #[arg(long)]
-    public_client: bool,
-    /// common, organizations, consumers, or a tenant id / domain.
-    #[arg(long, default_value = "common")]
-    authority: String,
-    /// When the client secret expires (YYYY-MM-DD), to be warned in time.
-    #[arg(long)]
-    secret_expires: Option<String>,
-    #[arg(long)]
-    json: bool,
 }
 
 #[derive(Subcommand)]
@@ -167,8 +121,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
                 .run_until_stopped()
                 .await
         }
-        Command::App(cmd) => app_command(&mut settings, cmd).await,
+        Command::App(cmd) => apps::app_command(&mut settings, cmd).await,
         Command::Owner(cmd) => owner_command(&mut settings, cmd).await,
+        Command::Webhooks(cmd) => webhooks::command(&mut settings, cmd).await,
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,
@@ -225,129 +180,6 @@ async fn owner_command(settings: &mut Settings, cmd: OwnerCommand) -> anyhow::Re
         }
     }
     Ok(())
-}
-
-async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Result<()> {
-    let (store, keys) = open_store(settings).await?;
-    let store = store.as_ref();
-    match cmd {
-        AppCommand::Create {
-            name,
-            return_urls,
-            json,
-        } => {
-            let created = apps::create(store, &name, &return_urls, None, now()).await?;
-            let secret = created.client_secret.expose_secret();
-            if json {
-                println!(
-                    "{}",
-                    json!({ "clientId": created.app.client_id, "clientSecret": secret, "name": created.app.name })
-                );
-            } else {
-                println!(
-                    "App created: {}\nclientId:     {}\nclientSecret: {secret}\n",
-                    created.app.name, created.app.client_id
-                );
-                println!("The client secret is shown only this once; store it now.");
-                println!("Next: switchboard app office365 {} --azure-client-id <id> --azure-client-secret-file <file>", created.app.client_id);
-            }
-        }
-        AppCommand::Office365(a) => {
-            let secret = match &a.azure_client_secret_file {
-                Some(path) => Some(SecretString::from(
-                    std::fs::read_to_string(path)
-                        .with_context(|| format!("cannot read {}", path.display()))?
-                        .trim()
-                        .to_string(),
-                )),
-                None => None,
-            };
-            let expires = a.secret_expires.as_deref().map(parse_date).transpose()?;
-            let input = Office365Input {
-                azure_client_id: &a.azure_client_id,
-                client_secret: secret
-                    .as_ref()
-                    .map_or(SecretChoice::Public, SecretChoice::New),
-                authority: &a.authority,
-                secret_expires_at: expires,
-            };
-            let details = apps::set_office365(store, &keys, &a.client_id, input, now()).await?;
-            print_details(settings, &details, a.json);
-        }
-        AppCommand::List { json } => {
-            let list = store.list_apps().await?;
-            if json {
-                let apps: Vec<_> = list
-                    .iter()
-                    .map(|a| json!({ "clientId": a.client_id, "name": a.name }))
-                    .collect();
-                println!("{}", json!({ "apps": apps }));
-            } else {
-                for a in list {
-                    println!("{}  {}", a.client_id, a.name);
-                }
-            }
-        }
-        AppCommand::Show { client_id, json } => {
-            print_details(settings, &apps::details(store, &client_id).await?, json)
-        }
-    }
-    Ok(())
-}
-
-fn parse_date(text: &str) -> anyhow::Result<i64> {
-    let date = chrono::NaiveDate::parse_from_str(text, "%Y-%m-%d")
-        .with_context(|| format!("'{text}' is not a date like 2027-06-30"))?;
-    Ok(date
-        .and_hms_opt(0, 0, 0)
-        .expect("midnight exists")
-        .and_utc()
-        .timestamp())
-}
-
-fn print_details(settings: &Settings, d: &AppDetails, as_json: bool) {
-    let o = d.office365.as_ref();
-    if as_json {
-        let office365 = o.map(|o| {
-            json!({
-                "azureClientId": o.azure_client_id, "publicClient": o.client_secret_enc.is_none(), "authority": o.authority,
-                "secretExpiresAt": o.secret_expires_at.map(crate::model::rfc3339), "problem": o.problem,
-            })
-        });
-        println!(
-            "{}",
-            json!({ "clientId": d.app.client_id, "name": d.app.name, "returnUrls": d.return_urls, "redirectUri": settings.redirect_uri(), "office365": office365 })
-        );
-        return;
-    }
-    println!(
-        "App:          {}\nclientId:     {}",
-        d.app.name, d.app.client_id
-    );
-    for url in &d.return_urls {
-        println!("Return URL:   {url}");
-    }
-    println!(
-        "\nRegister this redirect URI in Azure (Authentication → Web):\n  {}\n",
-        settings.redirect_uri()
-    );
-    match o {
-        None => println!("Office 365:   not configured"),
-        Some(o) => {
-            let kind = if o.client_secret_enc.is_some() {
-                "confidential (client secret set)"
-            } else {
-                "public client (PKCE, no secret)"
-            };
-            println!(
-                "Office 365:   Azure client id {}, authority {}, {kind}",
-                o.azure_client_id, o.authority
-            );
-            if let Some(p) = &o.problem {
-                println!("PROBLEM:      {} — {}", p.code, p.message);
-            }
-        }
-    }
 }
 
 fn explain(

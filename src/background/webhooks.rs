@@ -1,0 +1,89 @@
+//! The webhook workers: one looks at the subscriptions whose changes are due a look, one delivers
+//! the notifications that are due. Both claim their work in the store (moved on past the time
+//! the work may take), so an instance that dies leaves its work to be claimed again.
+
+use crate::clock::now;
+use crate::state::AppState;
+use futures_util::future::join_all;
+use std::time::Duration;
+
+/// Subscriptions looked at together, and notifications delivered together.
+const WATCHES_AT_ONCE: i64 = 16;
+const DELIVERIES_AT_ONCE: i64 = 32;
+/// How long a claimed look may take before another instance may claim it again.
+const WATCH_LEASE: i64 = 120;
+const TICK: Duration = Duration::from_secs(1);
+
+/// Looks at due subscriptions every second until the task is dropped.
+pub async fn watch(state: AppState) {
+    let mut tick = tokio::time::interval(TICK);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        if let Err(e) = watch_pass(&state).await {
+            tracing::warn!(error = %e, "webhook watch pass failed");
+        }
+    }
+}
+
+/// Looks at the subscriptions due now; how many.
+pub async fn watch_pass(state: &AppState) -> anyhow::Result<usize> {
+    let at = now();
+    let due = state
+        .store
+        .claim_watches(at, at + WATCH_LEASE, WATCHES_AT_ONCE)
+        .await?;
+    let looks = due.iter().map(|s| async move {
+        if let Err(e) = crate::webhooks::watch::look(state, s).await {
+            tracing::warn!(subscription = s.id, account_id = s.account_id, code = %e.code, "could not look at a subscription's changes");
+        }
+    });
+    join_all(looks).await;
+    Ok(due.len())
+}
+
+/// Delivers due notifications when woken (something was queued) or every second.
+pub async fn deliver(state: AppState) {
+    loop {
+        tokio::select! {
+            () = state.wake_deliveries.notified() => {}
+            () = tokio::time::sleep(TICK) => {}
+        }
+        loop {
+            match deliver_pass(&state).await {
+                Ok(n) if n as i64 == DELIVERIES_AT_ONCE => continue,
+                Ok(_) => break,
+                Err(e) => {
+                    tracing::warn!(error = %e, "webhook delivery pass failed");
+                    break;
+                }
+            }
+        }
+    }
+}
+
+/// Tries the notifications due now; how many.
+pub async fn deliver_pass(state: &AppState) -> anyhow::Result<usize> {
+    let at = now();
+    let lease = state.settings.webhooks.timeout.as_secs() as i64 + 30;
+    let due = state
+        .store
+        .claim_deliveries(at, at + lease, DELIVERIES_AT_ONCE)
+        .await?;
+    let attempts = due.iter().map(|d| async move {
+        let outcome = crate::webhooks::deliver::attempt(state, d).await;
+        match &outcome {
+            crate::store::Attempt::Delivered { .. } => {
+                tracing::info!(delivery = d.id, subscription = ?d.subscription_id, "notification delivered")
+            }
+            crate::store::Attempt::Failed { error, retry_at, .. } => {
+                tracing::warn!(delivery = d.id, subscription = ?d.subscription_id, %error, given_up = retry_at.is_none(), "notification not delivered")
+            }
+        }
+        if let Err(e) = state.store.record_attempt(d.id, &outcome, now()).await {
+            tracing::warn!(error = %e, delivery = d.id, "could not record a delivery attempt");
+        }
+    });
+    join_all(attempts).await;
+    Ok(due.len())
+}

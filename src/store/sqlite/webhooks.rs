@@ -1,0 +1,281 @@
+//! SQLite: signing secrets, subscriptions and where each stands in the provider's changes. The
+//! notifications to deliver are in `deliveries.rs`.
+
+use super::{json_list, to_json_list, SqliteStore};
+use crate::store::{
+    Advance, Attempt, DeliveryRecord, NewDelivery, NewSubscription, StoreResult,
+    SubscriptionRecord, WebhookStore,
+};
+use async_trait::async_trait;
+use sqlx::sqlite::SqliteRow;
+use sqlx::Row;
+
+const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
+                       quiet, active, fail_since, fail_description, created_at";
+
+fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
+    Ok(SubscriptionRecord {
+        id: r.get("id"),
+        app_id: r.get("app_id"),
+        account_id: r.get("account_id"),
+        resource: r.get("resource"),
+        notification_url: r.get("notification_url"),
+        filters: json_list(r.get("filters"))?,
+        feed: r.get("feed"),
+        cursor: r.get("cursor"),
+        quiet: r.get::<i64, _>("quiet") != 0,
+        active: r.get::<i64, _>("active") != 0,
+        fail_since: r.get("fail_since"),
+        fail_description: r.get("fail_description"),
+        created_at: r.get("created_at"),
+    })
+}
+
+fn records(rows: &[SqliteRow]) -> StoreResult<Vec<SubscriptionRecord>> {
+    rows.iter().map(record).collect()
+}
+
+#[async_trait]
+impl WebhookStore for SqliteStore {
+    async fn signing_secret(&self, app_id: i64) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT signing_secret_enc FROM apps WHERE id = ?")
+                .bind(app_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    async fn set_signing_secret(
+        &self,
+        app_id: i64,
+        secret_enc: &str,
+        only_if_missing: bool,
+    ) -> StoreResult<bool> {
+        let condition = if only_if_missing {
+            " AND signing_secret_enc IS NULL"
+        } else {
+            ""
+        };
+        let done = sqlx::query(&format!(
+            "UPDATE apps SET signing_secret_enc = ? WHERE id = ?{condition}"
+        ))
+        .bind(secret_enc)
+        .bind(app_id)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(done == 1)
+    }
+
+    async fn upsert_subscription(
+        &self,
+        new: &NewSubscription<'_>,
+    ) -> StoreResult<SubscriptionRecord> {
+        let row = sqlx::query(&format!(
+            "INSERT INTO subscriptions (app_id, account_id, resource, notification_url, filters, \
+             feed, cursor, quiet, active, poll_at, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) \
+             ON CONFLICT (account_id, resource, notification_url) DO UPDATE SET \
+             filters = excluded.filters, \
+             quiet = CASE WHEN subscriptions.cursor IS NULL THEN excluded.quiet ELSE subscriptions.quiet END, \
+             cursor = COALESCE(subscriptions.cursor, excluded.cursor), \
+             active = 1, fail_since = NULL, fail_description = NULL, poll_at = excluded.poll_at, \
+             updated_at = excluded.updated_at \
+             RETURNING {COLUMNS}"
+        ))
+        .bind(new.app_id)
+        .bind(new.account_id)
+        .bind(new.resource)
+        .bind(new.notification_url)
+        .bind(to_json_list(new.filters))
+        .bind(new.feed)
+        .bind(new.cursor)
+        .bind(new.quiet as i64)
+        .bind(new.poll_at)
+        .bind(new.now)
+        .bind(new.now)
+        .fetch_one(&self.pool)
+        .await?;
+        record(&row)
+    }
+
+    async fn find_subscription(
+        &self,
+        account_id: i64,
+        resource: &str,
+        url: &str,
+    ) -> StoreResult<Option<SubscriptionRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions \
+             WHERE account_id = ? AND resource = ? AND notification_url = ?"
+        ))
+        .bind(account_id)
+        .bind(resource)
+        .bind(url)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+
+    async fn subscription(
+        &self,
+        account_id: i64,
+        id: i64,
+    ) -> StoreResult<Option<SubscriptionRecord>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE account_id = ? AND id = ?"
+        ))
+        .bind(account_id)
+        .bind(id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.as_ref().map(record).transpose()
+    }
+
+    async fn list_subscriptions(
+        &self,
+        account_id: i64,
+        include_inactive: bool,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(Vec<SubscriptionRecord>, i64)> {
+        let which = if include_inactive {
+            ""
+        } else {
+            " AND active = 1"
+        };
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE account_id = ?{which} \
+             ORDER BY id LIMIT ? OFFSET ?"
+        ))
+        .bind(account_id)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&self.pool)
+        .await?;
+        let total: i64 = sqlx::query_scalar(&format!(
+            "SELECT COUNT(*) FROM subscriptions WHERE account_id = ?{which}"
+        ))
+        .bind(account_id)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok((records(&rows)?, total))
+    }
+
+    async fn app_subscriptions(
+        &self,
+        app_id: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>> {
+        let rows = sqlx::query(&format!(
+            "SELECT {COLUMNS} FROM subscriptions WHERE app_id = ? ORDER BY id DESC LIMIT ?"
+        ))
+        .bind(app_id)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        records(&rows)
+    }
+
+    async fn delete_subscription(&self, account_id: i64, id: i64) -> StoreResult<bool> {
+        let done = sqlx::query("DELETE FROM subscriptions WHERE account_id = ? AND id = ?")
+            .bind(account_id)
+            .bind(id)
+            .execute(&self.pool)
+            .await?
+            .rows_affected();
+        Ok(done == 1)
+    }
+
+    async fn claim_watches(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>> {
+        let rows = sqlx::query(&format!(
+            "UPDATE subscriptions SET poll_at = ? WHERE id IN \
+             (SELECT id FROM subscriptions WHERE active = 1 AND poll_at <= ? \
+              ORDER BY poll_at LIMIT ?) RETURNING {COLUMNS}"
+        ))
+        .bind(until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        records(&rows)
+    }
+
+    async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        let moved = sqlx::query(
+            "UPDATE subscriptions SET cursor = ?, quiet = ?, poll_at = ? WHERE id = ? AND cursor IS ?",
+        )
+        .bind(advance.to)
+        .bind(advance.quiet as i64)
+        .bind(advance.poll_at)
+        .bind(advance.subscription_id)
+        .bind(advance.from)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        if moved == 0 {
+            return Ok(false);
+        }
+        super::deliveries::insert(&mut tx, advance.deliveries, advance.now).await?;
+        tx.commit().await?;
+        Ok(true)
+    }
+
+    async fn wake_watches(&self, account_id: i64, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE subscriptions SET poll_at = ? WHERE account_id = ? AND active = 1 AND poll_at > ?",
+        )
+        .bind(now)
+        .bind(account_id)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn enqueue(&self, deliveries: &[NewDelivery], now: i64) -> StoreResult<()> {
+        let mut tx = self.pool.begin().await?;
+        super::deliveries::insert(&mut tx, deliveries, now).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn claim_deliveries(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRecord>> {
+        super::deliveries::claim(&self.pool, now, until, limit).await
+    }
+
+    async fn record_attempt(
+        &self,
+        delivery_id: i64,
+        attempt: &Attempt,
+        now: i64,
+    ) -> StoreResult<()> {
+        super::deliveries::record_attempt(&self.pool, delivery_id, attempt, now).await
+    }
+
+    async fn deliveries(
+        &self,
+        app_id: i64,
+        subscription_id: Option<i64>,
+        limit: i64,
+    ) -> StoreResult<Vec<DeliveryRecord>> {
+        super::deliveries::log(&self.pool, app_id, subscription_id, limit).await
+    }
+
+    async fn delivery(&self, app_id: i64, id: i64) -> StoreResult<Option<DeliveryRecord>> {
+        super::deliveries::one(&self.pool, app_id, id).await
+    }
+}

@@ -1,0 +1,275 @@
+//! Webhooks through the API, to a real receiver: the validation request, signed notifications of
+//! each change once, retries of a failing receiver until the subscription is made inactive, taking
+//! it up again, and deleting it.
+
+use crate::helpers::{call, expect_error, spawn_app_with, urlencode, Linked, TestApp, ADELE};
+use crate::receiver::{signed_by, Receiver};
+use reqwest::{Method, StatusCode};
+use serde_json::{json, Value};
+use std::time::Duration;
+
+/// Changes are looked for every second here.
+const FAST: &[(&str, &str)] = &[("SWITCHBOARD_WEBHOOK_POLL_EVERY", "1")];
+
+async fn linked(app: &TestApp, scopes: &str) -> (Linked, String) {
+    let client = app.create_client().await;
+    app.add_user(ADELE);
+    let l = app.link(&client, scopes).await;
+    let shown = app.cli_json(&["app", "show", &client.client_id, "--json"]);
+    let secret = shown["signingSecret"].as_str().unwrap().to_string();
+    assert!(secret.len() >= 32, "a signing secret: {shown}");
+    (l, client.client_id)
+}
+
+async fn subscribe(app: &TestApp, l: &Linked, resource: &str, url: &str) -> reqwest::Response {
+    let body = json!({"resource": resource, "notificationUrl": url});
+    call(app, l, Method::POST, "/v1/subscriptions", Some(body), None).await
+}
+
+async fn subscribed(app: &TestApp, l: &Linked, resource: &str, url: &str) -> Value {
+    let r = subscribe(app, l, resource, url).await;
+    assert_eq!(r.status(), 200);
+    r.json().await.unwrap()
+}
+
+async fn get(app: &TestApp, l: &Linked, path: &str) -> Value {
+    let r = call(app, l, Method::GET, path, None, None).await;
+    assert_eq!(r.status(), 200, "{path}");
+    r.json().await.unwrap()
+}
+
+fn secret_of(app: &TestApp, client_id: &str) -> String {
+    let shown = app.cli_json(&["app", "show", client_id, "--json"]);
+    shown["signingSecret"].as_str().unwrap().to_string()
+}
+
+#[tokio::test]
+async fn a_subscriber_is_told_each_change_once_signed_until_it_unsubscribes() {
+    let app = spawn_app_with(FAST).await;
+    let (l, client_id) = linked(&app, "Contacts.ReadWrite").await;
+    app.ms.add_contacts(ADELE, 30);
+    let receiver = Receiver::start().await;
+    let s = subscribed(&app, &l, "/contacts", &receiver.url).await;
+    assert_eq!(receiver.validations(), 1, "the URL was validated first");
+    assert_eq!(s["resource"], "/contacts");
+    assert_eq!(s["notificationUrl"], receiver.url.as_str());
+    assert_eq!(s["active"], true);
+    let id = s["id"].as_i64().unwrap();
+
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert!(
+        receiver.notifications().is_empty(),
+        "what was there before is not news"
+    );
+    let new = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/contacts",
+        Some(json!({"name": {"givenName": "Nina"}})),
+        None,
+    )
+    .await;
+    assert_eq!(new.status(), 201);
+    let contact = new.json::<Value>().await.unwrap()["id"]
+        .as_str()
+        .unwrap()
+        .to_string();
+    let got = receiver.wait_for(1).await;
+    let n = &got[0];
+    assert!(signed_by(n, &secret_of(&app, &client_id)), "signed: {n:?}");
+    let ts: i64 = n.header("x-aurinko-request-timestamp").parse().unwrap();
+    assert!((chrono::Utc::now().timestamp() - ts).abs() < 30);
+    assert_eq!(n.header("content-type"), "application/json");
+    let body = n.json();
+    assert_eq!(body["subscription"], id);
+    assert_eq!(body["resource"], "/contacts");
+    assert_eq!(body["accountId"], l.account_id);
+    assert_eq!(
+        body["payloads"],
+        json!([{"id": contact, "changeType": "updated"}])
+    );
+
+    let path = format!("/v1/contacts/{}", urlencode(&contact));
+    let r = call(&app, &l, Method::DELETE, &path, None, Some("*")).await;
+    assert_eq!(r.status(), 200);
+    let got = receiver.wait_for(2).await;
+    assert_eq!(
+        got[1].json()["payloads"],
+        json!([{"id": contact, "changeType": "deleted"}])
+    );
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(receiver.notifications().len(), 2, "each change once");
+
+    let one = get(&app, &l, &format!("/v1/subscriptions/{id}")).await;
+    assert_eq!(one["id"], id);
+    assert!(one.get("failSince").is_none(), "{one}");
+    let page = get(&app, &l, "/v1/subscriptions").await;
+    assert_eq!(page["totalSize"], 1);
+    assert_eq!(page["records"][0]["id"], id);
+
+    let r = call(
+        &app,
+        &l,
+        Method::DELETE,
+        &format!("/v1/subscriptions/{id}"),
+        None,
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    app.ms.add_contacts(ADELE, 1);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        receiver.notifications().len(),
+        2,
+        "nothing after unsubscribing"
+    );
+    let r = call(
+        &app,
+        &l,
+        Method::GET,
+        &format!("/v1/subscriptions/{id}"),
+        None,
+        None,
+    )
+    .await;
+    expect_error(r, StatusCode::NOT_FOUND, "subscription.notFound").await;
+}
+
+#[tokio::test]
+async fn a_subscription_is_refused_unless_its_url_and_resource_are_acceptable() {
+    let app = spawn_app_with(FAST).await;
+    let (l, _) = linked(&app, "Contacts.Read").await;
+    let receiver = Receiver::start().await;
+    receiver.echo_validation(false);
+    let r = subscribe(&app, &l, "/contacts", &receiver.url).await;
+    let e = expect_error(
+        r,
+        StatusCode::BAD_REQUEST,
+        "notificationUrl.validationFailed",
+    )
+    .await;
+    assert!(
+        e["message"].as_str().unwrap().contains("validation token"),
+        "{e}"
+    );
+
+    let closed = format!("http://127.0.0.1:{}/hook", crate::helpers::free_port());
+    let r = subscribe(&app, &l, "/contacts", &closed).await;
+    expect_error(
+        r,
+        StatusCode::BAD_REQUEST,
+        "notificationUrl.validationFailed",
+    )
+    .await;
+    for bad in [
+        "ftp://example.com/hook",
+        "/relative",
+        "https://user:pw@example.com/",
+        "https://example.com/#x",
+    ] {
+        let r = subscribe(&app, &l, "/contacts", bad).await;
+        expect_error(r, StatusCode::BAD_REQUEST, "notificationUrl.invalid").await;
+    }
+    receiver.echo_validation(true);
+    for resource in ["/contacts/x", "/calendars/other/events", "/drive", ""] {
+        let r = subscribe(&app, &l, resource, &receiver.url).await;
+        expect_error(r, StatusCode::BAD_REQUEST, "subscription.resourceInvalid").await;
+    }
+    let r = subscribe(&app, &l, "/email/messages", &receiver.url).await;
+    expect_error(r, StatusCode::FORBIDDEN, "scope.missing").await;
+    let page = get(&app, &l, "/v1/subscriptions?includeInactive=true").await;
+    assert_eq!(page["totalSize"], 0, "nothing was created: {page}");
+}
+
+#[tokio::test]
+async fn a_failing_receiver_is_retried_then_the_subscription_is_inactive_until_taken_up_again() {
+    let mut settings = FAST.to_vec();
+    settings.extend([
+        ("SWITCHBOARD_WEBHOOK_RETRY_FIRST", "1"),
+        ("SWITCHBOARD_WEBHOOK_RETRY_FOR", "3"),
+    ]);
+    let app = spawn_app_with(&settings).await;
+    let (l, client_id) = linked(&app, "Contacts.Read").await;
+    let receiver = Receiver::start().await;
+    let id = subscribed(&app, &l, "/contacts", &receiver.url).await["id"]
+        .as_i64()
+        .unwrap();
+    receiver.answer(500);
+    let first = app.ms.add_contacts(ADELE, 1);
+    let failed = receiver.wait_for(2).await;
+    assert_eq!(
+        failed[0].body, failed[1].body,
+        "the same notification, tried again"
+    );
+    let failing = get(&app, &l, &format!("/v1/subscriptions/{id}")).await;
+    assert!(failing["failSince"].is_string(), "{failing}");
+    assert!(
+        failing["failDescription"].as_str().unwrap().contains("500"),
+        "{failing}"
+    );
+
+    let mut inactive = Value::Null;
+    for _ in 0..100 {
+        inactive = get(&app, &l, &format!("/v1/subscriptions/{id}")).await;
+        if inactive["active"] == false {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(inactive["active"], false, "given up: {inactive}");
+    assert_eq!(get(&app, &l, "/v1/subscriptions").await["totalSize"], 0);
+    assert_eq!(
+        get(&app, &l, "/v1/subscriptions?includeInactive=true").await["totalSize"],
+        1
+    );
+    let tried = receiver.notifications().len();
+    app.ms.add_contacts(ADELE, 1);
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        receiver.notifications().len(),
+        tried,
+        "an inactive subscription is quiet"
+    );
+
+    let log = app.cli_json(&["webhooks", "deliveries", &client_id, "--json"]);
+    let entry = &log["deliveries"][0];
+    assert_eq!(entry["state"], "failed", "{log}");
+    assert!(entry["attempts"].as_i64().unwrap() >= 2, "{log}");
+
+    receiver.answer(200);
+    let again = subscribed(&app, &l, "/contacts", &receiver.url).await;
+    assert_eq!(
+        (again["id"].as_i64(), &again["active"]),
+        (Some(id), &json!(true))
+    );
+    assert!(again.get("failSince").is_none(), "{again}");
+    let got = receiver.wait_for(tried + 2).await;
+    let bodies: Vec<Value> = got[tried..].iter().map(|n| n.json()).collect();
+    assert!(
+        bodies.iter().any(|b| b["lifecycleEvent"] == "active"),
+        "{bodies:?}"
+    );
+    let told: Vec<&Value> = bodies
+        .iter()
+        .flat_map(|b| b["payloads"].as_array().unwrap())
+        .collect();
+    assert_eq!(
+        told.len(),
+        1,
+        "the change made while inactive is caught up: {bodies:?}"
+    );
+    assert_ne!(
+        told[0]["id"],
+        first[0].as_str(),
+        "the given-up one is not sent again by itself"
+    );
+
+    let failed_id = log["deliveries"][0]["id"].as_i64().unwrap().to_string();
+    let before = receiver.notifications().len();
+    app.cli_json(&["webhooks", "replay", &client_id, &failed_id, "--json"]);
+    let replayed = receiver.wait_for(before + 1).await;
+    assert_eq!(replayed[before].body, failed[0].body, "replayed as it was");
+    assert!(signed_by(&replayed[before], &secret_of(&app, &client_id)));
+}
