@@ -140,6 +140,7 @@ impl Application {
                 .redirect(reqwest::redirect::Policy::none())
                 .build()?,
             wake_deliveries: tokio::sync::Notify::new(),
+            wake_watches: tokio::sync::Notify::new(),
             scopes,
             keys,
             store,
@@ -177,6 +178,12 @@ impl Application {
         let watches = tokio::spawn(crate::background::webhooks::watch(self.state.clone()));
         let deliveries = tokio::spawn(crate::background::webhooks::deliver(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
+        let webhooks = &self.state.settings.webhooks;
+        if webhooks.push {
+            tracing::info!(endpoint = %crate::webhooks::channels::endpoint(&self.state, "Office365", false), "webhooks: Microsoft pushes changes here; it must reach this URL");
+        } else {
+            tracing::info!(every_seconds = webhooks.poll_every.as_secs(), "webhooks: no public https URL, so subscriptions' changes are looked for on a schedule (SWITCHBOARD_WEBHOOK_PUSH=on asks Microsoft to push them)");
+        }
         let limits = self.state.settings.limits.clone();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         let until_stopped = |mut rx: tokio::sync::watch::Receiver<bool>| async move {

@@ -27,6 +27,8 @@ pub struct Services {
     pub outbound: reqwest::Client,
     /// Wakes the delivery worker when notifications were queued.
     pub wake_deliveries: tokio::sync::Notify,
+    /// Wakes the watch worker when a subscription's changes are due a look at once.
+    pub wake_watches: tokio::sync::Notify,
 }
 
 pub type AppState = Arc<Services>;

@@ -14,6 +14,7 @@ mod health;
 mod home;
 mod metrics;
 pub mod openapi;
+mod push;
 pub mod request_id;
 pub mod request_limits;
 pub mod scope_check;
@@ -26,7 +27,7 @@ mod tasks;
 use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use axum::extract::DefaultBodyLimit;
-use axum::routing::{any, get};
+use axum::routing::{any, get, post};
 use axum::Router;
 use utoipa::{Modify, OpenApi as _};
 use utoipa_axum::router::OpenApiRouter;
@@ -145,6 +146,8 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         // A Graph path has any number of segments, which OpenAPI cannot say: documented apart.
         .route("/v1/direct/{*path}", any(direct::forward))
+        .route("/push/{service}/notify", post(push::notify))
+        .route("/push/{service}/lifecycle", post(push::lifecycle))
         .route("/", get(home::page))
         .merge(docs_ui(doc))
         .merge(crate::portal::router())

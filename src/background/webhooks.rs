@@ -1,5 +1,5 @@
-//! The webhook workers: one looks at the subscriptions whose changes are due a look, one delivers
-//! the notifications that are due. Both claim their work in the store (moved on past the time
+//! The webhook workers: one tends push channels and looks at the subscriptions whose changes are
+//! due a look, one delivers the notifications that are due. Both claim their work in the store (moved on past the time
 //! the work may take), so an instance that dies leaves its work to be claimed again.
 
 use crate::clock::now;
@@ -14,16 +14,37 @@ const DELIVERIES_AT_ONCE: i64 = 32;
 const WATCH_LEASE: i64 = 120;
 const TICK: Duration = Duration::from_secs(1);
 
-/// Looks at due subscriptions every second until the task is dropped.
+/// Tends due push channels and looks at due subscriptions when woken (a provider said something
+/// changed) or every second, until the task is dropped.
 pub async fn watch(state: AppState) {
-    let mut tick = tokio::time::interval(TICK);
-    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
-        tick.tick().await;
+        tokio::select! {
+            () = state.wake_watches.notified() => {}
+            () = tokio::time::sleep(TICK) => {}
+        }
+        if let Err(e) = channel_pass(&state).await {
+            tracing::warn!(error = %e, "push channel pass failed");
+        }
         if let Err(e) = watch_pass(&state).await {
             tracing::warn!(error = %e, "webhook watch pass failed");
         }
     }
+}
+
+/// Opens or renews the push channels due now; how many.
+pub async fn channel_pass(state: &AppState) -> anyhow::Result<usize> {
+    let at = now();
+    let due = state
+        .store
+        .claim_channels(at, at + WATCH_LEASE, WATCHES_AT_ONCE)
+        .await?;
+    let tended = due.iter().map(|s| async move {
+        if let Err(e) = crate::webhooks::channels::tend(state, s).await {
+            tracing::warn!(subscription = s.id, code = %e.code, "could not tend a push channel");
+        }
+    });
+    join_all(tended).await;
+    Ok(due.len())
 }
 
 /// Looks at the subscriptions due now; how many.

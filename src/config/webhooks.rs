@@ -20,12 +20,16 @@ pub struct Webhooks {
     pub timeout: Duration,
     /// Whether notification URLs may be plain `http://` (local development).
     pub allow_http: bool,
+    /// Whether providers are asked to push their changes to switchboard's public URL (else the
+    /// changes are only looked for every `poll_every`).
+    pub push: bool,
 }
 
 impl Webhooks {
-    /// From `WEBHOOK_POLL_EVERY` (seconds, default 60), `WEBHOOK_RETRY_FIRST` (10),
+    /// From `WEBHOOK_POLL_EVERY` (seconds, default 60, or 900 when changes are pushed), `WEBHOOK_RETRY_FIRST` (10),
     /// `WEBHOOK_RETRY_FOR` (86400), `WEBHOOK_TIMEOUT` (10) and `WEBHOOK_ALLOW_HTTP` (default:
-    /// true when the public URL is on this machine, else false).
+    /// true when the public URL is on this machine, else false) and `WEBHOOK_PUSH` (`auto`, the
+    /// default: when the public URL is https; `on`; `off`).
     pub fn read(values: &BTreeMap<String, String>, public_url: &Url) -> anyhow::Result<Webhooks> {
         let seconds = |name, default| number(values, name, default).map(Duration::from_secs);
         let local = matches!(
@@ -44,8 +48,16 @@ impl Webhooks {
         if timeout > Duration::from_secs(60) {
             bail!("SWITCHBOARD_WEBHOOK_TIMEOUT: at most 60 seconds");
         }
+        let push = match values.get("WEBHOOK_PUSH").map_or("auto", String::as_str) {
+            "auto" => public_url.scheme() == "https",
+            "on" => true,
+            "off" => false,
+            other => bail!("SWITCHBOARD_WEBHOOK_PUSH: '{other}' is not auto, on or off"),
+        };
         Ok(Webhooks {
-            poll_every: seconds("WEBHOOK_POLL_EVERY", 60)?,
+            push,
+            // Pushed changes need looking for only as a safety net.
+            poll_every: seconds("WEBHOOK_POLL_EVERY", if push { 900 } else { 60 })?,
             retry_first: seconds("WEBHOOK_RETRY_FIRST", 10)?,
             retry_for: seconds("WEBHOOK_RETRY_FOR", 86_400)?,
             timeout,

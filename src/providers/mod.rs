@@ -11,6 +11,7 @@ pub mod linking;
 mod mail;
 pub mod office365;
 pub mod paging;
+pub mod push;
 mod tasks;
 
 pub use accounts::Accounts;
@@ -21,15 +22,16 @@ pub use direct::Direct;
 pub use error::{Failure, ProviderError};
 pub use linking::Linking;
 pub use mail::{Drafts, Mail, MailFolders, MessageActions, Messages, Sending};
+pub use push::Push;
 pub use tasks::Tasks;
 
 /// Everything a provider offers an account.
 pub trait Provider:
-    Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes
+    Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes + Push
 {
 }
 
-impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes> Provider
+impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes + Push> Provider
     for T
 {
 }

@@ -307,8 +307,29 @@ pub trait WebhookStore: Send + Sync {
     /// Moves a subscription on in its changes and queues what they gave, in one write; `false`
     /// (nothing written) when it no longer stands at `advance.from`.
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool>;
-    /// Makes the account's active subscriptions due at once (a provider said something changed).
-    async fn wake_watches(&self, account_id: i64, now: i64) -> StoreResult<()>;
+    /// Makes the subscription due a look at once (its provider said something changed).
+    async fn wake_watch(&self, subscription_id: i64, now: i64) -> StoreResult<()>;
+    /// Active subscriptions whose push channel is due opening or renewing at `now`, each moved
+    /// on to `until`.
+    async fn claim_channels(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>>;
+    /// Records what became of the subscription's channel, and when it is next due attention
+    /// (`None`: not pushed any more).
+    async fn set_channel(
+        &self,
+        subscription_id: i64,
+        change: ChannelChange<'_>,
+        due_at: Option<i64>,
+    ) -> StoreResult<()>;
+    /// The subscription a channel belongs to, with the hash of the channel's secret.
+    async fn by_channel(
+        &self,
+        channel_id: &str,
+    ) -> StoreResult<Option<(SubscriptionRecord, Vec<u8>)>>;
     async fn enqueue(&self, deliveries: &[NewDelivery], now: i64) -> StoreResult<()>;
     /// Pending notifications due at `now` (of active subscriptions, or account events), each
     /// moved on to `until`.

@@ -20,7 +20,25 @@ pub struct SubscriptionRecord {
     pub active: bool,
     pub fail_since: Option<i64>,
     pub fail_description: Option<String>,
+    /// The provider's push channel, while there is one.
+    pub channel_id: Option<String>,
     pub created_at: i64,
+}
+
+/// What became of a subscription's push channel.
+pub enum ChannelChange<'a> {
+    /// The provider opened one; the hash is SHA-256 of the secret it sends back with each call.
+    Opened {
+        id: &'a str,
+        expires_at: i64,
+        state_hash: &'a [u8],
+    },
+    Renewed {
+        expires_at: i64,
+    },
+    /// There is none (any more).
+    Closed,
+    Unchanged,
 }
 
 /// A subscription to create, or to take up again (the same account, resource and URL): it is
@@ -36,6 +54,8 @@ pub struct NewSubscription<'a> {
     /// Whether the first round is still being read at `cursor`.
     pub quiet: bool,
     pub poll_at: i64,
+    /// When its push channel is to be opened (`None`: the subscription is not pushed).
+    pub channel_due_at: Option<i64>,
     pub now: i64,
 }
 

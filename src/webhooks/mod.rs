@@ -8,6 +8,7 @@
 //! secret; so nothing is lost or told twice across restarts, and several instances share the
 //! work by claiming it.
 
+pub mod channels;
 pub mod deliver;
 pub mod handshake;
 pub mod signing;
@@ -110,9 +111,13 @@ pub async fn subscribe(
             cursor: start.as_ref().map(|s| s.cursor.as_str()),
             quiet: start.as_ref().is_some_and(|s| s.quiet),
             poll_at: at + state.settings.webhooks.poll_every.as_secs() as i64,
+            channel_due_at: state.settings.webhooks.push.then_some(at),
             now: at,
         })
         .await?;
+    if state.settings.webhooks.push {
+        state.wake_watches.notify_one();
+    }
     if before.is_some_and(|b| !b.active) {
         let told = notification(&subscription, None, Some("active"), &[])?;
         state.store.enqueue(&[told], at).await?;
@@ -144,6 +149,8 @@ pub async fn unsubscribe(
     account: &AccountRecord,
     id: i64,
 ) -> Result<(), ApiError> {
+    let subscription = find(state, account, id).await?;
+    channels::close(state, &subscription).await;
     if state.store.delete_subscription(account.id, id).await? {
         return Ok(());
     }

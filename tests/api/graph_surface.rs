@@ -2,7 +2,7 @@
 //! fake; and the fake refusing what Graph refuses.
 
 use crate::fake_microsoft::{message, User};
-use crate::helpers::{call, spawn_app, urlencode, Linked, TestApp, ADELE};
+use crate::helpers::{call, spawn_app, spawn_app_with, urlencode, Linked, TestApp, ADELE};
 use base64::engine::general_purpose::STANDARD;
 use base64::Engine;
 use reqwest::Method;
@@ -208,9 +208,38 @@ async fn tasks(app: &TestApp, l: &Linked) {
     a.delete(&path).await;
 }
 
+/// Subscribes to a To Do list's tasks (opening a Graph subscription), has it renewed, and
+/// unsubscribes (deleting it).
+async fn push(app: &TestApp, l: &Linked) {
+    let a = As(app, l);
+    let receiver = crate::receiver::Receiver::start().await;
+    let body = json!({"resource": "/tasklists/default/tasks", "notificationUrl": receiver.url});
+    let s = a.post("/v1/subscriptions", body).await;
+    let graph = loop {
+        if let Some(g) = app.ms.subscriptions().pop() {
+            break g;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    };
+    assert!(
+        graph.resource.starts_with("me/todo/lists/"),
+        "{}",
+        graph.resource
+    );
+    app.ms.lifecycle(&graph.id, "reauthorizationRequired").await;
+    while !app.ms.surface_hits().contains_key("subscription.update") {
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    a.delete(&format!("/v1/subscriptions/{}", s["id"])).await;
+}
+
 #[tokio::test]
 async fn every_listed_graph_request_is_driven_through_the_strict_fake() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[
+        ("SWITCHBOARD_WEBHOOK_PUSH", "on"),
+        ("SWITCHBOARD_WEBHOOK_POLL_EVERY", "3600"),
+    ])
+    .await;
     let client = app.create_client().await;
     app.ms.add_user(User::work(ADELE, "Adele Vance"));
     let scopes = "Mail.All Calendar.ReadWrite Contacts.ReadWrite Tasks.ReadWrite";
@@ -219,6 +248,7 @@ async fn every_listed_graph_request_is_driven_through_the_strict_fake() {
     calendar(&app, &l).await;
     contacts(&app, &l).await;
     tasks(&app, &l).await;
+    push(&app, &l).await;
     let hits = app.ms.surface_hits();
     let missed: Vec<&str> = GRAPH_REQUESTS
         .iter()

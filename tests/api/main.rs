@@ -49,4 +49,5 @@ mod sync_scale;
 mod tasks;
 mod tokens;
 mod webhooks;
+mod webhooks_push;
 mod zones;

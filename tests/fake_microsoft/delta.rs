@@ -173,14 +173,20 @@ pub(super) async fn tasks(
         Ok(e) => e,
         Err(r) => return r,
     };
-    let Some(live) = fake.with(|i| i.todo_tasks.get(&(email.clone(), list.clone())).cloned())
-    else {
+    // A list that exists has a delta, tasks or none.
+    if super::todo::find_list(&fake, &email, &list).is_none() {
         return graph_error(
             StatusCode::NOT_FOUND,
             "ErrorItemNotFound",
             "The specified object was not found in the store.",
         );
-    };
+    }
+    let live = fake.with(|i| {
+        i.todo_tasks
+            .get(&(email.clone(), list.clone()))
+            .cloned()
+            .unwrap_or_default()
+    });
     let link = format!("/me/todo/lists/{list}/tasks/delta");
     answer(
         &fake,

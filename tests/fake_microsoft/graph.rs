@@ -3,7 +3,7 @@
 
 use super::{
     attachments, calendar, contacts, delta, drive, events, folders, mail_delta, mail_read,
-    mail_send, mail_write, now, schedule, todo, FakeMicrosoft,
+    mail_send, mail_write, now, schedule, subscriptions, todo, FakeMicrosoft,
 };
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
@@ -172,6 +172,11 @@ pub fn routes() -> Router<FakeMicrosoft> {
             get(mail_write::attachment).delete(mail_write::delete_attachment),
         )
         .route("/v1.0/me/messages/{id}/$value", get(mail_write::mime))
+        .route("/v1.0/subscriptions", post(subscriptions::create))
+        .route(
+            "/v1.0/subscriptions/{id}",
+            axum::routing::patch(subscriptions::update).delete(subscriptions::delete),
+        )
 }
 
 /// A path Graph has no resource for (after the strict checks, which see every request).

@@ -31,6 +31,7 @@ mod schema;
 mod series;
 mod shape;
 mod strict;
+pub mod subscriptions;
 mod todo;
 
 pub(crate) use faults::broken_body;
@@ -148,6 +149,9 @@ pub(crate) struct Inner {
     delta_snapshots: HashMap<u64, (String, String, delta::Snapshot)>,
     /// The window of each user's primary calendarView delta.
     delta_windows: HashMap<String, (chrono::DateTime<chrono::Utc>, chrono::DateTime<chrono::Utc>)>,
+    /// Graph subscriptions (change notifications) and how many notifications reached a receiver.
+    subscriptions: Vec<subscriptions::FakeSubscription>,
+    notifications_sent: u32,
     token_faults: VecDeque<TokenFault>,
     uploads: HashMap<String, Upload>,
     graph_faults: VecDeque<GraphFault>,
@@ -228,6 +232,7 @@ impl FakeMicrosoft {
             .merge(control::routes())
             .with_state(fake.clone());
         tokio::spawn(async move { axum::serve(listener, router).await.expect("fake serves") });
+        tokio::spawn(subscriptions::notifier(fake.clone()));
         fake
     }
 

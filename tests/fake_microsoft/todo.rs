@@ -139,7 +139,7 @@ pub(super) async fn create_list(
     (StatusCode::CREATED, Json(list)).into_response()
 }
 
-fn find_list(fake: &FakeMicrosoft, email: &str, id: &str) -> Option<Value> {
+pub(super) fn find_list(fake: &FakeMicrosoft, email: &str, id: &str) -> Option<Value> {
     fake.with(|i| {
         i.todo_lists
             .get(email)

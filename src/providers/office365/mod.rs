@@ -9,6 +9,7 @@ pub mod contacts;
 pub mod graph;
 pub mod identity;
 pub mod mail;
+mod push;
 #[cfg(test)]
 mod scope_mapping_tests;
 pub mod tasks;

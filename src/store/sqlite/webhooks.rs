@@ -3,7 +3,7 @@
 
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{
-    Advance, Attempt, DeliveryRecord, NewDelivery, NewSubscription, StoreResult,
+    Advance, Attempt, ChannelChange, DeliveryRecord, NewDelivery, NewSubscription, StoreResult,
     SubscriptionRecord, WebhookStore,
 };
 use async_trait::async_trait;
@@ -11,7 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
-                       quiet, active, fail_since, fail_description, created_at";
+                       quiet, active, fail_since, fail_description, channel_id, created_at";
 
 fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
     Ok(SubscriptionRecord {
@@ -27,6 +27,7 @@ fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
         active: r.get::<i64, _>("active") != 0,
         fail_since: r.get("fail_since"),
         fail_description: r.get("fail_description"),
+        channel_id: r.get("channel_id"),
         created_at: r.get("created_at"),
     })
 }
@@ -75,13 +76,14 @@ impl WebhookStore for SqliteStore {
     ) -> StoreResult<SubscriptionRecord> {
         let row = sqlx::query(&format!(
             "INSERT INTO subscriptions (app_id, account_id, resource, notification_url, filters, \
-             feed, cursor, quiet, active, poll_at, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?) \
+             feed, cursor, quiet, active, poll_at, channel_due_at, created_at, updated_at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?, ?) \
              ON CONFLICT (account_id, resource, notification_url) DO UPDATE SET \
              filters = excluded.filters, \
              quiet = CASE WHEN subscriptions.cursor IS NULL THEN excluded.quiet ELSE subscriptions.quiet END, \
              cursor = COALESCE(subscriptions.cursor, excluded.cursor), \
              active = 1, fail_since = NULL, fail_description = NULL, poll_at = excluded.poll_at, \
+             channel_due_at = excluded.channel_due_at, \
              updated_at = excluded.updated_at \
              RETURNING {COLUMNS}"
         ))
@@ -94,6 +96,7 @@ impl WebhookStore for SqliteStore {
         .bind(new.cursor)
         .bind(new.quiet as i64)
         .bind(new.poll_at)
+        .bind(new.channel_due_at)
         .bind(new.now)
         .bind(new.now)
         .fetch_one(&self.pool)
@@ -229,16 +232,88 @@ impl WebhookStore for SqliteStore {
         Ok(true)
     }
 
-    async fn wake_watches(&self, account_id: i64, now: i64) -> StoreResult<()> {
-        sqlx::query(
-            "UPDATE subscriptions SET poll_at = ? WHERE account_id = ? AND active = 1 AND poll_at > ?",
-        )
-        .bind(now)
-        .bind(account_id)
-        .bind(now)
-        .execute(&self.pool)
-        .await?;
+    async fn wake_watch(&self, subscription_id: i64, now: i64) -> StoreResult<()> {
+        sqlx::query("UPDATE subscriptions SET poll_at = ? WHERE id = ? AND poll_at > ?")
+            .bind(now)
+            .bind(subscription_id)
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
         Ok(())
+    }
+
+    async fn claim_channels(
+        &self,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>> {
+        let rows = sqlx::query(&format!(
+            "UPDATE subscriptions SET channel_due_at = ? WHERE id IN \
+             (SELECT id FROM subscriptions WHERE active = 1 AND channel_due_at <= ? \
+              ORDER BY channel_due_at LIMIT ?) RETURNING {COLUMNS}"
+        ))
+        .bind(until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        records(&rows)
+    }
+
+    async fn set_channel(
+        &self,
+        subscription_id: i64,
+        change: ChannelChange<'_>,
+        due_at: Option<i64>,
+    ) -> StoreResult<()> {
+        let set = match change {
+            ChannelChange::Opened { .. } => {
+                "channel_id = ?, channel_expires_at = ?, channel_state_hash = ?,"
+            }
+            ChannelChange::Renewed { .. } => "channel_expires_at = ?,",
+            ChannelChange::Closed => {
+                "channel_id = NULL, channel_expires_at = NULL, channel_state_hash = NULL,"
+            }
+            ChannelChange::Unchanged => "",
+        };
+        let sql = format!("UPDATE subscriptions SET {set} channel_due_at = ? WHERE id = ?");
+        let mut query = sqlx::query(&sql);
+        query = match change {
+            ChannelChange::Opened {
+                id,
+                expires_at,
+                state_hash,
+            } => query.bind(id).bind(expires_at).bind(state_hash),
+            ChannelChange::Renewed { expires_at } => query.bind(expires_at),
+            ChannelChange::Closed | ChannelChange::Unchanged => query,
+        };
+        query
+            .bind(due_at)
+            .bind(subscription_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn by_channel(
+        &self,
+        channel_id: &str,
+    ) -> StoreResult<Option<(SubscriptionRecord, Vec<u8>)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {COLUMNS}, channel_state_hash FROM subscriptions WHERE channel_id = ?"
+        ))
+        .bind(channel_id)
+        .fetch_optional(&self.pool)
+        .await?;
+        row.map(|r| {
+            Ok((
+                record(&r)?,
+                r.get::<Option<Vec<u8>>, _>("channel_state_hash")
+                    .unwrap_or_default(),
+            ))
+        })
+        .transpose()
     }
 
     async fn enqueue(&self, deliveries: &[NewDelivery], now: i64) -> StoreResult<()> {

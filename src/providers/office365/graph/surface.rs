@@ -183,6 +183,10 @@ pub const GRAPH_REQUESTS: &[GraphCall] = &[
     call!("todoTask.get", "GET", "/me/todo/lists/{list}/tasks/{id}", &[], &[], "todotask-get"),
     call!("todoTask.update", "PATCH", "/me/todo/lists/{list}/tasks/{id}", &[], &[], "todotask-update"),
     call!("todoTask.delete", "DELETE", "/me/todo/lists/{list}/tasks/{id}", &[], &[], "todotask-delete"),
+    // Change notifications (push channels for webhooks).
+    call!("subscription.create", "POST", "/subscriptions", &[], &[], "subscription-post-subscriptions"),
+    call!("subscription.update", "PATCH", "/subscriptions/{id}", &[], &[], "subscription-update"),
+    call!("subscription.delete", "DELETE", "/subscriptions/{id}", &[], &[], "subscription-delete"),
 ];
 
 /// The ranges of an attachment upload go to the upload session's own URL (not below the Graph
