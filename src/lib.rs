@@ -1,5 +1,6 @@
 //! switchboard: a self-hosted unified API for Office 365 / Outlook.com accounts.
 
+pub mod accounts;
 pub mod api;
 pub mod apps;
 pub mod auth;
@@ -8,6 +9,7 @@ pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod error;
+pub mod events;
 pub mod guards;
 pub mod metrics;
 pub mod model;

@@ -134,11 +134,7 @@ impl Application {
                 metrics.clone(),
             )),
             metrics,
-            outbound: reqwest::Client::builder()
-                .connect_timeout(Duration::from_secs(10))
-                .user_agent(concat!("switchboard-webhooks/", env!("CARGO_PKG_VERSION")))
-                .redirect(reqwest::redirect::Policy::none())
-                .build()?,
+            outbound: crate::webhooks::handshake::client()?,
             wake_deliveries: tokio::sync::Notify::new(),
             wake_watches: tokio::sync::Notify::new(),
             scopes,

@@ -49,10 +49,7 @@ pub async fn delete_me(
     State(state): State<AppState>,
     AccountAuth(account): AccountAuth,
 ) -> Result<Json<crate::model::Ok>, ApiError> {
-    state
-        .store
-        .delete_account(account.app_id, account.id)
-        .await?;
+    crate::accounts::delete(&state, account.app_id, account.id).await?;
     Ok(Json(crate::model::OK))
 }
 
@@ -147,7 +144,7 @@ pub async fn delete_one(
     ApiPath(id): ApiPath<String>,
 ) -> Result<Json<crate::model::Ok>, ApiError> {
     let account = app_account(&state, app.id, &id).await?;
-    state.store.delete_account(app.id, account.id).await?;
+    crate::accounts::delete(&state, app.id, account.id).await?;
     Ok(Json(crate::model::OK))
 }
 

@@ -184,6 +184,8 @@ pub async fn set_office365(
         )
         .into());
     }
+    let told = crate::events::Details::default();
+    crate::events::tell(store, app.id, None, "app.credentialsUpdated", told, now).await?;
     details(store, client_id).await
 }
 

@@ -240,11 +240,17 @@ async fn complete(
     } else {
         "account.reauthorized"
     };
-    services
-        .store
-        .record_event(session.app_id, account.id, kind, "", t)
-        .await
-        .map_err(|e| internal(&e))?;
+    let details = crate::events::Details::default();
+    crate::events::tell(
+        services.store.as_ref(),
+        session.app_id,
+        Some(account.id),
+        kind,
+        details,
+        t,
+    )
+    .await
+    .map_err(|e| internal(&e))?;
     tracing::info!(
         app_id = session.app_id,
         account_id = account.id,

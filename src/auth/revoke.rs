@@ -21,9 +21,16 @@ pub async fn revoke_account_access(
     store
         .revoke_access(account.id, token_hash, &reason, t)
         .await?;
-    store
-        .record_event(account.app_id, account.id, "account.revoked", "", t)
-        .await?;
+    let details = crate::events::Details::default();
+    crate::events::tell(
+        store,
+        account.app_id,
+        Some(account.id),
+        "account.revoked",
+        details,
+        t,
+    )
+    .await?;
     tracing::info!(account_id = account.id, "account access revoked by the app");
     Ok(())
 }

@@ -1,8 +1,8 @@
-//! Work the service does on its own, beside requests: keeping idle accounts alive, and (in
-//! `webhooks`) watching subscriptions and delivering notifications. Each pass
-//! reads what is due from the store (nothing is scheduled in memory), and each account's refresh
-//! takes the account's refresh lease as any refresh does, so several instances on one database
-//! refresh an account once. Passes stop with the service.
+//! Work the service does on its own, beside requests: keeping idle accounts alive, telling apps
+//! whose Azure secret expires soon, and (in `webhooks`) watching subscriptions and delivering
+//! notifications. Each pass reads what is due from the store (nothing is scheduled in memory),
+//! and each account's refresh takes the account's refresh lease as any refresh does, so several
+//! instances on one database refresh an account once. Passes stop with the service.
 
 pub mod webhooks;
 
@@ -16,7 +16,40 @@ use std::time::Duration;
 const PER_PASS: i64 = 200;
 const BETWEEN: Duration = Duration::from_millis(100);
 
-/// Runs the keep-alive pass every `keep_alive_every` until the task is dropped.
+/// An app whose Azure client secret ends within this long is told (`app.secretExpiring`).
+const SECRET_WARNING: i64 = 14 * 86_400;
+
+/// Tells each app whose Azure client secret ends soon (once per expiry date); how many.
+pub async fn secret_expiry_pass(state: &AppState) -> anyhow::Result<usize> {
+    let at = now();
+    let mut told = 0;
+    for app in state.store.list_apps().await? {
+        let expires = state
+            .store
+            .office365(app.id)
+            .await?
+            .and_then(|o| o.secret_expires_at);
+        let Some(expires_at) = expires.filter(|e| e - at < SECRET_WARNING) else {
+            continue;
+        };
+        let details = crate::events::Details {
+            expires_at: Some(expires_at),
+            ..Default::default()
+        };
+        let store = state.store.as_ref();
+        if crate::events::tell(store, app.id, None, "app.secretExpiring", details, at).await? {
+            tracing::warn!(
+                app_id = app.id,
+                "the app's Azure client secret expires soon"
+            );
+            told += 1;
+        }
+    }
+    Ok(told)
+}
+
+/// Runs the keep-alive pass (and the check of expiring secrets) every `keep_alive_every` until
+/// the task is dropped.
 pub async fn keep_alive(state: AppState) {
     let mut tick = tokio::time::interval(state.settings.jobs.keep_alive_every);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -24,6 +57,9 @@ pub async fn keep_alive(state: AppState) {
         tick.tick().await;
         if let Err(e) = keep_alive_pass(&state).await {
             tracing::warn!(error = %e, "keep-alive pass failed");
+        }
+        if let Err(e) = secret_expiry_pass(&state).await {
+            tracing::warn!(error = %e, "secret expiry pass failed");
         }
     }
 }

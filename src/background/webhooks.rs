@@ -4,6 +4,7 @@
 
 use crate::clock::now;
 use crate::state::AppState;
+use crate::store::DeliveryRecord;
 use futures_util::future::join_all;
 use std::time::Duration;
 
@@ -91,20 +92,36 @@ pub async fn deliver_pass(state: &AppState) -> anyhow::Result<usize> {
         .store
         .claim_deliveries(at, at + lease, DELIVERIES_AT_ONCE)
         .await?;
-    let attempts = due.iter().map(|d| async move {
+    // One receiver's notifications one after another, in the order they were queued; receivers
+    // side by side.
+    let mut by_url: std::collections::BTreeMap<&str, Vec<&DeliveryRecord>> = Default::default();
+    for d in &due {
+        by_url.entry(d.url.as_str()).or_default().push(d);
+    }
+    let receivers = by_url.into_values().map(|queue| async move {
+        for d in queue {
+            deliver_one(state, d).await;
+        }
+    });
+    join_all(receivers).await;
+    Ok(due.len())
+}
+
+async fn deliver_one(state: &AppState, d: &DeliveryRecord) {
+    {
         let outcome = crate::webhooks::deliver::attempt(state, d).await;
         match &outcome {
             crate::store::Attempt::Delivered { .. } => {
                 tracing::info!(delivery = d.id, subscription = ?d.subscription_id, "notification delivered")
             }
-            crate::store::Attempt::Failed { error, retry_at, .. } => {
+            crate::store::Attempt::Failed {
+                error, retry_at, ..
+            } => {
                 tracing::warn!(delivery = d.id, subscription = ?d.subscription_id, %error, given_up = retry_at.is_none(), "notification not delivered")
             }
         }
         if let Err(e) = state.store.record_attempt(d.id, &outcome, now()).await {
             tracing::warn!(error = %e, delivery = d.id, "could not record a delivery attempt");
         }
-    });
-    join_all(attempts).await;
-    Ok(due.len())
+    }
 }

@@ -38,6 +38,17 @@ pub enum AppCommand {
         #[arg(long)]
         json: bool,
     },
+    /// Set where the app is told of its accounts' events (the URL must answer the validation
+    /// request), or clear it.
+    EventsUrl {
+        client_id: String,
+        #[arg(conflicts_with = "clear", required_unless_present = "clear")]
+        url: Option<String>,
+        #[arg(long)]
+        clear: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// Give the app a new webhook signing secret; notifications are signed with it from now on.
     RotateSigningSecret {
         client_id: String,
@@ -118,7 +129,8 @@ pub async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Re
             };
             let details = apps::set_office365(store, &keys, &a.client_id, input, now()).await?;
             let signing = signing::secret(store, &keys, details.app.id).await?;
-            print_details(settings, &details, &signing, a.json);
+            let events = store.events_url(details.app.id).await?;
+            print_details(settings, &details, (&signing, events.as_deref()), a.json);
         }
         AppCommand::List { json } => {
             let list = store.list_apps().await?;
@@ -137,7 +149,27 @@ pub async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Re
         AppCommand::Show { client_id, json } => {
             let details = apps::details(store, &client_id).await?;
             let signing = signing::secret(store, &keys, details.app.id).await?;
-            print_details(settings, &details, &signing, json)
+            let events = store.events_url(details.app.id).await?;
+            print_details(settings, &details, (&signing, events.as_deref()), json)
+        }
+        AppCommand::EventsUrl {
+            client_id,
+            url,
+            clear: _,
+            json,
+        } => {
+            let app = apps::find(store, &client_id).await?;
+            crate::webhooks::set_events_url(store, &settings.webhooks, app.id, url.as_deref())
+                .await
+                .map_err(|e| anyhow::anyhow!("{}", e.message))?;
+            if json {
+                println!("{}", json!({ "clientId": app.client_id, "eventsUrl": url }));
+            } else {
+                match url {
+                    Some(url) => println!("Account events go to {url}"),
+                    None => println!("Account events are no longer sent"),
+                }
+            }
         }
         AppCommand::RotateSigningSecret { client_id, json } => {
             let app = apps::find(store, &client_id).await?;
@@ -166,7 +198,13 @@ fn parse_date(text: &str) -> anyhow::Result<i64> {
         .timestamp())
 }
 
-fn print_details(settings: &Settings, d: &AppDetails, signing: &SecretString, as_json: bool) {
+/// An app as `app show` prints it, with its webhook settings (signing secret, events URL).
+fn print_details(
+    settings: &Settings,
+    d: &AppDetails,
+    (signing, events): (&SecretString, Option<&str>),
+    as_json: bool,
+) {
     let o = d.office365.as_ref();
     if as_json {
         let office365 = o.map(|o| {
@@ -177,7 +215,7 @@ fn print_details(settings: &Settings, d: &AppDetails, signing: &SecretString, as
         });
         println!(
             "{}",
-            json!({ "clientId": d.app.client_id, "name": d.app.name, "returnUrls": d.return_urls, "redirectUri": settings.redirect_uri(), "office365": office365, "signingSecret": signing.expose_secret() })
+            json!({ "clientId": d.app.client_id, "name": d.app.name, "returnUrls": d.return_urls, "redirectUri": settings.redirect_uri(), "office365": office365, "signingSecret": signing.expose_secret(), "eventsUrl": events })
         );
         return;
     }

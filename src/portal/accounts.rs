@@ -182,6 +182,6 @@ pub async fn delete(
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    state.store.delete_account(d.app.id, account_id).await?;
+    crate::accounts::delete(&state, d.app.id, account_id).await?;
     Ok(Redirect::to(&format!("/portal/apps/{client_id}")).into_response())
 }

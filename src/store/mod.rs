@@ -130,14 +130,11 @@ pub trait AccountStore: Send + Sync {
         error: Option<&TokenError>,
         now: i64,
     ) -> StoreResult<()>;
-    async fn record_event(
-        &self,
-        app_id: i64,
-        account_id: i64,
-        kind: &str,
-        detail: &str,
-        now: i64,
-    ) -> StoreResult<()>;
+    /// Records an event of an account (or of the app, account 0) and, when the app has an events
+    /// URL, queues its notification, in one write. A state the account (or app) is already in
+    /// (`EventRecord::state`, the same kind and detail as its latest event) is not recorded again:
+    /// `false`.
+    async fn record_event(&self, event: &EventRecord<'_>) -> StoreResult<bool>;
     /// Accounts not dead whose grant was last used (refreshed) before `before`, longest idle
     /// first.
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>>;
@@ -354,6 +351,8 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<DeliveryRecord>>;
     async fn delivery(&self, app_id: i64, id: i64) -> StoreResult<Option<DeliveryRecord>>;
+    async fn events_url(&self, app_id: i64) -> StoreResult<Option<String>>;
+    async fn set_events_url(&self, app_id: i64, url: Option<&str>) -> StoreResult<()>;
 }
 
 pub trait Store:

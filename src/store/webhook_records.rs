@@ -139,3 +139,17 @@ pub enum Attempt {
         retry_at: Option<i64>,
     },
 }
+
+/// An event of an account (`account_id` 0: of the app itself), with what its app's events URL is
+/// sent about it.
+pub struct EventRecord<'a> {
+    pub app_id: i64,
+    pub account_id: i64,
+    pub kind: &'a str,
+    pub detail: &'a str,
+    pub body: &'a str,
+    /// The kinds that are states (dead, credentials refused, …): a state is told once, until an
+    /// event that is not another state happens to the account (or app).
+    pub states: &'a [&'a str],
+    pub now: i64,
+}

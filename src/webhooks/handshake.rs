@@ -4,8 +4,8 @@
 
 use crate::config::Webhooks;
 use crate::error::{ApiError, Code};
-use crate::state::Services;
 use crate::store::crypto::random_id;
+use std::time::Duration;
 use url::Url;
 
 const MAX_URL: usize = 2048;
@@ -16,10 +16,10 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// The URL, if it is one switchboard may send to: absolute `https://` (or `http://` where
 /// allowed), with a host, no credentials and no fragment.
-pub fn check_url(settings: &Webhooks, text: &str) -> Result<Url, ApiError> {
+pub fn check_url(settings: &Webhooks, field: &str, text: &str) -> Result<Url, ApiError> {
     if text.len() > MAX_URL {
         return Err(invalid(format!(
-            "notificationUrl is longer than {MAX_URL} characters"
+            "{field} is longer than {MAX_URL} characters"
         )));
     }
     let url = Url::parse(text).map_err(|e| {
@@ -31,45 +31,57 @@ pub fn check_url(settings: &Webhooks, text: &str) -> Result<Url, ApiError> {
         "https" => {}
         "http" if settings.allow_http => {}
         "http" => {
-            return Err(invalid(
-                "notificationUrl must be https:// (plain http:// is allowed only with SWITCHBOARD_WEBHOOK_ALLOW_HTTP=true)",
-            ))
+            return Err(invalid(format!(
+                "{field} must be https:// (plain http:// is allowed only with SWITCHBOARD_WEBHOOK_ALLOW_HTTP=true)"
+            )))
         }
-        other => return Err(invalid(format!("notificationUrl scheme '{other}' is not https"))),
+        other => return Err(invalid(format!("{field} scheme '{other}' is not https"))),
     }
     if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid("notificationUrl has no host"));
+        return Err(invalid(format!("{field} has no host")));
     }
     if !url.username().is_empty() || url.password().is_some() {
-        return Err(invalid("notificationUrl must not carry credentials"));
+        return Err(invalid(format!("{field} must not carry credentials")));
     }
     if url.fragment().is_some() {
-        return Err(invalid("notificationUrl must not have a #fragment"));
+        return Err(invalid(format!("{field} must not have a #fragment")));
     }
     Ok(url)
 }
 
+/// A client for requests to apps' receivers: no redirects followed.
+pub fn client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("switchboard-webhooks/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
 /// Sends the validation request; `notificationUrl.validationFailed` with what went wrong unless
 /// the answer is 200 with the token in it.
-pub async fn validate(state: &Services, url: &Url) -> Result<(), ApiError> {
+pub async fn validate(
+    client: &reqwest::Client,
+    timeout: Duration,
+    field: &str,
+    url: &Url,
+) -> Result<(), ApiError> {
     let token = random_id(24);
     let mut challenge = url.clone();
     challenge
         .query_pairs_mut()
         .append_pair("validationToken", &token);
-    let timeout = state.settings.webhooks.timeout;
     let failed = |why: String| {
         ApiError::bad_request(
             Code::NotificationUrlValidationFailed,
             format!(
-                "notificationUrl did not pass validation: {why}. It must answer a POST to \
+                "{field} did not pass validation: {why}. It must answer a POST to \
                  {url}?validationToken=… with 200 and the token as its body (text/plain), within {} s.",
                 timeout.as_secs()
             ),
         )
     };
-    let answer = state
-        .outbound
+    let answer = client
         .post(challenge)
         .header("content-type", "text/plain; charset=utf-8")
         .timeout(timeout)

@@ -80,8 +80,9 @@ pub async fn subscribe(
         .ok_or_else(|| missing("notificationUrl"))?;
     let (feed, operation) = target(&resource)?;
     crate::api::scope_check::require_any(state, account, &[operation])?;
-    let url = handshake::check_url(&state.settings.webhooks, &url)?;
-    handshake::validate(state, &url).await?;
+    let url = handshake::check_url(&state.settings.webhooks, "notificationUrl", &url)?;
+    let settings = &state.settings.webhooks;
+    handshake::validate(&state.outbound, settings.timeout, "notificationUrl", &url).await?;
     let url = url.as_str();
     let before = state
         .store
@@ -230,4 +231,21 @@ pub async fn replay(
         body: d.body,
     };
     Ok(store.enqueue(&[again], at).await?)
+}
+
+/// Sets (once it answered the validation request) or clears the URL the app is told its
+/// accounts' events at.
+pub async fn set_events_url(
+    store: &dyn crate::store::Store,
+    settings: &crate::config::Webhooks,
+    app_id: i64,
+    url: Option<&str>,
+) -> Result<(), ApiError> {
+    let Some(url) = url else {
+        return Ok(store.set_events_url(app_id, None).await?);
+    };
+    let url = handshake::check_url(settings, "the events URL", url)?;
+    let client = handshake::client().map_err(ApiError::internal)?;
+    handshake::validate(&client, settings.timeout, "the events URL", &url).await?;
+    Ok(store.set_events_url(app_id, Some(url.as_str())).await?)
 }

@@ -3,6 +3,7 @@
 #[path = "../fake_microsoft/mod.rs"]
 mod fake_microsoft;
 
+mod account_events;
 mod accounts;
 mod accounts_import;
 mod availability;

@@ -2,7 +2,8 @@
 
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{
-    AccountRecord, AccountStore, LinkAccount, StoreError, StoreResult, TokenError, TokenStatus,
+    AccountRecord, AccountStore, EventRecord, LinkAccount, StoreError, StoreResult, TokenError,
+    TokenStatus,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -285,23 +286,46 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
-    async fn record_event(
-        &self,
-        app_id: i64,
-        account_id: i64,
-        kind: &str,
-        detail: &str,
-        now: i64,
-    ) -> StoreResult<()> {
-        sqlx::query("INSERT INTO account_events (app_id, account_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)")
-            .bind(app_id)
-            .bind(account_id)
-            .bind(kind)
-            .bind(detail)
-            .bind(now)
-            .execute(&self.pool)
+    async fn record_event(&self, e: &EventRecord<'_>) -> StoreResult<bool> {
+        let mut tx = self.pool.begin().await?;
+        if e.states.contains(&e.kind) {
+            let states = to_json_list(&e.states.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            let latest: Option<(String, String)> = sqlx::query_as(
+                "SELECT kind, detail FROM account_events WHERE app_id = ? AND account_id = ? \
+                 AND (kind = ? OR kind NOT IN (SELECT value FROM json_each(?))) \
+                 ORDER BY id DESC LIMIT 1",
+            )
+            .bind(e.app_id)
+            .bind(e.account_id)
+            .bind(e.kind)
+            .bind(states)
+            .fetch_optional(&mut *tx)
             .await?;
-        Ok(())
+            if latest.is_some_and(|(kind, detail)| kind == e.kind && detail == e.detail) {
+                return Ok(false);
+            }
+        }
+        sqlx::query("INSERT INTO account_events (app_id, account_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+            .bind(e.app_id)
+            .bind(e.account_id)
+            .bind(e.kind)
+            .bind(e.detail)
+            .bind(e.now)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO deliveries (app_id, subscription_id, url, body, state, next_at, created_at) \
+             SELECT id, NULL, events_url, ?, 'pending', ?, ? FROM apps \
+             WHERE id = ? AND events_url IS NOT NULL",
+        )
+        .bind(e.body)
+        .bind(e.now)
+        .bind(e.now)
+        .bind(e.app_id)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(true)
     }
 
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {

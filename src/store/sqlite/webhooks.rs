@@ -353,4 +353,23 @@ impl WebhookStore for SqliteStore {
     async fn delivery(&self, app_id: i64, id: i64) -> StoreResult<Option<DeliveryRecord>> {
         super::deliveries::one(&self.pool, app_id, id).await
     }
+
+    async fn events_url(&self, app_id: i64) -> StoreResult<Option<String>> {
+        Ok(
+            sqlx::query_scalar("SELECT events_url FROM apps WHERE id = ?")
+                .bind(app_id)
+                .fetch_optional(&self.pool)
+                .await?
+                .flatten(),
+        )
+    }
+
+    async fn set_events_url(&self, app_id: i64, url: Option<&str>) -> StoreResult<()> {
+        sqlx::query("UPDATE apps SET events_url = ? WHERE id = ?")
+            .bind(url)
+            .bind(app_id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
 }

@@ -193,6 +193,15 @@ pub async fn flag_app(provider: &Office365, app_id: i64, d: &Decoded) {
     {
         tracing::error!(error = %e, app_id, "could not record the app's Office 365 problem");
     }
+    let details = crate::events::Details {
+        reason: Some((&problem.code, &problem.message)),
+        ..Default::default()
+    };
+    let store = provider.store.as_ref();
+    let kind = "app.credentialsRejected";
+    if let Err(e) = crate::events::tell(store, app_id, None, kind, details, problem.at).await {
+        tracing::error!(error = %e, app_id, "could not record the app's event");
+    }
     tracing::warn!(app_id, problem = %problem.code, "the app's Azure credentials were refused by Microsoft");
 }
 

@@ -231,9 +231,16 @@ impl Office365 {
             account_token_hash: Some(hash_secret(token.expose_secret())),
         };
         let (account, _) = self.store.link_account(&link, t).await?;
-        self.store
-            .record_event(app.id, account.id, "account.imported", "", t)
-            .await?;
+        let details = crate::events::Details::default();
+        crate::events::tell(
+            self.store.as_ref(),
+            app.id,
+            Some(account.id),
+            "account.imported",
+            details,
+            t,
+        )
+        .await?;
         tracing::info!(app_id = app.id, account_id = account.id, "account imported");
         Ok(AccountSaveResult {
             account_id: account.id,

@@ -289,15 +289,13 @@ impl Office365 {
                 self.store
                     .set_token_status(account.id, TokenStatus::Dead, Some(&error), t)
                     .await?;
-                self.store
-                    .record_event(
-                        account.app_id,
-                        account.id,
-                        "account.tokenDead",
-                        &error.message,
-                        t,
-                    )
-                    .await
+                let details = crate::events::Details {
+                    reason: Some((&error.code, &error.message)),
+                    ..Default::default()
+                };
+                let kind = "account.tokenDead";
+                let store = self.store.as_ref();
+                crate::events::tell(store, account.app_id, Some(account.id), kind, details, t).await
             };
             if let Err(e) = marked.await {
                 return ProviderError::internal(e);

@@ -1,0 +1,34 @@
+//! Removing an account, wherever it is asked (the account itself, the app, the portal): its push
+//! channels at the provider are closed, the account goes with its tokens, subscriptions and
+//! pending notifications, and the app is told (`account.deleted`).
+
+use crate::clock::now;
+use crate::error::ApiError;
+use crate::state::Services;
+
+/// Deletes the app's account; `false` when it has no such account.
+pub async fn delete(state: &Services, app_id: i64, account_id: i64) -> Result<bool, ApiError> {
+    let (subscriptions, _) = state
+        .store
+        .list_subscriptions(account_id, true, 1000, 0)
+        .await?;
+    for s in subscriptions.iter().filter(|s| s.app_id == app_id) {
+        crate::webhooks::channels::close(state, s).await;
+    }
+    if !state.store.delete_account(app_id, account_id).await? {
+        return Ok(false);
+    }
+    let details = crate::events::Details::default();
+    let store = state.store.as_ref();
+    crate::events::tell(
+        store,
+        app_id,
+        Some(account_id),
+        "account.deleted",
+        details,
+        now(),
+    )
+    .await?;
+    tracing::info!(app_id, account_id, "account deleted");
+    Ok(true)
+}
