@@ -12,6 +12,7 @@ pub mod extract;
 mod folders;
 mod health;
 mod home;
+mod links;
 mod metrics;
 pub mod openapi;
 mod push;
@@ -109,6 +110,7 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(sync::calendar_deleted))
         .routes(routes!(subscriptions::list, subscriptions::subscribe))
         .routes(routes!(subscriptions::get_one, subscriptions::unsubscribe))
+        .routes(routes!(links::create))
 }
 
 /// The OpenAPI document: the handlers' annotations, then the shared conventions.
@@ -146,6 +148,7 @@ pub fn router(state: AppState) -> Router {
         .merge(api)
         // A Graph path has any number of segments, which OpenAPI cannot say: documented apart.
         .route("/v1/direct/{*path}", any(direct::forward))
+        .route("/v1/links/{token}", get(links::show).post(links::open))
         .route("/push/{service}/notify", post(push::notify))
         .route("/push/{service}/lifecycle", post(push::lifecycle))
         .route("/", get(home::page))

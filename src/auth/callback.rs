@@ -204,6 +204,19 @@ async fn complete(
         )
     };
     let t = now();
+    if let Some(hash) = &session.link_hash {
+        let fresh = services
+            .store
+            .use_link(hash, t)
+            .await
+            .map_err(|e| internal(&e))?;
+        if !fresh {
+            return Err(LinkFailure::new(
+                Code::LinkUsed,
+                "This sign-in link was used already (or expired meanwhile); ask the app for a new one.",
+            ));
+        }
+    }
     let link = LinkAccount {
         app_id: session.app_id,
         account_id: session.account_id,
@@ -240,7 +253,10 @@ async fn complete(
     } else {
         "account.reauthorized"
     };
-    let details = crate::events::Details::default();
+    let details = crate::events::Details {
+        name: session.link_name.as_deref(),
+        ..Default::default()
+    };
     crate::events::tell(
         services.store.as_ref(),
         session.app_id,

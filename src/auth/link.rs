@@ -68,8 +68,49 @@ fn flag(value: Option<&str>, name: &str) -> Result<bool, ApiError> {
     }
 }
 
+/// The hosted link a sign-in is started from.
+pub struct Via {
+    pub hash: Vec<u8>,
+    pub name: Option<String>,
+}
+
+/// The return URL if it is one of the app's (or, for apps made in the portal, the portal's
+/// test-account link), in its stored form.
+pub async fn registered_return_url(
+    services: &Services,
+    app: &crate::store::AppRecord,
+    return_url: &str,
+) -> Result<String, ApiError> {
+    // Registered URLs are stored normalised (scheme and host case, default port, empty path);
+    // compare the same form. Path, query and port must still match exactly.
+    let registered = services.store.return_urls(app.id).await?;
+    let portal = services.settings.link_return_url(&app.client_id);
+    ReturnUrl::parse(return_url)
+        .ok()
+        .filter(|url| {
+            registered.iter().any(|r| r == url.as_str())
+                || (app.owner_id.is_some() && url.as_str() == portal)
+        })
+        .map(|url| url.as_str().to_string())
+        .ok_or_else(|| {
+            ApiError::bad_request(
+                Code::ReturnUrlUnregistered,
+                format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
+            )
+        })
+}
+
 /// Validates the request and returns where to send the user.
 pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, ApiError> {
+    start_via(services, p, None).await
+}
+
+/// As [`start`], for a sign-in that came through a hosted link.
+pub async fn start_via(
+    services: &Services,
+    p: AuthorizeParams,
+    via: Option<Via>,
+) -> Result<String, ApiError> {
     let client_id = p
         .client_id
         .as_deref()
@@ -90,23 +131,7 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
         .as_deref()
         .filter(|r| !r.is_empty())
         .ok_or_else(|| ApiError::bad_request(Code::BadRequest, "returnUrl is required"))?;
-    // Registered URLs are stored normalised (scheme and host case, default port, empty path);
-    // compare the same form. Path, query and port must still match exactly.
-    let registered = services.store.return_urls(app.id).await?;
-    // The portal's test-account link comes back to the portal, for apps made there.
-    let portal = services.settings.link_return_url(&app.client_id);
-    let return_url = ReturnUrl::parse(return_url)
-        .ok()
-        .filter(|url| {
-            registered.iter().any(|r| r == url.as_str())
-                || (app.owner_id.is_some() && url.as_str() == portal)
-        })
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                Code::ReturnUrlUnregistered,
-                format!("returnUrl '{return_url}' is not registered for this app; register it exactly (scheme, host, port, path and query)."),
-            )
-        })?;
+    let return_url = registered_return_url(services, &app, return_url).await?;
     let return_url = return_url.as_str();
     let service_type = p.service_type.as_deref().ok_or_else(|| {
         ApiError::bad_request(Code::BadRequest, "serviceType is required (Office365)")
@@ -192,6 +217,8 @@ pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, Ap
             ensure_access,
             account_id: reauthorize,
             expires_at: now() + SESSION_SECONDS,
+            link_name: via.as_ref().and_then(|v| v.name.clone()),
+            link_hash: via.map(|v| v.hash),
         })
         .await?;
     Ok(url)

@@ -2,5 +2,6 @@
 
 pub mod callback;
 pub mod exchange;
+pub mod hosted;
 pub mod link;
 pub mod revoke;

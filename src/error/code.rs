@@ -94,6 +94,8 @@ pub enum Code {
     NotFound,
     #[strum(serialize = "notReady")]
     NotReady,
+    #[strum(serialize = "link.used")]
+    LinkUsed,
     #[strum(serialize = "notificationUrl.invalid")]
     NotificationUrlInvalid,
     #[strum(serialize = "notificationUrl.validationFailed")]

@@ -73,6 +73,11 @@ pub trait AuthStore: Send + Sync {
         account_id: i64,
         expires_at: i64,
     ) -> StoreResult<()>;
+    async fn insert_link(&self, token_hash: &[u8], link: &HostedLink, now: i64) -> StoreResult<()>;
+    /// The hosted link, if it is unused and unexpired at `now`.
+    async fn hosted_link(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<HostedLink>>;
+    /// Uses the link up; `false` when it was used or expired already.
+    async fn use_link(&self, token_hash: &[u8], now: i64) -> StoreResult<bool>;
     /// Marks the code used and returns its account, if it exists, is unused, unexpired and the app's.
     async fn redeem_auth_code(
         &self,

@@ -82,6 +82,19 @@ pub struct AuthSession {
     pub account_id: Option<i64>,
     pub pkce_verifier_enc: String,
     pub expires_at: i64,
+    /// The hosted link the sign-in came through: its token's hash and the app's name for it.
+    pub link_hash: Option<Vec<u8>>,
+    pub link_name: Option<String>,
+}
+
+/// A hosted link that can still be used.
+#[derive(Debug, Clone)]
+pub struct HostedLink {
+    pub app_id: i64,
+    /// What it asks for (JSON).
+    pub params: String,
+    pub name: Option<String>,
+    pub expires_at: i64,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -28,6 +28,7 @@ mod exposure;
 mod faults;
 mod graph_surface;
 mod helpers;
+mod hosted_links;
 mod hostile_clients;
 mod hostile_paths;
 mod keep_alive;

@@ -1,7 +1,7 @@
-//! SQLite: sign-in sessions in flight and the one-time codes handed back to apps.
+//! SQLite: sign-in sessions in flight, hosted links, and the one-time codes handed back to apps.
 
 use super::{json_list, to_json_list, SqliteStore};
-use crate::store::{AuthSession, AuthStore, CodeRedemption, StoreResult};
+use crate::store::{AuthSession, AuthStore, CodeRedemption, HostedLink, StoreResult};
 use async_trait::async_trait;
 use sqlx::Row;
 
@@ -10,8 +10,8 @@ impl AuthStore for SqliteStore {
     async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \
-             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type, link_hash, link_name) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.state_hash)
         .bind(s.app_id)
@@ -26,6 +26,8 @@ impl AuthStore for SqliteStore {
         .bind(&s.expected_email)
         .bind(s.ensure_access)
         .bind(&s.service_type)
+        .bind(&s.link_hash)
+        .bind(&s.link_name)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -34,7 +36,8 @@ impl AuthStore for SqliteStore {
     async fn take_auth_session(&self, state_hash: &[u8]) -> StoreResult<Option<AuthSession>> {
         let row = sqlx::query(
             "DELETE FROM auth_sessions WHERE state_hash = ? RETURNING app_id, return_url, app_state, scopes, \
-             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type",
+             permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type, \
+             link_hash, link_name",
         )
         .bind(state_hash)
         .fetch_optional(&self.pool)
@@ -54,6 +57,8 @@ impl AuthStore for SqliteStore {
             account_id: r.get("account_id"),
             pkce_verifier_enc: r.get("pkce_verifier_enc"),
             expires_at: r.get("expires_at"),
+            link_hash: r.get("link_hash"),
+            link_name: r.get("link_name"),
         }))
     }
 
@@ -64,6 +69,10 @@ impl AuthStore for SqliteStore {
             .await?;
         // Used codes are kept until they expire so that a replay is told apart from a typo.
         let codes = sqlx::query("DELETE FROM auth_codes WHERE expires_at < ?")
+            .bind(now)
+            .execute(&self.pool)
+            .await?;
+        sqlx::query("DELETE FROM hosted_links WHERE expires_at < ?")
             .bind(now)
             .execute(&self.pool)
             .await?;
@@ -122,5 +131,52 @@ impl AuthStore for SqliteStore {
             Some(r) if r.get::<Option<i64>, _>(0).is_some() => CodeRedemption::AlreadyUsed,
             Some(_) => CodeRedemption::Expired,
         })
+    }
+
+    async fn insert_link(&self, token_hash: &[u8], link: &HostedLink, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO hosted_links (token_hash, app_id, params, name, expires_at, created_at) \
+             VALUES (?, ?, ?, ?, ?, ?)",
+        )
+        .bind(token_hash)
+        .bind(link.app_id)
+        .bind(&link.params)
+        .bind(&link.name)
+        .bind(link.expires_at)
+        .bind(now)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    async fn hosted_link(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<HostedLink>> {
+        let row = sqlx::query(
+            "SELECT app_id, params, name, expires_at FROM hosted_links \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(token_hash)
+        .bind(now)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(row.map(|r| HostedLink {
+            app_id: r.get("app_id"),
+            params: r.get("params"),
+            name: r.get("name"),
+            expires_at: r.get("expires_at"),
+        }))
+    }
+
+    async fn use_link(&self, token_hash: &[u8], now: i64) -> StoreResult<bool> {
+        let used = sqlx::query(
+            "UPDATE hosted_links SET used_at = ? \
+             WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+        )
+        .bind(now)
+        .bind(token_hash)
+        .bind(now)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(used == 1)
     }
 }
