@@ -86,7 +86,9 @@ pub async fn command(settings: &mut Settings, cmd: WebhooksCommand) -> anyhow::R
             json,
         } => {
             let app = apps::find(store, &client_id).await?;
-            crate::webhooks::replay(store, app.id, delivery_id, now()).await?;
+            if !crate::webhooks::replay(store, app.id, delivery_id, now()).await? {
+                anyhow::bail!("app {client_id} has no delivery {delivery_id}");
+            }
             if json {
                 println!("{}", json!({ "replayed": delivery_id }));
             } else {

@@ -13,6 +13,7 @@ mod office365;
 pub mod session;
 mod signin;
 mod signup;
+mod webhooks;
 
 use crate::state::AppState;
 use axum::routing::{get, post};
@@ -43,6 +44,18 @@ pub fn router() -> Router<AppState> {
         )
         .route("/portal/apps/{client_id}/rename", post(manage::rename))
         .route("/portal/apps/{client_id}/secret", post(manage::new_secret))
+        .route(
+            "/portal/apps/{client_id}/signing-secret",
+            post(webhooks::new_secret),
+        )
+        .route(
+            "/portal/apps/{client_id}/events-url",
+            post(webhooks::events_url),
+        )
+        .route(
+            "/portal/apps/{client_id}/deliveries/{delivery}/replay",
+            post(webhooks::replay),
+        )
         .route(
             "/portal/apps/{client_id}/return-urls",
             post(manage::add_url),

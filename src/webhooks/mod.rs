@@ -214,15 +214,16 @@ pub fn payloads(
     updated.chain(deleted).collect()
 }
 
-/// Queues a notification of the app again, as a new delivery (signed anew when it is sent).
+/// Queues a notification of the app again, as a new delivery (signed anew when it is sent);
+/// `false` when the app has no such delivery.
 pub async fn replay(
     store: &dyn crate::store::Store,
     app_id: i64,
     delivery_id: i64,
     at: i64,
-) -> anyhow::Result<()> {
+) -> Result<bool, crate::store::StoreError> {
     let Some(d) = store.delivery(app_id, delivery_id).await? else {
-        anyhow::bail!("this app has no delivery {delivery_id}");
+        return Ok(false);
     };
     let again = NewDelivery {
         app_id,
@@ -230,7 +231,8 @@ pub async fn replay(
         url: d.url,
         body: d.body,
     };
-    Ok(store.enqueue(&[again], at).await?)
+    store.enqueue(&[again], at).await?;
+    Ok(true)
 }
 
 /// Sets (once it answered the validation request) or clears the URL the app is told its

@@ -273,3 +273,85 @@ async fn a_failing_receiver_is_retried_then_the_subscription_is_inactive_until_t
     assert_eq!(replayed[before].body, failed[0].body, "replayed as it was");
     assert!(signed_by(&replayed[before], &secret_of(&app, &client_id)));
 }
+
+#[tokio::test]
+async fn a_mail_subscription_tells_each_change_in_any_folder_once_and_can_leave_drafts_out() {
+    let app = spawn_app_with(FAST).await;
+    let (l, _) = linked(&app, "Mail.ReadWrite Mail.Drafts").await;
+    let (all, nested) = crate::sync_mail::mailbox(&app, &l, 40, 3, 4).await;
+    let receiver = Receiver::start().await;
+    let filters = json!(["withoutDrafts"]);
+    let body =
+        json!({"resource": "/email/messages", "notificationUrl": receiver.url, "filters": filters});
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/subscriptions",
+        Some(body),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    let s: Value = r.json().await.unwrap();
+    assert_eq!(s["filters"], filters);
+
+    let status = format!("/v1/email/messages/{}/status", urlencode(&all[10]));
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        &status,
+        Some(json!({"unread": false})),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    app.ms.move_message(ADELE, &all[20], &nested);
+    app.ms.purge_message(ADELE, &all[30]);
+    let draft = json!({"subject": "Not yet", "body": "draft", "to": [{"address": "a@b.example"}]});
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/email/drafts",
+        Some(draft),
+        None,
+    )
+    .await;
+    assert!(r.status().is_success(), "{}", r.status());
+
+    let told = |receiver: &Receiver| -> Vec<(String, String)> {
+        let mut told: Vec<(String, String)> = receiver
+            .notifications()
+            .iter()
+            .flat_map(|n| n.json()["payloads"].as_array().unwrap().clone())
+            .map(|p| {
+                (
+                    p["id"].as_str().unwrap().to_string(),
+                    p["changeType"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect();
+        told.sort();
+        told
+    };
+    for _ in 0..60 {
+        if told(&receiver).len() >= 3 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2000)).await;
+    let mut expected = vec![
+        (all[10].clone(), "updated".to_string()),
+        (all[20].clone(), "updated".to_string()),
+        (all[30].clone(), "deleted".to_string()),
+    ];
+    expected.sort();
+    assert_eq!(
+        told(&receiver),
+        expected,
+        "read, moved (once, not deleted), purged, each once; no draft"
+    );
+}
