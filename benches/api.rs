@@ -8,6 +8,9 @@
 #[path = "../tests/fake_microsoft/mod.rs"]
 mod fake_microsoft;
 
+#[path = "api/backfill.rs"]
+mod backfill;
+
 use fake_microsoft::{message, AzureApp, FakeMicrosoft, User};
 use futures_util::StreamExt;
 use reqwest::header::LOCATION;
@@ -386,4 +389,6 @@ async fn main() {
         peak_before / 1024,
         status_kib("VmHWM:") / 1024
     );
+
+    backfill::run(&b).await;
 }

@@ -3,7 +3,7 @@
 //! (each item's etag, Outlook's change key) taken when the round starts. A first round returns what
 //! is there; a round from a delta token returns the items new or changed since that token's
 //! snapshot (as they are now) and `@removed` markers for those gone (deleted, moved out, or out of
-//! the window). Pages follow `Prefer: odata.maxpagesize` (10 without it), every page has exactly
+//! the window). Pages follow `Prefer: odata.maxpagesize` (10 without it, 200 at most), every page has exactly
 //! one of `@odata.nextLink` and `@odata.deltaLink`, and a token whose state was evicted
 //! (`expire_delta`) is refused with 410 `syncStateNotFound`.
 
@@ -19,7 +19,11 @@ use std::collections::{BTreeMap, HashMap};
 /// A collection as it was: item id → etag.
 pub(super) type Snapshot = BTreeMap<String, String>;
 
-/// The page size a delta request asks for (`Prefer: odata.maxpagesize`), 10 without one.
+/// Outlook caps a delta page at this many items whatever is asked (facts §7).
+const MAX_PAGE: usize = 200;
+
+/// The page size a delta request asks for (`Prefer: odata.maxpagesize`), 10 without one, at most
+/// [`MAX_PAGE`].
 fn page_size(headers: &HeaderMap) -> usize {
     headers
         .get_all("prefer")
@@ -29,6 +33,7 @@ fn page_size(headers: &HeaderMap) -> usize {
         .find_map(|p| p.trim().strip_prefix("odata.maxpagesize="))
         .and_then(|n| n.parse().ok())
         .unwrap_or(10)
+        .min(MAX_PAGE)
 }
 
 fn id_of(v: &Value) -> String {

@@ -23,8 +23,8 @@ use chrono::{DateTime, SecondsFormat, Utc};
 use serde::Deserialize;
 use serde_json::value::RawValue;
 
-/// Items per delta page (Graph's `Prefer: odata.maxpagesize`).
-pub(in crate::providers::office365) const PAGE_SIZE: &str = "odata.maxpagesize=100";
+/// Items per delta page (Graph's `Prefer: odata.maxpagesize`): the most Outlook gives (facts §7).
+pub(in crate::providers::office365) const PAGE_SIZE: &str = "odata.maxpagesize=200";
 
 /// A delta page as Graph sends it, its items read one by one.
 #[derive(Deserialize)]
