@@ -1,9 +1,11 @@
-// The portal in a real browser: sign up, create an app, Office 365 settings, a return URL, a test
-// account linked through the fake Microsoft and listed healthy, then dead once the fake revokes it.
+// The portal in a real browser: sign up, create an app, Office 365 settings, a return URL, the
+// account events URL (a receiver here), a test account linked through the fake Microsoft and listed
+// healthy, its event in the delivery log and replayed, then dead once the fake revokes it.
 // Run by e2e/run, which starts switchboard (BASE) and the fake Microsoft (FAKE).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
+import { createServer } from 'node:http';
 
 const { BASE, FAKE, SHOTS = 'artifacts/screenshots' } = process.env;
 mkdirSync(SHOTS, { recursive: true });
@@ -15,6 +17,25 @@ async function fake(path, body) {
   const r = await fetch(`${FAKE}${path}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) });
   assert.ok(r.ok, `${path}: ${r.status}`);
 }
+
+// The app's events receiver: answers the validation request and keeps what it is sent.
+const events = [];
+const receiver = createServer((req, res) => {
+  const token = new URL(req.url, 'http://x').searchParams.get('validationToken');
+  let body = '';
+  req.on('data', (c) => { body += c; });
+  req.on('end', () => {
+    if (token) { res.writeHead(200, { 'content-type': 'text/plain' }); res.end(token); return; }
+    events.push(JSON.parse(body));
+    res.writeHead(200); res.end();
+  });
+});
+await new Promise((ok) => receiver.listen(0, '127.0.0.1', ok));
+const EVENTS_URL = `http://127.0.0.1:${receiver.address().port}/events`;
+const until = async (what, done) => {
+  for (let i = 0; i < 100; i++) { if (await done()) return; await new Promise((r) => setTimeout(r, 100)); }
+  throw new Error(`${what} did not happen`);
+};
 
 const browser = await chromium.launch({ executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium', args: ['--no-sandbox'] });
 const page = await browser.newPage();
@@ -86,6 +107,13 @@ try {
   await page.click('button:has-text("Add return URL")');
   assert.match(await page.textContent('#return-urls'), /crm\.example\.com\/other/);
 
+  // Account events go to the app's receiver (validated first).
+  await page.fill('#eventsUrl', EVENTS_URL);
+  await page.click('button:has-text("Save events URL")');
+  await page.waitForURL(`${BASE}/portal/apps/${clientId}#webhooks`);
+  assert.equal(await page.inputValue('#eventsUrl'), EVENTS_URL);
+  assert.ok((await page.textContent('#signing-secret')).trim().length > 30);
+
   // A test account through the fake Microsoft, back in the portal.
   await fake('/_fake/users', { email: USER, name: 'Megan Bowen' });
   await page.fill('#link-scopes', 'Mail.Read');
@@ -98,6 +126,17 @@ try {
   const row = page.locator('#accounts tr', { hasText: USER });
   assert.match(await row.locator('.status').textContent(), /^active/);
   await snap('account-active');
+
+  // Its event arrived; the delivery log shows it, and replays it.
+  await until('account.linked at the receiver', () => events.some((e) => e.event === 'account.linked'));
+  await until('the delivery in the log', async () => {
+    await page.reload();
+    return /delivered/.test((await page.textContent('#webhooks')) ?? '');
+  });
+  await snap('webhooks-log');
+  const before = events.length;
+  await page.locator('#deliveries button:has-text("replay")').first().click();
+  await until('the replayed event', () => events.length > before);
 
   // Revoked at Microsoft: the next API call finds out; the portal shows it dead, with the reason.
   await fake(`/_fake/users/${encodeURIComponent(USER)}/revoke`);
@@ -141,4 +180,5 @@ try {
   process.exitCode = 1;
 } finally {
   await browser.close();
+  receiver.close();
 }

@@ -23,7 +23,8 @@ const SHOWN: i64 = 20;
 #[derive(Deserialize, Default)]
 #[serde(default)]
 pub struct Change {
-    url: String,
+    #[serde(rename = "eventsUrl")]
+    events_url: String,
     csrf: String,
 }
 
@@ -64,13 +65,13 @@ pub async fn card(
             }
             form method="post" action={ "/portal/apps/" (id) "/events-url" } {
                 (csrf)
-                (field("url", "Account events URL (empty: none)", "url", &events_url, error))
+                (field("eventsUrl", "Account events URL (empty: none)", "url", &events_url, error))
                 button type="submit" { "Save events URL" }
             }
             h3 { "Subscriptions" }
             @if subscriptions.is_empty() { p { "None yet: apps subscribe with POST /v1/subscriptions." } }
             @else {
-                table id="subscriptions" {
+                div class="table-wrap" { table id="subscriptions" {
                     tr { th { "Id" } th { "Account" } th { "Resource" } th { "URL" } th { "State" } }
                     @for s in &subscriptions {
                         tr {
@@ -82,12 +83,12 @@ pub async fn card(
                             }
                         }
                     }
-                }
+                } }
             }
             h3 { "Latest deliveries" }
             @if deliveries.is_empty() { p { "Nothing sent yet." } }
             @else {
-                table id="deliveries" {
+                div class="table-wrap" { table id="deliveries" {
                     tr { th { "Id" } th { "Queued" } th { "To" } th { "State" } th { "Attempts" } th { "Last answer" } th {} }
                     @for d in &deliveries {
                         tr {
@@ -101,7 +102,7 @@ pub async fn card(
                             }
                         }
                     }
-                }
+                } }
             }
         }
     })
@@ -135,7 +136,7 @@ pub async fn events_url(
         Ok(d) => d,
         Err(r) => return Ok(r),
     };
-    let url = Some(f.url.trim()).filter(|u| !u.is_empty());
+    let url = Some(f.events_url.trim()).filter(|u| !u.is_empty());
     let settings = &state.settings.webhooks;
     match crate::webhooks::set_events_url(state.store.as_ref(), settings, d.app.id, url).await {
         Ok(()) => Ok(back(&client_id)),

@@ -40,11 +40,14 @@ async fn owners_see_the_signing_secret_set_the_events_url_and_replay_a_delivery(
 
     let receiver = Receiver::start().await;
     receiver.echo_validation(false);
-    let form = [("url", receiver.url.as_str()), ("csrf", csrf.as_str())];
+    let form = [
+        ("eventsUrl", receiver.url.as_str()),
+        ("csrf", csrf.as_str()),
+    ];
     let (status, page, _) = b.post(&app, &at("/events-url"), &form).await;
     assert_eq!(status, StatusCode::BAD_REQUEST);
     assert!(
-        page.contains(r#"id="url-error""#) && page.contains("did not pass validation"),
+        page.contains(r#"id="eventsUrl-error""#) && page.contains("did not pass validation"),
         "{page}"
     );
     receiver.echo_validation(true);
