@@ -1,6 +1,7 @@
 //! Removing an account, wherever it is asked (the account itself, the app, the portal): its push
 //! channels at the provider are closed, the account goes with its tokens, subscriptions and
-//! pending notifications, and the app is told (`account.deleted`).
+//! pending notifications, and the app is told (`account.deleted`). Before an app is deleted in the
+//! portal, the push channels of its subscriptions are closed the same way.
 
 use crate::clock::now;
 use crate::error::ApiError;
@@ -31,4 +32,15 @@ pub async fn delete(state: &Services, app_id: i64, account_id: i64) -> Result<bo
     .await?;
     tracing::info!(app_id, account_id, "account deleted");
     Ok(true)
+}
+
+/// Closes the push channels of every subscription of the app (before the app goes).
+pub async fn close_app_channels(
+    state: &Services,
+    app_id: i64,
+) -> Result<(), crate::store::StoreError> {
+    for s in state.store.app_subscriptions(app_id, i64::MAX).await? {
+        crate::webhooks::channels::close(state, &s).await;
+    }
+    Ok(())
 }

@@ -221,7 +221,7 @@ pub async fn delete(
     Path(client_id): Path<String>,
     Form(f): Form<Change>,
 ) -> Result<Response, ApiError> {
-    let (store, asker) = (state.store.clone(), &who);
+    let (store, asker, services) = (state.store.clone(), &who, &state);
     change(&state, &who, &client_id, &f.csrf, |d| async move {
         if f.confirm.trim() != d.app.name {
             let message = "Type the app's name exactly to delete it.";
@@ -232,6 +232,7 @@ pub async fn delete(
                 Some(message),
             ));
         }
+        crate::accounts::close_app_channels(services, d.app.id).await?;
         apps::delete(store.as_ref(), &d.app).await?;
         Ok(Redirect::to("/portal").into_response())
     })

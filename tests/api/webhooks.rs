@@ -355,3 +355,35 @@ async fn a_mail_subscription_tells_each_change_in_any_folder_once_and_can_leave_
         "read, moved (once, not deleted), purged, each once; no draft"
     );
 }
+
+#[tokio::test]
+async fn when_microsoft_loses_track_of_the_changes_the_app_is_told_and_the_watch_starts_again() {
+    let app = spawn_app_with(FAST).await;
+    let (l, _) = linked(&app, "Contacts.Read").await;
+    app.ms.add_contacts(ADELE, 5);
+    let receiver = Receiver::start().await;
+    let id = subscribed(&app, &l, "/contacts", &receiver.url).await["id"]
+        .as_i64()
+        .unwrap();
+    app.ms.expire_delta(ADELE);
+    let got = receiver.wait_for(1).await;
+    let told = got[0].json();
+    assert_eq!(told["subscription"], id);
+    assert_eq!(told["lifecycleEvent"], "error");
+    assert!(told["error"].as_str().unwrap().contains("sync"), "{told}");
+    assert_eq!(told["payloads"], json!([]));
+
+    // The watch reads a new first round quietly, then tells what changes after it.
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    assert_eq!(
+        receiver.notifications().len(),
+        1,
+        "what was there is not news"
+    );
+    let added = app.ms.add_contacts(ADELE, 1);
+    let got = receiver.wait_for(2).await;
+    assert_eq!(
+        got[1].json()["payloads"],
+        json!([{"id": added[0], "changeType": "updated"}])
+    );
+}

@@ -157,4 +157,21 @@ async fn microsoft_pushes_changes_through_a_graph_subscription_switchboard_keeps
         app.ms.subscriptions().is_empty(),
         "the Graph subscription is deleted"
     );
+
+    // Deleting the account deletes its Graph subscriptions.
+    let body = json!({"resource": "/contacts", "notificationUrl": receiver.url});
+    let r = call(
+        &app,
+        &l,
+        Method::POST,
+        "/v1/subscriptions",
+        Some(body),
+        None,
+    )
+    .await;
+    assert_eq!(r.status(), 200);
+    graph_subscription(&app, None).await;
+    let r = call(&app, &l, Method::DELETE, "/v1/account", None, None).await;
+    assert_eq!(r.status(), 200);
+    assert!(app.ms.subscriptions().is_empty(), "gone with the account");
 }
