@@ -26,7 +26,7 @@ async fn subscribe(app: &TestApp, l: &Linked, resource: &str, url: &str) -> reqw
     call(app, l, Method::POST, "/v1/subscriptions", Some(body), None).await
 }
 
-async fn subscribed(app: &TestApp, l: &Linked, resource: &str, url: &str) -> Value {
+pub(crate) async fn subscribed(app: &TestApp, l: &Linked, resource: &str, url: &str) -> Value {
     let r = subscribe(app, l, resource, url).await;
     assert_eq!(r.status(), 200);
     r.json().await.unwrap()
@@ -38,7 +38,13 @@ async fn get(app: &TestApp, l: &Linked, path: &str) -> Value {
     r.json().await.unwrap()
 }
 
-fn secret_of(app: &TestApp, client_id: &str) -> String {
+pub(crate) async fn unsubscribe(app: &TestApp, l: &Linked, id: i64) {
+    let path = format!("/v1/subscriptions/{id}");
+    let r = call(app, l, Method::DELETE, &path, None, None).await;
+    assert_eq!(r.status(), 200);
+}
+
+pub(crate) fn secret_of(app: &TestApp, client_id: &str) -> String {
     let shown = app.cli_json(&["app", "show", client_id, "--json"]);
     shown["signingSecret"].as_str().unwrap().to_string()
 }
@@ -108,16 +114,7 @@ async fn a_subscriber_is_told_each_change_once_signed_until_it_unsubscribes() {
     assert_eq!(page["totalSize"], 1);
     assert_eq!(page["records"][0]["id"], id);
 
-    let r = call(
-        &app,
-        &l,
-        Method::DELETE,
-        &format!("/v1/subscriptions/{id}"),
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    unsubscribe(&app, &l, id).await;
     app.ms.add_contacts(ADELE, 1);
     tokio::time::sleep(Duration::from_millis(2500)).await;
     assert_eq!(

@@ -5,6 +5,7 @@
 
 use crate::helpers::{call, spawn_app_with, Linked, TestApp, ADELE};
 use crate::receiver::{signed_by, Receiver};
+use crate::webhooks::{secret_of, subscribed, unsubscribe};
 use reqwest::Method;
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -49,23 +50,11 @@ async fn microsoft_pushes_changes_through_a_graph_subscription_switchboard_keeps
     let client = app.create_client().await;
     app.add_user(ADELE);
     let l = app.link(&client, "Contacts.ReadWrite").await;
-    let secret = app.cli_json(&["app", "show", &client.client_id, "--json"])["signingSecret"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let secret = secret_of(&app, &client.client_id);
     let receiver = Receiver::start().await;
-    let body = json!({"resource": "/contacts", "notificationUrl": receiver.url});
-    let r = call(
-        &app,
-        &l,
-        Method::POST,
-        "/v1/subscriptions",
-        Some(body),
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 200);
-    let id = r.json::<Value>().await.unwrap()["id"].as_i64().unwrap();
+    let id = subscribed(&app, &l, "/contacts", &receiver.url).await["id"]
+        .as_i64()
+        .unwrap();
 
     let graph = graph_subscription(&app, None).await;
     assert_eq!(graph.resource, "me/contacts");
@@ -143,16 +132,7 @@ async fn microsoft_pushes_changes_through_a_graph_subscription_switchboard_keeps
         json!([{"id": fourth, "changeType": "updated"}])
     );
 
-    let r = call(
-        &app,
-        &l,
-        Method::DELETE,
-        &format!("/v1/subscriptions/{id}"),
-        None,
-        None,
-    )
-    .await;
-    assert_eq!(r.status(), 200);
+    unsubscribe(&app, &l, id).await;
     assert!(
         app.ms.subscriptions().is_empty(),
         "the Graph subscription is deleted"

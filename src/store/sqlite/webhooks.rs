@@ -36,6 +36,30 @@ fn records(rows: &[SqliteRow]) -> StoreResult<Vec<SubscriptionRecord>> {
     rows.iter().map(record).collect()
 }
 
+impl SqliteStore {
+    /// Active subscriptions whose `due` time (a column) has come at `now`, moved on to `until` in
+    /// the same statement, so that one instance takes each.
+    async fn claim(
+        &self,
+        due: &str,
+        now: i64,
+        until: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<SubscriptionRecord>> {
+        let rows = sqlx::query(&format!(
+            "UPDATE subscriptions SET {due} = ? WHERE id IN \
+             (SELECT id FROM subscriptions WHERE active = 1 AND {due} <= ? \
+              ORDER BY {due} LIMIT ?) RETURNING {COLUMNS}"
+        ))
+        .bind(until)
+        .bind(now)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        records(&rows)
+    }
+}
+
 #[async_trait]
 impl WebhookStore for SqliteStore {
     async fn signing_secret(&self, app_id: i64) -> StoreResult<Option<String>> {
@@ -198,17 +222,7 @@ impl WebhookStore for SqliteStore {
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>> {
-        let rows = sqlx::query(&format!(
-            "UPDATE subscriptions SET poll_at = ? WHERE id IN \
-             (SELECT id FROM subscriptions WHERE active = 1 AND poll_at <= ? \
-              ORDER BY poll_at LIMIT ?) RETURNING {COLUMNS}"
-        ))
-        .bind(until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        records(&rows)
+        self.claim("poll_at", now, until, limit).await
     }
 
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool> {
@@ -248,17 +262,7 @@ impl WebhookStore for SqliteStore {
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>> {
-        let rows = sqlx::query(&format!(
-            "UPDATE subscriptions SET channel_due_at = ? WHERE id IN \
-             (SELECT id FROM subscriptions WHERE active = 1 AND channel_due_at <= ? \
-              ORDER BY channel_due_at LIMIT ?) RETURNING {COLUMNS}"
-        ))
-        .bind(until)
-        .bind(now)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        records(&rows)
+        self.claim("channel_due_at", now, until, limit).await
     }
 
     async fn set_channel(
