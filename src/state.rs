@@ -1,6 +1,6 @@
 //! What every request handler can reach, built once at start: the settings, the store, the keys,
 //! the scope catalogue, the guards, the metrics, and the providers, found by an account's
-//! `serviceType`.
+//! `serviceType`; and the one check that an account's scopes allow an operation.
 
 use crate::config::Settings;
 use crate::error::{ApiError, Code};
@@ -8,7 +8,7 @@ use crate::providers::office365::Office365;
 use crate::providers::{
     Accounts, Calendars, Changes, Contacts, Direct, Linking, Mail, Provider, Tasks,
 };
-use crate::scopes::ScopeCatalog;
+use crate::scopes::{Operation, ScopeCatalog};
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
 use std::sync::Arc;
@@ -89,5 +89,37 @@ impl Services {
 
     pub fn direct(&self, account: &AccountRecord) -> Result<&dyn Direct, ApiError> {
         Ok(self.provider(account)?)
+    }
+
+    /// Allowed when the account's scopes allow any one of `operations` (for checks that depend on
+    /// the request, such as sending with `returnIds`).
+    pub fn require_any(
+        &self,
+        account: &AccountRecord,
+        operations: &[Operation],
+    ) -> Result<(), ApiError> {
+        if operations
+            .iter()
+            .any(|op| self.scopes.allows(&account.auth_scopes, *op))
+        {
+            return Ok(());
+        }
+        let mut scopes: Vec<&str> = operations
+            .iter()
+            .flat_map(|op| self.scopes.scopes_allowing(*op))
+            .collect();
+        scopes.sort_unstable();
+        scopes.dedup();
+        let names: Vec<&str> = operations.iter().map(|op| op.as_str()).collect();
+        Err(ApiError::forbidden(
+            Code::ScopeMissing,
+            format!(
+                "This account was not linked with a scope that allows {}. Request {} and re-authorize the account: \
+                 /v1/auth/authorize?accountId={}&scopes=<scopes>&…",
+                names.join(" or "),
+                scopes.join(" or "),
+                account.id
+            ),
+        ))
     }
 }

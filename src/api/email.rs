@@ -2,7 +2,7 @@
 //! changes, delete, send and reply.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
-use super::scope_check::{self, op, Scoped};
+use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::email::{
     EmailAttachment, EmailMessage, EmailMessagesPage, EmailSendResponse, MessageStatusUpdate,
@@ -289,7 +289,7 @@ impl SendParams {
         let return_ids = self.return_ids.unwrap_or(false);
         if return_ids {
             let draft = [Operation::EmailDrafts, Operation::EmailModify];
-            scope_check::require_any(state, account, &draft)?;
+            state.require_any(account, &draft)?;
         }
         Ok((BodyType::parse(self.body_type.as_deref())?, return_ids))
     }

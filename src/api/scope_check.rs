@@ -4,9 +4,9 @@
 //! allows the operation.
 
 use super::extract::AccountAuth;
-use crate::error::{ApiError, Code};
+use crate::error::ApiError;
 use crate::scopes::Operation;
-use crate::state::{AppState, Services};
+use crate::state::AppState;
 use crate::store::AccountRecord;
 use axum::extract::FromRequestParts;
 use axum::http::request::Parts;
@@ -61,40 +61,8 @@ impl<A: Allowed> FromRequestParts<AppState> for Scoped<A> {
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, ApiError> {
         let AccountAuth(account) = AccountAuth::from_request_parts(parts, state).await?;
         for any in A::REQUIRED {
-            require_any(state, &account, any)?;
+            state.require_any(&account, any)?;
         }
         Ok(Scoped(account, PhantomData))
     }
-}
-
-/// Allowed when the account's scopes allow any one of `operations` (for checks that depend on
-/// the request, such as sending with `returnIds`).
-pub fn require_any(
-    services: &Services,
-    account: &AccountRecord,
-    operations: &[Operation],
-) -> Result<(), ApiError> {
-    if operations
-        .iter()
-        .any(|op| services.scopes.allows(&account.auth_scopes, *op))
-    {
-        return Ok(());
-    }
-    let mut scopes: Vec<&str> = operations
-        .iter()
-        .flat_map(|op| services.scopes.scopes_allowing(*op))
-        .collect();
-    scopes.sort_unstable();
-    scopes.dedup();
-    let names: Vec<&str> = operations.iter().map(|op| op.as_str()).collect();
-    Err(ApiError::forbidden(
-        Code::ScopeMissing,
-        format!(
-            "This account was not linked with a scope that allows {}. Request {} and re-authorize the account: \
-             /v1/auth/authorize?accountId={}&scopes=<scopes>&…",
-            names.join(" or "),
-            scopes.join(" or "),
-            account.id
-        ),
-    ))
 }

@@ -79,7 +79,7 @@ pub async fn subscribe(
         .notification_url
         .ok_or_else(|| missing("notificationUrl"))?;
     let (feed, operation) = target(&resource)?;
-    crate::api::scope_check::require_any(state, account, &[operation])?;
+    state.require_any(account, &[operation])?;
     let url = handshake::check_url(&state.settings.webhooks, "notificationUrl", &url)?;
     let settings = &state.settings.webhooks;
     handshake::validate(&state.outbound, settings.timeout, "notificationUrl", &url).await?;
