@@ -79,8 +79,12 @@ enum ScopesCommand {
     Explain {
         scopes: Vec<String>,
         /// Extra Microsoft Graph permissions, as with nativeScopes.
-        #[arg(long = "native")]
+        #[arg(long = "native", conflicts_with = "daemon")]
         native: Vec<String>,
+        /// The application permissions for a service account (a whole organisation, granted
+        /// once by a tenant administrator) instead of the delegated ones.
+        #[arg(long)]
+        daemon: bool,
         #[arg(long)]
         json: bool,
     },
@@ -127,8 +131,9 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,
+            daemon,
             json,
-        }) => explain(&settings, &scopes, &native, json),
+        }) => explain(&settings, &scopes, (&native, daemon), json),
     }
 }
 
@@ -185,23 +190,34 @@ async fn owner_command(settings: &mut Settings, cmd: OwnerCommand) -> anyhow::Re
 fn explain(
     settings: &Settings,
     scopes: &[String],
-    native: &[String],
+    (native, daemon): (&[String], bool),
     as_json: bool,
 ) -> anyhow::Result<()> {
     let office365 = Office365Catalog::load(settings.office365_file.as_deref())?;
     let catalog = ScopeCatalog::load(settings.scopes_file.as_deref(), Arc::new(office365))?;
     let names: Vec<&str> = scopes.iter().flat_map(|s| split_list(s)).collect();
     let native: Vec<&str> = native.iter().flat_map(|s| split_list(s)).collect();
-    let resolved = catalog
-        .resolve(&names, &native)
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let resolved = if daemon {
+        catalog.resolve_application(&names)
+    } else {
+        catalog.resolve(&names, &native)
+    }
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     if as_json {
         println!("{}", serde_json::to_string(&resolved)?);
         return Ok(());
     }
-    println!("Microsoft Graph delegated permissions to add in Azure (API permissions → Microsoft Graph → Delegated):");
+    if daemon {
+        println!("Microsoft Graph application permissions to add in Azure (API permissions → Microsoft Graph → Application permissions),");
+        println!("then granted by a tenant administrator (Grant admin consent, or the admin-consent link):");
+    } else {
+        println!("Microsoft Graph delegated permissions to add in Azure (API permissions → Microsoft Graph → Delegated):");
+    }
     for line in &resolved.lines {
         match line {
+            PermissionLine::Implicit { permission } if daemon => {
+                println!("  {permission:<28} implicit (finds the organisation's mailboxes and their time zones)")
+            }
             PermissionLine::Implicit { permission } => {
                 println!("  {permission:<28} implicit (always requested)")
             }
@@ -214,6 +230,12 @@ fn explain(
                 covered_by,
             } => println!("  {permission:<28} dropped: covered by {covered_by}"),
         }
+    }
+    if daemon {
+        println!(
+            "\nAn app-only token asks for https://graph.microsoft.com/.default and carries these in `roles`."
+        );
+        return Ok(());
     }
     println!(
         "\nRequested from Microsoft: {}",

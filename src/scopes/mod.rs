@@ -24,6 +24,16 @@ struct RawScope {
     description: String,
     office365: Vec<String>,
     allows: Vec<String>,
+    #[serde(default)]
+    application: Option<RawApplication>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawApplication {
+    office365: Vec<String>,
+    #[serde(default)]
+    allows: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -41,6 +51,21 @@ pub struct UnifiedScope {
     pub description: String,
     pub office365: Vec<String>,
     pub allows: Vec<Operation>,
+    /// For service accounts: the application permissions and what they allow.
+    pub application: Option<ApplicationGrant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct ApplicationGrant {
+    pub office365: Vec<String>,
+    pub allows: Vec<Operation>,
+}
+
+fn operations(names: &[String]) -> Vec<Operation> {
+    names
+        .iter()
+        .filter_map(|op| Operation::from_str(op).ok())
+        .collect()
 }
 
 /// The validated mapping, with the provider catalogue it was checked against.
@@ -75,6 +100,9 @@ impl ScopeCatalog {
                     bail!("{file}: scopes.{name}.allows: unknown operation '{op}' (not listed under operations)");
                 }
             }
+            if let Some(app) = &scope.application {
+                check_application(file, name, scope, app, office365.as_ref())?;
+            }
         }
         for (alias, target) in &raw.aliases {
             if raw.scopes.contains_key(alias) {
@@ -91,11 +119,11 @@ impl ScopeCatalog {
                 name,
                 description: s.description,
                 office365: s.office365,
-                allows: s
-                    .allows
-                    .iter()
-                    .filter_map(|op| Operation::from_str(op).ok())
-                    .collect(),
+                allows: operations(&s.allows),
+                application: s.application.map(|a| ApplicationGrant {
+                    allows: operations(a.allows.as_ref().unwrap_or(&s.allows)),
+                    office365: a.office365,
+                }),
             })
             .collect();
         Ok(ScopeCatalog {
@@ -148,6 +176,14 @@ impl ScopeCatalog {
             .any(|s| s.allows.contains(&op))
     }
 
+    /// Whether a service account (application permissions) holding `scopes` may perform `op`.
+    pub fn allows_application(&self, scopes: &[String], op: Operation) -> bool {
+        scopes
+            .iter()
+            .filter_map(|s| self.scope(s)?.application.as_ref())
+            .any(|a| a.allows.contains(&op))
+    }
+
     /// The scopes that would allow `op`, weakest first (fewest operations).
     pub fn scopes_allowing(&self, op: Operation) -> Vec<&str> {
         let mut found: Vec<&UnifiedScope> = self
@@ -158,6 +194,33 @@ impl ScopeCatalog {
         found.sort_by_key(|s| (s.allows.len(), s.name.clone()));
         found.into_iter().map(|s| s.name.as_str()).collect()
     }
+}
+
+/// A scope's `application`: known application permissions, allowing no more than the scope does.
+fn check_application(
+    file: &str,
+    name: &str,
+    scope: &RawScope,
+    app: &RawApplication,
+    office365: &dyn Permissions,
+) -> anyhow::Result<()> {
+    if app.office365.is_empty() {
+        bail!("{file}: scopes.{name}.application.office365: at least one permission is needed");
+    }
+    if let Some(p) = app.office365.iter().find(|p| !office365.is_application(p)) {
+        bail!("{file}: scopes.{name}.application.office365: '{p}' is not an application permission listed in providers/office365.yaml");
+    }
+    if let Some(op) = app
+        .allows
+        .iter()
+        .flatten()
+        .find(|op| !scope.allows.contains(op))
+    {
+        bail!(
+            "{file}: scopes.{name}.application.allows: '{op}' is not allowed by the scope itself"
+        );
+    }
+    Ok(())
 }
 
 /// The file's `operations`: each one switchboard knows, described; nothing else.

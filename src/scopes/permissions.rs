@@ -13,4 +13,9 @@ pub trait Permissions: Send + Sync + std::fmt::Debug {
     fn satisfies(&self, held: &str, needed: &str) -> bool;
     /// The permissions every sign-in asks for.
     fn implicit(&self) -> &[String];
+    /// Whether the permission exists as an application permission (granted by an administrator
+    /// to the app itself, for every mailbox of a tenant).
+    fn is_application(&self, permission: &str) -> bool;
+    /// The application permissions every service account needs.
+    fn application_implicit(&self) -> &[String];
 }

@@ -5,8 +5,18 @@ use serde::Serialize;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum ScopeError {
-    Unknown { name: String, valid: Vec<String> },
-    BadNative { value: String, why: &'static str },
+    Unknown {
+        name: String,
+        valid: Vec<String>,
+    },
+    BadNative {
+        value: String,
+        why: &'static str,
+    },
+    /// The scope has no application permissions (it cannot be granted to a whole organisation).
+    NotForApplications {
+        name: String,
+    },
 }
 
 impl std::fmt::Display for ScopeError {
@@ -22,6 +32,10 @@ impl std::fmt::Display for ScopeError {
             ScopeError::BadNative { value, why } => {
                 write!(f, "Native scope '{value}' is not accepted: {why}.")
             }
+            ScopeError::NotForApplications { name } => write!(
+                f,
+                "Scope '{name}' cannot be granted to a whole organisation (Microsoft has no application permission for it); link each user instead."
+            ),
         }
     }
 }
@@ -97,11 +111,47 @@ impl ScopeCatalog {
         for value in native {
             wanted.push((self.check_native(value)?, None));
         }
-        canonical.sort();
+        Ok(self.explain(canonical, &wanted, self.office365.implicit()))
+    }
 
-        let implicit = self.office365.implicit();
+    /// The application permissions a service account needs for unified scopes: those every
+    /// service account needs first, then the scopes' own, without any another one covers.
+    pub fn resolve_application(&self, scopes: &[&str]) -> Result<Resolved, ScopeError> {
+        let mut canonical: Vec<String> = Vec::new();
+        let mut wanted: Vec<(String, Option<String>)> = Vec::new();
+        for name in scopes {
+            let scope = self.canonical(name).ok_or_else(|| ScopeError::Unknown {
+                name: (*name).to_string(),
+                valid: self.names().iter().map(|s| s.to_string()).collect(),
+            })?;
+            let app = scope
+                .application
+                .as_ref()
+                .ok_or_else(|| ScopeError::NotForApplications {
+                    name: scope.name.clone(),
+                })?;
+            if !canonical.contains(&scope.name) {
+                canonical.push(scope.name.clone());
+            }
+            for permission in &app.office365 {
+                wanted.push((permission.clone(), Some(scope.name.clone())));
+            }
+        }
+        Ok(self.explain(canonical, &wanted, self.office365.application_implicit()))
+    }
+
+    /// The permissions to ask for: `implicit` first (in its order), then the `wanted` ones
+    /// (with the scope each came from, none for a native one) sorted, without any permission
+    /// another one covers; with a line saying why each is in or out.
+    fn explain(
+        &self,
+        mut canonical: Vec<String>,
+        wanted: &[(String, Option<String>)],
+        implicit: &[String],
+    ) -> Explanation {
+        canonical.sort();
         let mut all: Vec<String> = implicit.to_vec();
-        for (permission, _) in &wanted {
+        for (permission, _) in wanted {
             if !all.contains(permission) {
                 all.push(permission.clone());
             }
@@ -156,11 +206,11 @@ impl ScopeCatalog {
             )
         };
         lines.sort_by_key(rank);
-        Ok(Explanation {
+        Explanation {
             scopes: canonical,
             permissions: head,
             lines,
-        })
+        }
     }
 
     /// A native scope: a Graph permission name, bare or with the Graph prefix.

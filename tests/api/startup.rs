@@ -48,6 +48,27 @@ async fn cli_prints_permissions_to_register_and_validates_input() {
         explained["permissions"].as_array().unwrap().last().unwrap(),
         "Mail.ReadWrite"
     );
+    let daemon = app.cli_json(&[
+        "scopes",
+        "explain",
+        "--daemon",
+        "Mail.Read",
+        "Tasks.ReadWrite",
+        "--json",
+    ]);
+    assert_eq!(
+        daemon["permissions"],
+        serde_json::json!([
+            "User.Read.All",
+            "MailboxSettings.Read",
+            "Mail.Read",
+            "Tasks.Read.All"
+        ]),
+        "application permissions, to-do read only"
+    );
+    let out = app.cli(&["scopes", "explain", "--daemon", "Mail.Everything"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("Unknown scope"));
     let out = app.cli(&[
         "app",
         "create",

@@ -40,6 +40,8 @@ struct Raw {
     #[allow(dead_code)]
     endpoints: Endpoints,
     implicit: Vec<String>,
+    application_implicit: Vec<String>,
+    application: Vec<String>,
     permissions: BTreeMap<String, PermissionEntry>,
     throttling: Throttling,
     aadsts: BTreeMap<u32, AadstsEntry>,
@@ -49,6 +51,8 @@ struct Raw {
 #[derive(Debug, Clone)]
 pub struct Office365Catalog {
     pub implicit: Vec<String>,
+    pub application_implicit: Vec<String>,
+    application: Vec<String>,
     permissions: BTreeMap<String, Vec<String>>,
     pub throttling: Throttling,
     aadsts: BTreeMap<u32, AadstsEntry>,
@@ -74,10 +78,20 @@ impl Office365Catalog {
                 }
             }
         }
-        for name in &raw.implicit {
-            if !raw.permissions.contains_key(name) {
-                bail!("{file}: implicit: '{name}' is not listed under permissions");
+        for (list, names) in [
+            ("implicit", &raw.implicit),
+            ("application", &raw.application),
+        ] {
+            if let Some(name) = names.iter().find(|n| !raw.permissions.contains_key(*n)) {
+                bail!("{file}: {list}: '{name}' is not listed under permissions");
             }
+        }
+        if let Some(name) = raw
+            .application_implicit
+            .iter()
+            .find(|n| !raw.application.contains(n))
+        {
+            bail!("{file}: application_implicit: '{name}' is not listed under application");
         }
         if raw.throttling.mailbox_concurrency == 0 {
             bail!("{file}: throttling.mailbox_concurrency must be at least 1");
@@ -94,6 +108,8 @@ impl Office365Catalog {
             .collect();
         let catalog = Office365Catalog {
             implicit: raw.implicit,
+            application_implicit: raw.application_implicit,
+            application: raw.application,
             permissions,
             throttling: raw.throttling,
             aadsts: raw.aadsts,
@@ -187,6 +203,14 @@ impl Permissions for Office365Catalog {
 
     fn implicit(&self) -> &[String] {
         &self.implicit
+    }
+
+    fn is_application(&self, permission: &str) -> bool {
+        self.application.iter().any(|a| a == permission)
+    }
+
+    fn application_implicit(&self) -> &[String] {
+        &self.application_implicit
     }
 }
 

@@ -108,3 +108,79 @@ fn granted_scopes_follow_what_microsoft_returned() {
     let requested = vec!["Mail.Read".to_string(), "Mail.Send".to_string()];
     assert_eq!(c.granted_scopes(&requested, &granted), vec!["Mail.Read"]);
 }
+
+#[test]
+fn service_accounts_get_application_permissions_with_the_implicit_ones_first() {
+    let c = catalog();
+    let r = c
+        .resolve_application(&[
+            "Mail.Read",
+            "Mail.All",
+            "Calendar.ReadWrite",
+            "Tasks.ReadWrite",
+        ])
+        .unwrap();
+    assert_eq!(
+        r.permissions,
+        vec![
+            "User.Read.All",
+            "MailboxSettings.Read",
+            "Calendars.ReadWrite",
+            "Mail.ReadWrite",
+            "Mail.Send",
+            "Tasks.Read.All"
+        ]
+    );
+    assert!(r.lines.contains(&PermissionLine::Dropped {
+        permission: "Mail.Read".into(),
+        covered_by: "Mail.ReadWrite".into()
+    }));
+    // To Do is read-only with application permissions.
+    let tasks = vec!["Tasks.ReadWrite".to_string()];
+    use crate::scopes::Operation;
+    assert!(c.allows_application(&tasks, Operation::TasksRead));
+    assert!(!c.allows_application(&tasks, Operation::TasksWrite));
+    assert!(c.allows(&tasks, Operation::TasksWrite));
+}
+
+#[test]
+fn a_scope_mapping_to_a_delegated_only_permission_is_refused_for_applications() {
+    let office365 = Arc::new(Office365Catalog::parse(BUILTIN, "o").unwrap());
+    let text = crate::scopes::BUILTIN.replace(
+        "application: { office365: [Tasks.Read.All] }",
+        "application: { office365: [Tasks.Read] }",
+    );
+    let e = ScopeCatalog::parse(&text, "s", office365.clone()).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("'Tasks.Read' is not an application permission"),
+        "{e}"
+    );
+    let text = crate::scopes::BUILTIN.replace(
+        "application: { office365: [Tasks.Read.All], allows: [tasks.read] }",
+        "application: { office365: [Tasks.Read.All], allows: [email.send] }",
+    );
+    let e = ScopeCatalog::parse(&text, "s", office365).unwrap_err();
+    assert!(
+        e.to_string().contains("not allowed by the scope itself"),
+        "{e}"
+    );
+}
+
+#[test]
+fn a_scope_without_application_permissions_cannot_be_granted_to_an_organisation() {
+    let office365 = Arc::new(Office365Catalog::parse(BUILTIN, "o").unwrap());
+    let text =
+        crate::scopes::BUILTIN.replace("    application: { office365: [Contacts.Read] }\n", "");
+    let c = ScopeCatalog::parse(&text, "s", office365).unwrap();
+    let e = c.resolve_application(&["Contacts.Read"]).unwrap_err();
+    assert!(
+        e.to_string()
+            .contains("cannot be granted to a whole organisation"),
+        "{e}"
+    );
+    assert!(
+        c.resolve(&["Contacts.Read"], &[]).is_ok(),
+        "delegated still works"
+    );
+}
