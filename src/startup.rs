@@ -134,7 +134,7 @@ impl Application {
                 metrics.clone(),
             )),
             metrics,
-            outbound: crate::webhooks::handshake::client()?,
+            outbound: crate::webhooks::handshake::client(&settings.webhooks)?,
             wake_deliveries: tokio::sync::Notify::new(),
             wake_watches: tokio::sync::Notify::new(),
             scopes,

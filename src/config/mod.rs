@@ -50,6 +50,7 @@ const KNOWN: &[&str] = &[
     "WEBHOOK_RETRY_FOR",
     "WEBHOOK_TIMEOUT",
     "WEBHOOK_ALLOW_HTTP",
+    "WEBHOOK_ALLOW_PRIVATE",
     "WEBHOOK_PUSH",
 ];
 

@@ -20,6 +20,8 @@ pub struct Webhooks {
     pub timeout: Duration,
     /// Whether notification URLs may be plain `http://` (local development).
     pub allow_http: bool,
+    /// Whether notifications may go to addresses on private or local networks.
+    pub allow_private: bool,
     /// Whether providers are asked to push their changes to switchboard's public URL (else the
     /// changes are only looked for every `poll_every`).
     pub push: bool,
@@ -28,7 +30,8 @@ pub struct Webhooks {
 impl Webhooks {
     /// From `WEBHOOK_POLL_EVERY` (seconds, default 60, or 900 when changes are pushed), `WEBHOOK_RETRY_FIRST` (10),
     /// `WEBHOOK_RETRY_FOR` (86400), `WEBHOOK_TIMEOUT` (10) and `WEBHOOK_ALLOW_HTTP` (default:
-    /// true when the public URL is on this machine, else false) and `WEBHOOK_PUSH` (`auto`, the
+    /// true when the public URL is on this machine, else false), `WEBHOOK_ALLOW_PRIVATE` (the same
+    /// default) and `WEBHOOK_PUSH` (`auto`, the
     /// default: when the public URL is https; `on`; `off`).
     pub fn read(values: &BTreeMap<String, String>, public_url: &Url) -> anyhow::Result<Webhooks> {
         let seconds = |name, default| number(values, name, default).map(Duration::from_secs);
@@ -36,14 +39,16 @@ impl Webhooks {
             public_url.host_str(),
             Some("localhost" | "127.0.0.1" | "[::1]")
         );
-        let allow_http = match values.get("WEBHOOK_ALLOW_HTTP").map(String::as_str) {
-            None => local,
-            Some("true") => true,
-            Some("false") => false,
-            Some(other) => {
-                bail!("SWITCHBOARD_WEBHOOK_ALLOW_HTTP: '{other}' is not true or false")
-            }
+        let flag = |name: &str| match values.get(name).map(String::as_str) {
+            None => Ok(local),
+            Some("true") => Ok(true),
+            Some("false") => Ok(false),
+            Some(other) => Err(anyhow::anyhow!(
+                "SWITCHBOARD_{name}: '{other}' is not true or false"
+            )),
         };
+        let allow_http = flag("WEBHOOK_ALLOW_HTTP")?;
+        let allow_private = flag("WEBHOOK_ALLOW_PRIVATE")?;
         let timeout = seconds("WEBHOOK_TIMEOUT", 10)?;
         if timeout > Duration::from_secs(60) {
             bail!("SWITCHBOARD_WEBHOOK_TIMEOUT: at most 60 seconds");
@@ -62,6 +67,7 @@ impl Webhooks {
             retry_for: seconds("WEBHOOK_RETRY_FOR", 86_400)?,
             timeout,
             allow_http,
+            allow_private,
         })
     }
 }

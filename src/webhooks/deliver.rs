@@ -15,7 +15,9 @@ const MAX_BACKOFF: u64 = 3600;
 
 /// What went wrong with a request to a receiver, in words for the app (no internals).
 pub fn describe(e: &reqwest::Error, timeout: Duration) -> String {
-    if e.is_timeout() {
+    if let Some(private) = super::egress::refused_as_private(e) {
+        format!("{private} (SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE=true allows it)")
+    } else if e.is_timeout() {
         format!("no answer within {} s", timeout.as_secs())
     } else if e.is_connect() {
         "it could not be reached (connection failed)".to_string()

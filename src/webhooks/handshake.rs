@@ -37,8 +37,16 @@ pub fn check_url(settings: &Webhooks, field: &str, text: &str) -> Result<Url, Ap
         }
         other => return Err(invalid(format!("{field} scheme '{other}' is not https"))),
     }
-    if url.host_str().is_none_or(str::is_empty) {
-        return Err(invalid(format!("{field} has no host")));
+    let ip = match url.host() {
+        None => return Err(invalid(format!("{field} has no host"))),
+        Some(url::Host::Ipv4(v4)) => Some(std::net::IpAddr::V4(v4)),
+        Some(url::Host::Ipv6(v6)) => Some(std::net::IpAddr::V6(v6)),
+        Some(url::Host::Domain(_)) => None,
+    };
+    if ip.is_some_and(super::egress::is_private) && !settings.allow_private {
+        return Err(invalid(format!(
+            "{field} is on a private or local network, where switchboard does not send (SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE=true allows it)"
+        )));
     }
     if !url.username().is_empty() || url.password().is_some() {
         return Err(invalid(format!("{field} must not carry credentials")));
@@ -49,13 +57,19 @@ pub fn check_url(settings: &Webhooks, field: &str, text: &str) -> Result<Url, Ap
     Ok(url)
 }
 
-/// A client for requests to apps' receivers: no redirects followed.
-pub fn client() -> reqwest::Result<reqwest::Client> {
-    reqwest::Client::builder()
+/// A client for requests to apps' receivers: no redirects followed, and (unless allowed) no
+/// address on a private or local network.
+pub fn client(settings: &Webhooks) -> reqwest::Result<reqwest::Client> {
+    let builder = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .user_agent(concat!("switchboard-webhooks/", env!("CARGO_PKG_VERSION")))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
+        .redirect(reqwest::redirect::Policy::none());
+    match settings.allow_private {
+        true => builder.build(),
+        false => builder
+            .dns_resolver(std::sync::Arc::new(super::egress::PublicOnly))
+            .build(),
+    }
 }
 
 /// Sends the validation request; `notificationUrl.validationFailed` with what went wrong unless

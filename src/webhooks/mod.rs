@@ -10,6 +10,7 @@
 
 pub mod channels;
 pub mod deliver;
+pub mod egress;
 pub mod handshake;
 pub mod signing;
 pub mod watch;
@@ -247,7 +248,7 @@ pub async fn set_events_url(
         return Ok(store.set_events_url(app_id, None).await?);
     };
     let url = handshake::check_url(settings, "the events URL", url)?;
-    let client = handshake::client().map_err(ApiError::internal)?;
+    let client = handshake::client(settings).map_err(ApiError::internal)?;
     handshake::validate(&client, settings.timeout, "the events URL", &url).await?;
     Ok(store.set_events_url(app_id, Some(url.as_str())).await?)
 }

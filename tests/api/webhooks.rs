@@ -384,3 +384,44 @@ async fn when_microsoft_loses_track_of_the_changes_the_app_is_told_and_the_watch
         json!([{"id": added[0], "changeType": "updated"}])
     );
 }
+
+#[tokio::test]
+async fn notifications_never_go_to_a_private_network_unless_allowed() {
+    let app = spawn_app_with(&[("SWITCHBOARD_WEBHOOK_ALLOW_PRIVATE", "false")]).await;
+    let (l, _) = linked(&app, "Contacts.Read").await;
+    let receiver = Receiver::start().await;
+    let r = subscribe(&app, &l, "/contacts", &receiver.url).await;
+    let e = expect_error(r, StatusCode::BAD_REQUEST, "notificationUrl.invalid").await;
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("private or local network"),
+        "{e}"
+    );
+    for literal in [
+        "http://169.254.169.254/latest",
+        "http://[::1]:9/x",
+        "http://10.0.0.7/x",
+    ] {
+        let r = subscribe(&app, &l, "/contacts", literal).await;
+        expect_error(r, StatusCode::BAD_REQUEST, "notificationUrl.invalid").await;
+    }
+    // A name is checked when it is resolved.
+    let named = receiver.url.replace("127.0.0.1", "localhost");
+    let r = subscribe(&app, &l, "/contacts", &named).await;
+    let e = expect_error(
+        r,
+        StatusCode::BAD_REQUEST,
+        "notificationUrl.validationFailed",
+    )
+    .await;
+    assert!(
+        e["message"]
+            .as_str()
+            .unwrap()
+            .contains("private or local network"),
+        "{e}"
+    );
+    assert_eq!(receiver.validations(), 0, "nothing reached it");
+}
