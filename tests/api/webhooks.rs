@@ -425,3 +425,51 @@ async fn notifications_never_go_to_a_private_network_unless_allowed() {
     );
     assert_eq!(receiver.validations(), 0, "nothing reached it");
 }
+
+#[tokio::test]
+async fn three_instances_on_one_database_tell_each_change_once_between_them() {
+    let app = spawn_app_with(FAST).await;
+    app.spawn_replica().await;
+    app.spawn_replica().await;
+    let (l, _) = linked(&app, "Contacts.Read").await;
+    let receiver = Receiver::start().await;
+    subscribed(&app, &l, "/contacts", &receiver.url).await;
+    let mut added = Vec::new();
+    for _ in 0..6 {
+        added.extend(app.ms.add_contacts(ADELE, 5));
+        tokio::time::sleep(Duration::from_millis(400)).await;
+    }
+    let told = |receiver: &Receiver| -> Vec<String> {
+        let mut ids: Vec<String> = receiver
+            .notifications()
+            .iter()
+            .flat_map(|n| n.json()["payloads"].as_array().unwrap().clone())
+            .map(|p| p["id"].as_str().unwrap().to_string())
+            .collect();
+        ids.sort();
+        ids
+    };
+    for _ in 0..60 {
+        if told(&receiver).len() >= added.len() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    tokio::time::sleep(Duration::from_millis(2500)).await;
+    added.sort();
+    assert_eq!(
+        told(&receiver),
+        added,
+        "each new contact once, whichever instance looked"
+    );
+    let ids: std::collections::BTreeSet<String> = receiver
+        .notifications()
+        .iter()
+        .map(|n| n.header("x-switchboard-delivery"))
+        .collect();
+    assert_eq!(
+        ids.len(),
+        receiver.notifications().len(),
+        "each delivery sent once"
+    );
+}
