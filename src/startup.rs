@@ -219,12 +219,19 @@ impl Application {
     }
 }
 
+/// How long the delivery log keeps a notification once it was delivered or given up.
+const DELIVERY_LOG_DAYS: i64 = 7;
+
 async fn purge_expired(state: AppState) {
     let mut tick = tokio::time::interval(Duration::from_secs(60));
     loop {
         tick.tick().await;
         if let Err(e) = state.store.purge_expired(now()).await {
             tracing::warn!(error = %e, "could not purge expired sessions and codes");
+        }
+        let before = now() - DELIVERY_LOG_DAYS * 86_400;
+        if let Err(e) = state.store.prune_deliveries(before).await {
+            tracing::warn!(error = %e, "could not prune the delivery log");
         }
     }
 }

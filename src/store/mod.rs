@@ -356,6 +356,8 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<DeliveryRecord>>;
     async fn delivery(&self, app_id: i64, id: i64) -> StoreResult<Option<DeliveryRecord>>;
+    /// Forgets deliveries done (delivered or given up) before `before`; how many.
+    async fn prune_deliveries(&self, before: i64) -> StoreResult<u64>;
     async fn events_url(&self, app_id: i64) -> StoreResult<Option<String>>;
     async fn set_events_url(&self, app_id: i64, url: Option<&str>) -> StoreResult<()>;
 }

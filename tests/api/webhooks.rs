@@ -473,3 +473,34 @@ async fn three_instances_on_one_database_tell_each_change_once_between_them() {
         "each delivery sent once"
     );
 }
+
+#[tokio::test]
+async fn the_delivery_log_forgets_what_was_done_a_week_ago() {
+    let app = spawn_app_with(FAST).await;
+    let (l, client_id) = linked(&app, "Contacts.Read").await;
+    let receiver = Receiver::start().await;
+    subscribed(&app, &l, "/contacts", &receiver.url).await;
+    app.ms.add_contacts(ADELE, 1);
+    receiver.wait_for(1).await;
+    let log = |app: &TestApp| app.cli_json(&["webhooks", "deliveries", &client_id, "--json"]);
+    let mut entries = Value::Null;
+    for _ in 0..50 {
+        entries = log(&app)["deliveries"].clone();
+        if entries[0]["state"] == "delivered" {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(entries.as_array().unwrap().len(), 1, "{entries}");
+    app.sql("UPDATE deliveries SET done_at = done_at - 8 * 86400")
+        .await;
+    // An instance prunes when it starts, and every minute after.
+    app.spawn_replica().await;
+    for _ in 0..50 {
+        if log(&app)["deliveries"].as_array().unwrap().is_empty() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    panic!("the week-old delivery is still in the log: {}", log(&app));
+}

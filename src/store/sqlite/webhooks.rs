@@ -358,6 +358,14 @@ impl WebhookStore for SqliteStore {
         super::deliveries::one(&self.pool, app_id, id).await
     }
 
+    async fn prune_deliveries(&self, before: i64) -> StoreResult<u64> {
+        let gone = sqlx::query("DELETE FROM deliveries WHERE state != 'pending' AND done_at < ?")
+            .bind(before)
+            .execute(&self.pool)
+            .await?;
+        Ok(gone.rows_affected())
+    }
+
     async fn events_url(&self, app_id: i64) -> StoreResult<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT events_url FROM apps WHERE id = ?")
