@@ -52,5 +52,6 @@ mod sync_scale;
 mod tasks;
 mod tokens;
 mod webhooks;
+mod webhooks_delivery;
 mod webhooks_push;
 mod zones;

@@ -104,6 +104,21 @@ impl Receiver {
         self.inner.notifications.lock().unwrap().clone()
     }
 
+    /// Every payload received, as `(id, changeType)`, sorted.
+    pub fn payloads(&self) -> Vec<(String, String)> {
+        let mut told: Vec<(String, String)> = self
+            .notifications()
+            .iter()
+            .flat_map(|n| n.json()["payloads"].as_array().cloned().unwrap_or_default())
+            .map(|p| {
+                let text = |k: &str| p[k].as_str().unwrap_or_default().to_string();
+                (text("id"), text("changeType"))
+            })
+            .collect();
+        told.sort();
+        told
+    }
+
     /// Waits until `n` notifications arrived; all of them.
     pub async fn wait_for(&self, n: usize) -> Vec<Received> {
         for _ in 0..150 {
