@@ -13,6 +13,7 @@ pub async fn delete(state: &Services, app_id: i64, account_id: i64) -> Result<bo
         .store
         .list_subscriptions(account_id, true, 1000, 0)
         .await?;
+    // Only if the account is this app's: another app's channels are not this caller's to close.
     for s in subscriptions.iter().filter(|s| s.app_id == app_id) {
         crate::webhooks::channels::close(state, s).await;
     }

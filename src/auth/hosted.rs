@@ -125,27 +125,33 @@ pub async fn create(
     })
 }
 
-/// The app a usable link is for (by name, for the page), or `None`.
-pub async fn app_name(services: &Services, token: &str) -> Result<Option<String>, ApiError> {
-    let Some(link) = services
-        .store
-        .hosted_link(&hash_secret(token), now())
-        .await?
-    else {
+/// The link of `token` (its hash, the link, what it asks for) if it can still be used.
+async fn usable(
+    services: &Services,
+    token: &str,
+) -> Result<Option<(Vec<u8>, HostedLink, LinkParams)>, ApiError> {
+    let hash = hash_secret(token);
+    let Some(link) = services.store.hosted_link(&hash, now()).await? else {
         return Ok(None);
     };
-    let params: LinkParams = serde_json::from_str(&link.params).map_err(ApiError::internal)?;
+    let params = serde_json::from_str(&link.params).map_err(ApiError::internal)?;
+    Ok(Some((hash, link, params)))
+}
+
+/// The app a usable link is for (by name, for the page), or `None`.
+pub async fn app_name(services: &Services, token: &str) -> Result<Option<String>, ApiError> {
+    let Some((_, _, params)) = usable(services, token).await? else {
+        return Ok(None);
+    };
     let app = services.store.app_by_client_id(&params.client_id).await?;
     Ok(app.map(|a| a.name))
 }
 
 /// Starts the link's sign-in; where to send the user, or `None` when the link cannot be used.
 pub async fn open(services: &Services, token: &str) -> Result<Option<String>, ApiError> {
-    let hash = hash_secret(token);
-    let Some(link) = services.store.hosted_link(&hash, now()).await? else {
+    let Some((hash, link, params)) = usable(services, token).await? else {
         return Ok(None);
     };
-    let params: LinkParams = serde_json::from_str(&link.params).map_err(ApiError::internal)?;
     let authorize = AuthorizeParams {
         client_id: Some(params.client_id),
         service_type: Some(params.service_type),

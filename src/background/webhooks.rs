@@ -4,8 +4,11 @@
 
 use crate::clock::now;
 use crate::state::AppState;
-use crate::store::DeliveryRecord;
+use crate::store::{Attempt, DeliveryRecord};
+use crate::webhooks::signing;
 use futures_util::future::join_all;
+use secrecy::SecretString;
+use std::collections::btree_map::{BTreeMap, Entry};
 use std::time::Duration;
 
 /// Subscriptions looked at together, and notifications delivered together.
@@ -94,34 +97,43 @@ pub async fn deliver_pass(state: &AppState) -> anyhow::Result<usize> {
         .await?;
     // One receiver's notifications one after another, in the order they were queued; receivers
     // side by side.
-    let mut by_url: std::collections::BTreeMap<&str, Vec<&DeliveryRecord>> = Default::default();
+    let mut by_url: BTreeMap<&str, Vec<&DeliveryRecord>> = BTreeMap::new();
     for d in &due {
         by_url.entry(d.url.as_str()).or_default().push(d);
     }
+    // Each app's signing secret read once for the pass.
+    let mut secrets: BTreeMap<i64, Option<SecretString>> = BTreeMap::new();
+    for d in &due {
+        if let Entry::Vacant(slot) = secrets.entry(d.app_id) {
+            let read = signing::secret(state.store.as_ref(), &state.keys, d.app_id).await;
+            let secret = read.inspect_err(|e| tracing::error!(error = %e, "no signing secret"));
+            slot.insert(secret.ok());
+        }
+    }
+    let secrets = &secrets;
     let receivers = by_url.into_values().map(|queue| async move {
         for d in queue {
-            deliver_one(state, d).await;
+            let secret = secrets.get(&d.app_id).and_then(Option::as_ref);
+            deliver_one(state, d, secret).await;
         }
     });
     join_all(receivers).await;
     Ok(due.len())
 }
 
-async fn deliver_one(state: &AppState, d: &DeliveryRecord) {
-    {
-        let outcome = crate::webhooks::deliver::attempt(state, d).await;
-        match &outcome {
-            crate::store::Attempt::Delivered { .. } => {
-                tracing::info!(delivery = d.id, subscription = ?d.subscription_id, "notification delivered")
-            }
-            crate::store::Attempt::Failed {
-                error, retry_at, ..
-            } => {
-                tracing::warn!(delivery = d.id, subscription = ?d.subscription_id, %error, given_up = retry_at.is_none(), "notification not delivered")
-            }
+async fn deliver_one(state: &AppState, d: &DeliveryRecord, secret: Option<&SecretString>) {
+    let outcome = crate::webhooks::deliver::attempt(state, d, secret).await;
+    match &outcome {
+        Attempt::Delivered { .. } => {
+            tracing::info!(delivery = d.id, subscription = ?d.subscription_id, "notification delivered")
         }
-        if let Err(e) = state.store.record_attempt(d.id, &outcome, now()).await {
-            tracing::warn!(error = %e, delivery = d.id, "could not record a delivery attempt");
+        Attempt::Failed {
+            error, retry_at, ..
+        } => {
+            tracing::warn!(delivery = d.id, subscription = ?d.subscription_id, %error, given_up = retry_at.is_none(), "notification not delivered")
         }
+    }
+    if let Err(e) = state.store.record_attempt(d.id, &outcome, now()).await {
+        tracing::warn!(error = %e, delivery = d.id, "could not record a delivery attempt");
     }
 }

@@ -159,7 +159,9 @@ pub async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Re
             json,
         } => {
             let app = apps::find(store, &client_id).await?;
-            crate::webhooks::set_events_url(store, &settings.webhooks, app.id, url.as_deref())
+            let client = crate::webhooks::handshake::client(&settings.webhooks)?;
+            let outbound = (&client, &settings.webhooks);
+            crate::webhooks::set_events_url(store, outbound, app.id, url.as_deref())
                 .await
                 .map_err(|e| anyhow::anyhow!("{}", e.message))?;
             if json {

@@ -138,7 +138,8 @@ pub async fn events_url(
     };
     let url = Some(f.events_url.trim()).filter(|u| !u.is_empty());
     let settings = &state.settings.webhooks;
-    match crate::webhooks::set_events_url(state.store.as_ref(), settings, d.app.id, url).await {
+    let outbound = (&state.outbound, settings);
+    match crate::webhooks::set_events_url(state.store.as_ref(), outbound, d.app.id, url).await {
         Ok(()) => Ok(back(&client_id)),
         Err(e) if e.kind == crate::error::ErrorKind::BadRequest => {
             let card = card(&state, &who, &d, Some(&e.message)).await?;

@@ -22,7 +22,6 @@ pub struct SubscriptionRecord {
     pub fail_description: Option<String>,
     /// The provider's push channel, while there is one.
     pub channel_id: Option<String>,
-    pub created_at: i64,
 }
 
 /// What became of a subscription's push channel.

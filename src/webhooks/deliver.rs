@@ -8,6 +8,7 @@ use crate::clock::now;
 use crate::state::Services;
 use crate::store::{Attempt, DeliveryRecord};
 use rand::Rng;
+use secrecy::SecretString;
 use std::time::Duration;
 
 /// The longest wait between two attempts.
@@ -40,8 +41,12 @@ fn retry_delay(first: Duration, attempts: i64) -> i64 {
     (base * jitter).round().max(1.0) as i64
 }
 
-/// Tries one delivery; how it went.
-pub async fn attempt(state: &Services, d: &DeliveryRecord) -> Attempt {
+/// Tries one delivery, signed with its app's secret (`None`: it could not be read); how it went.
+pub async fn attempt(
+    state: &Services,
+    d: &DeliveryRecord,
+    secret: Option<&SecretString>,
+) -> Attempt {
     let settings = &state.settings.webhooks;
     let failed = |status: Option<i64>, error: String| {
         let at = now();
@@ -53,15 +58,11 @@ pub async fn attempt(state: &Services, d: &DeliveryRecord) -> Attempt {
             retry_at: (!give_up).then(|| at + retry_delay(settings.retry_first, attempts)),
         }
     };
-    let secret = match signing::secret(state.store.as_ref(), &state.keys, d.app_id).await {
-        Ok(secret) => secret,
-        Err(e) => {
-            tracing::error!(error = %e, delivery = d.id, "no signing secret for the delivery");
-            return failed(None, "switchboard could not sign it".to_string());
-        }
+    let Some(secret) = secret else {
+        return failed(None, "switchboard could not sign it".to_string());
     };
     let timestamp = now();
-    let signature = signing::sign(&secret, timestamp, d.body.as_bytes());
+    let signature = signing::sign(secret, timestamp, d.body.as_bytes());
     let sent = state
         .outbound
         .post(&d.url)

@@ -16,7 +16,7 @@ fn invalid(message: impl Into<String>) -> ApiError {
 
 /// The URL, if it is one switchboard may send to: absolute `https://` (or `http://` where
 /// allowed), with a host, no credentials and no fragment.
-pub fn check_url(settings: &Webhooks, field: &str, text: &str) -> Result<Url, ApiError> {
+fn check_url(settings: &Webhooks, field: &str, text: &str) -> Result<Url, ApiError> {
     if text.len() > MAX_URL {
         return Err(invalid(format!(
             "{field} is longer than {MAX_URL} characters"
@@ -72,9 +72,21 @@ pub fn client(settings: &Webhooks) -> reqwest::Result<reqwest::Client> {
     }
 }
 
+/// The URL, once it is acceptable ([`check_url`]) and answered the validation request.
+pub async fn accept(
+    client: &reqwest::Client,
+    settings: &Webhooks,
+    field: &str,
+    text: &str,
+) -> Result<Url, ApiError> {
+    let url = check_url(settings, field, text)?;
+    validate(client, settings.timeout, field, &url).await?;
+    Ok(url)
+}
+
 /// Sends the validation request; `notificationUrl.validationFailed` with what went wrong unless
 /// the answer is 200 with the token in it.
-pub async fn validate(
+async fn validate(
     client: &reqwest::Client,
     timeout: Duration,
     field: &str,

@@ -81,9 +81,8 @@ pub async fn subscribe(
         .ok_or_else(|| missing("notificationUrl"))?;
     let (feed, operation) = target(&resource)?;
     state.require_any(account, &[operation])?;
-    let url = handshake::check_url(&state.settings.webhooks, "notificationUrl", &url)?;
     let settings = &state.settings.webhooks;
-    handshake::validate(&state.outbound, settings.timeout, "notificationUrl", &url).await?;
+    let url = handshake::accept(&state.outbound, settings, "notificationUrl", &url).await?;
     let url = url.as_str();
     let before = state
         .store
@@ -153,13 +152,9 @@ pub async fn unsubscribe(
 ) -> Result<(), ApiError> {
     let subscription = find(state, account, id).await?;
     channels::close(state, &subscription).await;
-    if state.store.delete_subscription(account.id, id).await? {
-        return Ok(());
-    }
-    Err(ApiError::not_found(
-        Code::SubscriptionNotFound,
-        format!("This account has no subscription {id}."),
-    ))
+    // Gone meanwhile (another request deleted it) is as good.
+    state.store.delete_subscription(account.id, id).await?;
+    Ok(())
 }
 
 /// A notification of the subscription to queue: what changed, or a change of its state.
@@ -240,15 +235,13 @@ pub async fn replay(
 /// accounts' events at.
 pub async fn set_events_url(
     store: &dyn crate::store::Store,
-    settings: &crate::config::Webhooks,
+    (client, settings): (&reqwest::Client, &crate::config::Webhooks),
     app_id: i64,
     url: Option<&str>,
 ) -> Result<(), ApiError> {
     let Some(url) = url else {
         return Ok(store.set_events_url(app_id, None).await?);
     };
-    let url = handshake::check_url(settings, "the events URL", url)?;
-    let client = handshake::client(settings).map_err(ApiError::internal)?;
-    handshake::validate(&client, settings.timeout, "the events URL", &url).await?;
+    let url = handshake::accept(client, settings, "the events URL", url).await?;
     Ok(store.set_events_url(app_id, Some(url.as_str())).await?)
 }

@@ -481,3 +481,14 @@ pub async fn call(
     }
     r.send().await.unwrap()
 }
+
+/// Waits until `done` holds, or fails after eight seconds.
+pub async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
+    for _ in 0..80 {
+        if done().await {
+            return;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    panic!("{what} did not happen");
+}

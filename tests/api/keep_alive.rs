@@ -1,19 +1,8 @@
 //! Idle accounts stay alive: an account whose grant was not used for the configured days is
 //! refreshed by the service on its own, once; one whose grant Microsoft revoked is marked dead.
 
-use crate::helpers::{spawn_app_with, ADELE};
+use crate::helpers::{eventually, spawn_app_with, ADELE};
 use std::time::Duration;
-
-/// Waits until `done` holds, or fails after a few seconds.
-async fn eventually(what: &str, mut done: impl AsyncFnMut() -> bool) {
-    for _ in 0..80 {
-        if done().await {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("{what} did not happen");
-}
 
 #[tokio::test]
 async fn an_idle_account_is_refreshed_once_and_a_revoked_one_is_marked_dead() {

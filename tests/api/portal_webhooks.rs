@@ -1,7 +1,7 @@
 //! The webhooks card of the portal's app page: the signing secret and a new one, the account
 //! events URL (validated), and the delivery log with a replay button.
 
-use crate::helpers::{spawn_app, RETURN_URL};
+use crate::helpers::{eventually, spawn_app, RETURN_URL};
 use crate::portal::{grab, signed_up};
 use crate::receiver::{signed_by, Receiver};
 use reqwest::StatusCode;
@@ -67,14 +67,11 @@ async fn owners_see_the_signing_secret_set_the_events_url_and_replay_a_delivery(
     let got = receiver.wait_for(1).await;
     assert!(signed_by(&got[0], &secret));
     assert_eq!(got[0].json()["event"], "app.credentialsUpdated");
-    let mut page = String::new();
-    for _ in 0..50 {
-        page = b.get(&app, &at("")).await.1;
-        if page.contains("delivered") {
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
+    eventually("the delivery shown as delivered", async || {
+        b.get(&app, &at("")).await.1.contains("delivered")
+    })
+    .await;
+    let page = b.get(&app, &at("")).await.1;
     assert!(
         page.contains(r#"id="deliveries""#) && page.contains("HTTP 200"),
         "{page}"

@@ -98,7 +98,7 @@ fn sorted_ids(records: &[Value]) -> Vec<String> {
 }
 
 /// Creates an item through the API; its id.
-async fn created(app: &TestApp, l: &Linked, path: &str, body: Value) -> String {
+pub(crate) async fn created(app: &TestApp, l: &Linked, path: &str, body: Value) -> String {
     let r = call(app, l, Method::POST, path, Some(body), None).await;
     assert_eq!(r.status(), 201, "{path}");
     r.json::<Value>().await.unwrap()["id"]

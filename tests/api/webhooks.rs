@@ -2,8 +2,11 @@
 //! each change once, retries of a failing receiver until the subscription is made inactive, taking
 //! it up again, and deleting it.
 
-use crate::helpers::{call, expect_error, spawn_app_with, urlencode, Linked, TestApp, ADELE};
+use crate::helpers::{
+    call, eventually, expect_error, spawn_app_with, urlencode, Linked, TestApp, ADELE,
+};
 use crate::receiver::{signed_by, Receiver};
+use crate::sync::created;
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
 use std::time::Duration;
@@ -67,20 +70,8 @@ async fn a_subscriber_is_told_each_change_once_signed_until_it_unsubscribes() {
         receiver.notifications().is_empty(),
         "what was there before is not news"
     );
-    let new = call(
-        &app,
-        &l,
-        Method::POST,
-        "/v1/contacts",
-        Some(json!({"name": {"givenName": "Nina"}})),
-        None,
-    )
-    .await;
-    assert_eq!(new.status(), 201);
-    let contact = new.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string();
+    let nina = json!({"name": {"givenName": "Nina"}});
+    let contact = created(&app, &l, "/v1/contacts", nina).await;
     let got = receiver.wait_for(1).await;
     let n = &got[0];
     assert!(signed_by(n, &secret_of(&app, &client_id)), "signed: {n:?}");
@@ -227,12 +218,10 @@ async fn a_mail_subscription_tells_each_change_in_any_folder_once_and_can_leave_
     .await;
     assert!(r.status().is_success(), "{}", r.status());
 
-    for _ in 0..60 {
-        if receiver.payloads().len() >= 3 {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("three changes told", async || {
+        receiver.payloads().len() >= 3
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(2000)).await;
     let mut expected = vec![
         (all[10].clone(), "updated".to_string()),

@@ -1,7 +1,7 @@
 //! Delivering notifications: a failing receiver retried until its subscription is inactive, taken
 //! up again and replayed; three instances sharing the work; the delivery log pruned.
 
-use crate::helpers::{spawn_app_with, TestApp, ADELE};
+use crate::helpers::{eventually, spawn_app_with, TestApp, ADELE};
 use crate::receiver::{signed_by, Receiver};
 use crate::webhooks::{get, linked, secret_of, subscribed, FAST};
 use serde_json::{json, Value};
@@ -34,15 +34,11 @@ async fn a_failing_receiver_is_retried_then_the_subscription_is_inactive_until_t
         "{failing}"
     );
 
-    let mut inactive = Value::Null;
-    for _ in 0..100 {
-        inactive = get(&app, &l, &format!("/v1/subscriptions/{id}")).await;
-        if inactive["active"] == false {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert_eq!(inactive["active"], false, "given up: {inactive}");
+    let one = format!("/v1/subscriptions/{id}");
+    eventually("the subscription given up", async || {
+        get(&app, &l, &one).await["active"] == false
+    })
+    .await;
     assert_eq!(get(&app, &l, "/v1/subscriptions").await["totalSize"], 0);
     assert_eq!(
         get(&app, &l, "/v1/subscriptions?includeInactive=true").await["totalSize"],
@@ -114,12 +110,10 @@ async fn three_instances_on_one_database_tell_each_change_once_between_them() {
     let told = |receiver: &Receiver| -> Vec<String> {
         receiver.payloads().into_iter().map(|(id, _)| id).collect()
     };
-    for _ in 0..60 {
-        if told(&receiver).len() >= added.len() {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("every change told", async || {
+        told(&receiver).len() >= added.len()
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(2500)).await;
     added.sort();
     assert_eq!(
@@ -148,24 +142,18 @@ async fn the_delivery_log_forgets_what_was_done_a_week_ago() {
     app.ms.add_contacts(ADELE, 1);
     receiver.wait_for(1).await;
     let log = |app: &TestApp| app.cli_json(&["webhooks", "deliveries", &client_id, "--json"]);
-    let mut entries = Value::Null;
-    for _ in 0..50 {
-        entries = log(&app)["deliveries"].clone();
-        if entries[0]["state"] == "delivered" {
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
+    eventually("the delivery logged as delivered", async || {
+        log(&app)["deliveries"][0]["state"] == "delivered"
+    })
+    .await;
+    let entries = log(&app)["deliveries"].clone();
     assert_eq!(entries.as_array().unwrap().len(), 1, "{entries}");
     app.sql("UPDATE deliveries SET done_at = done_at - 8 * 86400")
         .await;
     // An instance prunes when it starts, and every minute after.
     app.spawn_replica().await;
-    for _ in 0..50 {
-        if log(&app)["deliveries"].as_array().unwrap().is_empty() {
-            return;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    panic!("the week-old delivery is still in the log: {}", log(&app));
+    eventually("the week-old delivery pruned", async || {
+        log(&app)["deliveries"].as_array().unwrap().is_empty()
+    })
+    .await;
 }

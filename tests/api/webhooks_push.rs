@@ -3,7 +3,7 @@
 //! hour here, so only a push can); a call without the right clientState is ignored; lifecycle
 //! calls renew, re-create or catch up; unsubscribing deletes the Graph subscription.
 
-use crate::helpers::{call, spawn_app_with, Linked, TestApp, ADELE};
+use crate::helpers::{call, eventually, spawn_app_with, Linked, TestApp, ADELE};
 use crate::receiver::{signed_by, Receiver};
 use crate::webhooks::{secret_of, subscribed, unsubscribe};
 use reqwest::Method;
@@ -32,12 +32,7 @@ async fn graph_subscription(
 
 async fn new_contact(app: &TestApp, l: &Linked, name: &str) -> String {
     let body = json!({"name": {"givenName": name}});
-    let r = call(app, l, Method::POST, "/v1/contacts", Some(body), None).await;
-    assert_eq!(r.status(), 201);
-    r.json::<Value>().await.unwrap()["id"]
-        .as_str()
-        .unwrap()
-        .to_string()
+    crate::sync::created(app, l, "/v1/contacts", body).await
 }
 
 fn told(n: &crate::receiver::Received) -> Value {
@@ -96,20 +91,12 @@ async fn microsoft_pushes_changes_through_a_graph_subscription_switchboard_keeps
     // Reauthorization renews the subscription.
     tokio::time::sleep(Duration::from_millis(1100)).await;
     app.ms.lifecycle(&graph.id, "reauthorizationRequired").await;
-    let mut renewed = false;
-    for _ in 0..50 {
-        if app
-            .ms
-            .subscriptions()
-            .iter()
+    eventually("the renewal after reauthorizationRequired", async || {
+        let live = app.ms.subscriptions();
+        live.iter()
             .any(|s| s.id == graph.id && s.expires > graph.expires)
-        {
-            renewed = true;
-            break;
-        }
-        tokio::time::sleep(Duration::from_millis(100)).await;
-    }
-    assert!(renewed, "renewed after reauthorizationRequired");
+    })
+    .await;
 
     // A removed subscription is created again, and what changed meanwhile is told.
     app.ms.lifecycle(&graph.id, "subscriptionRemoved").await;

@@ -11,7 +11,7 @@ use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
-                       quiet, active, fail_since, fail_description, channel_id, created_at";
+                       quiet, active, fail_since, fail_description, channel_id";
 
 fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
     Ok(SubscriptionRecord {
@@ -28,7 +28,6 @@ fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
         fail_since: r.get("fail_since"),
         fail_description: r.get("fail_description"),
         channel_id: r.get("channel_id"),
-        created_at: r.get("created_at"),
     })
 }
 
