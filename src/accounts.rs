@@ -6,9 +6,28 @@
 use crate::clock::now;
 use crate::error::ApiError;
 use crate::state::Services;
+use crate::store::AccountFilter;
 
-/// Deletes the app's account; `false` when it has no such account.
+/// Deletes the app's account (a service account with its managed accounts, each told);
+/// `false` when it has no such account.
 pub async fn delete(state: &Services, app_id: i64, account_id: i64) -> Result<bool, ApiError> {
+    let managed = AccountFilter {
+        service_account: Some(account_id),
+        ..Default::default()
+    };
+    loop {
+        let (page, _) = state.store.list_accounts(app_id, managed, 100, 0).await?;
+        if page.is_empty() {
+            break;
+        }
+        for m in page {
+            delete_one(state, app_id, m.id).await?;
+        }
+    }
+    delete_one(state, app_id, account_id).await
+}
+
+async fn delete_one(state: &Services, app_id: i64, account_id: i64) -> Result<bool, ApiError> {
     let (subscriptions, _) = state
         .store
         .list_subscriptions(account_id, true, 1000, 0)

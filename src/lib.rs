@@ -18,6 +18,7 @@ pub mod portal;
 pub mod providers;
 pub mod scopes;
 pub mod server;
+pub mod service_accounts;
 pub mod startup;
 pub mod state;
 pub mod store;

@@ -6,11 +6,11 @@ use crate::config::Settings;
 use crate::error::{ApiError, Code};
 use crate::providers::office365::Office365;
 use crate::providers::{
-    Accounts, Calendars, Changes, Contacts, Direct, Linking, Mail, Provider, Tasks,
+    Accounts, Calendars, Changes, Contacts, Direct, Linking, Mail, Provider, ServiceAccounts, Tasks,
 };
 use crate::scopes::{Operation, ScopeCatalog};
 use crate::store::crypto::Keyring;
-use crate::store::{AccountRecord, Store};
+use crate::store::{AccountKind, AccountRecord, Store};
 use std::sync::Arc;
 
 pub struct Services {
@@ -52,6 +52,11 @@ impl Services {
 
     /// The provider a sign-in for `serviceType` goes through.
     pub fn linking(&self, service_type: &str) -> Result<&dyn Linking, ApiError> {
+        Ok(self.provider_named(service_type)?)
+    }
+
+    /// The provider a tenant's admin consent for `serviceType` goes through.
+    pub fn service_accounts(&self, service_type: &str) -> Result<&dyn ServiceAccounts, ApiError> {
         Ok(self.provider_named(service_type)?)
     }
 
@@ -98,11 +103,24 @@ impl Services {
         account: &AccountRecord,
         operations: &[Operation],
     ) -> Result<(), ApiError> {
-        if operations
-            .iter()
-            .any(|op| self.scopes.allows(&account.auth_scopes, *op))
-        {
+        let scopes = &account.auth_scopes;
+        let allowed = |op: &Operation| match account.kind {
+            AccountKind::Personal => self.scopes.allows(scopes, *op),
+            // Application permissions allow less (To Do: reading only).
+            _ => self.scopes.allows_application(scopes, *op),
+        };
+        if operations.iter().any(allowed) {
             return Ok(());
+        }
+        if account.kind != AccountKind::Personal {
+            let names: Vec<&str> = operations.iter().map(|op| op.as_str()).collect();
+            return Err(ApiError::forbidden(
+                Code::ScopeMissing,
+                format!(
+                    "This account's service account was not granted application permissions that allow {}, or the account was added without a scope that allows it. A tenant administrator grants more through /v1/auth/authorizeDaemon?accountId=<service account>; add the account again with authScopes naming the scopes.",
+                    names.join(" or ")
+                ),
+            ));
         }
         let mut scopes: Vec<&str> = operations
             .iter()

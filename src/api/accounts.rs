@@ -5,7 +5,7 @@ use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery, AppAuth, QueryPair
 use crate::error::{ApiError, Code};
 use crate::model::account::{Account, AccountImport, AccountSaveResult, AccountsPage};
 use crate::state::{AppState, Services};
-use crate::store::AccountRecord;
+use crate::store::{AccountFilter, AccountRecord};
 use axum::extract::State;
 use axum::Json;
 use serde::Deserialize;
@@ -76,6 +76,16 @@ pub async fn list(
     AppAuth(app): AppAuth,
     ApiQuery(p): ApiQuery<Paging>,
 ) -> Result<Json<AccountsPage>, ApiError> {
+    page(&state, &app, p, None).await.map(Json)
+}
+
+/// A page of the app's accounts of one kind (`None`: all), as `p` asks.
+pub async fn page(
+    state: &Services,
+    app: &crate::store::AppRecord,
+    p: Paging,
+    kind: Option<&'static str>,
+) -> Result<AccountsPage, ApiError> {
     let limit = p.limit.unwrap_or(50);
     let offset = p.offset.unwrap_or(0);
     if !(1..=500).contains(&limit) || offset < 0 {
@@ -87,31 +97,39 @@ pub async fn list(
     if p.subscription_id.is_some() {
         return Err(ApiError::bad_request(
             Code::BadRequest,
-            "subscriptionId: webhook subscriptions are not offered yet.",
+            "subscriptionId: listing the accounts of a subscription is not offered.",
         ));
     }
     if p.service_type.as_deref().is_some_and(|s| s != "Office365") {
-        return Ok(Json(AccountsPage {
+        return Ok(AccountsPage {
             offset,
             total_size: 0,
             done: true,
             records: vec![],
-        }));
+        });
     }
+    let filter = AccountFilter {
+        tenant: p.auth_org_id.as_deref(),
+        kind,
+        service_account: None,
+    };
     let (rows, total) = state
         .store
-        .list_accounts(app.id, p.auth_org_id.as_deref(), limit, offset)
+        .list_accounts(app.id, filter, limit, offset)
         .await?;
-    let records = rows.iter().map(Account::from_record).collect();
-    Ok(Json(AccountsPage {
+    Ok(AccountsPage {
         offset,
         total_size: total,
         done: offset + (rows.len() as i64) >= total,
-        records,
-    }))
+        records: rows.iter().map(Account::from_record).collect(),
+    })
 }
 
-async fn app_account(state: &Services, app_id: i64, id: &str) -> Result<AccountRecord, ApiError> {
+pub(super) async fn app_account(
+    state: &Services,
+    app_id: i64,
+    id: &str,
+) -> Result<AccountRecord, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
         ApiError::bad_request(Code::BadRequest, "the account id must be an integer")
     })?;
@@ -159,7 +177,7 @@ const SERVICE_KEYS: &[&str] = &[
 ];
 
 /// `userId`/`userAccount` attach accounts to Aurinko users, which switchboard does not have.
-fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
+pub(super) fn import_options(q: &QueryPairs) -> Result<bool, ApiError> {
     for name in ["userId", "userAccount"] {
         if q.one(name).is_some() {
             return Err(ApiError::bad_request(

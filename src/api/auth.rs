@@ -3,7 +3,7 @@
 
 use super::extract::{ApiPath, ApiQuery, AppAuth};
 use crate::auth::callback::{self, CallbackOutcome, CallbackParams};
-use crate::auth::{exchange, link};
+use crate::auth::{daemon, exchange, link};
 use crate::error::ApiError;
 use crate::model::account::AccountSaveResult;
 use crate::state::AppState;
@@ -22,6 +22,19 @@ pub async fn authorize(
     ApiQuery(params): ApiQuery<link::AuthorizeParams>,
 ) -> Result<Redirect, ApiError> {
     Ok(Redirect::to(&link::start(&state, params).await?))
+}
+
+/// Starts a tenant administrator's consent for a service account (application permissions for
+/// the whole organisation): checks the app, the return URL and the scopes, then sends the
+/// browser to Microsoft's admin-consent page.
+#[utoipa::path(get, path = "/v1/auth/authorizeDaemon", tag = "Auth", operation_id = "authorizeDaemon",
+    params(daemon::DaemonParams),
+    responses((status = 303, description = "To Microsoft's admin consent, or back to `returnUrl` with `status=error`.")))]
+pub async fn authorize_daemon(
+    State(state): State<AppState>,
+    ApiQuery(params): ApiQuery<daemon::DaemonParams>,
+) -> Result<Redirect, ApiError> {
+    Ok(Redirect::to(&daemon::start(&state, params).await?))
 }
 
 /// Where Microsoft sends the user back; register `{public_url}/v1/auth/callback` in Azure.

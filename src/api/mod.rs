@@ -21,6 +21,7 @@ pub mod request_limits;
 pub mod scope_check;
 mod security_headers;
 mod series;
+mod service_accounts;
 mod subscriptions;
 mod sync;
 mod tasks;
@@ -52,12 +53,15 @@ fn api_routes() -> OpenApiRouter<AppState> {
         .routes(routes!(health::healthz))
         .routes(routes!(health::readyz))
         .routes(routes!(auth::authorize))
+        .routes(routes!(auth::authorize_daemon))
         .routes(routes!(auth::callback))
         .routes(routes!(auth::token, auth::token_by_get))
         .routes(routes!(accounts::me, accounts::delete_me))
         .routes(routes!(accounts::revoke_token))
         .routes(routes!(accounts::list, accounts::import))
         .routes(routes!(accounts::connect))
+        .routes(routes!(service_accounts::list, service_accounts::upsert))
+        .routes(routes!(service_accounts::add_managed))
         .routes(routes!(accounts::get_one, accounts::delete_one))
         .merge(mail_routes())
         .routes(routes!(email::get_one, email::delete))

@@ -10,7 +10,7 @@ use crate::providers::linking::LinkFailure;
 use crate::providers::Linking;
 use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
-use crate::store::{token_purpose, AuthSession, LinkAccount};
+use crate::store::{token_purpose, AccountKind, AccountRecord, AuthSession, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
 use url::Url;
@@ -21,6 +21,10 @@ pub const CODE_SECONDS: i64 = 10 * 60;
 #[into_params(parameter_in = Query)]
 pub struct CallbackParams {
     pub code: Option<String>,
+    /// `True` when an administrator's consent page sent the browser back (even on error).
+    pub admin_consent: Option<String>,
+    /// The organisation whose administrator consented.
+    pub tenant: Option<String>,
     pub state: Option<String>,
     pub error: Option<String>,
     pub error_description: Option<String>,
@@ -93,6 +97,21 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
             ),
         );
     }
+    if session.daemon {
+        let answer = super::daemon::ConsentAnswer {
+            admin_consent: p.admin_consent.as_deref(),
+            tenant: p.tenant.as_deref(),
+            error: p.error.as_deref(),
+            error_description: p.error_description.as_deref(),
+        };
+        return match super::daemon::finish(services, &session, answer).await {
+            Ok(code) => CallbackOutcome::Redirect(return_to(
+                &session,
+                &[("status", "success"), ("code", code.expose_secret())],
+            )),
+            Err(f) => failed(&session, f),
+        };
+    }
     let provider = match services.linking(&session.service_type) {
         Ok(provider) => provider,
         Err(e) => return failed(&session, LinkFailure::new(Code::AuthFailed, e.message)),
@@ -119,19 +138,21 @@ pub async fn finish(services: &Services, p: CallbackParams) -> CallbackOutcome {
     }
 }
 
+/// A failure of our own during a link: logged, and plain advice for the app.
+pub fn internal(e: &dyn std::fmt::Display) -> LinkFailure {
+    tracing::error!(error = %e, "account link failed internally");
+    LinkFailure::new(
+        Code::AuthInternal,
+        "switchboard could not complete the sign-in; it has been logged. Try again.",
+    )
+}
+
 async fn complete(
     services: &Services,
     provider: &dyn Linking,
     session: &AuthSession,
     code: &str,
 ) -> Result<SecretString, LinkFailure> {
-    let internal = |e: &dyn std::fmt::Display| {
-        tracing::error!(error = %e, "account link failed internally");
-        LinkFailure::new(
-            Code::AuthInternal,
-            "switchboard could not complete the sign-in; it has been logged. Try again.",
-        )
-    };
     let verifier = services
         .keys
         .decrypt_string(
@@ -221,9 +242,13 @@ async fn complete(
         app_id: session.app_id,
         account_id: session.account_id,
         service_type: session.service_type.clone(),
-        tokens: signed_in
-            .tokens
-            .seal(&services.keys, purpose, granted.clone(), t),
+        tokens: Some(
+            signed_in
+                .tokens
+                .seal(&services.keys, purpose, granted.clone(), t),
+        ),
+        permissions: granted.clone(),
+        kind: AccountKind::Personal,
         tenant_id: identity.tenant_id.clone(),
         object_id: identity.object_id.clone(),
         email: identity.email.clone(),
@@ -237,6 +262,17 @@ async fn complete(
         .link_account(&link, t)
         .await
         .map_err(|e| internal(&e))?;
+    issue_code(services, session, &account, created).await
+}
+
+/// The app's one-time code for the account the sign-in (or consent) linked, and the app told.
+pub async fn issue_code(
+    services: &Services,
+    session: &AuthSession,
+    account: &AccountRecord,
+    created: bool,
+) -> Result<SecretString, LinkFailure> {
+    let t = now();
     let our_code = random_token();
     services
         .store

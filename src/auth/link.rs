@@ -57,7 +57,7 @@ pub fn session_purpose(state_hash: &[u8]) -> String {
     format!("auth_session:{}", URL_SAFE_NO_PAD.encode(state_hash))
 }
 
-fn flag(value: Option<&str>, name: &str) -> Result<bool, ApiError> {
+pub fn flag(value: Option<&str>, name: &str) -> Result<bool, ApiError> {
     match value.map(str::to_ascii_lowercase).as_deref() {
         None | Some("") | Some("false") => Ok(false),
         Some("true") => Ok(true),
@@ -219,6 +219,7 @@ pub async fn start_via(
             expires_at: now() + SESSION_SECONDS,
             link_name: via.as_ref().and_then(|v| v.name.clone()),
             link_hash: via.map(|v| v.hash),
+            daemon: false,
         })
         .await?;
     Ok(url)

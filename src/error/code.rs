@@ -16,6 +16,10 @@
 pub enum Code {
     #[strum(serialize = "account.notFound")]
     AccountNotFound,
+    #[strum(serialize = "account.notServiceAccount")]
+    AccountNotServiceAccount,
+    #[strum(serialize = "account.serviceAccount")]
+    AccountServiceAccount,
     #[strum(serialize = "accountId.invalid")]
     AccountIdInvalid,
     #[strum(serialize = "accountId.missing")]
@@ -24,6 +28,8 @@ pub enum Code {
     AppOffice365Missing,
     #[strum(serialize = "app.office365.rejected")]
     AppOffice365Rejected,
+    #[strum(serialize = "app.publicClient")]
+    AppPublicClient,
     #[strum(serialize = "app.unknown")]
     AppUnknown,
     #[strum(serialize = "attachment.tooLarge")]
@@ -86,6 +92,10 @@ pub enum Code {
     ImportTokenRejected,
     #[strum(serialize = "internal")]
     Internal,
+    #[strum(serialize = "mailbox.notFound")]
+    MailboxNotFound,
+    #[strum(serialize = "mailbox.restricted")]
+    MailboxRestricted,
     #[strum(serialize = "message.tooLarge")]
     MessageTooLarge,
     #[strum(serialize = "methodNotAllowed")]

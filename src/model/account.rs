@@ -1,7 +1,7 @@
 //! Accounts as the API shows them, and accounts brought in with tokens an app already holds.
 
 use super::rfc3339;
-use crate::store::AccountRecord;
+use crate::store::{AccountKind, AccountRecord};
 use serde::{Deserialize, Serialize};
 
 /// `ApiAccountOutDto`, the fields that apply to Office 365 accounts.
@@ -53,13 +53,16 @@ impl Account {
             token_status: a.token_status.to_string(),
             token_error: a.token_error.as_ref().map(|e| e.message.clone()),
             token_error_code: a.token_error.as_ref().map(|e| e.code.clone()),
-            account_type: "personal",
-            daemon: false,
+            account_type: a.kind.name(),
+            daemon: a.kind == AccountKind::Daemon,
             login_string: a.email.clone(),
             email: a.email.clone(),
             mailbox_address: a.email.clone(),
             name: a.name.clone(),
-            auth_user_id: a.object_id.clone(),
+            auth_user_id: match &a.kind {
+                AccountKind::Managed { user, .. } => user.clone(),
+                _ => a.object_id.clone(),
+            },
             auth_org_id: a.tenant_id.clone(),
             timezone: a.timezone.clone(),
             auth_scopes: a.auth_scopes.clone(),

@@ -57,7 +57,10 @@ pub async fn card(
     app_id: i64,
     client_id: &str,
 ) -> Result<Markup, ApiError> {
-    let (accounts, total) = state.store.list_accounts(app_id, None, 200, 0).await?;
+    let (accounts, total) = state
+        .store
+        .list_accounts(app_id, Default::default(), 200, 0)
+        .await?;
     let t = now();
     Ok(html! {
         div class="card" {

@@ -12,6 +12,7 @@ mod mail;
 pub mod office365;
 pub mod paging;
 pub mod push;
+pub mod service_accounts;
 mod tasks;
 
 pub use accounts::Accounts;
@@ -23,15 +24,25 @@ pub use error::{Failure, ProviderError};
 pub use linking::Linking;
 pub use mail::{Drafts, Mail, MailFolders, MessageActions, Messages, Sending};
 pub use push::Push;
+pub use service_accounts::ServiceAccounts;
 pub use tasks::Tasks;
 
 /// Everything a provider offers an account.
 pub trait Provider:
-    Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes + Push
+    Accounts + Linking + ServiceAccounts + Mail + Calendars + Contacts + Tasks + Direct + Changes + Push
 {
 }
 
-impl<T: Accounts + Linking + Mail + Calendars + Contacts + Tasks + Direct + Changes + Push> Provider
-    for T
+impl<T> Provider for T where
+    T: Accounts
+        + Linking
+        + ServiceAccounts
+        + Mail
+        + Calendars
+        + Contacts
+        + Tasks
+        + Direct
+        + Changes
+        + Push
 {
 }

@@ -270,4 +270,35 @@ impl ScopeCatalog {
             .cloned()
             .collect()
     }
+
+    /// The unified scopes (those of `requested`, or every one when `None`) whose application
+    /// permissions the granted roles hold.
+    pub fn granted_application_scopes(
+        &self,
+        requested: Option<&[String]>,
+        roles: &[String],
+    ) -> Vec<String> {
+        let all: Vec<String>;
+        let names = match requested {
+            Some(r) => r,
+            None => {
+                all = self.names().iter().map(|n| n.to_string()).collect();
+                &all
+            }
+        };
+        names
+            .iter()
+            .filter(|name| {
+                let app = self.scope(name).and_then(|s| s.application.as_ref());
+                app.is_some_and(|app| {
+                    app.office365.iter().all(|needed| {
+                        roles
+                            .iter()
+                            .any(|held| self.office365.satisfies(held, needed))
+                    })
+                })
+            })
+            .cloned()
+            .collect()
+    }
 }

@@ -104,11 +104,11 @@ pub trait AccountStore: Send + Sync {
         token_hash: &[u8],
         now: i64,
     ) -> StoreResult<()>;
-    /// A page of the app's accounts (of one tenant, if given), and how many there are in all.
+    /// A page of the app's accounts (those `filter` lets through), and how many there are in all.
     async fn list_accounts(
         &self,
         app_id: i64,
-        tenant: Option<&str>,
+        filter: AccountFilter<'_>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)>;
@@ -128,6 +128,9 @@ pub trait AccountStore: Send + Sync {
         reason: &TokenError,
         now: i64,
     ) -> StoreResult<()>;
+    /// A service account's managed accounts that are dead are active again (its consent was
+    /// given again); their ids.
+    async fn revive_managed(&self, service_account: i64, now: i64) -> StoreResult<Vec<i64>>;
     async fn set_token_status(
         &self,
         account_id: i64,

@@ -85,6 +85,8 @@ pub struct AuthSession {
     /// The hosted link the sign-in came through: its token's hash and the app's name for it.
     pub link_hash: Option<Vec<u8>>,
     pub link_name: Option<String>,
+    /// A tenant administrator's consent for a service account, not a user's sign-in.
+    pub daemon: bool,
 }
 
 /// A hosted link that can still be used.
@@ -121,6 +123,33 @@ pub struct TokenError {
     pub message: String,
 }
 
+/// How an account reaches its mailbox.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AccountKind {
+    /// A user signed in and consented (delegated permissions, a refresh token).
+    Personal,
+    /// A tenant administrator consented for the whole organisation: app-only tokens, no mailbox
+    /// of its own.
+    Daemon,
+    /// One mailbox of a service account's tenant, reached with that service account's tokens.
+    Managed {
+        service_account: i64,
+        /// The mailbox's user id in the tenant.
+        user: String,
+    },
+}
+
+impl AccountKind {
+    /// The name stored and shown (`type` in the API).
+    pub fn name(&self) -> &'static str {
+        match self {
+            AccountKind::Personal => "personal",
+            AccountKind::Daemon => "daemon",
+            AccountKind::Managed { .. } => "managed",
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct AccountRecord {
     pub id: i64,
@@ -140,6 +169,7 @@ pub struct AccountRecord {
     pub updated_at: i64,
     /// When the stored Graph access token expires.
     pub access_expires_at: Option<i64>,
+    pub kind: AccountKind,
 }
 
 impl AccountRecord {
@@ -151,6 +181,16 @@ impl AccountRecord {
 
 pub fn token_purpose(app_id: i64, tenant_id: &str, object_id: &str, which: &str) -> String {
     format!("o365:{app_id}:{tenant_id}:{object_id}:{which}")
+}
+
+/// Which of an app's accounts a listing shows (`None`: any).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct AccountFilter<'a> {
+    pub tenant: Option<&'a str>,
+    /// An [`AccountKind`] name.
+    pub kind: Option<&'static str>,
+    /// The managed accounts of this service account.
+    pub service_account: Option<i64>,
 }
 
 /// The result of a successful sign-in, to create or update an account.
@@ -167,7 +207,11 @@ pub struct LinkAccount {
     pub name: Option<String>,
     pub timezone: Option<String>,
     pub auth_scopes: Vec<String>,
-    pub tokens: RefreshedTokens,
+    /// The provider's tokens (none for a managed account: it uses its service account's).
+    pub tokens: Option<RefreshedTokens>,
+    /// The granted permissions, when there are no tokens to carry them.
+    pub permissions: Vec<String>,
+    pub kind: AccountKind,
     /// An account token to issue in the same transaction (its hash).
     pub account_token_hash: Option<Vec<u8>>,
 }

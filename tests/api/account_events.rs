@@ -9,7 +9,7 @@ use serde_json::Value;
 use std::time::Duration;
 
 /// An app whose events go to a new receiver; the receiver and the signing secret.
-async fn listening(app: &TestApp, client: &TestClient) -> (Receiver, String) {
+pub async fn listening(app: &TestApp, client: &TestClient) -> (Receiver, String) {
     let receiver = Receiver::start().await;
     let set = app.cli_json(&[
         "app",

@@ -36,5 +36,5 @@ async fn every_in_scope_operation_of_the_contract_is_served() {
         }
     }
     assert!(missing.is_empty(), "not served: {missing:#?}");
-    assert_eq!(served.len(), 77, "{served:#?}");
+    assert_eq!(served.len(), 81, "{served:#?}");
 }

@@ -249,6 +249,9 @@ async fn every_listed_graph_request_is_driven_through_the_strict_fake() {
     contacts(&app, &l).await;
     tasks(&app, &l).await;
     push(&app, &l).await;
+    // A service account finds a mailbox of its organisation in the directory.
+    let service = crate::service_accounts::consent(&app, &client, "Mail.Read").await;
+    crate::service_accounts::managed(&app, &client, service.account_id, ADELE).await;
     let hits = app.ms.surface_hits();
     let missed: Vec<&str> = GRAPH_REQUESTS
         .iter()

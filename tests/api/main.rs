@@ -45,6 +45,8 @@ mod portal_webhooks;
 mod process;
 mod receiver;
 mod series;
+mod service_accounts;
+mod service_accounts_life;
 mod startup;
 mod sync;
 pub mod sync_mail;

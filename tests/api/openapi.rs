@@ -37,8 +37,16 @@ const DIFFERENCES: &[(&[&str], &str)] = &[
             "GET /v1/auth/token/{code}: answer field userSession not given",
             "POST /v1/auth/token/{code}: answer field userId not given",
             "POST /v1/auth/token/{code}: answer field userSession not given",
+            "POST /v1/am/svc_accounts: answer field userId not given",
+            "POST /v1/am/svc_accounts: answer field userSession not given",
+            "POST /v1/am/svc_accounts/{accId}/accounts: answer field userId not given",
+            "POST /v1/am/svc_accounts/{accId}/accounts: answer field userSession not given",
         ],
         "Exchange/IMAP servers, Aurinko's own users and sessions, service-account parents: nothing of the kind exists for an Office 365 account here",
+    ),
+    (
+        &["GET /v1/am/svc_accounts: query parameter clientorgid not taken"],
+        "organisations of the app's own customers are not kept here (as clientOrgId is refused by the links); a service account is found by its Microsoft organisation, authOrgId",
     ),
     (
         &[

@@ -20,10 +20,10 @@ import yaml
 TAGS = {
     "Account", "Accounts", "Auth", "Calendars", "Events", "FreeBusySchedule", "Messages",
     "EmailFolders", "Drafts", "Contacts", "TaskLists", "Tasks",
-    "EmailSync", "CalSync", "ContSync", "TaskSync", "Webhooks",
+    "EmailSync", "CalSync", "ContSync", "TaskSync", "Webhooks", "Services", "Managed accounts",
 }
-# Auth operations outside the Office 365 linking flow switchboard offers.
-LEFT_OUT = {"prepareAuth", "authorizeUser", "authorizeDaemon"}
+# Auth operations outside the Office 365 linking flows switchboard offers (Aurinko's users).
+LEFT_OUT = {"prepareAuth", "authorizeUser"}
 PROSE = {"description", "summary", "example", "examples", "x-codeSamples", "externalDocs"}
 
 

@@ -101,17 +101,23 @@ pub async fn limits(State(fake): State<FakeMicrosoft>, req: Request, next: Next)
         Some(GraphFault::Reset) | None => {}
     }
     let reset = matches!(fault, Some(GraphFault::Reset));
-    let mailbox = req
+    let acting_for = req
         .headers()
-        .get("authorization")
+        .get(super::app_only::ACTING_FOR)
         .and_then(|v| v.to_str().ok())
-        .and_then(|t| {
-            fake.with(|i| {
-                i.access_tokens
-                    .get(t.trim_start_matches("Bearer "))
-                    .map(|a| a.user.clone())
+        .map(str::to_string);
+    let mailbox = acting_for.or_else(|| {
+        req.headers()
+            .get("authorization")
+            .and_then(|v| v.to_str().ok())
+            .and_then(|t| {
+                fake.with(|i| {
+                    i.access_tokens
+                        .get(t.trim_start_matches("Bearer "))
+                        .map(|a| a.user.clone())
+                })
             })
-        });
+    });
     let Some(mailbox) = mailbox else {
         return next.run(req).await;
     };

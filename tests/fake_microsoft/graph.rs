@@ -220,6 +220,10 @@ pub(super) fn caller(fake: &FakeMicrosoft, headers: &HeaderMap) -> Result<Caller
             "Access token is empty.",
         ));
     }
+    let acting_for = headers
+        .get(super::app_only::ACTING_FOR)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
     fake.with(|i| match i.access_tokens.get(token) {
         None => Err(graph_error(
             StatusCode::UNAUTHORIZED,
@@ -231,8 +235,12 @@ pub(super) fn caller(fake: &FakeMicrosoft, headers: &HeaderMap) -> Result<Caller
             "InvalidAuthenticationToken",
             "Lifetime validation failed, the token is expired.",
         )),
+        // An app-only token reaches the mailbox `/users/{id}` named (see `app_only`).
         Some(a) => Ok(Caller {
-            email: a.user.clone(),
+            email: match a.app {
+                Some(_) => acting_for.clone().unwrap_or_default(),
+                None => a.user.clone(),
+            },
             scopes: a.scopes.clone(),
         }),
     })

@@ -16,6 +16,10 @@ pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
         .route("/{tenant}/oauth2/v2.0/authorize", get(authorize))
         .route("/{tenant}/oauth2/v2.0/token", post(token))
+        .route(
+            "/{tenant}/v2.0/adminconsent",
+            get(super::app_only::admin_consent),
+        )
 }
 
 fn error_page(code: u32, text: &str) -> Response {
@@ -136,6 +140,7 @@ fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Res
             user: user.to_string(),
             scopes: scopes.clone(),
             expires_at: now() + i.access_lifetime,
+            app: None,
         },
     );
     let mut body = json!({
@@ -164,7 +169,7 @@ fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Res
 
 async fn token(
     State(fake): State<FakeMicrosoft>,
-    Path(_tenant): Path<String>,
+    Path(tenant): Path<String>,
     headers: HeaderMap,
     Form(f): Form<HashMap<String, String>>,
 ) -> Response {
@@ -172,6 +177,7 @@ async fn token(
         match f.get("grant_type").map(String::as_str) {
             Some("refresh_token") => i.counters.refresh_grants += 1,
             Some("authorization_code") => i.counters.code_grants += 1,
+            Some("client_credentials") => i.counters.client_credentials_grants += 1,
             _ => {}
         }
         i.token_faults.pop_front()
@@ -272,6 +278,11 @@ async fn token(
                 }
                 issue(i, &client_id, &user, scopes)
             }
+            "client_credentials" if app.secret.is_none() => oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+            "client_credentials" => match super::app_only::client_credentials(i, &client_id, &tenant, &p("scope")) {
+                Ok(body) => Json(body).into_response(),
+                Err((status, error, code, text)) => oauth_error(status, error, code, &text),
+            },
             other => oauth_error(StatusCode::BAD_REQUEST, "unsupported_grant_type", 70003, &format!("The app requested an unsupported grant type '{other}'.")),
         }
     });

@@ -6,6 +6,7 @@
 // Handlers return a ready `Response` as their error, as axum handlers do.
 #![allow(clippy::result_large_err)]
 
+pub mod app_only;
 mod attachments;
 mod bodies;
 mod calendar;
@@ -110,9 +111,13 @@ pub(crate) struct Refresh {
 }
 
 pub(crate) struct Access {
+    /// The signed-in user (empty for an app-only token).
     user: String,
+    /// Delegated scopes, or an app-only token's roles.
     scopes: Vec<String>,
     expires_at: i64,
+    /// An app-only token's app (client id) and tenant.
+    app: Option<(String, String)>,
 }
 
 /// An attachment upload session in progress.
@@ -167,12 +172,14 @@ pub(crate) struct Inner {
     surface_hits: HashMap<&'static str, u32>,
     /// Requests that match no entry of that list.
     unlisted: Vec<String>,
+    app_only: app_only::AppOnly,
 }
 
 #[derive(Default, Clone, Debug)]
 pub struct Counters {
     pub code_grants: u32,
     pub refresh_grants: u32,
+    pub client_credentials_grants: u32,
     pub graph_requests: u32,
     pub throttled_by_concurrency: u32,
     pub max_in_flight: usize,
@@ -231,7 +238,11 @@ impl FakeMicrosoft {
             .merge(graph)
             .merge(control::routes())
             .with_state(fake.clone());
-        tokio::spawn(async move { axum::serve(listener, router).await.expect("fake serves") });
+        // `/users/{id}/…` is rewritten to the mailbox's own path before routing.
+        let users = axum::middleware::from_fn_with_state(fake.clone(), app_only::users);
+        let service = tower::Layer::layer(&users, router);
+        let service = axum::ServiceExt::<axum::extract::Request>::into_make_service(service);
+        tokio::spawn(async move { axum::serve(listener, service).await.expect("fake serves") });
         tokio::spawn(subscriptions::notifier(fake.clone()));
         fake
     }

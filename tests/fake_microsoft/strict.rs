@@ -386,6 +386,13 @@ pub async fn check(State(fake): State<FakeMicrosoft>, request: Request, next: Ne
         },
         None => request,
     };
-    record(&fake, &method, path, &pairs, &prefs);
+    // A directory read (`/users/{id}`) was answered as `/me`; it is listed as itself.
+    let listed = request
+        .headers()
+        .get(super::app_only::DIRECTORY_READ)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or(path)
+        .to_string();
+    record(&fake, &method, &listed, &pairs, &prefs);
     next.run(request).await
 }

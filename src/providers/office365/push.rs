@@ -10,7 +10,7 @@ use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::client::segment;
 use crate::providers::office365::Office365;
 use crate::providers::push::{Channel, Incoming, Push, PushTarget, Signal};
-use crate::store::AccountRecord;
+use crate::store::{AccountKind, AccountRecord};
 use reqwest::Method;
 use serde::Deserialize;
 use serde_json::json;
@@ -52,6 +52,14 @@ fn expires_at(s: &GraphSubscription, asked: i64) -> i64 {
         .map_or(asked, |t| t.timestamp())
 }
 
+/// Where the account's mailbox is on Graph: `me`, or a managed account's `users/{id}`.
+fn mailbox_root(account: &AccountRecord) -> String {
+    match &account.kind {
+        AccountKind::Managed { user, .. } => format!("users/{}", segment(user)),
+        _ => "me".to_string(),
+    }
+}
+
 fn path(id: &str) -> String {
     format!("/subscriptions/{}", segment(id))
 }
@@ -63,13 +71,14 @@ impl Office365 {
         account: &AccountRecord,
         feed: &Feed,
     ) -> Result<String, ProviderError> {
+        let root = mailbox_root(account);
         Ok(match feed {
-            Feed::Email { .. } => "me/messages".to_string(),
-            Feed::Contacts => "me/contacts".to_string(),
-            Feed::Events { .. } => "me/events".to_string(),
+            Feed::Email { .. } => format!("{root}/messages"),
+            Feed::Contacts => format!("{root}/contacts"),
+            Feed::Events { .. } => format!("{root}/events"),
             Feed::Tasks { list, .. } => {
                 let list = self.list_id(account, list).await?;
-                format!("me/todo/lists/{}/tasks", segment(&list))
+                format!("{root}/todo/lists/{}/tasks", segment(&list))
             }
         })
     }

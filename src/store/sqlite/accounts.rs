@@ -2,8 +2,8 @@
 
 use super::{json_list, to_json_list, SqliteStore};
 use crate::store::{
-    AccountRecord, AccountStore, EventRecord, LinkAccount, StoreError, StoreResult, TokenError,
-    TokenStatus,
+    AccountFilter, AccountKind, AccountRecord, AccountStore, EventRecord, LinkAccount,
+    RefreshedTokens, StoreError, StoreResult, TokenError, TokenStatus,
 };
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
@@ -12,7 +12,8 @@ use sqlx::Row;
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.app_id, a.service_type, a.tenant_id, a.object_id, a.email, a.name, \
     a.timezone, a.auth_scopes, a.permissions, a.token_status, a.token_error_code, a.token_error, \
-    a.auth_obtained_at, a.created_at, a.updated_at, t.access_expires_at";
+    a.auth_obtained_at, a.created_at, a.updated_at, t.access_expires_at, a.kind, a.parent_id, \
+    a.mailbox_user";
 /// The accounts with their token expiry, in one query.
 const ACCOUNTS: &str = "accounts a LEFT JOIN provider_tokens t ON t.account_id = a.id";
 
@@ -43,7 +44,49 @@ fn account_from_row(row: &SqliteRow) -> StoreResult<AccountRecord> {
         created_at: row.get("created_at"),
         updated_at: row.get("updated_at"),
         access_expires_at: row.get("access_expires_at"),
+        kind: kind_from_row(row)?,
     })
+}
+
+fn kind_from_row(row: &SqliteRow) -> StoreResult<AccountKind> {
+    let kind: String = row.get("kind");
+    let parent: Option<i64> = row.get("parent_id");
+    let user: Option<String> = row.get("mailbox_user");
+    match (kind.as_str(), parent, user) {
+        ("personal", _, _) => Ok(AccountKind::Personal),
+        ("daemon", _, _) => Ok(AccountKind::Daemon),
+        ("managed", Some(service_account), Some(user)) => Ok(AccountKind::Managed {
+            service_account,
+            user,
+        }),
+        _ => Err(StoreError::Corrupt(format!("account kind '{kind}'"))),
+    }
+}
+
+/// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
+/// keeps the stored one.
+async fn save_tokens(
+    tx: &mut sqlx::SqliteConnection,
+    id: i64,
+    tokens: &RefreshedTokens,
+    now: i64,
+) -> StoreResult<()> {
+    sqlx::query(
+        "INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, access_expires_at, \
+         refreshed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET \
+         access_token_enc = excluded.access_token_enc, \
+         refresh_token_enc = COALESCE(excluded.refresh_token_enc, provider_tokens.refresh_token_enc), \
+         access_expires_at = excluded.access_expires_at, refreshed_at = excluded.refreshed_at, \
+         lease_owner = NULL, lease_until = NULL",
+    )
+    .bind(id)
+    .bind(&tokens.access_token_enc)
+    .bind(&tokens.refresh_token_enc)
+    .bind(tokens.access_expires_at)
+    .bind(now)
+    .execute(tx)
+    .await?;
+    Ok(())
 }
 
 #[async_trait]
@@ -65,8 +108,8 @@ impl AccountStore for SqliteStore {
         .map(|r| r.get(0));
         let id: i64 = sqlx::query(
             "INSERT INTO accounts (app_id, service_type, tenant_id, object_id, email, name, timezone, auth_scopes, \
-             permissions, token_status, auth_obtained_at, created_at, updated_at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?) \
+             permissions, token_status, auth_obtained_at, created_at, updated_at, kind, parent_id, mailbox_user) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) \
              ON CONFLICT (app_id, tenant_id, object_id) DO UPDATE SET email = excluded.email, \
              name = excluded.name, timezone = excluded.timezone, auth_scopes = excluded.auth_scopes, \
              permissions = excluded.permissions, token_status = 'active', token_error_code = NULL, \
@@ -81,28 +124,27 @@ impl AccountStore for SqliteStore {
         .bind(&link.name)
         .bind(&link.timezone)
         .bind(to_json_list(&link.auth_scopes))
-        .bind(to_json_list(&link.tokens.permissions))
+        .bind(to_json_list(&link.permissions))
         .bind(now)
         .bind(now)
         .bind(now)
+        .bind(link.kind.name())
+        .bind(match &link.kind {
+            AccountKind::Managed {
+                service_account, ..
+            } => Some(*service_account),
+            _ => None,
+        })
+        .bind(match &link.kind {
+            AccountKind::Managed { user, .. } => Some(user.as_str()),
+            _ => None,
+        })
         .fetch_one(&mut *tx)
         .await?
         .get(0);
-        sqlx::query(
-            "INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, access_expires_at, \
-             refreshed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET \
-             access_token_enc = excluded.access_token_enc, \
-             refresh_token_enc = COALESCE(excluded.refresh_token_enc, provider_tokens.refresh_token_enc), \
-             access_expires_at = excluded.access_expires_at, refreshed_at = excluded.refreshed_at, \
-             lease_owner = NULL, lease_until = NULL",
-        )
-        .bind(id)
-        .bind(&link.tokens.access_token_enc)
-        .bind(&link.tokens.refresh_token_enc)
-        .bind(link.tokens.access_expires_at)
-        .bind(now)
-        .execute(&mut *tx)
-        .await?;
+        if let Some(tokens) = &link.tokens {
+            save_tokens(&mut tx, id, tokens, now).await?;
+        }
         if let Some(hash) = &link.account_token_hash {
             sqlx::query(
                 "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)",
@@ -166,29 +208,32 @@ impl AccountStore for SqliteStore {
     async fn list_accounts(
         &self,
         app_id: i64,
-        tenant: Option<&str>,
+        filter: AccountFilter<'_>,
         limit: i64,
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)> {
-        // `?2 IS NULL` keeps one query for "all tenants" and "this tenant".
+        // `?2 IS NULL` keeps one query for "all" and "only these" (tenant, kind, service account).
+        const WHERE: &str = "a.app_id = ?1 AND (?2 IS NULL OR a.tenant_id = ?2) \
+            AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR a.parent_id = ?4)";
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.app_id = ?1 AND (?2 IS NULL OR a.tenant_id = ?2) \
-             ORDER BY a.id LIMIT ?3 OFFSET ?4"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE {WHERE} ORDER BY a.id LIMIT ?5 OFFSET ?6"
         ))
         .bind(app_id)
-        .bind(tenant)
+        .bind(filter.tenant)
+        .bind(filter.kind)
+        .bind(filter.service_account)
         .bind(limit)
         .bind(offset)
         .fetch_all(&self.pool)
         .await?;
-        let total: i64 = sqlx::query(
-            "SELECT COUNT(*) FROM accounts WHERE app_id = ?1 AND (?2 IS NULL OR tenant_id = ?2)",
-        )
-        .bind(app_id)
-        .bind(tenant)
-        .fetch_one(&self.pool)
-        .await?
-        .get(0);
+        let total: i64 = sqlx::query(&format!("SELECT COUNT(*) FROM accounts a WHERE {WHERE}"))
+            .bind(app_id)
+            .bind(filter.tenant)
+            .bind(filter.kind)
+            .bind(filter.service_account)
+            .fetch_one(&self.pool)
+            .await?
+            .get(0);
         Ok((
             rows.iter()
                 .map(account_from_row)
@@ -264,6 +309,18 @@ impl AccountStore for SqliteStore {
         Ok(())
     }
 
+    async fn revive_managed(&self, service_account: i64, now: i64) -> StoreResult<Vec<i64>> {
+        let rows = sqlx::query(
+            "UPDATE accounts SET token_status = 'active', token_error_code = NULL, token_error = NULL, \
+             updated_at = ? WHERE parent_id = ? AND token_status = 'dead' RETURNING id",
+        )
+        .bind(now)
+        .bind(service_account)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.iter().map(|r| r.get(0)).collect())
+    }
+
     async fn set_token_status(
         &self,
         account_id: i64,
@@ -331,7 +388,7 @@ impl AccountStore for SqliteStore {
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t ON t.account_id = a.id \
-             WHERE a.token_status != 'dead' AND COALESCE(t.refreshed_at, 0) < ? \
+             WHERE a.token_status != 'dead' AND a.kind = 'personal' AND COALESCE(t.refreshed_at, 0) < ? \
              ORDER BY COALESCE(t.refreshed_at, 0) LIMIT ?"
         ))
         .bind(before)

@@ -10,8 +10,8 @@ impl AuthStore for SqliteStore {
     async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \
-             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type, link_hash, link_name) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+             ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type, link_hash, link_name, daemon) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(&s.state_hash)
         .bind(s.app_id)
@@ -28,6 +28,7 @@ impl AuthStore for SqliteStore {
         .bind(&s.service_type)
         .bind(&s.link_hash)
         .bind(&s.link_name)
+        .bind(s.daemon)
         .execute(&self.pool)
         .await?;
         Ok(())
@@ -37,7 +38,7 @@ impl AuthStore for SqliteStore {
         let row = sqlx::query(
             "DELETE FROM auth_sessions WHERE state_hash = ? RETURNING app_id, return_url, app_state, scopes, \
              permissions, ensure_scopes, account_id, pkce_verifier_enc, expires_at, expected_email, ensure_access, service_type, \
-             link_hash, link_name",
+             link_hash, link_name, daemon",
         )
         .bind(state_hash)
         .fetch_optional(&self.pool)
@@ -59,6 +60,7 @@ impl AuthStore for SqliteStore {
             expires_at: r.get("expires_at"),
             link_hash: r.get("link_hash"),
             link_name: r.get("link_name"),
+            daemon: r.get("daemon"),
         }))
     }
 

@@ -66,6 +66,18 @@ impl GraphClient {
             .split(['?', '#'])
             .next()
             .unwrap_or_default();
+        // A managed account's call on `/users/{id}/…` is the same call as on `/me/…`.
+        let on_me;
+        let path = match path
+            .strip_prefix("/users/")
+            .and_then(|rest| rest.find('/').map(|at| &rest[at..]))
+        {
+            Some(tail) => {
+                on_me = format!("/me{tail}");
+                on_me.as_str()
+            }
+            None => path,
+        };
         crate::providers::office365::graph::surface::find(method.as_str(), path)
             .map_or("other", |c| c.name)
     }

@@ -6,10 +6,11 @@
 use crate::error::Code;
 use crate::model::requests::Forward;
 use crate::providers::error::ProviderError;
+use crate::providers::office365::graph::client::segment;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
 use crate::providers::Direct;
-use crate::store::AccountRecord;
+use crate::store::{AccountKind, AccountRecord};
 use axum::body::Body;
 use axum::http::{HeaderMap, Response, StatusCode};
 use futures_util::StreamExt;
@@ -154,9 +155,18 @@ impl Direct for Office365 {
         f: Forward,
     ) -> Result<Response<Body>, ProviderError> {
         check_path(&f.path)?;
+        // A managed account's `me` is its user in the organisation.
+        let path = match (&account.kind, f.path.strip_prefix("me")) {
+            (AccountKind::Managed { user, .. }, Some(rest))
+                if rest.is_empty() || rest.starts_with('/') =>
+            {
+                format!("users/{}{rest}", segment(user))
+            }
+            _ => f.path.clone(),
+        };
         let url = match &f.query {
-            Some(q) => format!("{}?{q}", self.graph.url(&format!("/{}", f.path))),
-            None => self.graph.url(&format!("/{}", f.path)),
+            Some(q) => format!("{}?{q}", self.graph.url(&format!("/{path}"))),
+            None => self.graph.url(&format!("/{path}")),
         };
         if !self.graph.is_graph_url(&url) {
             return Err(refused_path("it leaves the Graph base"));

@@ -14,6 +14,15 @@ pub enum GraphFailure {
     Failed(ProviderError),
 }
 
+impl GraphFailure {
+    /// The error, whichever way the call failed.
+    pub fn into_error(self) -> ProviderError {
+        match self {
+            GraphFailure::Unauthorized(e) | GraphFailure::Failed(e) => e,
+        }
+    }
+}
+
 pub(in crate::providers::office365) fn parse_retry_after(
     value: Option<&reqwest::header::HeaderValue>,
 ) -> Option<f64> {
@@ -89,7 +98,17 @@ pub(in crate::providers::office365) fn classify(
             Code::Conflict,
             detail("It conflicts with what is already there."),
         ),
+        404 if graph_code == "MailboxNotEnabledForRESTAPI" => ProviderError::not_found(
+            Code::MailboxNotFound,
+            format!("This user has no mailbox Microsoft Graph can reach (none, inactive, soft-deleted or on-premises): {}", detail("")),
+        ),
         404 => ProviderError::not_found(Code::NotFound, detail("Not found.")),
+        // An Exchange application access policy (or RBAC for applications) leaves this mailbox
+        // out of the app's reach (https://learn.microsoft.com/graph/auth-limit-mailbox-access).
+        403 if graph_message.starts_with("Access to OData is disabled") => ProviderError::denied(
+            Code::MailboxRestricted,
+            "The organisation's Exchange administrator restricts this app to some mailboxes (an application access policy), and this one is not among them. Ask them to add it to the policy's group and check with Test-ApplicationAccessPolicy; changes can take an hour to apply.",
+        ),
         403 => ProviderError::denied(
             Code::ProviderForbidden,
             detail("Microsoft denied access to this resource."),

@@ -51,6 +51,22 @@ impl<'a> GraphRequest<'a> {
         }
     }
 
+    /// The same request on one user's mailbox (`{base}/users/{id}/…`) instead of the signed-in
+    /// user's (`{base}/me/…`); `None` when it is not on `/me`.
+    pub fn on_user(&self, base: &str, user: &str) -> Option<GraphRequest<'a>> {
+        let rest = self.url.strip_prefix(base)?.strip_prefix("/me")?;
+        if !(rest.is_empty() || rest.starts_with(['/', '?'])) {
+            return None;
+        }
+        Some(GraphRequest {
+            method: self.method.clone(),
+            url: format!("{base}/users/{}{rest}", segment(user)),
+            prefer: self.prefer.clone(),
+            body: self.body.clone(),
+            if_match: self.if_match.clone(),
+        })
+    }
+
     /// The request only if the item still has this etag (`If-Match`).
     pub fn if_match(mut self, etag: Option<&str>) -> Self {
         self.if_match = etag.map(str::to_string);

@@ -114,6 +114,9 @@ pub const GRAPH_REQUESTS: &[GraphCall] = &[
     // Who signed in, and their mailbox's time zone.
     call!("me.get", "GET", "/me", &[], &[], "user-get"),
     call!("mailboxSettings.get", "GET", "/me/mailboxSettings", &[], &[], "user-get-mailboxsettings"),
+    // A service account finding a mailbox of its organisation (then read as `/users/{id}/…`,
+    // the same calls as `/me/…` below).
+    call!("user.get", "GET", "/users/{user}", &["$select"], &[], "user-get"),
     // Reading mail.
     call!("messages.list", "GET", "/me/messages", MESSAGE_QUERY, MAIL_READ, "user-list-messages"),
     call!("folder.messages.list", "GET", "/me/mailFolders/{folder}/messages", MESSAGE_QUERY, MAIL_READ, "mailfolder-list-messages"),

@@ -216,7 +216,9 @@ pub fn link_failure(d: &Decoded) -> LinkFailure {
 
 /// The stable error code put on the return URL for a failed link.
 fn link_error_code(d: &Decoded) -> Code {
-    if d.error == "access_denied" || d.aadsts == Some(65004) {
+    // An administrator's consent refused for want of rights says so in its AADSTS number.
+    let needs_admin = d.aadsts.is_some() && d.category == AadstsCategory::AdminConsent;
+    if (d.error == "access_denied" && !needs_admin) || d.aadsts == Some(65004) {
         return Code::AuthDeclined;
     }
     match d.category {

@@ -17,7 +17,7 @@ use crate::providers::office365::Office365;
 use crate::providers::Accounts;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::AccountRecord;
-use crate::store::{token_purpose, AppRecord, LinkAccount};
+use crate::store::{token_purpose, AccountKind, AppRecord, LinkAccount};
 use secrecy::{ExposeSecret, SecretString};
 
 /// Everything the user consented to for this app, whatever the original request named.
@@ -221,7 +221,9 @@ impl Office365 {
             app_id: app.id,
             service_type: "Office365".into(),
             account_id: None,
-            tokens: set.seal(&self.keys, purpose, granted, t),
+            tokens: Some(set.seal(&self.keys, purpose, granted.clone(), t)),
+            permissions: granted,
+            kind: AccountKind::Personal,
             tenant_id: identity.tenant_id,
             object_id: identity.object_id,
             email: identity.email,
@@ -292,7 +294,12 @@ impl Accounts for Office365 {
     #[tracing::instrument(name = "office365.ping", skip_all, fields(account_id = account.id))]
     async fn ping(&self, account: &AccountRecord) -> Result<AccountRecord, ProviderError> {
         let me = GraphRequest::get(self.graph.url("/me"), vec![]);
-        match self.graph_call(account, &me).await {
+        let asked = match account.kind {
+            // A service account has no mailbox: a token for its organisation is the question.
+            AccountKind::Daemon => self.access_token(account, None).await.map(drop),
+            _ => self.graph_call(account, &me).await.map(drop),
+        };
+        match asked {
             Ok(_) => {}
             Err(e) if e.code == Code::TokenDead => {}
             Err(e) => return Err(e),

@@ -90,7 +90,13 @@ impl Linking for Office365 {
 }
 
 impl Office365 {
-    async fn exchange_failed(&self, app_id: i64, failure: &TokenFailure) -> LinkFailure {
+    /// A refused code (or app-only token) request as the app's return URL hears it; an app
+    /// problem is recorded on the app.
+    pub(in crate::providers::office365) async fn exchange_failed(
+        &self,
+        app_id: i64,
+        failure: &TokenFailure,
+    ) -> LinkFailure {
         match decode_failure(self, failure) {
             None => LinkFailure::new(
                 Code::AuthUnavailable,

@@ -3,6 +3,8 @@
 
 pub mod aadsts;
 pub mod azure;
+pub mod daemon;
+mod dead;
 pub mod flight;
 pub mod import;
 pub mod linking;

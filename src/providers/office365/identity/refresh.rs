@@ -12,7 +12,7 @@ pub use crate::providers::office365::identity::flight::Refresher;
 use crate::providers::office365::identity::token_client::TokenFailure;
 use crate::providers::office365::Office365;
 use crate::store::crypto::random_id;
-use crate::store::{AccountRecord, TokenError, TokenStatus};
+use crate::store::{AccountKind, AccountRecord, TokenError, TokenStatus};
 use secrecy::{ExposeSecret, SecretString};
 use std::sync::atomic::Ordering;
 use std::time::Duration;
@@ -40,9 +40,14 @@ pub fn dead_error(account: &AccountRecord) -> ProviderError {
         .as_ref()
         .map(|e| e.message.as_str())
         .unwrap_or("The account must be linked again.");
+    let again = match &account.kind {
+        AccountKind::Personal => format!("Re-authorize it with /v1/auth/authorize?accountId={}.", account.id),
+        AccountKind::Daemon => format!("A tenant administrator must consent again: /v1/auth/authorizeDaemon?accountId={}.", account.id),
+        AccountKind::Managed { service_account, .. } => format!("A tenant administrator must consent again for its service account: /v1/auth/authorizeDaemon?accountId={service_account}."),
+    };
     ProviderError::sign_in_again(
         Code::TokenDead,
-        format!("This account's Microsoft authorization is no longer valid: {reason} Re-authorize it with /v1/auth/authorize?accountId={}.", account.id),
+        format!("This account's Microsoft authorization is no longer valid: {reason} {again}"),
     )
 }
 
@@ -56,6 +61,15 @@ impl Office365 {
     ) -> Result<SecretString, ProviderError> {
         if account.token_status == TokenStatus::Dead {
             return Err(dead_error(account));
+        }
+        // A managed account reaches its mailbox with its service account's app-only token.
+        if let AccountKind::Managed {
+            service_account, ..
+        } = &account.kind
+        {
+            let service = self.store.account(account.app_id, *service_account).await?;
+            let service = service.ok_or_else(|| dead_error(account))?;
+            return Box::pin(self.access_token(&service, rejected)).await;
         }
         if rejected.is_none() {
             if let Some(token) = self.stored_if_fresh(account, None).await? {
@@ -199,6 +213,9 @@ impl Office365 {
         &self,
         account: &AccountRecord,
     ) -> Result<SecretString, ProviderError> {
+        if account.kind == AccountKind::Daemon {
+            return self.app_token(account).await;
+        }
         let tokens = self
             .store
             .provider_tokens(account.id)
@@ -237,7 +254,7 @@ impl Office365 {
         }
     }
 
-    async fn refresh_failed(
+    pub(in crate::providers::office365) async fn refresh_failed(
         &self,
         account: &AccountRecord,
         failure: TokenFailure,
@@ -284,27 +301,10 @@ impl Office365 {
                 code,
                 message: decoded.advice(),
             };
-            let t = now();
-            let marked = async {
-                self.store
-                    .set_token_status(account.id, TokenStatus::Dead, Some(&error), t)
-                    .await?;
-                let details = crate::events::Details {
-                    reason: Some((&error.code, &error.message)),
-                    ..Default::default()
-                };
-                let kind = "account.tokenDead";
-                let store = self.store.as_ref();
-                crate::events::tell(store, account.app_id, Some(account.id), kind, details, t).await
+            return match self.declare_dead(account, &error).await {
+                Ok(dead) => dead_error(&dead).with_original(original),
+                Err(e) => ProviderError::internal(e),
             };
-            if let Err(e) = marked.await {
-                return ProviderError::internal(e);
-            }
-            tracing::warn!(account_id = account.id, reason = %error.code, "account token is dead");
-            let mut dead = account.clone();
-            dead.token_status = TokenStatus::Dead;
-            dead.token_error = Some(error);
-            return dead_error(&dead).with_original(original);
         }
         ProviderError::new(
             Failure::AppSettings,

@@ -6,9 +6,20 @@ use crate::error::Code;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::{GraphFailure, GraphRequest, GraphResponse};
 use crate::providers::office365::Office365;
-use crate::store::{AccountRecord, TokenError, TokenStatus};
+use crate::store::{AccountKind, AccountRecord, TokenError, TokenStatus};
 use secrecy::ExposeSecret;
 use serde_json::Value;
+
+/// A service account reaches mailboxes only through its managed accounts.
+pub fn no_mailbox(account: &AccountRecord) -> ProviderError {
+    ProviderError::invalid(
+        Code::AccountServiceAccount,
+        format!(
+            "Account {} is a service account: it has no mailbox of its own. Add a mailbox of its organisation with POST /v1/am/svc_accounts/{}/accounts and use that account.",
+            account.id, account.id
+        ),
+    )
+}
 
 impl Office365 {
     pub async fn graph_call(
@@ -16,6 +27,15 @@ impl Office365 {
         account: &AccountRecord,
         req: &GraphRequest<'_>,
     ) -> Result<GraphResponse, ProviderError> {
+        let on_user;
+        let req = match &account.kind {
+            AccountKind::Personal => req,
+            AccountKind::Managed { user, .. } => {
+                on_user = req.on_user(self.graph.base(), user);
+                on_user.as_ref().unwrap_or(req)
+            }
+            AccountKind::Daemon => return Err(no_mailbox(account)),
+        };
         let mailbox = account.id.to_string();
         let token = self.access_token(account, None).await?;
         let refused = match self.graph.send(&mailbox, &token, req).await {

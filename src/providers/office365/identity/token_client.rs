@@ -107,9 +107,41 @@ impl TokenClient {
         self.post(app, form).await
     }
 
+    /// An app-only token for one tenant (client credentials): `.default` alone, as the grant
+    /// requires; never a refresh token.
+    #[tracing::instrument(name = "identity.client_credentials", skip_all)]
+    pub async fn client_credentials(
+        &self,
+        app: &AzureApp,
+        tenant: &str,
+    ) -> Result<TokenSet, TokenFailure> {
+        let form = vec![
+            ("grant_type", "client_credentials"),
+            ("scope", "https://graph.microsoft.com/.default"),
+        ];
+        self.post_to(app, tenant, form).await
+    }
+
+    /// The v2 admin-consent page of `tenant` for the app.
+    pub fn admin_consent_endpoint(&self, tenant: &str) -> String {
+        format!(
+            "{}/{tenant}/v2.0/adminconsent",
+            self.login_url.as_str().trim_end_matches('/')
+        )
+    }
+
     async fn post(
         &self,
         app: &AzureApp,
+        form: Vec<(&str, &str)>,
+    ) -> Result<TokenSet, TokenFailure> {
+        self.post_to(app, &app.authority, form).await
+    }
+
+    async fn post_to(
+        &self,
+        app: &AzureApp,
+        authority: &str,
         mut form: Vec<(&str, &str)>,
     ) -> Result<TokenSet, TokenFailure> {
         form.push(("client_id", &app.client_id));
@@ -118,7 +150,7 @@ impl TokenClient {
         }
         let sent = self
             .http
-            .post(self.endpoint(&app.authority, "token"))
+            .post(self.endpoint(authority, "token"))
             .timeout(self.timeout)
             .form(&form)
             .send()
