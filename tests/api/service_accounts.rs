@@ -23,6 +23,7 @@ const ROLES: &[&str] = &[
     "Mail.Send",
     "Calendars.ReadWrite",
     "Contacts.Read",
+    "Tasks.ReadWrite.All",
 ];
 
 /// The organisation's three people, each with a message in the Inbox.
@@ -98,7 +99,12 @@ async fn one_admin_consent_lets_three_mailboxes_read_write_and_sync_without_sign
     let app = spawn_app().await;
     let client = app.create_client().await;
     let people = organisation(&app);
-    let service = consent(&app, &client, "Mail.Read Calendar.ReadWrite").await;
+    let service = consent(
+        &app,
+        &client,
+        "Mail.Read Calendar.ReadWrite Tasks.ReadWrite",
+    )
+    .await;
 
     let r = app
         .app_call(&client, Method::GET, "/v1/am/svc_accounts")
@@ -113,7 +119,7 @@ async fn one_admin_consent_lets_three_mailboxes_read_write_and_sync_without_sign
     assert_eq!(record["authOrgId"], people[0].tid.as_str());
     assert_eq!(
         record["authScopes"],
-        json!(["Calendar.ReadWrite", "Mail.Read"])
+        json!(["Calendar.ReadWrite", "Mail.Read", "Tasks.ReadWrite"])
     );
     assert!(record["authNativeScopes"]
         .as_array()
@@ -181,6 +187,18 @@ async fn one_admin_consent_lets_three_mailboxes_read_write_and_sync_without_sign
             .map(|r| r["subject"].as_str().unwrap())
             .collect();
         assert_eq!(synced, [format!("For {}", person.email)]);
+
+        let task = json!({"title": format!("Call {}", person.email)});
+        let r = call(
+            &app,
+            &m,
+            Method::POST,
+            "/v1/tasklists/default/tasks",
+            Some(task),
+            None,
+        )
+        .await;
+        assert_eq!(r.status(), StatusCode::CREATED);
 
         // Contacts were not among the service account's scopes.
         let r = call(&app, &m, Method::GET, "/v1/contacts", None, None).await;

@@ -140,6 +140,26 @@ async fn an_organisation_that_consented_elsewhere_is_saved_and_deleting_it_takes
     let r = upsert(json!({"authOrgId": people[0].tid, "authScopes": ["Contacts.ReadWrite"]})).await;
     expect_error(r, StatusCode::BAD_REQUEST, "scopes.notGranted").await;
 
+    // The direct API's `me` is the managed account's user.
+    let direct = format!(
+        "{}/v1/direct/me/messages?$select=subject",
+        app.direct_address
+    );
+    let r = app
+        .http
+        .get(direct)
+        .bearer_auth(&adele.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let page: Value = r.json().await.unwrap();
+    assert_eq!(
+        page["value"][0]["subject"],
+        format!("For {}", PEOPLE[0]),
+        "{page}"
+    );
+
     let path = format!("/v1/am/accounts/{}", service.account_id);
     let r = app.app_call(&client, Method::DELETE, &path).await;
     assert_eq!(r.status(), StatusCode::OK);
@@ -148,4 +168,44 @@ async fn an_organisation_that_consented_elsewhere_is_saved_and_deleting_it_takes
     let r = app.app_call(&client, Method::GET, "/v1/am/accounts").await;
     let all: Value = r.json().await.unwrap();
     assert_eq!(all["totalSize"], 0, "{all}");
+}
+
+#[tokio::test]
+async fn a_managed_mailbox_is_pushed_through_a_graph_subscription_on_its_user() {
+    let app = crate::helpers::spawn_app_with(&[
+        ("SWITCHBOARD_WEBHOOK_PUSH", "on"),
+        ("SWITCHBOARD_WEBHOOK_POLL_EVERY", "3600"),
+    ])
+    .await;
+    let client = app.create_client().await;
+    let people = organisation(&app);
+    let service = consent(&app, &client, "Mail.Read").await;
+    let megan = managed(&app, &client, service.account_id, PEOPLE[1]).await;
+    let receiver = crate::receiver::Receiver::start().await;
+    crate::webhooks::subscribed(&app, &megan, "/email/messages", &receiver.url).await;
+    let mut graph = app.ms.subscriptions();
+    for _ in 0..100 {
+        if !graph.is_empty() {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        graph = app.ms.subscriptions();
+    }
+    assert_eq!(graph.len(), 1, "a Graph subscription");
+    assert_eq!(
+        graph[0].resource,
+        format!("users/{}/messages", people[1].oid)
+    );
+
+    app.ms
+        .add_messages(PEOPLE[1], vec![crate::fake_microsoft::message(40, "Hello")]);
+    let got = receiver.wait_for(1).await;
+    let told = got[0].json();
+    assert_eq!(told["accountId"], megan.account_id);
+    // Graph's delta tells a new message as a change, like every other.
+    let id = crate::fake_microsoft::message(40, "")["id"].clone();
+    assert_eq!(
+        told["payloads"],
+        json!([{"id": id, "changeType": "updated"}])
+    );
 }

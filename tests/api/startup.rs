@@ -62,9 +62,9 @@ async fn cli_prints_permissions_to_register_and_validates_input() {
             "User.Read.All",
             "MailboxSettings.Read",
             "Mail.Read",
-            "Tasks.Read.All"
+            "Tasks.ReadWrite.All"
         ]),
-        "application permissions, to-do read only"
+        "application permissions"
     );
     let out = app.cli(&["scopes", "explain", "--daemon", "Mail.Everything"]);
     assert!(!out.status.success());

@@ -216,6 +216,66 @@ fn no_user(who: &str) -> Response {
     graph_error(StatusCode::NOT_FOUND, "Request_ResourceNotFound", &format!("Resource '{who}' does not exist or one of its queried reference-property objects are not present."))
 }
 
+/// The mailbox (its address) `/users/{who}` names, if the token may reach it: a delegated token
+/// its own user's only; an app-only token any user of its tenant, unless an access policy leaves
+/// the mailbox out, and the directory entry itself (`directory`) only with a role that reads it.
+/// `None` for an unknown token (the handler answers 401).
+pub(crate) fn mailbox(
+    fake: &FakeMicrosoft,
+    token: &str,
+    who: &str,
+    directory: bool,
+) -> Result<Option<String>, Response> {
+    let denied = || {
+        graph_error(
+            StatusCode::FORBIDDEN,
+            "ErrorAccessDenied",
+            "Access is denied. Check credentials and try again.",
+        )
+    };
+    fake.with(|i| {
+        let Some(access) = i.access_tokens.get(token) else {
+            return Ok(None);
+        };
+        let user = i
+            .users
+            .iter()
+            .find(|u| u.oid == who || u.email.eq_ignore_ascii_case(who));
+        let Some(user) = user else {
+            return Err(no_user(who));
+        };
+        let Some((client, tenant)) = &access.app else {
+            // Delegated: only the signed-in user's own mailbox (no shared-mailbox permissions).
+            return if access.user == user.email {
+                Ok(Some(user.email.clone()))
+            } else {
+                Err(denied())
+            };
+        };
+        if *tenant != user.tid {
+            return Err(no_user(who));
+        }
+        let reads_directory = ["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"];
+        if directory && !super::graph::has_any(&access.scopes, &reads_directory) {
+            return Err(graph_error(
+                StatusCode::FORBIDDEN,
+                "Authorization_RequestDenied",
+                "Insufficient privileges to complete the operation.",
+            ));
+        }
+        let outside =
+            |allowed: &Vec<String>| !allowed.iter().any(|m| m.eq_ignore_ascii_case(&user.email));
+        if !directory && i.app_only.policies.get(client).is_some_and(outside) {
+            return Err(graph_error(
+                StatusCode::FORBIDDEN,
+                "ErrorAccessDenied",
+                "Access to OData is disabled.",
+            ));
+        }
+        Ok(Some(user.email.clone()))
+    })
+}
+
 /// Around every Graph call: `/users/{id | upn}/…` becomes the mailbox's own path with the mailbox
 /// named in [`ACTING_FOR`] (after the tenant, the roles' reach and the app's access policy are
 /// checked); `/me` is refused to app-only tokens.
@@ -229,10 +289,10 @@ pub async fn users(State(fake): State<FakeMicrosoft>, mut req: Request, next: Ne
         .and_then(|v| v.strip_prefix("Bearer "))
         .unwrap_or_default()
         .to_string();
-    let app = fake.with(|i| i.access_tokens.get(&token).map(|a| a.app.clone()));
+    let app_only = fake.with(|i| i.access_tokens.get(&token).is_some_and(|a| a.app.is_some()));
     let path = req.uri().path().to_string();
     let Some(rest) = path.strip_prefix("/v1.0/users/") else {
-        if matches!(app, Some(Some(_))) && (path == "/v1.0/me" || path.starts_with("/v1.0/me/")) {
+        if app_only && (path == "/v1.0/me" || path.starts_with("/v1.0/me/")) {
             return graph_error(
                 StatusCode::BAD_REQUEST,
                 "BadRequest",
@@ -242,74 +302,11 @@ pub async fn users(State(fake): State<FakeMicrosoft>, mut req: Request, next: Ne
         return next.run(req).await;
     };
     let (who, tail) = rest.split_once('/').map_or((rest, ""), |(w, t)| (w, t));
-    let who = decoded(who);
-    let found = fake.with(|i| {
-        let user = i
-            .users
-            .iter()
-            .find(|u| u.oid == who || u.email.eq_ignore_ascii_case(&who))
-            .cloned();
-        let policy = match &app {
-            Some(Some((client, _))) => i.app_only.policies.get(client).cloned(),
-            _ => None,
-        };
-        (user, policy)
-    });
-    let (user, policy) = found;
-    let Some(user) = user else {
-        return no_user(&who);
+    let email = match mailbox(&fake, &token, &decoded(who), tail.is_empty()) {
+        Ok(Some(email)) => email,
+        Ok(None) => return next.run(req).await,
+        Err(refused) => return refused,
     };
-    match &app {
-        // Delegated: only the signed-in user's own mailbox (no shared-mailbox permissions here).
-        Some(None) => {
-            let own = fake.with(|i| {
-                i.access_tokens
-                    .get(&token)
-                    .is_some_and(|a| a.user == user.email)
-            });
-            if !own {
-                return graph_error(
-                    StatusCode::FORBIDDEN,
-                    "ErrorAccessDenied",
-                    "Access is denied. Check credentials and try again.",
-                );
-            }
-        }
-        Some(Some((_, tenant))) => {
-            if *tenant != user.tid {
-                return no_user(&who);
-            }
-            if tail.is_empty() {
-                // `GET /users/{id}` reads the directory: User.Read.All (or more) is needed.
-                let roles = fake.with(|i| {
-                    i.access_tokens
-                        .get(&token)
-                        .map(|a| a.scopes.clone())
-                        .unwrap_or_default()
-                });
-                if !super::graph::has_any(
-                    &roles,
-                    &["User.Read.All", "User.ReadBasic.All", "Directory.Read.All"],
-                ) {
-                    return graph_error(
-                        StatusCode::FORBIDDEN,
-                        "Authorization_RequestDenied",
-                        "Insufficient privileges to complete the operation.",
-                    );
-                }
-            } else if policy
-                .is_some_and(|allowed| !allowed.iter().any(|m| m.eq_ignore_ascii_case(&user.email)))
-            {
-                return graph_error(
-                    StatusCode::FORBIDDEN,
-                    "ErrorAccessDenied",
-                    "Access to OData is disabled.",
-                );
-            }
-        }
-        // An unknown token: the handler answers 401 as for any path.
-        None => {}
-    }
     if tail.is_empty() {
         let listed = HeaderValue::from_static("/users/{user}");
         req.headers_mut().insert(DIRECTORY_READ, listed);
@@ -326,7 +323,7 @@ pub async fn users(State(fake): State<FakeMicrosoft>, mut req: Request, next: Ne
     *req.uri_mut() = uri.parse::<Uri>().expect("a rewritten Graph path");
     req.headers_mut().insert(
         ACTING_FOR,
-        HeaderValue::from_str(&user.email).expect("an address"),
+        HeaderValue::from_str(&email).expect("an address"),
     );
     next.run(req).await
 }

@@ -174,7 +174,16 @@ pub(super) async fn tasks(
     Path(list): Path<String>,
     Query(q): Query<HashMap<String, String>>,
 ) -> Response {
-    let email = match require(&fake, &headers, &["Tasks.Read", "Tasks.ReadWrite"]) {
+    let email = match require(
+        &fake,
+        &headers,
+        &[
+            "Tasks.Read",
+            "Tasks.ReadWrite",
+            "Tasks.Read.All",
+            "Tasks.ReadWrite.All",
+        ],
+    ) {
         Ok(e) => e,
         Err(r) => return r,
     };

@@ -34,25 +34,41 @@ fn bad(message: &str) -> Response {
     graph_error(StatusCode::BAD_REQUEST, "ValidationError", message)
 }
 
-/// The permissions that let a user subscribe to `resource`, and the collection it watches.
-fn watched(resource: &str) -> Option<(&'static [&'static str], Collection)> {
+/// The permissions that let a user subscribe to `resource`, the collection it watches, and the
+/// user it names (`users/{id | userPrincipalName}/…`; `None` for `me/…`).
+fn watched(resource: &str) -> Option<(&'static [&'static str], Collection, Option<String>)> {
     let r = resource.trim_start_matches('/');
     let parts: Vec<&str> = r.split('/').collect();
-    match parts.as_slice() {
-        ["me", "messages"] => Some((
+    let (named, rest) = match parts.as_slice() {
+        ["me", rest @ ..] => (None, rest),
+        ["users", who, rest @ ..] => (Some(who.to_string()), rest),
+        _ => return None,
+    };
+    let (permissions, collection) = collection(rest)?;
+    Some((permissions, collection, named))
+}
+
+fn collection(rest: &[&str]) -> Option<(&'static [&'static str], Collection)> {
+    match rest {
+        ["messages"] => Some((
             &["Mail.ReadBasic", "Mail.Read", "Mail.ReadWrite"],
             Collection::Messages,
         )),
-        ["me", "events"] => Some((
+        ["events"] => Some((
             &["Calendars.Read", "Calendars.ReadWrite"],
             Collection::Events,
         )),
-        ["me", "contacts"] => Some((
+        ["contacts"] => Some((
             &["Contacts.Read", "Contacts.ReadWrite"],
             Collection::Contacts,
         )),
-        ["me", "todo", "lists", list, "tasks"] => Some((
-            &["Tasks.Read", "Tasks.ReadWrite"],
+        ["todo", "lists", list, "tasks"] => Some((
+            &[
+                "Tasks.Read",
+                "Tasks.ReadWrite",
+                "Tasks.Read.All",
+                "Tasks.ReadWrite.All",
+            ],
             Collection::Tasks(list.to_string()),
         )),
         _ => None,
@@ -163,12 +179,38 @@ pub(super) async fn create(
     Json(body): Json<Value>,
 ) -> Response {
     let resource = body["resource"].as_str().unwrap_or_default();
-    let Some((permissions, collection)) = watched(resource) else {
+    let Some((permissions, collection, named)) = watched(resource) else {
         return bad(&format!("Unsupported resource '{resource}'."));
     };
-    let user = match require(&fake, &headers, permissions) {
+    let caller = match require(&fake, &headers, permissions) {
         Ok(user) => user,
         Err(r) => return r,
+    };
+    let token = headers.get("authorization").and_then(|v| v.to_str().ok());
+    let token = token
+        .and_then(|v| v.strip_prefix("Bearer "))
+        .unwrap_or_default();
+    let user = match named {
+        // An app-only token has no `me`.
+        None if caller.is_empty() => {
+            return graph_error(
+                StatusCode::BAD_REQUEST,
+                "BadRequest",
+                "/me request is only valid with delegated authentication flow.",
+            )
+        }
+        None => caller,
+        Some(who) => match super::app_only::mailbox(&fake, token, &who, false) {
+            Ok(Some(email)) => email,
+            Ok(None) => {
+                return graph_error(
+                    StatusCode::UNAUTHORIZED,
+                    "InvalidAuthenticationToken",
+                    "Access token validation failure.",
+                )
+            }
+            Err(refused) => return refused,
+        },
     };
     let change_types: Vec<String> = body["changeType"]
         .as_str()

@@ -12,8 +12,14 @@ use serde_json::{json, Value};
 use std::collections::HashMap;
 use std::str::FromStr;
 
-const READ: &[&str] = &["Tasks.Read", "Tasks.ReadWrite"];
-const WRITE: &[&str] = &["Tasks.ReadWrite"];
+/// Delegated, or an app-only token's roles (on `/users/{id}/todo/…`).
+const READ: &[&str] = &[
+    "Tasks.Read",
+    "Tasks.ReadWrite",
+    "Tasks.Read.All",
+    "Tasks.ReadWrite.All",
+];
+const WRITE: &[&str] = &["Tasks.ReadWrite", "Tasks.ReadWrite.All"];
 const WRITABLE: &[&str] = &[
     "title",
     "body",

@@ -128,19 +128,26 @@ fn service_accounts_get_application_permissions_with_the_implicit_ones_first() {
             "Calendars.ReadWrite",
             "Mail.ReadWrite",
             "Mail.Send",
-            "Tasks.Read.All"
+            "Tasks.ReadWrite.All"
         ]
     );
     assert!(r.lines.contains(&PermissionLine::Dropped {
         permission: "Mail.Read".into(),
         covered_by: "Mail.ReadWrite".into()
     }));
-    // To Do is read-only with application permissions.
+    // A scope's application permissions allow what the scope does, unless it says less.
     let tasks = vec!["Tasks.ReadWrite".to_string()];
     use crate::scopes::Operation;
     assert!(c.allows_application(&tasks, Operation::TasksRead));
-    assert!(!c.allows_application(&tasks, Operation::TasksWrite));
-    assert!(c.allows(&tasks, Operation::TasksWrite));
+    assert!(c.allows_application(&tasks, Operation::TasksWrite));
+    let reading = crate::scopes::BUILTIN.replace(
+        "application: { office365: [Tasks.ReadWrite.All] }",
+        "application: { office365: [Tasks.ReadWrite.All], allows: [tasks.read] }",
+    );
+    let office365 = Arc::new(Office365Catalog::parse(BUILTIN, "o").unwrap());
+    let reading = ScopeCatalog::parse(&reading, "s", office365).unwrap();
+    assert!(!reading.allows_application(&tasks, Operation::TasksWrite));
+    assert!(reading.allows(&tasks, Operation::TasksWrite));
 }
 
 #[test]
@@ -157,7 +164,7 @@ fn a_scope_mapping_to_a_delegated_only_permission_is_refused_for_applications() 
         "{e}"
     );
     let text = crate::scopes::BUILTIN.replace(
-        "application: { office365: [Tasks.Read.All], allows: [tasks.read] }",
+        "application: { office365: [Tasks.Read.All] }",
         "application: { office365: [Tasks.Read.All], allows: [email.send] }",
     );
     let e = ScopeCatalog::parse(&text, "s", office365).unwrap_err();
