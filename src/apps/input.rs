@@ -13,6 +13,8 @@ pub enum Field {
     AzureClientId,
     ClientSecret,
     Authority,
+    /// The certificate credential (certificate and private key).
+    Certificate,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]

@@ -3,8 +3,11 @@
 
 pub mod input;
 
+use crate::providers::office365::identity::certificate::Certificate;
 use crate::store::crypto::{hash_secret, random_id, random_token, Keyring};
-use crate::store::{AppRecord, NewApp, Office365Settings, Store, StoreError};
+use crate::store::{
+    AppRecord, CertificateCredential, NewApp, Office365Settings, Store, StoreError,
+};
 use input::{check_client_secret, Authority, AzureClientId, Field, InputError, ReturnUrl};
 use secrecy::{ExposeSecret, SecretString};
 
@@ -32,6 +35,49 @@ pub struct AppDetails {
 
 pub fn office365_purpose(app_id: i64) -> String {
     format!("app:{app_id}:office365:secret")
+}
+
+/// What the certificate credential's private key is bound to.
+pub fn certificate_purpose(app_id: i64) -> String {
+    format!("app:{app_id}:office365:certificate-key")
+}
+
+/// Sets the certificate credential of the app's Azure settings — a PEM certificate and its RSA
+/// private key (at least 2048 bits, belonging to it), the key stored encrypted — or removes it
+/// (`None`). Token requests then use it instead of the client secret.
+pub async fn set_certificate(
+    store: &dyn Store,
+    keys: &Keyring,
+    client_id: &str,
+    pems: Option<(&str, &SecretString)>,
+    now: i64,
+) -> Result<AppDetails, AppError> {
+    let app = find(store, client_id).await?;
+    let credential = match pems {
+        Some((certificate, key)) => {
+            Certificate::parse(certificate, key.expose_secret())
+                .map_err(|e| InputError::new(Field::Certificate, e))?;
+            let purpose = certificate_purpose(app.id);
+            Some(CertificateCredential {
+                certificate_pem: certificate.trim().to_string(),
+                private_key_enc: keys.encrypt_str(key.expose_secret().trim(), &purpose),
+            })
+        }
+        None => None,
+    };
+    if !store
+        .set_office365_certificate(app.id, credential.as_ref(), now)
+        .await?
+    {
+        return Err(InputError::new(
+            Field::Certificate,
+            "set the app's Office 365 settings (its Azure client id) first",
+        )
+        .into());
+    }
+    let told = crate::events::Details::default();
+    crate::events::tell(store, app.id, None, "app.credentialsUpdated", told, now).await?;
+    details(store, client_id).await
 }
 
 pub async fn create(
@@ -176,6 +222,8 @@ pub async fn set_office365(
         secret_expires_at: input.secret_expires_at,
         problem: None,
         updated_at: now,
+        // Kept by the store: the certificate is set on its own.
+        certificate: None,
     };
     if !store.put_office365(app.id, &settings).await? {
         return Err(InputError::new(

@@ -4,6 +4,7 @@
 use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
 use crate::clock::now;
 use crate::config::Settings;
+use crate::providers::office365::identity::certificate::thumbprint;
 use crate::startup::open_store;
 use crate::webhooks::signing;
 use anyhow::Context;
@@ -26,6 +27,25 @@ pub enum AppCommand {
     },
     /// Set the app's Azure registration.
     Office365(Office365Args),
+    /// Give the app's Azure registration a certificate credential (the certificate uploaded to
+    /// the Azure app, and its private key), used instead of the client secret; or remove it.
+    Certificate {
+        client_id: String,
+        /// The PEM certificate (-----BEGIN CERTIFICATE-----).
+        #[arg(
+            long,
+            required_unless_present = "remove",
+            requires = "private_key_file"
+        )]
+        certificate_file: Option<PathBuf>,
+        /// Its unencrypted RSA private key in PEM (PKCS #8 or PKCS #1).
+        #[arg(long, requires = "certificate_file")]
+        private_key_file: Option<PathBuf>,
+        #[arg(long, conflicts_with_all = ["certificate_file", "private_key_file"])]
+        remove: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// List apps.
     List {
         #[arg(long)]
@@ -132,6 +152,27 @@ pub async fn app_command(settings: &mut Settings, cmd: AppCommand) -> anyhow::Re
             let events = store.events_url(details.app.id).await?;
             print_details(settings, &details, (&signing, events.as_deref()), a.json);
         }
+        AppCommand::Certificate {
+            client_id,
+            certificate_file,
+            private_key_file,
+            remove: _,
+            json,
+        } => {
+            let read = |path: &PathBuf| {
+                std::fs::read_to_string(path)
+                    .with_context(|| format!("cannot read {}", path.display()))
+            };
+            let pems = match (&certificate_file, &private_key_file) {
+                (Some(c), Some(k)) => Some((read(c)?, SecretString::from(read(k)?))),
+                _ => None,
+            };
+            let pems_ref = pems.as_ref().map(|(c, k)| (c.as_str(), k));
+            let details = apps::set_certificate(store, &keys, &client_id, pems_ref, now()).await?;
+            let signing = signing::secret(store, &keys, details.app.id).await?;
+            let events = store.events_url(details.app.id).await?;
+            print_details(settings, &details, (&signing, events.as_deref()), json);
+        }
         AppCommand::List { json } => {
             let list = store.list_apps().await?;
             if json {
@@ -211,7 +252,8 @@ fn print_details(
     if as_json {
         let office365 = o.map(|o| {
             json!({
-                "azureClientId": o.azure_client_id, "publicClient": o.client_secret_enc.is_none(), "authority": o.authority,
+                "azureClientId": o.azure_client_id, "publicClient": o.is_public(), "authority": o.authority,
+                "certificateThumbprint": o.certificate.as_ref().and_then(|c| thumbprint(&c.certificate_pem)),
                 "secretExpiresAt": o.secret_expires_at.map(crate::model::rfc3339), "problem": o.problem,
             })
         });
@@ -239,10 +281,10 @@ fn print_details(
     match o {
         None => println!("Office 365:   not configured"),
         Some(o) => {
-            let kind = if o.client_secret_enc.is_some() {
-                "confidential (client secret set)"
-            } else {
-                "public client (PKCE, no secret)"
+            let kind = match (&o.certificate, &o.client_secret_enc) {
+                (Some(_), _) => "confidential (certificate credential)",
+                (None, Some(_)) => "confidential (client secret set)",
+                (None, None) => "public client (PKCE, no secret)",
             };
             println!(
                 "Office 365:   Azure client id {}, authority {}, {kind}",

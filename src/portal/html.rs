@@ -210,6 +210,7 @@ pub fn form_field(field: Field) -> &'static str {
         Field::AzureClientId => "azureClientId",
         Field::ClientSecret => "clientSecret",
         Field::Authority => "authority",
+        Field::Certificate => "certificate",
     }
 }
 

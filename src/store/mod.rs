@@ -51,6 +51,14 @@ pub trait AppStore: Send + Sync {
     /// registration belongs to one owner (apps made with the CLI have none, and share theirs).
     async fn put_office365(&self, app_id: i64, settings: &Office365Settings) -> StoreResult<bool>;
     async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>>;
+    /// Sets (or removes) the certificate credential of the app's Azure settings; `false` when
+    /// the app has no Office 365 settings.
+    async fn set_office365_certificate(
+        &self,
+        app_id: i64,
+        certificate: Option<&CertificateCredential>,
+        now: i64,
+    ) -> StoreResult<bool>;
     /// Records (or clears, with `None`) a problem with the app's Azure credentials.
     async fn set_office365_problem(
         &self,

@@ -43,13 +43,29 @@ pub struct Office365Settings {
     pub secret_expires_at: Option<i64>,
     pub problem: Option<AppProblem>,
     pub updated_at: i64,
+    /// A certificate credential, used instead of the secret when set.
+    pub certificate: Option<CertificateCredential>,
+}
+
+impl Office365Settings {
+    /// No secret and no certificate: a public client (PKCE only).
+    pub fn is_public(&self) -> bool {
+        self.client_secret_enc.is_none() && self.certificate.is_none()
+    }
+}
+
+/// A certificate (PEM, public) and its private key (encrypted like a secret).
+#[derive(Clone)]
+pub struct CertificateCredential {
+    pub certificate_pem: String,
+    pub private_key_enc: String,
 }
 
 impl std::fmt::Debug for Office365Settings {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Office365Settings")
             .field("azure_client_id", &self.azure_client_id)
-            .field("public_client", &self.client_secret_enc.is_none())
+            .field("public_client", &self.is_public())
             .field("authority", &self.authority)
             .finish_non_exhaustive()
     }

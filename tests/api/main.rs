@@ -8,6 +8,7 @@ mod accounts;
 mod accounts_import;
 mod availability;
 mod calendar;
+mod certificates;
 mod contacts;
 mod contract;
 mod contract_fields;

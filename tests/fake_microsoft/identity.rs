@@ -219,7 +219,18 @@ async fn token(
         let Some(app) = i.apps.get(&client_id).cloned() else {
             return oauth_error(StatusCode::BAD_REQUEST, "unauthorized_client", 700016, &format!("Application with identifier '{client_id}' was not found in the directory."));
         };
-        let sent = f.get("client_secret");
+        // A client assertion stands in for the secret.
+        let sent = match f.get("client_assertion") {
+            Some(assertion) => {
+                let endpoint = format!("{}/{tenant}/oauth2/v2.0/token", fake.base_url);
+                let kind = f.get("client_assertion_type").map(String::as_str);
+                if let Err((status, error, code, text)) = super::assertions::verify(i, &client_id, &endpoint, kind, assertion) {
+                    return oauth_error(status, error, code, &text);
+                }
+                app.secret.as_ref()
+            }
+            None => f.get("client_secret"),
+        };
         match (&app.secret, sent) {
             (None, Some(_)) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 700025, "Client is public so neither 'client_assertion' nor 'client_secret' should be presented."),
             (Some(_), None) => return oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
@@ -278,7 +289,7 @@ async fn token(
                 }
                 issue(i, &client_id, &user, scopes)
             }
-            "client_credentials" if app.secret.is_none() => oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
+            "client_credentials" if app.secret.is_none() && !f.contains_key("client_assertion") => oauth_error(StatusCode::UNAUTHORIZED, "invalid_client", 7000218, "The request body must contain the following parameter: 'client_assertion' or 'client_secret'."),
             "client_credentials" => match super::app_only::client_credentials(i, &client_id, &tenant, &p("scope")) {
                 Ok(body) => Json(body).into_response(),
                 Err((status, error, code, text)) => oauth_error(status, error, code, &text),

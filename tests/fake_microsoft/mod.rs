@@ -7,6 +7,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod app_only;
+mod assertions;
 mod attachments;
 mod bodies;
 mod calendar;
@@ -173,6 +174,8 @@ pub(crate) struct Inner {
     /// Requests that match no entry of that list.
     unlisted: Vec<String>,
     app_only: app_only::AppOnly,
+    /// Certificates uploaded to each app registration: `x5t#S256` and the public key.
+    certificates: HashMap<String, (String, rsa::RsaPublicKey)>,
 }
 
 #[derive(Default, Clone, Debug)]

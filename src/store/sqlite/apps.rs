@@ -1,7 +1,9 @@
 //! SQLite: apps, their secrets, return URLs and Office 365 settings.
 
 use super::SqliteStore;
-use crate::store::{AppProblem, AppRecord, AppStore, NewApp, Office365Settings, StoreResult};
+use crate::store::{
+    AppProblem, AppRecord, AppStore, CertificateCredential, NewApp, Office365Settings, StoreResult,
+};
 use async_trait::async_trait;
 use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
@@ -161,7 +163,8 @@ impl AppStore for SqliteStore {
     async fn office365(&self, app_id: i64) -> StoreResult<Option<Office365Settings>> {
         let row = sqlx::query(
             "SELECT azure_client_id, client_secret_enc, authority, secret_expires_at, problem_code, \
-             problem_message, problem_at, updated_at FROM app_office365 WHERE app_id = ?",
+             problem_message, problem_at, updated_at, certificate_pem, private_key_enc \
+             FROM app_office365 WHERE app_id = ?",
         )
         .bind(app_id)
         .fetch_optional(&self.pool)
@@ -181,8 +184,34 @@ impl AppStore for SqliteStore {
                     at: r.get::<Option<i64>, _>("problem_at").unwrap_or_default(),
                 }),
                 updated_at: r.get("updated_at"),
+                certificate: match (r.get("certificate_pem"), r.get("private_key_enc")) {
+                    (Some(certificate_pem), Some(private_key_enc)) => Some(CertificateCredential {
+                        certificate_pem,
+                        private_key_enc,
+                    }),
+                    _ => None,
+                },
             }
         }))
+    }
+
+    async fn set_office365_certificate(
+        &self,
+        app_id: i64,
+        certificate: Option<&CertificateCredential>,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let done = sqlx::query(
+            "UPDATE app_office365 SET certificate_pem = ?, private_key_enc = ?, problem_code = NULL, \
+             problem_message = NULL, problem_at = NULL, updated_at = ? WHERE app_id = ?",
+        )
+        .bind(certificate.map(|c| c.certificate_pem.as_str()))
+        .bind(certificate.map(|c| c.private_key_enc.as_str()))
+        .bind(now)
+        .bind(app_id)
+        .execute(&self.pool)
+        .await?;
+        Ok(done.rows_affected() == 1)
     }
 
     async fn set_office365_problem(

@@ -1,10 +1,12 @@
 //! An app's Azure registration, read for the token endpoint.
 
-use crate::apps::office365_purpose;
+use crate::apps::{certificate_purpose, office365_purpose};
 use crate::error::Code;
 use crate::providers::error::{Failure, ProviderError};
+use crate::providers::office365::identity::certificate::Certificate;
 use crate::providers::office365::identity::token_client::AzureApp;
 use crate::providers::office365::Office365;
+use secrecy::ExposeSecret;
 
 impl Office365 {
     /// The app's Azure registration with its secret decrypted, ready for the token endpoint.
@@ -24,9 +26,21 @@ impl Office365 {
             ),
             None => None,
         };
+        let certificate = match &settings.certificate {
+            Some(c) => {
+                let key = self
+                    .keys
+                    .decrypt_string(&c.private_key_enc, &certificate_purpose(app_id))
+                    .map_err(ProviderError::internal)?;
+                let parsed = Certificate::parse(&c.certificate_pem, key.expose_secret());
+                Some(parsed.map_err(ProviderError::internal)?)
+            }
+            None => None,
+        };
         Ok(AzureApp {
             client_id: settings.azure_client_id,
             secret,
+            certificate,
             authority: settings.authority,
         })
     }

@@ -62,7 +62,7 @@ impl ServiceAccounts for Office365 {
         state: &str,
     ) -> Result<String, ProviderError> {
         let app = self.azure_app(app_id).await?;
-        if app.secret.is_none() {
+        if app.is_public() {
             return Err(ProviderError::new(
                 Failure::AppSettings,
                 Code::AppPublicClient,

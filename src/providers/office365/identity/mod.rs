@@ -3,6 +3,7 @@
 
 pub mod aadsts;
 pub mod azure;
+pub mod certificate;
 pub mod daemon;
 mod dead;
 pub mod flight;

@@ -10,12 +10,24 @@ use url::Url;
 /// The app's Azure registration, as the token endpoint needs it.
 pub struct AzureApp {
     pub client_id: String,
-    /// `None` for a public client (PKCE only).
+    /// `None` for a public client (PKCE only), or one with a certificate only.
     pub secret: Option<SecretString>,
+    /// Used instead of the secret when set.
+    pub certificate: Option<Certificate>,
     pub authority: String,
 }
 
+impl AzureApp {
+    /// Neither a secret nor a certificate: it cannot ask for app-only tokens.
+    pub fn is_public(&self) -> bool {
+        self.secret.is_none() && self.certificate.is_none()
+    }
+}
+
+const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
+
 pub use crate::providers::linking::TokenSet;
+use crate::providers::office365::identity::certificate::Certificate;
 
 /// A failed token request.
 #[derive(Debug, Clone)]
@@ -145,12 +157,20 @@ impl TokenClient {
         mut form: Vec<(&str, &str)>,
     ) -> Result<TokenSet, TokenFailure> {
         form.push(("client_id", &app.client_id));
-        if let Some(secret) = &app.secret {
-            form.push(("client_secret", secret.expose_secret()));
+        let endpoint = self.endpoint(authority, "token");
+        let assertion;
+        match (&app.certificate, &app.secret) {
+            (Some(certificate), _) => {
+                assertion = certificate.assertion(&app.client_id, &endpoint, crate::clock::now());
+                form.push(("client_assertion_type", JWT_BEARER));
+                form.push(("client_assertion", &assertion));
+            }
+            (None, Some(secret)) => form.push(("client_secret", secret.expose_secret())),
+            (None, None) => {}
         }
         let sent = self
             .http
-            .post(self.endpoint(authority, "token"))
+            .post(&endpoint)
             .timeout(self.timeout)
             .form(&form)
             .send()
