@@ -8,7 +8,7 @@ use crate::auth::link::{self, AuthorizeParams};
 use crate::clock::now;
 use crate::error::ApiError;
 use crate::state::AppState;
-use crate::store::AccountRecord;
+use crate::store::{AccountFilter, AccountRecord};
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -27,7 +27,7 @@ fn reason(a: &AccountRecord) -> Option<String> {
     })
 }
 
-fn row(client_id: &str, csrf: &str, a: &AccountRecord, now: i64) -> Markup {
+pub(super) fn row(client_id: &str, csrf: &str, a: &AccountRecord, now: i64) -> Markup {
     let moment = |t: Option<i64>| html! { @if let Some(t) = t { (when(t, now)) } @else { "—" } };
     html! {
         tr data-account=(a.id) {
@@ -57,10 +57,12 @@ pub async fn card(
     app_id: i64,
     client_id: &str,
 ) -> Result<Markup, ApiError> {
-    let (accounts, total) = state
-        .store
-        .list_accounts(app_id, Default::default(), 200, 0)
-        .await?;
+    // Service accounts and their mailboxes have their own card.
+    let personal = AccountFilter {
+        kind: Some("personal"),
+        ..Default::default()
+    };
+    let (accounts, total) = state.store.list_accounts(app_id, personal, 200, 0).await?;
     let t = now();
     Ok(html! {
         div class="card" {
@@ -123,7 +125,12 @@ pub async fn link(
     }
 }
 
-fn outcome(who: &SignedIn, client_id: &str, status: StatusCode, message: Markup) -> Response {
+pub(super) fn outcome(
+    who: &SignedIn,
+    client_id: &str,
+    status: StatusCode,
+    message: Markup,
+) -> Response {
     let body = html! {
         div class="card" {
             h1 { "Test account" }

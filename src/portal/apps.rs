@@ -126,6 +126,7 @@ pub async fn show(
         (super::manage::card(&who, &d, None))
         (super::office365::settings_card(&state, &who, &d, saved))
         (accounts)
+        (super::service_accounts::card(&state, &who, &d).await?)
         (super::webhooks::card(&state, &who, &d, None).await?)
     };
     let mut response = respond(

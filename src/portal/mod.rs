@@ -10,6 +10,7 @@ pub mod html;
 mod invites;
 mod manage;
 mod office365;
+mod service_accounts;
 pub mod session;
 mod signin;
 mod signup;
@@ -69,6 +70,18 @@ pub fn router() -> Router<AppState> {
             get(manage::delete_page).post(manage::delete),
         )
         .route("/portal/apps/{client_id}/link", post(accounts::link))
+        .route(
+            "/portal/apps/{client_id}/consent",
+            post(service_accounts::consent),
+        )
+        .route(
+            "/portal/apps/{client_id}/service-accounts/{account_id}/mailboxes",
+            post(service_accounts::add_mailbox),
+        )
+        .route(
+            "/portal/apps/{client_id}/certificate",
+            post(service_accounts::certificate),
+        )
         .route("/portal/apps/{client_id}/linked", get(accounts::linked))
         .route(
             "/portal/apps/{client_id}/accounts/{account_id}/delete",

@@ -42,6 +42,7 @@ mod portal;
 mod portal_guard;
 mod portal_manage;
 mod portal_office365;
+mod portal_service_accounts;
 mod portal_webhooks;
 mod process;
 mod receiver;

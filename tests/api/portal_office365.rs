@@ -6,7 +6,7 @@ use crate::portal::{grab, signed_up, Browser};
 use reqwest::StatusCode;
 
 /// A new app made in the portal: (client id, client secret).
-async fn new_app(app: &TestApp, b: &mut Browser) -> (String, String) {
+pub(crate) async fn new_app(app: &TestApp, b: &mut Browser) -> (String, String) {
     let csrf = b.csrf.clone();
     let (status, page, _) = b
         .post(
