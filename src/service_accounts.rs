@@ -164,6 +164,16 @@ pub async fn add_mailbox(
             format!("Account {} is not a service account; managed accounts are added to service accounts (GET /v1/am/svc_accounts).", service.id),
         ));
     }
+    if let Some(other) = input
+        .service_type
+        .as_deref()
+        .filter(|s| *s != service.service_type)
+    {
+        return Err(bad(format!("serviceType '{other}': a managed account lives with its service account's provider, {}.", service.service_type)));
+    }
+    if input.active == Some(false) {
+        return Err(bad("active: false: a managed account is active when it is added; delete it to stop using it."));
+    }
     let who = [&input.email, &input.login_string, &input.auth_user_id]
         .into_iter()
         .flatten()

@@ -4,7 +4,9 @@
 2. Microsoft's own Graph SDK (msgraph-sdk) pointed at switchboard's direct API with an account
    token: the profile, a listing paged by the SDK's own iterator, sending, folders, errors;
 3. a client generated from Aurinko's contract (openapi-python-client): list, read, send, and
-   create an event, a contact and a task, every answer parsed by the generated models.
+   create an event, a contact and a task, every answer parsed by the generated models;
+4. a service account: an administrator's consent through the real redirects, then the generated
+   client lists the service accounts, adds Megan's mailbox as a managed account and reads it.
 """
 import asyncio
 import datetime
@@ -49,7 +51,40 @@ def link_account():
     back = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
     assert back["status"] == ["success"], url
     token = http.post(f"{BASE}/v1/auth/token/{back['code'][0]}", auth=(app["clientId"], app["clientSecret"])).json()
-    return token["accessToken"]
+    return app, token["accessToken"]
+
+
+def service_account(app):
+    """The administrator consents once; the generated client adds and reads a managed mailbox."""
+    sys.path.insert(0, os.path.join(WORK, "gen"))
+    from aurinko_client import Client
+    from aurinko_client.api.services import get_svc_accounts
+    from aurinko_client.api.managed_accounts import upsert_managed_account
+    from aurinko_client.api.messages import messages
+    from aurinko_client import AuthenticatedClient
+    from aurinko_client.models import ApiAccountInDto, ServiceType
+
+    http = httpx.Client(follow_redirects=False, timeout=30)
+    roles = ["User.Read.All", "MailboxSettings.Read", "Mail.Read"]
+    http.post(f"{FAKE}/_fake/apps/{AZURE_ID}/application-permissions", json={"roles": roles}).raise_for_status()
+    url = f"{BASE}/v1/auth/authorizeDaemon?" + urllib.parse.urlencode(
+        {"clientId": app["clientId"], "serviceType": "Office365", "scopes": "Mail.Read", "returnUrl": RETURN_URL, "state": "s2"})
+    for _ in range(3):
+        url = http.get(url).headers["location"]
+    back = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)
+    assert back["status"] == ["success"], url
+    http.post(f"{BASE}/v1/auth/token/{back['code'][0]}", auth=(app["clientId"], app["clientSecret"])).raise_for_status()
+    basic = Client(base_url=BASE, httpx_args={"auth": (app["clientId"], app["clientSecret"])}, raise_on_unexpected_status=True)
+    listed = get_svc_accounts.sync_detailed(client=basic)
+    assert listed.status_code == 200 and listed.parsed.total_size == 1, listed.content
+    service = listed.parsed.records[0]
+    assert service.daemon and service.type_.value == "daemon", service
+    added = upsert_managed_account.sync_detailed(service.id, client=basic, body=ApiAccountInDto(service_type=ServiceType.OFFICE365, active=True, email=USER))
+    assert added.status_code == 200, added.content
+    managed = AuthenticatedClient(base_url=BASE, token=added.parsed.access_token, raise_on_unexpected_status=True)
+    page = messages.sync_detailed(client=managed)
+    assert page.status_code == 200 and page.parsed.length > 0, page.content
+    print("service account: admin consent, getSvcAccounts, upsertManagedAccount, a managed mailbox read")
 
 
 def validate_openapi():
@@ -149,9 +184,10 @@ def generated_client(token):
 
 def main():
     validate_openapi()
-    token = link_account()
+    app, token = link_account()
     asyncio.run(graph_sdk(token))
     generated_client(token)
+    service_account(app)
 
 
 if __name__ == "__main__":

@@ -11,6 +11,10 @@ use serde_json::{json, Value};
 pub fn routes() -> Router<FakeMicrosoft> {
     Router::new()
         .route("/_fake/apps", post(add_app))
+        .route(
+            "/_fake/apps/{client_id}/application-permissions",
+            post(application_permissions),
+        )
         .route("/_fake/users", post(add_user))
         .route("/_fake/users/{email}/revoke", post(revoke))
         .route("/_fake/users/{email}/messages", post(add_messages))
@@ -35,6 +39,22 @@ async fn add_app(State(fake): State<FakeMicrosoft>, Json(app): Json<NewApp>) -> 
             secret_expired: false,
         },
     );
+    StatusCode::NO_CONTENT
+}
+
+#[derive(Deserialize)]
+struct Roles {
+    roles: Vec<String>,
+}
+
+/// The application permissions the app registration lists (an admin consent grants them).
+async fn application_permissions(
+    State(fake): State<FakeMicrosoft>,
+    Path(client_id): Path<String>,
+    Json(r): Json<Roles>,
+) -> StatusCode {
+    let roles: Vec<&str> = r.roles.iter().map(String::as_str).collect();
+    fake.set_application_permissions(&client_id, &roles);
     StatusCode::NO_CONTENT
 }
 
