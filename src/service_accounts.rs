@@ -4,7 +4,6 @@
 //! of that tenant added as a managed account after the provider found it and the roles allow
 //! the scopes asked.
 
-use crate::auth::daemon::SERVICE_OBJECT;
 use crate::clock::now;
 use crate::error::{ApiError, Code};
 use crate::model::account::{AccountImport, AccountSaveResult};
@@ -13,6 +12,9 @@ use crate::state::Services;
 use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{token_purpose, AccountKind, AccountRecord, AppRecord, LinkAccount, StoreError};
 use secrecy::ExposeSecret;
+
+/// A service account's object id: one per app and tenant.
+pub const SERVICE_OBJECT: &str = "daemon";
 
 /// What a service account is saved with.
 pub struct NewService<'a> {

@@ -1,13 +1,14 @@
 //! The app service layer: the one place that creates and configures apps. The CLI uses it now,
 //! the portal later.
 
+pub mod certificate;
 pub mod input;
 
-use crate::providers::office365::identity::certificate::Certificate;
 use crate::store::crypto::{hash_secret, random_id, random_token, Keyring};
 use crate::store::{
     AppRecord, CertificateCredential, NewApp, Office365Settings, Store, StoreError,
 };
+use certificate::Certificate;
 use input::{check_client_secret, Authority, AzureClientId, Field, InputError, ReturnUrl};
 use secrecy::{ExposeSecret, SecretString};
 

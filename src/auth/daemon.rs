@@ -4,7 +4,7 @@
 //! on the callback, a first app-only token says which permissions were granted, and the service
 //! account for that tenant is created (or consented again) with a one-time code for the app.
 
-use super::callback::{internal, issue_code};
+use super::issue::{internal, issue_code};
 use super::link::{flag, registered_return_url, session_purpose, SESSION_SECONDS};
 use crate::clock::now;
 use crate::error::{ApiError, Code};
@@ -15,9 +15,6 @@ use crate::store::crypto::{hash_secret, random_token};
 use crate::store::{AccountKind, AuthSession};
 use secrecy::{ExposeSecret, SecretString};
 use serde::Deserialize;
-
-/// A service account's object id: one per app and tenant.
-pub const SERVICE_OBJECT: &str = "daemon";
 
 #[derive(Default, Deserialize, utoipa::IntoParams)]
 #[serde(rename_all = "camelCase")]

@@ -4,5 +4,6 @@ pub mod callback;
 pub mod daemon;
 pub mod exchange;
 pub mod hosted;
+pub mod issue;
 pub mod link;
 pub mod revoke;

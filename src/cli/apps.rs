@@ -1,10 +1,10 @@
 //! `switchboard app …`: create apps, set their Azure registration, show them (with their signing
 //! secret) and rotate secrets.
 
+use crate::apps::certificate::thumbprint;
 use crate::apps::{self, AppDetails, Office365Input, SecretChoice};
 use crate::clock::now;
 use crate::config::Settings;
-use crate::providers::office365::identity::certificate::thumbprint;
 use crate::startup::open_store;
 use crate::webhooks::signing;
 use anyhow::Context;

@@ -117,9 +117,7 @@ pub async fn card(state: &AppState, who: &SignedIn, d: &AppDetails) -> Result<Ma
         .office365
         .as_ref()
         .and_then(|o| o.certificate.as_ref())
-        .and_then(|c| {
-            crate::providers::office365::identity::certificate::thumbprint(&c.certificate_pem)
-        });
+        .and_then(|c| crate::apps::certificate::thumbprint(&c.certificate_pem));
     let t = now();
     Ok(html! {
         div class="card" id="service-accounts" {

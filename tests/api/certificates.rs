@@ -3,7 +3,7 @@
 //! — links and service accounts work while Azure knows no secret switchboard holds; a key that is
 //! not the certificate's is refused at once; a certificate Azure does not know is decoded.
 
-use crate::helpers::{expect_error, query, spawn_app, TestApp, TestClient, ADELE};
+use crate::helpers::{expect_error, spawn_app, TestApp, TestClient, ADELE};
 use crate::service_accounts::{consent, managed, organisation, PEOPLE};
 use reqwest::{Method, StatusCode};
 use serde_json::Value;
@@ -73,14 +73,11 @@ async fn a_certificate_replaces_the_secret_for_links_and_service_accounts() {
         "--json",
     ]);
     assert!(out.status.success());
-    let back = app
-        .follow_link(&app.authorize_url(&client, "Mail.Read", ""))
-        .await;
+    let (error, aadsts, _) = app.refused_link(&client).await;
     assert_eq!(
-        query(&back, "error").as_deref(),
-        Some("auth.appMisconfigured")
+        (error.as_str(), aadsts.as_str()),
+        ("auth.appMisconfigured", "7000215")
     );
-    assert_eq!(query(&back, "aadsts").as_deref(), Some("7000215"));
 }
 
 #[tokio::test]
@@ -100,15 +97,12 @@ async fn a_key_that_is_not_the_certificates_or_a_certificate_azure_lacks_is_name
     // Set here, but never uploaded to the Azure app.
     assert!(certificate(&app, &client, KEY).status.success());
     app.add_user(ADELE);
-    let back = app
-        .follow_link(&app.authorize_url(&client, "Mail.Read", ""))
-        .await;
+    let (error, aadsts, message) = app.refused_link(&client).await;
     assert_eq!(
-        query(&back, "error").as_deref(),
-        Some("auth.appMisconfigured")
+        (error.as_str(), aadsts.as_str()),
+        ("auth.appMisconfigured", "700027")
     );
-    assert_eq!(query(&back, "aadsts").as_deref(), Some("700027"));
-    assert!(query(&back, "message").unwrap().contains("Certificates"));
+    assert!(message.contains("Certificates"), "{message}");
     let r = app
         .app_call(&client, Method::GET, "/v1/am/svc_accounts")
         .await;

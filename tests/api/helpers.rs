@@ -312,6 +312,16 @@ impl TestApp {
             .unwrap()
     }
 
+    /// A link (Mail.Read) that comes back refused: its `error` and `aadsts`.
+    pub async fn refused_link(&self, client: &TestClient) -> (String, String, String) {
+        let back = self
+            .follow_link(&self.authorize_url(client, "Mail.Read", ""))
+            .await;
+        assert_eq!(query(&back, "status").as_deref(), Some("error"), "{back}");
+        let get = |k: &str| query(&back, k).unwrap_or_default();
+        (get("error"), get("aadsts"), get("message"))
+    }
+
     /// Links the fake's current user with `scopes` and exchanges the code.
     pub async fn link(&self, client: &TestClient, scopes: &str) -> Linked {
         let back = self

@@ -323,15 +323,12 @@ async fn a_wrong_azure_secret_fails_the_link_and_flags_the_app() {
     app.add_user("adele@contoso.com");
     app.ms
         .set_app_secret(&client.azure_client_id, Some("the-real-secret"), false);
-    let back = app
-        .follow_link(&app.authorize_url(&client, "Mail.Read", ""))
-        .await;
+    let (error, aadsts, message) = app.refused_link(&client).await;
     assert_eq!(
-        query(&back, "error").as_deref(),
-        Some("auth.appMisconfigured")
+        (error.as_str(), aadsts.as_str()),
+        ("auth.appMisconfigured", "7000215")
     );
-    assert_eq!(query(&back, "aadsts").as_deref(), Some("7000215"));
-    assert!(query(&back, "message").unwrap().contains("Secret ID"));
+    assert!(message.contains("Secret ID"), "{message}");
     let shown = app.cli_json(&["app", "show", &client.client_id, "--json"]);
     assert_eq!(
         shown["office365"]["problem"]["code"], "AADSTS7000215",

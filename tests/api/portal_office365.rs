@@ -5,6 +5,25 @@ use crate::helpers::{spawn_app, Linked, TestApp, TestClient, RETURN_URL};
 use crate::portal::{grab, signed_up, Browser};
 use reqwest::StatusCode;
 
+/// From Microsoft's page (where the portal sent the browser) through the callback back to the
+/// portal's page for the outcome; that page.
+pub(crate) async fn back_in_portal(app: &TestApp, b: &mut Browser, at_microsoft: &str) -> String {
+    assert!(
+        at_microsoft.starts_with(&app.ms.login_url()),
+        "{at_microsoft}"
+    );
+    let answered = app.http.get(at_microsoft).send().await.unwrap();
+    let callback = answered.headers()["location"].to_str().unwrap().to_string();
+    let done = app.http.get(&callback).send().await.unwrap();
+    let back = url::Url::parse(done.headers()["location"].to_str().unwrap()).unwrap();
+    assert!(back.path().ends_with("/linked"), "{back}");
+    let (status, page, _) = b
+        .get(app, &format!("{}?{}", back.path(), back.query().unwrap()))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{page}");
+    page
+}
+
 /// A new app made in the portal: (client id, client secret).
 pub(crate) async fn new_app(app: &TestApp, b: &mut Browser) -> (String, String) {
     let csrf = b.csrf.clone();
@@ -127,23 +146,7 @@ async fn office365_settings_warn_about_secret_ids_and_expiry_and_make_links_work
         .post(&app, &link, &[("scopes", "Mail.Read"), ("csrf", &csrf)])
         .await;
     assert_eq!(status, StatusCode::SEE_OTHER);
-    let at_microsoft = to_microsoft.unwrap();
-    assert!(
-        at_microsoft.starts_with(&app.ms.login_url()),
-        "{at_microsoft}"
-    );
-    let signed_in = app.http.get(&at_microsoft).send().await.unwrap();
-    let callback = signed_in.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let done = app.http.get(&callback).send().await.unwrap();
-    let back = url::Url::parse(done.headers()["location"].to_str().unwrap()).unwrap();
-    assert!(back.path().ends_with("/linked"), "{back}");
-    let (status, page, _) = b
-        .get(&app, &format!("{}?{}", back.path(), back.query().unwrap()))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
+    let page = back_in_portal(&app, &mut b, &to_microsoft.unwrap()).await;
     assert!(page.contains("is linked"));
     let token = grab(&page, "account-token");
     let alex = Linked {

@@ -6,7 +6,7 @@
 use crate::fake_microsoft::AzureApp;
 use crate::helpers::{spawn_app, RETURN_URL};
 use crate::portal::{grab, signed_up};
-use crate::portal_office365::new_app;
+use crate::portal_office365::{back_in_portal, new_app};
 use crate::service_accounts::{organisation, PEOPLE};
 use reqwest::StatusCode;
 
@@ -76,17 +76,7 @@ async fn owners_consent_for_an_organisation_and_add_its_mailboxes_from_the_app_p
         at_microsoft.contains("/organizations/v2.0/adminconsent?"),
         "{at_microsoft}"
     );
-    let consented = app.http.get(&at_microsoft).send().await.unwrap();
-    let callback = consented.headers()["location"]
-        .to_str()
-        .unwrap()
-        .to_string();
-    let done = app.http.get(&callback).send().await.unwrap();
-    let back = url::Url::parse(done.headers()["location"].to_str().unwrap()).unwrap();
-    let (status, page, _) = b
-        .get(&app, &format!("{}?{}", back.path(), back.query().unwrap()))
-        .await;
-    assert_eq!(status, StatusCode::OK, "{page}");
+    let page = back_in_portal(&app, &mut b, &at_microsoft).await;
     assert!(page.contains("is linked"), "{page}");
 
     let (_, page, _) = b.get(&app, &at("")).await;

@@ -4,10 +4,20 @@
 //! with `POST /v1/am/svc_accounts`; deleting a service account takes its managed accounts.
 
 use crate::account_events::listening;
-use crate::helpers::{call, expect_error, spawn_app, TestApp, TestClient};
+use crate::helpers::{call, expect_error, spawn_app, Linked, TestApp, TestClient};
 use crate::service_accounts::{consent, daemon_url, managed, organisation, PEOPLE};
 use reqwest::{Method, StatusCode};
 use serde_json::{json, Value};
+
+/// The app-only token in hand expires, at Microsoft and here.
+async fn expire_app_token(app: &TestApp, service: &Linked) {
+    app.ms.expire_access_tokens();
+    let expire = format!(
+        "UPDATE provider_tokens SET access_expires_at = 0 WHERE account_id = {}",
+        service.account_id
+    );
+    app.sql(&expire).await;
+}
 
 async fn account(app: &TestApp, client: &TestClient, id: i64) -> Value {
     let r = app
@@ -33,12 +43,7 @@ async fn a_withdrawn_consent_kills_the_service_account_and_its_mailboxes_until_c
     // The administrator removes the app; the app-only token in hand expires.
     app.ms
         .revoke_admin_consent(&client.azure_client_id, &people[0].tid);
-    app.ms.expire_access_tokens();
-    let expire = format!(
-        "UPDATE provider_tokens SET access_expires_at = 0 WHERE account_id = {}",
-        service.account_id
-    );
-    app.sql(&expire).await;
+    expire_app_token(&app, &service).await;
     let r = call(&app, &adele, Method::GET, "/v1/email/messages", None, None).await;
     let e = expect_error(r, StatusCode::UNAUTHORIZED, "token.dead").await;
     let message = e["message"].as_str().unwrap();
@@ -91,12 +96,7 @@ async fn a_deleted_app_registration_is_decoded_too() {
     let service = consent(&app, &client, "Mail.Read").await;
     let adele = managed(&app, &client, service.account_id, PEOPLE[0]).await;
     app.ms.delete_app(&client.azure_client_id);
-    app.ms.expire_access_tokens();
-    let expire = format!(
-        "UPDATE provider_tokens SET access_expires_at = 0 WHERE account_id = {}",
-        service.account_id
-    );
-    app.sql(&expire).await;
+    expire_app_token(&app, &service).await;
     let r = call(&app, &adele, Method::GET, "/v1/email/messages", None, None).await;
     let e = expect_error(r, StatusCode::UNAUTHORIZED, "token.dead").await;
     assert!(e["message"].as_str().unwrap().contains("deleted"), "{e}");

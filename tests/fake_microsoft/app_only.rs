@@ -6,11 +6,12 @@
 //! disabled."). See `providers/office365-graph-facts.md` §9.
 
 use super::graph::graph_error;
+use super::identity::error_page;
 use super::{now, Access, FakeMicrosoft, Inner};
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderValue, StatusCode, Uri};
 use axum::middleware::Next;
-use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Redirect, Response};
 use base64::engine::general_purpose::URL_SAFE_NO_PAD;
 use base64::Engine;
 use serde_json::json;
@@ -76,10 +77,6 @@ impl FakeMicrosoft {
     }
 }
 
-fn error_page(code: u32, text: &str) -> Response {
-    (StatusCode::BAD_REQUEST, Html(format!("<html><body><h1>Sorry, but we're having trouble signing you in.</h1><p>AADSTS{code}: {text}</p></body></html>"))).into_response()
-}
-
 /// The tenant an administrator signs in to: the one named, or (for `organizations`/`common`) the
 /// tenant of the work accounts.
 fn tenant_of(i: &Inner, tenant: &str) -> Option<String> {
@@ -100,11 +97,8 @@ pub async fn admin_consent(
     let (client_id, redirect_uri, state) =
         (param("client_id"), param("redirect_uri"), param("state"));
     fake.with(|i| {
-        let Some(app) = i.apps.get(&client_id) else {
-            return error_page(700016, &format!("Application with identifier '{client_id}' was not found in the directory."));
-        };
-        if !app.redirect_uris.contains(&redirect_uri) {
-            return error_page(50011, &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."));
+        if let Err(page) = super::identity::registered(i, &client_id, &redirect_uri) {
+            return page;
         }
         if tenant == "consumers" {
             return error_page(90023, "Personal Microsoft accounts cannot grant admin consent.");

@@ -22,7 +22,21 @@ pub fn routes() -> Router<FakeMicrosoft> {
         )
 }
 
-fn error_page(code: u32, text: &str) -> Response {
+/// The identity platform's error page unless the app exists and the redirect URI is one of its.
+pub(super) fn registered(i: &Inner, client_id: &str, redirect_uri: &str) -> Result<(), Response> {
+    let Some(app) = i.apps.get(client_id) else {
+        return Err(error_page(
+            700016,
+            &format!("Application with identifier '{client_id}' was not found in the directory."),
+        ));
+    };
+    if !app.redirect_uris.iter().any(|r| r == redirect_uri) {
+        return Err(error_page(50011, &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'.")));
+    }
+    Ok(())
+}
+
+pub(super) fn error_page(code: u32, text: &str) -> Response {
     (StatusCode::BAD_REQUEST, Html(format!("<html><body><h1>Sorry, but we're having trouble signing you in.</h1><p>AADSTS{code}: {text}</p></body></html>"))).into_response()
 }
 
@@ -39,11 +53,8 @@ async fn authorize(
     let (client_id, redirect_uri, state) =
         (param("client_id"), param("redirect_uri"), param("state"));
     fake.with(|i| {
-        let Some(app) = i.apps.get(&client_id) else {
-            return error_page(700016, &format!("Application with identifier '{client_id}' was not found in the directory."));
-        };
-        if !app.redirect_uris.contains(&redirect_uri) {
-            return error_page(50011, &format!("The redirect URI '{redirect_uri}' specified in the request does not match the redirect URIs configured for the application '{client_id}'."));
+        if let Err(page) = registered(i, &client_id, &redirect_uri) {
+            return page;
         }
         let mut back = url::Url::parse(&redirect_uri).unwrap();
         if matches!(std::mem::take(&mut i.sign_in), SignIn::Decline) {

@@ -1,9 +1,9 @@
 //! An app's Azure registration, read for the token endpoint.
 
+use crate::apps::certificate::Certificate;
 use crate::apps::{certificate_purpose, office365_purpose};
 use crate::error::Code;
 use crate::providers::error::{Failure, ProviderError};
-use crate::providers::office365::identity::certificate::Certificate;
 use crate::providers::office365::identity::token_client::AzureApp;
 use crate::providers::office365::Office365;
 use secrecy::ExposeSecret;

@@ -3,7 +3,6 @@
 
 pub mod aadsts;
 pub mod azure;
-pub mod certificate;
 pub mod daemon;
 mod dead;
 pub mod flight;

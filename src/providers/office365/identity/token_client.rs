@@ -26,8 +26,8 @@ impl AzureApp {
 
 const JWT_BEARER: &str = "urn:ietf:params:oauth:client-assertion-type:jwt-bearer";
 
+use crate::apps::certificate::Certificate;
 pub use crate::providers::linking::TokenSet;
-use crate::providers::office365::identity::certificate::Certificate;
 
 /// A failed token request.
 #[derive(Debug, Clone)]

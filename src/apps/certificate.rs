@@ -96,8 +96,8 @@ impl Certificate {
 mod tests {
     use super::*;
 
-    const CERT: &str = include_str!("../../../../tests/fixtures/app-certificate.pem");
-    const KEY: &str = include_str!("../../../../tests/fixtures/app-key.pem");
+    const CERT: &str = include_str!("../../tests/fixtures/app-certificate.pem");
+    const KEY: &str = include_str!("../../tests/fixtures/app-key.pem");
 
     #[test]
     fn a_certificate_and_its_key_sign_a_ps256_assertion_for_one_endpoint() {
