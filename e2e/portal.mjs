@@ -1,6 +1,7 @@
 // The portal in a real browser: sign up, create an app, Office 365 settings, a return URL, the
 // account events URL (a receiver here), a test account linked through the fake Microsoft and listed
-// healthy, its event in the delivery log and replayed, then dead once the fake revokes it.
+// healthy, its event in the delivery log and replayed, then dead once the fake revokes it; a
+// service account consented from the app page with a managed mailbox added by address.
 // Run by e2e/run, which starts switchboard (BASE) and the fake Microsoft (FAKE).
 import { chromium } from 'playwright-core';
 import assert from 'node:assert/strict';
@@ -126,6 +127,25 @@ try {
   const row = page.locator('#accounts tr', { hasText: USER });
   assert.match(await row.locator('.status').textContent(), /^active/);
   await snap('account-active');
+
+  // A service account: the owner consents for the organisation, then adds Megan's mailbox.
+  await fake(`/_fake/apps/${AZURE}/application-permissions`, { roles: ['User.Read.All', 'MailboxSettings.Read', 'Mail.Read'] });
+  assert.match(await page.textContent('#application-permissions'), /Calendars\.ReadWrite/);
+  await page.fill('#consent-scopes', 'Mail.Read');
+  await page.click('button:has-text("Consent as an administrator")');
+  await page.waitForURL(/\/linked\?/);
+  assert.match(await page.textContent('main'), /is linked/);
+  await page.click('text=Back to the app');
+  assert.match(await page.textContent('#service-accounts'), /Mail\.Read, MailboxSettings\.Read, User\.Read\.All/);
+  await page.fill('#service-accounts input[name=email]', USER);
+  await page.click('button:has-text("Add mailbox")');
+  assert.match(await page.textContent('main'), /is managed/);
+  const managed = (await page.textContent('#account-token')).trim();
+  const read = await fetch(`${BASE}/v1/email/messages`, { headers: { authorization: `Bearer ${managed}` } });
+  assert.equal(read.status, 200);
+  await page.click('text=Back to the app');
+  assert.match(await page.textContent('#service-accounts .managed'), new RegExp(USER));
+  await snap('service-account');
 
   // Its event arrived; the delivery log shows it, and replays it.
   await until('account.linked at the receiver', () => events.some((e) => e.event === 'account.linked'));

@@ -6,4 +6,5 @@ import sys
 sys.path.insert(0, os.path.join(os.path.dirname(__file__), "..", "clients"))
 from journeys import link_account  # noqa: E402
 
-print(link_account())
+app, token = link_account()
+print(token)

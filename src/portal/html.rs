@@ -12,7 +12,7 @@ main{max-width:56rem;margin:2rem auto;padding:0 1rem}
 .card{background:#fff;border:1px solid #dde1e7;border-radius:8px;padding:1.5rem;margin-bottom:1.5rem}
 h1{font-size:1.5rem;margin:0 0 1rem}h2{font-size:1.15rem;margin:0 0 .75rem}
 label{display:block;font-weight:600;margin:.75rem 0 .25rem}
-input[type=text],input[type=email],input[type=password],input[type=url],input[type=date],select{width:100%;padding:.5rem .6rem;border:1px solid #b8bfca;border-radius:6px;font:inherit}
+input[type=text],input[type=email],input[type=password],input[type=url],input[type=date],select,textarea{display:block;box-sizing:border-box;width:100%;padding:.5rem .6rem;border:1px solid #b8bfca;border-radius:6px;font:inherit}
 input[aria-invalid=true]{border-color:#c62828}
 .error{color:#c62828;margin:.25rem 0 0;font-size:.9rem}
 .notice{background:#fff4e5;border:1px solid #f0b35b;border-radius:6px;padding:.75rem 1rem;margin-bottom:1rem}

@@ -188,6 +188,16 @@ async fn one_admin_consent_lets_three_mailboxes_read_write_and_sync_without_sign
             .collect();
         assert_eq!(synced, [format!("For {}", person.email)]);
 
+        // The app's own credentials with the account named work the same.
+        let r = app
+            .as_app(&client, Method::GET, "/v1/email/messages")
+            .await
+            .header("X-Aurinko-Account-Id", m.account_id.to_string())
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+
         let task = json!({"title": format!("Call {}", person.email)});
         let r = call(
             &app,

@@ -209,3 +209,29 @@ async fn a_managed_mailbox_is_pushed_through_a_graph_subscription_on_its_user() 
         json!([{"id": id, "changeType": "updated"}])
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn one_token_request_for_the_organisation_however_many_mailboxes_call_at_once() {
+    let app = spawn_app().await;
+    let client = app.create_client().await;
+    organisation(&app);
+    let service = consent(&app, &client, "Mail.Read").await;
+    let mut mailboxes = Vec::new();
+    for email in PEOPLE {
+        mailboxes.push(managed(&app, &client, service.account_id, email).await);
+    }
+    expire_app_token(&app, &service).await;
+    let before = app.ms.counters().client_credentials_grants;
+    let calls = (0..60).map(|n| {
+        let m = &mailboxes[n % mailboxes.len()];
+        call(&app, m, Method::GET, "/v1/email/messages", None, None)
+    });
+    let answers = futures_util::future::join_all(calls).await;
+    assert!(answers.iter().all(|r| r.status() == StatusCode::OK));
+    let asked = app.ms.counters().client_credentials_grants - before;
+    assert_eq!(asked, 1, "one app-only token for the organisation");
+    assert!(
+        app.ms.counters().max_in_flight <= 4,
+        "4 per mailbox at most"
+    );
+}
