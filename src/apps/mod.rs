@@ -14,7 +14,7 @@ use secrecy::{ExposeSecret, SecretString};
 
 #[derive(Debug, thiserror::Error)]
 pub enum AppError {
-    #[error("{0}")]
+    #[error(transparent)]
     Input(#[from] InputError),
     #[error("no app with client id '{0}'")]
     NotFound(String),

@@ -92,7 +92,11 @@ async fn a_key_that_is_not_the_certificates_or_a_certificate_azure_lacks_is_name
     let out = certificate(&app, &client, &other);
     assert!(!out.status.success());
     let err = String::from_utf8_lossy(&out.stderr);
-    assert!(err.contains("does not belong to this certificate"), "{err}");
+    assert_eq!(
+        err.matches("does not belong to this certificate").count(),
+        1,
+        "said once: {err}"
+    );
 
     // Set here, but never uploaded to the Azure app.
     assert!(certificate(&app, &client, KEY).status.success());
