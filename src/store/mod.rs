@@ -2,6 +2,7 @@
 //! implements the same traits). Everything above this module speaks only these traits.
 
 pub mod crypto;
+pub mod postgres;
 pub mod records;
 pub mod sqlite;
 pub mod sync_records;
@@ -397,7 +398,9 @@ pub async fn connect(database_url: &str) -> anyhow::Result<std::sync::Arc<dyn St
             sqlite::SqliteStore::connect(database_url).await?,
         ))
     } else if database_url.starts_with("postgres:") || database_url.starts_with("postgresql:") {
-        anyhow::bail!("SWITCHBOARD_DATABASE_URL: PostgreSQL is not supported by this build yet; use sqlite://…")
+        Ok(std::sync::Arc::new(
+            postgres::PgStore::connect(database_url).await?,
+        ))
     } else {
         anyhow::bail!("SWITCHBOARD_DATABASE_URL must start with sqlite:// or postgres://")
     }

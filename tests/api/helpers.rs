@@ -52,6 +52,24 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// The service with some settings changed (`("SWITCHBOARD_HEADER_TIMEOUT", "1")`, …).
+/// The database a test instance uses: a new SQLite file in `dir`, or — when
+/// `SWITCHBOARD_TEST_POSTGRES_URL` names a PostgreSQL server — a new database on it.
+pub async fn test_database(dir: &std::path::Path) -> String {
+    let Ok(server) = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL") else {
+        return format!("sqlite://{}/switchboard.db?mode=rwc", dir.display());
+    };
+    let name = format!("sb_{}", uuid::Uuid::new_v4().simple());
+    let admin = sqlx::PgPool::connect(&server).await.unwrap();
+    sqlx::query(&format!("CREATE DATABASE {name}"))
+        .execute(&admin)
+        .await
+        .unwrap();
+    admin.close().await;
+    let mut url = url::Url::parse(&server).unwrap();
+    url.set_path(&name);
+    url.to_string()
+}
+
 pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
     let ms = FakeMicrosoft::start().await;
     let dir = std::env::temp_dir().join(format!("switchboard-test-{}", uuid::Uuid::new_v4()));
@@ -62,6 +80,7 @@ pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
         &switchboard::store::crypto::MasterKey::generate_base64(),
     )
     .to_string();
+    let database = test_database(&dir).await;
     let mut attempts = 0;
     let (port, env, app) = loop {
         attempts += 1;
@@ -69,10 +88,7 @@ pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
         let env: BTreeMap<String, String> = [
             ("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}")),
             ("SWITCHBOARD_PUBLIC_URL", format!("http://127.0.0.1:{port}")),
-            (
-                "SWITCHBOARD_DATABASE_URL",
-                format!("sqlite://{}/switchboard.db?mode=rwc", dir.display()),
-            ),
+            ("SWITCHBOARD_DATABASE_URL", database.clone()),
             ("SWITCHBOARD_MASTER_KEY", key.clone()),
             ("SWITCHBOARD_OFFICE365_LOGIN_URL", ms.login_url()),
             ("SWITCHBOARD_OFFICE365_GRAPH_URL", ms.graph_url()),
@@ -399,25 +415,41 @@ impl TestApp {
     /// Runs SQL on the instance's database, to let time pass (expire a code or a session).
     pub async fn sql(&self, statement: &str) {
         let url = &self.env["SWITCHBOARD_DATABASE_URL"];
-        let pool = sqlx::SqlitePool::connect(url).await.unwrap();
-        sqlx::query(statement).execute(&pool).await.unwrap();
-        pool.close().await;
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            sqlx::query(statement).execute(&pool).await.unwrap();
+            pool.close().await;
+        } else {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            sqlx::query(statement).execute(&pool).await.unwrap();
+            pool.close().await;
+        }
     }
 
+    /// The first column of each row, as text (bytes shown as a list).
     pub async fn sql_text(&self, statement: &str) -> Vec<String> {
         use sqlx::Row;
-        let pool = sqlx::SqlitePool::connect(&self.env["SWITCHBOARD_DATABASE_URL"])
-            .await
-            .unwrap();
-        let rows = sqlx::query(statement).fetch_all(&pool).await.unwrap();
-        pool.close().await;
-        rows.iter()
-            .map(|r| {
-                r.try_get::<String, _>(0).unwrap_or_else(|_| {
-                    format!("{:?}", r.try_get::<Vec<u8>, _>(0).unwrap_or_default())
-                })
-            })
-            .collect()
+        fn text<R: Row>(r: &R) -> String
+        where
+            usize: sqlx::ColumnIndex<R>,
+            for<'a> String: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+            for<'a> Vec<u8>: sqlx::Decode<'a, R::Database> + sqlx::Type<R::Database>,
+        {
+            r.try_get::<String, _>(0)
+                .unwrap_or_else(|_| format!("{:?}", r.try_get::<Vec<u8>, _>(0).unwrap_or_default()))
+        }
+        let url = &self.env["SWITCHBOARD_DATABASE_URL"];
+        if url.starts_with("postgres") {
+            let pool = sqlx::PgPool::connect(url).await.unwrap();
+            let rows = sqlx::query(statement).fetch_all(&pool).await.unwrap();
+            pool.close().await;
+            rows.iter().map(text).collect()
+        } else {
+            let pool = sqlx::SqlitePool::connect(url).await.unwrap();
+            let rows = sqlx::query(statement).fetch_all(&pool).await.unwrap();
+            pool.close().await;
+            rows.iter().map(text).collect()
+        }
     }
 }
 

@@ -1,0 +1,100 @@
+//! The PostgreSQL backend, for a fleet of instances on one database: a connection pool sized
+//! from the URL (`?max_connections=N`, default 16) with TLS as the URL's `sslmode` says,
+//! migrations embedded in the binary and run at start — safely when several instances start at
+//! once (sqlx takes an advisory lock around them).
+
+mod accounts;
+mod apps;
+mod auth;
+mod deliveries;
+mod owners;
+mod sync;
+mod tokens;
+mod webhooks;
+
+use super::{MetaStore, StoreError, StoreResult};
+use async_trait::async_trait;
+use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
+use sqlx::{PgPool, Row};
+use std::str::FromStr;
+use std::time::Duration;
+
+#[derive(Clone)]
+pub struct PgStore {
+    pool: PgPool,
+}
+
+/// The pool size a URL asks for (`max_connections`), which PostgreSQL itself must not see.
+fn pool_size(url: &str) -> Result<(String, u32), StoreError> {
+    let mut parsed =
+        url::Url::parse(url).map_err(|e| StoreError::Corrupt(format!("the database URL: {e}")))?;
+    let mut size = 16;
+    let kept: Vec<(String, String)> = parsed
+        .query_pairs()
+        .filter_map(|(k, v)| {
+            if k == "max_connections" {
+                size = v.parse().unwrap_or(0);
+                None
+            } else {
+                Some((k.into_owned(), v.into_owned()))
+            }
+        })
+        .collect();
+    if size == 0 {
+        return Err(StoreError::Corrupt(
+            "max_connections in the database URL must be a positive number".into(),
+        ));
+    }
+    parsed.set_query(None);
+    if !kept.is_empty() {
+        parsed.query_pairs_mut().extend_pairs(kept);
+    }
+    Ok((parsed.to_string(), size))
+}
+
+impl PgStore {
+    pub async fn connect(url: &str) -> Result<Self, StoreError> {
+        let (url, size) = pool_size(url)?;
+        let options = PgConnectOptions::from_str(&url)?;
+        let pool = PgPoolOptions::new()
+            .max_connections(size)
+            .acquire_timeout(Duration::from_secs(10))
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        Ok(PgStore { pool })
+    }
+}
+
+fn json_list(text: &str) -> StoreResult<Vec<String>> {
+    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list column: {e}")))
+}
+
+fn to_json_list(items: &[String]) -> String {
+    serde_json::to_string(items).expect("a list of strings serialises")
+}
+
+#[async_trait]
+impl MetaStore for PgStore {
+    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
+        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
+            .bind(key)
+            .fetch_optional(&self.pool)
+            .await?;
+        Ok(row.map(|r| r.get(0)))
+    }
+
+    async fn put_meta(&self, key: &str, value: &str) -> StoreResult<()> {
+        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
+            .bind(key)
+            .bind(value)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    async fn ping(&self) -> StoreResult<()> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+}
