@@ -4,6 +4,7 @@
 pub mod crypto;
 pub mod postgres;
 pub mod records;
+pub mod rows;
 pub mod sqlite;
 pub mod sync_records;
 pub mod webhook_records;

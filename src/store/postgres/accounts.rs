@@ -1,12 +1,12 @@
 //! PostgreSQL: linked accounts, their account tokens and their status counts.
 
-use super::{json_list, to_json_list, PgStore};
+use super::PgStore;
+use crate::store::rows;
 use crate::store::{
     AccountFilter, AccountKind, AccountRecord, AccountStore, EventRecord, LinkAccount,
     RefreshedTokens, StoreError, StoreResult, TokenError, TokenStatus,
 };
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 const ACCOUNT_COLUMNS: &str =
@@ -16,52 +16,6 @@ const ACCOUNT_COLUMNS: &str =
     a.mailbox_user";
 /// The accounts with their token expiry, in one query.
 const ACCOUNTS: &str = "accounts a LEFT JOIN provider_tokens t ON t.account_id = a.id";
-
-fn account_from_row(row: &PgRow) -> StoreResult<AccountRecord> {
-    let status: String = row.get("token_status");
-    let code: Option<String> = row.get("token_error_code");
-    Ok(AccountRecord {
-        id: row.get("id"),
-        app_id: row.get("app_id"),
-        service_type: row.get("service_type"),
-        tenant_id: row.get("tenant_id"),
-        object_id: row.get("object_id"),
-        email: row.get("email"),
-        name: row.get("name"),
-        timezone: row.get("timezone"),
-        auth_scopes: json_list(row.get("auth_scopes"))?,
-        permissions: json_list(row.get("permissions"))?,
-        token_status: status
-            .parse()
-            .map_err(|_| StoreError::Corrupt(format!("token_status '{status}'")))?,
-        token_error: code.map(|code| TokenError {
-            code,
-            message: row
-                .get::<Option<String>, _>("token_error")
-                .unwrap_or_default(),
-        }),
-        auth_obtained_at: row.get("auth_obtained_at"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
-        access_expires_at: row.get("access_expires_at"),
-        kind: kind_from_row(row)?,
-    })
-}
-
-fn kind_from_row(row: &PgRow) -> StoreResult<AccountKind> {
-    let kind: String = row.get("kind");
-    let parent: Option<i64> = row.get("parent_id");
-    let user: Option<String> = row.get("mailbox_user");
-    match (kind.as_str(), parent, user) {
-        ("personal", _, _) => Ok(AccountKind::Personal),
-        ("daemon", _, _) => Ok(AccountKind::Daemon),
-        ("managed", Some(service_account), Some(user)) => Ok(AccountKind::Managed {
-            service_account,
-            user,
-        }),
-        _ => Err(StoreError::Corrupt(format!("account kind '{kind}'"))),
-    }
-}
 
 /// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
 /// keeps the stored one.
@@ -123,8 +77,8 @@ impl AccountStore for PgStore {
         .bind(&link.email)
         .bind(&link.name)
         .bind(&link.timezone)
-        .bind(to_json_list(&link.auth_scopes))
-        .bind(to_json_list(&link.permissions))
+        .bind(rows::to_json_list(&link.auth_scopes))
+        .bind(rows::to_json_list(&link.permissions))
         .bind(now)
         .bind(now)
         .bind(now)
@@ -161,7 +115,7 @@ impl AccountStore for PgStore {
         .bind(id)
         .fetch_one(&mut *tx)
         .await?;
-        let record = account_from_row(&row)?;
+        let record = rows::account(&row)?;
         tx.commit().await?;
         Ok((record, existing.is_none()))
     }
@@ -174,7 +128,7 @@ impl AccountStore for PgStore {
         .bind(app_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(account_from_row).transpose()
+        row.as_ref().map(rows::account).transpose()
     }
 
     async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
@@ -185,7 +139,7 @@ impl AccountStore for PgStore {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(account_from_row).transpose()
+        row.as_ref().map(rows::account).transpose()
     }
 
     async fn insert_account_token(
@@ -235,9 +189,7 @@ impl AccountStore for PgStore {
             .await?
             .get(0);
         Ok((
-            rows.iter()
-                .map(account_from_row)
-                .collect::<StoreResult<_>>()?,
+            rows.iter().map(rows::account).collect::<StoreResult<_>>()?,
             total,
         ))
     }
@@ -348,7 +300,8 @@ impl AccountStore for PgStore {
     async fn record_event(&self, e: &EventRecord<'_>) -> StoreResult<bool> {
         let mut tx = self.pool.begin().await?;
         if e.states.contains(&e.kind) {
-            let states = to_json_list(&e.states.iter().map(|s| s.to_string()).collect::<Vec<_>>());
+            let states =
+                rows::to_json_list(&e.states.iter().map(|s| s.to_string()).collect::<Vec<_>>());
             let latest: Option<(String, String)> = sqlx::query_as(
                 "SELECT kind, detail FROM account_events WHERE app_id = $1 AND account_id = $2 \
                  AND (kind = $3 OR kind NOT IN (SELECT value FROM jsonb_array_elements_text($4::jsonb))) \
@@ -397,6 +350,6 @@ impl AccountStore for PgStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        rows.iter().map(account_from_row).collect()
+        rows.iter().map(rows::account).collect()
     }
 }

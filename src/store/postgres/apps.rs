@@ -1,26 +1,14 @@
 //! PostgreSQL: apps, their secrets, return URLs and Office 365 settings.
 
 use super::PgStore;
+use crate::store::rows;
 use crate::store::{
     AppProblem, AppRecord, AppStore, CertificateCredential, NewApp, Office365Settings, StoreResult,
 };
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::Row;
 
 const APP_COLUMNS: &str = "id, client_id, name, secret_hash, owner_id, created_at, updated_at";
-
-fn app_from_row(row: &PgRow) -> AppRecord {
-    AppRecord {
-        id: row.get("id"),
-        client_id: row.get("client_id"),
-        name: row.get("name"),
-        secret_hash: row.get("secret_hash"),
-        owner_id: row.get("owner_id"),
-        created_at: row.get("created_at"),
-        updated_at: row.get("updated_at"),
-    }
-}
 
 #[async_trait]
 impl AppStore for PgStore {
@@ -38,7 +26,7 @@ impl AppStore for PgStore {
         .bind(app.now)
         .fetch_one(&mut *tx)
         .await?;
-        let record = app_from_row(&row);
+        let record = rows::app(&row);
         for url in &app.return_urls {
             sqlx::query(
                 "INSERT INTO app_return_urls (app_id, url) VALUES ($1, $2) ON CONFLICT DO NOTHING",
@@ -59,14 +47,14 @@ impl AppStore for PgStore {
         .bind(client_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(app_from_row))
+        Ok(row.as_ref().map(rows::app))
     }
 
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>> {
         let rows = sqlx::query(&format!("SELECT {APP_COLUMNS} FROM apps ORDER BY id"))
             .fetch_all(&self.pool)
             .await?;
-        Ok(rows.iter().map(app_from_row).collect())
+        Ok(rows.iter().map(rows::app).collect())
     }
 
     async fn rename_app(&self, app_id: i64, name: &str, now: i64) -> StoreResult<()> {
@@ -124,7 +112,7 @@ impl AppStore for PgStore {
         .bind(owner_id)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(app_from_row).collect())
+        Ok(rows.iter().map(rows::app).collect())
     }
 
     async fn return_urls(&self, app_id: i64) -> StoreResult<Vec<String>> {

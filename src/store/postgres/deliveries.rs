@@ -1,35 +1,12 @@
 //! PostgreSQL: notifications to deliver, claimed by the delivery worker, and kept afterwards as the
 //! delivery log.
 
-use crate::store::{Attempt, DeliveryRecord, DeliveryState, NewDelivery, StoreError, StoreResult};
-use sqlx::postgres::PgRow;
-use sqlx::{PgPool, Postgres, Row, Transaction};
+use crate::store::rows;
+use crate::store::{Attempt, DeliveryRecord, NewDelivery, StoreResult};
+use sqlx::{PgPool, Postgres, Transaction};
 
 const COLUMNS: &str = "id, app_id, subscription_id, url, body, state, attempts, next_at, \
                        last_status, last_error, created_at, done_at";
-
-fn record(r: &PgRow) -> StoreResult<DeliveryRecord> {
-    let state: String = r.get("state");
-    Ok(DeliveryRecord {
-        id: r.get("id"),
-        app_id: r.get("app_id"),
-        subscription_id: r.get("subscription_id"),
-        url: r.get("url"),
-        body: r.get("body"),
-        state: DeliveryState::parse(&state)
-            .ok_or_else(|| StoreError::Corrupt(format!("delivery state '{state}'")))?,
-        attempts: r.get("attempts"),
-        next_at: r.get("next_at"),
-        last_status: r.get("last_status"),
-        last_error: r.get("last_error"),
-        created_at: r.get("created_at"),
-        done_at: r.get("done_at"),
-    })
-}
-
-fn records(rows: &[PgRow]) -> StoreResult<Vec<DeliveryRecord>> {
-    rows.iter().map(record).collect()
-}
 
 pub(super) async fn insert(
     tx: &mut Transaction<'_, Postgres>,
@@ -71,7 +48,7 @@ pub(super) async fn claim(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    let mut claimed = records(&rows)?;
+    let mut claimed = rows::deliveries(&rows)?;
     claimed.sort_by_key(|d| d.id);
     Ok(claimed)
 }
@@ -172,7 +149,7 @@ pub(super) async fn log(
     .bind(limit)
     .fetch_all(pool)
     .await?;
-    records(&rows)
+    rows::deliveries(&rows)
 }
 
 pub(super) async fn one(
@@ -187,5 +164,5 @@ pub(super) async fn one(
     .bind(id)
     .fetch_optional(pool)
     .await?;
-    row.as_ref().map(record).transpose()
+    row.as_ref().map(rows::delivery).transpose()
 }

@@ -12,6 +12,7 @@ mod sync;
 mod tokens;
 mod webhooks;
 
+use super::rows::{json_list, to_json_list};
 use super::{MetaStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
@@ -64,14 +65,6 @@ impl PgStore {
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
     }
-}
-
-fn json_list(text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list column: {e}")))
-}
-
-fn to_json_list(items: &[String]) -> String {
-    serde_json::to_string(items).expect("a list of strings serialises")
 }
 
 #[async_trait]

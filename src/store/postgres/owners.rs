@@ -1,19 +1,10 @@
 //! PostgreSQL: portal owners, their invitations and sessions.
 
 use super::PgStore;
+use crate::store::rows;
 use crate::store::{Admission, NewInvite, OwnerRecord, OwnerStore, StoreResult};
 use async_trait::async_trait;
-use sqlx::postgres::PgRow;
 use sqlx::Row;
-
-fn owner_from_row(row: &PgRow) -> OwnerRecord {
-    OwnerRecord {
-        id: row.get("id"),
-        email: row.get("email"),
-        password_hash: row.get("password_hash"),
-        created_at: row.get("created_at"),
-    }
-}
 
 #[async_trait]
 impl OwnerStore for PgStore {
@@ -65,7 +56,7 @@ impl OwnerStore for PgStore {
             return Ok(None);
         };
         tx.commit().await?;
-        Ok(Some(owner_from_row(&row)))
+        Ok(Some(rows::owner(&row)))
     }
 
     async fn has_owners(&self) -> StoreResult<bool> {
@@ -107,7 +98,7 @@ impl OwnerStore for PgStore {
                 .bind(email)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.as_ref().map(owner_from_row))
+        Ok(row.as_ref().map(rows::owner))
     }
 
     async fn insert_owner_session(
@@ -140,7 +131,7 @@ impl OwnerStore for PgStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(owner_from_row))
+        Ok(row.as_ref().map(rows::owner))
     }
 
     async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()> {

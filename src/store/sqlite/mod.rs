@@ -9,6 +9,7 @@ mod sync;
 mod tokens;
 mod webhooks;
 
+use super::rows::{json_list, to_json_list};
 use super::{MetaStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
@@ -88,14 +89,6 @@ fn make_private(file: &Path) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-fn json_list(text: &str) -> StoreResult<Vec<String>> {
-    serde_json::from_str(text).map_err(|e| StoreError::Corrupt(format!("list column: {e}")))
-}
-
-fn to_json_list(items: &[String]) -> String {
-    serde_json::to_string(items).expect("a list of strings serialises")
 }
 
 #[async_trait]

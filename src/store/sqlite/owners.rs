@@ -1,19 +1,10 @@
 //! SQLite: portal owners, their invitations and sessions.
 
 use super::SqliteStore;
+use crate::store::rows;
 use crate::store::{Admission, NewInvite, OwnerRecord, OwnerStore, StoreResult};
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
-
-fn owner_from_row(row: &SqliteRow) -> OwnerRecord {
-    OwnerRecord {
-        id: row.get("id"),
-        email: row.get("email"),
-        password_hash: row.get("password_hash"),
-        created_at: row.get("created_at"),
-    }
-}
 
 #[async_trait]
 impl OwnerStore for SqliteStore {
@@ -61,7 +52,7 @@ impl OwnerStore for SqliteStore {
             return Ok(None);
         };
         tx.commit().await?;
-        Ok(Some(owner_from_row(&row)))
+        Ok(Some(rows::owner(&row)))
     }
 
     async fn has_owners(&self) -> StoreResult<bool> {
@@ -103,7 +94,7 @@ impl OwnerStore for SqliteStore {
                 .bind(email)
                 .fetch_optional(&self.pool)
                 .await?;
-        Ok(row.as_ref().map(owner_from_row))
+        Ok(row.as_ref().map(rows::owner))
     }
 
     async fn insert_owner_session(
@@ -136,7 +127,7 @@ impl OwnerStore for SqliteStore {
         .bind(now)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(owner_from_row))
+        Ok(row.as_ref().map(rows::owner))
     }
 
     async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()> {

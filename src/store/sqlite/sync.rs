@@ -1,27 +1,13 @@
 //! SQLite: delta syncs and their change log.
 
 use super::SqliteStore;
+use crate::store::rows;
 use crate::store::{ChangeKind, LoggedChange, Pulled, StoreResult, SyncRecord, SyncStore};
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, account_id, stream, params, generation, cursor, round_complete, \
                        updated_ack, deleted_ack";
-
-fn record(r: &SqliteRow) -> SyncRecord {
-    SyncRecord {
-        id: r.get("id"),
-        account_id: r.get("account_id"),
-        stream: r.get("stream"),
-        params: r.get("params"),
-        generation: r.get("generation"),
-        cursor: r.get("cursor"),
-        round_complete: r.get::<i64, _>("round_complete") != 0,
-        updated_ack: r.get("updated_ack"),
-        deleted_ack: r.get("deleted_ack"),
-    }
-}
 
 #[async_trait]
 impl SyncStore for SqliteStore {
@@ -47,7 +33,7 @@ impl SyncStore for SqliteStore {
         .bind(now)
         .fetch_one(&mut *tx)
         .await?;
-        let sync = record(&row);
+        let sync = rows::sync(&row);
         sqlx::query("DELETE FROM sync_changes WHERE sync_id = ?")
             .bind(sync.id)
             .execute(&mut *tx)
@@ -64,7 +50,7 @@ impl SyncStore for SqliteStore {
         .bind(stream)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(record))
+        Ok(row.as_ref().map(rows::sync))
     }
 
     async fn log_pulled(&self, pulled: &Pulled<'_>) -> StoreResult<bool> {

@@ -1,39 +1,17 @@
 //! SQLite: signing secrets, subscriptions and where each stands in the provider's changes. The
 //! notifications to deliver are in `deliveries.rs`.
 
-use super::{json_list, to_json_list, SqliteStore};
+use super::SqliteStore;
+use crate::store::rows;
 use crate::store::{
     Advance, Attempt, ChannelChange, DeliveryRecord, NewDelivery, NewSubscription, StoreResult,
     SubscriptionRecord, WebhookStore,
 };
 use async_trait::async_trait;
-use sqlx::sqlite::SqliteRow;
 use sqlx::Row;
 
 const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
                        quiet, active, fail_since, fail_description, channel_id";
-
-fn record(r: &SqliteRow) -> StoreResult<SubscriptionRecord> {
-    Ok(SubscriptionRecord {
-        id: r.get("id"),
-        app_id: r.get("app_id"),
-        account_id: r.get("account_id"),
-        resource: r.get("resource"),
-        notification_url: r.get("notification_url"),
-        filters: json_list(r.get("filters"))?,
-        feed: r.get("feed"),
-        cursor: r.get("cursor"),
-        quiet: r.get::<i64, _>("quiet") != 0,
-        active: r.get::<i64, _>("active") != 0,
-        fail_since: r.get("fail_since"),
-        fail_description: r.get("fail_description"),
-        channel_id: r.get("channel_id"),
-    })
-}
-
-fn records(rows: &[SqliteRow]) -> StoreResult<Vec<SubscriptionRecord>> {
-    rows.iter().map(record).collect()
-}
 
 impl SqliteStore {
     /// Active subscriptions whose `due` time (a column) has come at `now`, moved on to `until` in
@@ -55,7 +33,7 @@ impl SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        records(&rows)
+        rows::subscriptions(&rows)
     }
 }
 
@@ -114,7 +92,7 @@ impl WebhookStore for SqliteStore {
         .bind(new.account_id)
         .bind(new.resource)
         .bind(new.notification_url)
-        .bind(to_json_list(new.filters))
+        .bind(rows::to_json_list(new.filters))
         .bind(new.feed)
         .bind(new.cursor)
         .bind(new.quiet as i64)
@@ -124,7 +102,7 @@ impl WebhookStore for SqliteStore {
         .bind(new.now)
         .fetch_one(&self.pool)
         .await?;
-        record(&row)
+        rows::subscription(&row)
     }
 
     async fn find_subscription(
@@ -142,7 +120,7 @@ impl WebhookStore for SqliteStore {
         .bind(url)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(record).transpose()
+        row.as_ref().map(rows::subscription).transpose()
     }
 
     async fn subscription(
@@ -157,7 +135,7 @@ impl WebhookStore for SqliteStore {
         .bind(id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(record).transpose()
+        row.as_ref().map(rows::subscription).transpose()
     }
 
     async fn list_subscriptions(
@@ -187,7 +165,7 @@ impl WebhookStore for SqliteStore {
         .bind(account_id)
         .fetch_one(&self.pool)
         .await?;
-        Ok((records(&rows)?, total))
+        Ok((rows::subscriptions(&rows)?, total))
     }
 
     async fn app_subscriptions(
@@ -202,7 +180,7 @@ impl WebhookStore for SqliteStore {
         .bind(limit)
         .fetch_all(&self.pool)
         .await?;
-        records(&rows)
+        rows::subscriptions(&rows)
     }
 
     async fn delete_subscription(&self, account_id: i64, id: i64) -> StoreResult<bool> {
@@ -311,7 +289,7 @@ impl WebhookStore for SqliteStore {
         .await?;
         row.map(|r| {
             Ok((
-                record(&r)?,
+                rows::subscription(&r)?,
                 r.get::<Option<Vec<u8>>, _>("channel_state_hash")
                     .unwrap_or_default(),
             ))
