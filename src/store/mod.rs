@@ -234,36 +234,6 @@ pub struct NewInvite<'a> {
     pub expires_at: i64,
 }
 
-/// Delta sync: where each sync stands and the changes not yet acknowledged.
-#[async_trait]
-pub trait SyncStore: Send + Sync {
-    /// Starts (or starts again) the account's sync of `stream`: a new generation, nothing pulled,
-    /// nothing logged.
-    async fn start_sync(
-        &self,
-        account_id: i64,
-        stream: &str,
-        params: &str,
-        now: i64,
-    ) -> StoreResult<SyncRecord>;
-    async fn sync(&self, account_id: i64, stream: &str) -> StoreResult<Option<SyncRecord>>;
-    /// Logs a pulled page and moves the sync to its cursor, in one write; `false` (nothing
-    /// written) when the sync no longer stands at `pulled.from` or was started again.
-    /// A change replaces the same item's changes the app has not acknowledged yet (a deletion
-    /// also drops its pending update).
-    async fn log_pulled(&self, pulled: &Pulled<'_>) -> StoreResult<bool>;
-    /// Changes of one kind from `from_seq` on, oldest first.
-    async fn logged(
-        &self,
-        sync_id: i64,
-        kind: ChangeKind,
-        from_seq: i64,
-        limit: i64,
-    ) -> StoreResult<Vec<LoggedChange>>;
-    /// The app has everything of `kind` before `seq`: forget it.
-    async fn acknowledge(&self, sync_id: i64, kind: ChangeKind, seq: i64) -> StoreResult<()>;
-}
-
 /// Webhooks: the apps' signing secrets, subscriptions and where each stands in the changes, and
 /// the notifications to deliver. Due work is claimed (moved on in the same write), so that
 /// several instances on one database do each piece once.

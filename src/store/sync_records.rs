@@ -1,5 +1,8 @@
 //! What the store keeps for delta sync: a sync per account and stream, and the log of changes
-//! pulled from the provider that the app has not yet acknowledged.
+//! pulled from the provider that the app has not yet acknowledged, and the trait that keeps them.
+
+use super::StoreResult;
+use async_trait::async_trait;
 
 /// One of the two streams an app reads a sync through.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
@@ -68,4 +71,34 @@ pub struct Pulled<'a> {
 pub struct LoggedChange {
     pub seq: i64,
     pub record: String,
+}
+
+/// Delta sync: where each sync stands and the changes not yet acknowledged.
+#[async_trait]
+pub trait SyncStore: Send + Sync {
+    /// Starts (or starts again) the account's sync of `stream`: a new generation, nothing pulled,
+    /// nothing logged.
+    async fn start_sync(
+        &self,
+        account_id: i64,
+        stream: &str,
+        params: &str,
+        now: i64,
+    ) -> StoreResult<SyncRecord>;
+    async fn sync(&self, account_id: i64, stream: &str) -> StoreResult<Option<SyncRecord>>;
+    /// Logs a pulled page and moves the sync to its cursor, in one write; `false` (nothing
+    /// written) when the sync no longer stands at `pulled.from` or was started again.
+    /// A change replaces the same item's changes the app has not acknowledged yet (a deletion
+    /// also drops its pending update).
+    async fn log_pulled(&self, pulled: &Pulled<'_>) -> StoreResult<bool>;
+    /// Changes of one kind from `from_seq` on, oldest first.
+    async fn logged(
+        &self,
+        sync_id: i64,
+        kind: ChangeKind,
+        from_seq: i64,
+        limit: i64,
+    ) -> StoreResult<Vec<LoggedChange>>;
+    /// The app has everything of `kind` before `seq`: forget it.
+    async fn acknowledge(&self, sync_id: i64, kind: ChangeKind, seq: i64) -> StoreResult<()>;
 }
