@@ -7,7 +7,7 @@
 use crate::model::rfc3339;
 use crate::model::sync::Feed;
 use crate::providers::error::{Failure, ProviderError};
-use crate::providers::office365::graph::client::segment;
+use crate::providers::office365::graph::client::{on_user_path, segment};
 use crate::providers::office365::Office365;
 use crate::providers::push::{Channel, Incoming, Push, PushTarget, Signal};
 use crate::store::{AccountKind, AccountRecord};
@@ -54,10 +54,12 @@ fn expires_at(s: &GraphSubscription, asked: i64) -> i64 {
 
 /// Where the account's mailbox is on Graph: `me`, or a managed account's `users/{id}`.
 fn mailbox_root(account: &AccountRecord) -> String {
-    match &account.kind {
-        AccountKind::Managed { user, .. } => format!("users/{}", segment(user)),
-        _ => "me".to_string(),
-    }
+    let user = match &account.kind {
+        AccountKind::Managed { user, .. } => Some(user),
+        _ => None,
+    };
+    user.and_then(|u| on_user_path("me", u))
+        .unwrap_or_else(|| "me".into())
 }
 
 fn path(id: &str) -> String {

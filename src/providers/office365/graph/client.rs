@@ -12,7 +12,7 @@ pub use crate::providers::office365::graph::errors::GraphFailure;
 use crate::providers::office365::graph::errors::{classify, parse_retry_after};
 use crate::providers::office365::graph::mailbox_gate::MailboxGates;
 pub use crate::providers::office365::graph::request::{
-    is_dot_segment, segment, GraphRequest, GraphResponse,
+    is_dot_segment, on_user_path, segment, GraphRequest, GraphResponse,
 };
 use rand::Rng;
 use reqwest::{Method, StatusCode};

@@ -6,7 +6,7 @@
 use crate::error::Code;
 use crate::model::requests::Forward;
 use crate::providers::error::ProviderError;
-use crate::providers::office365::graph::client::segment;
+use crate::providers::office365::graph::client::on_user_path;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
 use crate::providers::Direct;
@@ -156,11 +156,9 @@ impl Direct for Office365 {
     ) -> Result<Response<Body>, ProviderError> {
         check_path(&f.path)?;
         // A managed account's `me` is its user in the organisation.
-        let path = match (&account.kind, f.path.strip_prefix("me")) {
-            (AccountKind::Managed { user, .. }, Some(rest))
-                if rest.is_empty() || rest.starts_with('/') =>
-            {
-                format!("users/{}{rest}", segment(user))
+        let path = match &account.kind {
+            AccountKind::Managed { user, .. } => {
+                on_user_path(&f.path, user).unwrap_or_else(|| f.path.clone())
             }
             _ => f.path.clone(),
         };

@@ -12,6 +12,14 @@ pub fn segment(id: &str) -> String {
     url::form_urlencoded::byte_serialize(id.as_bytes()).collect()
 }
 
+/// A path on the signed-in user's mailbox (`me`, `me/…`, `me?…`, relative to the Graph base) as
+/// the same path on one user's (`users/{id}…`); `None` when it is not on `me`.
+pub fn on_user_path(path: &str, user: &str) -> Option<String> {
+    let rest = path.strip_prefix("me")?;
+    (rest.is_empty() || rest.starts_with(['/', '?']))
+        .then(|| format!("users/{}{rest}", segment(user)))
+}
+
 /// A segment URL parsers resolve as `.` or `..` (the WHATWG list, case-insensitive).
 pub fn is_dot_segment(segment: &str) -> bool {
     matches!(
@@ -54,13 +62,10 @@ impl<'a> GraphRequest<'a> {
     /// The same request on one user's mailbox (`{base}/users/{id}/…`) instead of the signed-in
     /// user's (`{base}/me/…`); `None` when it is not on `/me`.
     pub fn on_user(&self, base: &str, user: &str) -> Option<GraphRequest<'a>> {
-        let rest = self.url.strip_prefix(base)?.strip_prefix("/me")?;
-        if !(rest.is_empty() || rest.starts_with(['/', '?'])) {
-            return None;
-        }
+        let path = self.url.strip_prefix(base)?.strip_prefix('/')?;
         Some(GraphRequest {
             method: self.method.clone(),
-            url: format!("{base}/users/{}{rest}", segment(user)),
+            url: format!("{base}/{}", on_user_path(path, user)?),
             prefer: self.prefer.clone(),
             body: self.body.clone(),
             if_match: self.if_match.clone(),
