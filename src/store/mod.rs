@@ -2,6 +2,7 @@
 //! implements the same traits). Everything above this module speaks only these traits.
 
 pub mod crypto;
+pub mod dialect;
 pub mod postgres;
 pub mod records;
 pub mod rows;

@@ -1,6 +1,8 @@
-//! SQLite: linked accounts, their account tokens and their status counts.
+// Linked accounts, their account tokens and their status counts.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::SqliteStore;
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{
     AccountFilter, AccountKind, AccountRecord, AccountStore, EventRecord, LinkAccount,
@@ -20,14 +22,14 @@ const ACCOUNTS: &str = "accounts a LEFT JOIN provider_tokens t ON t.account_id =
 /// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
 /// keeps the stored one.
 async fn save_tokens(
-    tx: &mut sqlx::SqliteConnection,
+    tx: &mut <Db as sqlx::Database>::Connection,
     id: i64,
     tokens: &RefreshedTokens,
     now: i64,
 ) -> StoreResult<()> {
     sqlx::query(
         "INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, access_expires_at, \
-         refreshed_at) VALUES (?, ?, ?, ?, ?) ON CONFLICT (account_id) DO UPDATE SET \
+         refreshed_at) VALUES ($1, $2, $3, $4, $5) ON CONFLICT (account_id) DO UPDATE SET \
          access_token_enc = excluded.access_token_enc, \
          refresh_token_enc = COALESCE(excluded.refresh_token_enc, provider_tokens.refresh_token_enc), \
          access_expires_at = excluded.access_expires_at, refreshed_at = excluded.refreshed_at, \
@@ -44,7 +46,7 @@ async fn save_tokens(
 }
 
 #[async_trait]
-impl AccountStore for SqliteStore {
+impl AccountStore for Store {
     async fn link_account(
         &self,
         link: &LinkAccount,
@@ -52,7 +54,7 @@ impl AccountStore for SqliteStore {
     ) -> StoreResult<(AccountRecord, bool)> {
         let mut tx = self.pool.begin().await?;
         let existing: Option<i64> = sqlx::query(
-            "SELECT id FROM accounts WHERE app_id = ? AND tenant_id = ? AND object_id = ?",
+            "SELECT id FROM accounts WHERE app_id = $1 AND tenant_id = $2 AND object_id = $3",
         )
         .bind(link.app_id)
         .bind(&link.tenant_id)
@@ -63,7 +65,7 @@ impl AccountStore for SqliteStore {
         let id: i64 = sqlx::query(
             "INSERT INTO accounts (app_id, service_type, tenant_id, object_id, email, name, timezone, auth_scopes, \
              permissions, token_status, auth_obtained_at, created_at, updated_at, kind, parent_id, mailbox_user) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, 'active', ?, ?, ?, ?, ?, ?) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, 'active', $10, $11, $12, $13, $14, $15) \
              ON CONFLICT (app_id, tenant_id, object_id) DO UPDATE SET email = excluded.email, \
              name = excluded.name, timezone = excluded.timezone, auth_scopes = excluded.auth_scopes, \
              permissions = excluded.permissions, token_status = 'active', token_error_code = NULL, \
@@ -101,7 +103,7 @@ impl AccountStore for SqliteStore {
         }
         if let Some(hash) = &link.account_token_hash {
             sqlx::query(
-                "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)",
+                "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES ($1, $2, $3)",
             )
             .bind(hash)
             .bind(id)
@@ -110,7 +112,7 @@ impl AccountStore for SqliteStore {
             .await?;
         }
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = $1"
         ))
         .bind(id)
         .fetch_one(&mut *tx)
@@ -122,7 +124,7 @@ impl AccountStore for SqliteStore {
 
     async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>> {
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = ? AND a.app_id = ?"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = $1 AND a.app_id = $2"
         ))
         .bind(id)
         .bind(app_id)
@@ -134,7 +136,7 @@ impl AccountStore for SqliteStore {
     async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
-             LEFT JOIN provider_tokens t ON t.account_id = a.id WHERE k.token_hash = ?"
+             LEFT JOIN provider_tokens t ON t.account_id = a.id WHERE k.token_hash = $1"
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -149,7 +151,7 @@ impl AccountStore for SqliteStore {
         now: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, ?)",
+            "INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES ($1, $2, $3)",
         )
         .bind(token_hash)
         .bind(account_id)
@@ -167,10 +169,11 @@ impl AccountStore for SqliteStore {
         offset: i64,
     ) -> StoreResult<(Vec<AccountRecord>, i64)> {
         // `?2 IS NULL` keeps one query for "all" and "only these" (tenant, kind, service account).
-        const WHERE: &str = "a.app_id = ?1 AND (?2 IS NULL OR a.tenant_id = ?2) \
-            AND (?3 IS NULL OR a.kind = ?3) AND (?4 IS NULL OR a.parent_id = ?4)";
+        const WHERE: &str = "a.app_id = $1 AND (CAST($2 AS TEXT) IS NULL OR a.tenant_id = $2) \
+            AND (CAST($3 AS TEXT) IS NULL OR a.kind = $3) \
+            AND (CAST($4 AS BIGINT) IS NULL OR a.parent_id = $4)";
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE {WHERE} ORDER BY a.id LIMIT ?5 OFFSET ?6"
+            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE {WHERE} ORDER BY a.id LIMIT $5 OFFSET $6"
         ))
         .bind(app_id)
         .bind(filter.tenant)
@@ -199,7 +202,7 @@ impl AccountStore for SqliteStore {
         app_id: Option<i64>,
     ) -> StoreResult<Vec<(TokenStatus, i64)>> {
         let rows = sqlx::query(
-            "SELECT token_status, COUNT(*) AS n FROM accounts WHERE (?1 IS NULL OR app_id = ?1) \
+            "SELECT token_status, COUNT(*) AS n FROM accounts WHERE ($1 IS NULL OR app_id = $1) \
              GROUP BY token_status",
         )
         .bind(app_id)
@@ -218,7 +221,7 @@ impl AccountStore for SqliteStore {
 
     async fn delete_account(&self, app_id: i64, id: i64) -> StoreResult<bool> {
         // Tokens, codes and account tokens go with it (ON DELETE CASCADE).
-        let done = sqlx::query("DELETE FROM accounts WHERE id = ? AND app_id = ?")
+        let done = sqlx::query("DELETE FROM accounts WHERE id = $1 AND app_id = $2")
             .bind(id)
             .bind(app_id)
             .execute(&self.pool)
@@ -236,20 +239,22 @@ impl AccountStore for SqliteStore {
         let mut tx = self.pool.begin().await?;
         match token_hash {
             Some(hash) => {
-                sqlx::query("DELETE FROM account_tokens WHERE token_hash = ? AND account_id = ?")
+                sqlx::query("DELETE FROM account_tokens WHERE token_hash = $1 AND account_id = $2")
                     .bind(hash)
                     .bind(account_id)
             }
-            None => sqlx::query("DELETE FROM account_tokens WHERE account_id = ?").bind(account_id),
+            None => {
+                sqlx::query("DELETE FROM account_tokens WHERE account_id = $1").bind(account_id)
+            }
         }
         .execute(&mut *tx)
         .await?;
-        sqlx::query("DELETE FROM provider_tokens WHERE account_id = ?")
+        sqlx::query("DELETE FROM provider_tokens WHERE account_id = $1")
             .bind(account_id)
             .execute(&mut *tx)
             .await?;
         sqlx::query(
-            "UPDATE accounts SET token_status = 'dead', token_error_code = ?, token_error = ?, updated_at = ? WHERE id = ?",
+            "UPDATE accounts SET token_status = 'dead', token_error_code = $1, token_error = $2, updated_at = $3 WHERE id = $4",
         )
         .bind(&reason.code)
         .bind(&reason.message)
@@ -264,7 +269,7 @@ impl AccountStore for SqliteStore {
     async fn revive_managed(&self, service_account: i64, now: i64) -> StoreResult<Vec<i64>> {
         let rows = sqlx::query(
             "UPDATE accounts SET token_status = 'active', token_error_code = NULL, token_error = NULL, \
-             updated_at = ? WHERE parent_id = ? AND token_status = 'dead' RETURNING id",
+             updated_at = $1 WHERE parent_id = $2 AND token_status = 'dead' RETURNING id",
         )
         .bind(now)
         .bind(service_account)
@@ -282,8 +287,8 @@ impl AccountStore for SqliteStore {
     ) -> StoreResult<()> {
         sqlx::query(
             // Only a new sign-in (link_account) brings a dead account back.
-            "UPDATE accounts SET token_status = ?, token_error_code = ?, token_error = ?, updated_at = ? \
-             WHERE id = ? AND token_status != 'dead'",
+            "UPDATE accounts SET token_status = $1, token_error_code = $2, token_error = $3, updated_at = $4 \
+             WHERE id = $5 AND token_status != 'dead'",
         )
         .bind(status.to_string())
         .bind(error.map(|e| e.code.as_str()))
@@ -300,11 +305,12 @@ impl AccountStore for SqliteStore {
         if e.states.contains(&e.kind) {
             let states =
                 rows::to_json_list(&e.states.iter().map(|s| s.to_string()).collect::<Vec<_>>());
-            let latest: Option<(String, String)> = sqlx::query_as(
-                "SELECT kind, detail FROM account_events WHERE app_id = ? AND account_id = ? \
-                 AND (kind = ? OR kind NOT IN (SELECT value FROM json_each(?))) \
+            let latest: Option<(String, String)> = sqlx::query_as(&format!(
+                "SELECT kind, detail FROM account_events WHERE app_id = $1 AND account_id = $2 \
+                 AND (kind = $3 OR kind NOT IN (SELECT value FROM {})) \
                  ORDER BY id DESC LIMIT 1",
-            )
+                Db::text_list("$4")
+            ))
             .bind(e.app_id)
             .bind(e.account_id)
             .bind(e.kind)
@@ -315,7 +321,7 @@ impl AccountStore for SqliteStore {
                 return Ok(false);
             }
         }
-        sqlx::query("INSERT INTO account_events (app_id, account_id, kind, detail, created_at) VALUES (?, ?, ?, ?, ?)")
+        sqlx::query("INSERT INTO account_events (app_id, account_id, kind, detail, created_at) VALUES ($1, $2, $3, $4, $5)")
             .bind(e.app_id)
             .bind(e.account_id)
             .bind(e.kind)
@@ -325,8 +331,8 @@ impl AccountStore for SqliteStore {
             .await?;
         sqlx::query(
             "INSERT INTO deliveries (app_id, subscription_id, url, body, state, next_at, created_at) \
-             SELECT id, NULL, events_url, ?, 'pending', ?, ? FROM apps \
-             WHERE id = ? AND events_url IS NOT NULL",
+             SELECT id, NULL, events_url, $1, 'pending', $2, $3 FROM apps \
+             WHERE id = $4 AND events_url IS NOT NULL",
         )
         .bind(e.body)
         .bind(e.now)
@@ -341,8 +347,8 @@ impl AccountStore for SqliteStore {
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {
         let rows = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t ON t.account_id = a.id \
-             WHERE a.token_status != 'dead' AND a.kind = 'personal' AND COALESCE(t.refreshed_at, 0) < ? \
-             ORDER BY COALESCE(t.refreshed_at, 0) LIMIT ?"
+             WHERE a.token_status != 'dead' AND a.kind = 'personal' AND COALESCE(t.refreshed_at, 0) < $1 \
+             ORDER BY COALESCE(t.refreshed_at, 0) LIMIT $2"
         ))
         .bind(before)
         .bind(limit)

@@ -1,12 +1,14 @@
-//! PostgreSQL: an account's provider tokens, the refresh lease, and saving a refresh.
+// An account's provider tokens, the refresh lease, and saving a refresh.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::{to_json_list, PgStore};
+use crate::store::rows::to_json_list;
 use crate::store::{ProviderTokens, RefreshedTokens, StoreResult, TokenStore};
 use async_trait::async_trait;
 use sqlx::Row;
 
 #[async_trait]
-impl TokenStore for PgStore {
+impl TokenStore for Store {
     async fn provider_tokens(&self, account_id: i64) -> StoreResult<Option<ProviderTokens>> {
         let row = sqlx::query(
             "SELECT access_token_enc, refresh_token_enc, access_expires_at, refreshed_at, lease_owner, lease_until \

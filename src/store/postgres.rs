@@ -3,16 +3,8 @@
 //! migrations embedded in the binary and run at start — safely when several instances start at
 //! once (sqlx takes an advisory lock around them).
 
-mod accounts;
-mod apps;
-mod auth;
-mod deliveries;
-mod owners;
-mod sync;
-mod tokens;
-mod webhooks;
+super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, owners, sync, tokens, webhooks);
 
-use super::rows::{json_list, to_json_list};
 use super::{MetaStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

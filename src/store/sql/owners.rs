@@ -1,13 +1,15 @@
-//! SQLite: portal owners, their invitations and sessions.
+// Portal owners, their invitations and sessions.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::SqliteStore;
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{Admission, NewInvite, OwnerRecord, OwnerStore, StoreResult};
 use async_trait::async_trait;
 use sqlx::Row;
 
 #[async_trait]
-impl OwnerStore for SqliteStore {
+impl OwnerStore for Store {
     async fn create_owner(
         &self,
         email: &str,
@@ -16,6 +18,10 @@ impl OwnerStore for SqliteStore {
         admission: Admission<'_>,
     ) -> StoreResult<Option<OwnerRecord>> {
         let mut tx = self.pool.begin().await?;
+        // Owners are made one at a time across instances, so that "only the first" holds.
+        if let Some(statement) = Db::OWNERS_TAKE_TURNS {
+            sqlx::query(statement).execute(&mut *tx).await?;
+        }
         let admitted = match admission {
             Admission::Any => true,
             Admission::FirstOnly => sqlx::query("SELECT 1 FROM owners LIMIT 1")
@@ -23,8 +29,8 @@ impl OwnerStore for SqliteStore {
                 .await?
                 .is_none(),
             Admission::Invite(token_hash) => sqlx::query(
-                "UPDATE owner_invites SET used_at = ? WHERE token_hash = ? AND used_at IS NULL \
-                     AND expires_at > ? AND email = ?",
+                "UPDATE owner_invites SET used_at = $1 WHERE token_hash = $2 AND used_at IS NULL \
+                     AND expires_at > $3 AND lower(email) = lower($4)",
             )
             .bind(now)
             .bind(token_hash)
@@ -39,8 +45,8 @@ impl OwnerStore for SqliteStore {
             return Ok(None);
         }
         let row = sqlx::query(
-            "INSERT INTO owners (email, password_hash, created_at) VALUES (?, ?, ?) \
-             ON CONFLICT (email) DO NOTHING RETURNING id, email, password_hash, created_at",
+            "INSERT INTO owners (email, password_hash, created_at) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING RETURNING id, email, password_hash, created_at",
         )
         .bind(email)
         .bind(password_hash)
@@ -65,7 +71,7 @@ impl OwnerStore for SqliteStore {
     async fn create_invite(&self, invite: &NewInvite<'_>) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO owner_invites (token_hash, email, invited_by, created_at, expires_at) \
-             VALUES (?, ?, ?, ?, ?)",
+             VALUES ($1, $2, $3, $4, $5)",
         )
         .bind(invite.token_hash)
         .bind(invite.email)
@@ -79,7 +85,7 @@ impl OwnerStore for SqliteStore {
 
     async fn invite_email(&self, token_hash: &[u8], now: i64) -> StoreResult<Option<String>> {
         let row = sqlx::query(
-            "SELECT email FROM owner_invites WHERE token_hash = ? AND used_at IS NULL AND expires_at > ?",
+            "SELECT email FROM owner_invites WHERE token_hash = $1 AND used_at IS NULL AND expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
@@ -90,7 +96,7 @@ impl OwnerStore for SqliteStore {
 
     async fn owner_by_email(&self, email: &str) -> StoreResult<Option<OwnerRecord>> {
         let row =
-            sqlx::query("SELECT id, email, password_hash, created_at FROM owners WHERE email = ?")
+            sqlx::query("SELECT id, email, password_hash, created_at FROM owners WHERE lower(email) = lower($1)")
                 .bind(email)
                 .fetch_optional(&self.pool)
                 .await?;
@@ -104,7 +110,7 @@ impl OwnerStore for SqliteStore {
         expires_at: i64,
     ) -> StoreResult<()> {
         sqlx::query(
-            "INSERT INTO owner_sessions (token_hash, owner_id, expires_at) VALUES (?, ?, ?)",
+            "INSERT INTO owner_sessions (token_hash, owner_id, expires_at) VALUES ($1, $2, $3)",
         )
         .bind(token_hash)
         .bind(owner_id)
@@ -121,7 +127,7 @@ impl OwnerStore for SqliteStore {
     ) -> StoreResult<Option<OwnerRecord>> {
         let row = sqlx::query(
             "SELECT o.id, o.email, o.password_hash, o.created_at FROM owner_sessions s \
-             JOIN owners o ON o.id = s.owner_id WHERE s.token_hash = ? AND s.expires_at > ?",
+             JOIN owners o ON o.id = s.owner_id WHERE s.token_hash = $1 AND s.expires_at > $2",
         )
         .bind(token_hash)
         .bind(now)
@@ -131,7 +137,7 @@ impl OwnerStore for SqliteStore {
     }
 
     async fn delete_owner_session(&self, token_hash: &[u8]) -> StoreResult<()> {
-        sqlx::query("DELETE FROM owner_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM owner_sessions WHERE token_hash = $1")
             .bind(token_hash)
             .execute(&self.pool)
             .await?;

@@ -1,15 +1,7 @@
 //! The SQLite backend: one file, WAL journal, foreign keys on, migrations embedded in the binary.
 
-mod accounts;
-mod apps;
-mod auth;
-mod deliveries;
-mod owners;
-mod sync;
-mod tokens;
-mod webhooks;
+super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, owners, sync, tokens, webhooks);
 
-use super::rows::{json_list, to_json_list};
 use super::{MetaStore, StoreError, StoreResult};
 use async_trait::async_trait;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

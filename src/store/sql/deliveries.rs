@@ -1,22 +1,25 @@
-//! SQLite: notifications to deliver, claimed by the delivery worker, and kept afterwards as the
-//! delivery log.
+// Notifications to deliver, claimed by the delivery worker, and kept afterwards as the
+// delivery log.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{Attempt, DeliveryRecord, NewDelivery, StoreResult};
-use sqlx::{Sqlite, SqlitePool, Transaction};
+use sqlx::{Pool, Transaction};
 
 const COLUMNS: &str = "id, app_id, subscription_id, url, body, state, attempts, next_at, \
                        last_status, last_error, created_at, done_at";
 
 pub(super) async fn insert(
-    tx: &mut Transaction<'_, Sqlite>,
+    tx: &mut Transaction<'_, Db>,
     deliveries: &[NewDelivery],
     now: i64,
 ) -> StoreResult<()> {
     for d in deliveries {
         sqlx::query(
             "INSERT INTO deliveries (app_id, subscription_id, url, body, state, next_at, created_at) \
-             VALUES (?, ?, ?, ?, 'pending', ?, ?)",
+             VALUES ($1, $2, $3, $4, 'pending', $5, $6)",
         )
         .bind(d.app_id)
         .bind(d.subscription_id)
@@ -31,17 +34,18 @@ pub(super) async fn insert(
 }
 
 pub(super) async fn claim(
-    pool: &SqlitePool,
+    pool: &Pool<Db>,
     now: i64,
     until: i64,
     limit: i64,
 ) -> StoreResult<Vec<DeliveryRecord>> {
     let rows = sqlx::query(&format!(
-        "UPDATE deliveries SET next_at = ? WHERE id IN \
+        "UPDATE deliveries SET next_at = $1 WHERE id IN \
          (SELECT d.id FROM deliveries d LEFT JOIN subscriptions s ON s.id = d.subscription_id \
-          WHERE d.state = 'pending' AND d.next_at <= ? \
+          WHERE d.state = 'pending' AND d.next_at <= $2 \
           AND (d.subscription_id IS NULL OR s.active = 1) \
-          ORDER BY d.next_at, d.id LIMIT ?) RETURNING {COLUMNS}"
+          ORDER BY d.next_at, d.id LIMIT $3 {}) RETURNING {COLUMNS}",
+        Db::skip_locked("d")
     ))
     .bind(until)
     .bind(now)
@@ -54,14 +58,14 @@ pub(super) async fn claim(
 }
 
 pub(super) async fn record_attempt(
-    pool: &SqlitePool,
+    pool: &Pool<Db>,
     id: i64,
     attempt: &Attempt,
     now: i64,
 ) -> StoreResult<()> {
     let mut tx = pool.begin().await?;
     let subscription: Option<i64> =
-        sqlx::query_scalar("SELECT subscription_id FROM deliveries WHERE id = ?")
+        sqlx::query_scalar("SELECT subscription_id FROM deliveries WHERE id = $1")
             .bind(id)
             .fetch_optional(&mut *tx)
             .await?
@@ -70,7 +74,7 @@ pub(super) async fn record_attempt(
         Attempt::Delivered { status } => {
             sqlx::query(
                 "UPDATE deliveries SET state = 'delivered', attempts = attempts + 1, \
-                 last_status = ?, last_error = NULL, done_at = ? WHERE id = ?",
+                 last_status = $1, last_error = NULL, done_at = $2 WHERE id = $3",
             )
             .bind(status)
             .bind(now)
@@ -78,7 +82,7 @@ pub(super) async fn record_attempt(
             .execute(&mut *tx)
             .await?;
             sqlx::query(
-                "UPDATE subscriptions SET fail_since = NULL, fail_description = NULL WHERE id = ?",
+                "UPDATE subscriptions SET fail_since = NULL, fail_description = NULL WHERE id = $1",
             )
             .bind(subscription)
             .execute(&mut *tx)
@@ -94,8 +98,8 @@ pub(super) async fn record_attempt(
                 None => ("failed", now, Some(now)),
             };
             sqlx::query(
-                "UPDATE deliveries SET state = ?, attempts = attempts + 1, next_at = ?, \
-                 last_status = ?, last_error = ?, done_at = ? WHERE id = ?",
+                "UPDATE deliveries SET state = $1, attempts = attempts + 1, next_at = $2, \
+                 last_status = $3, last_error = $4, done_at = $5 WHERE id = $6",
             )
             .bind(state)
             .bind(next_at)
@@ -107,8 +111,8 @@ pub(super) async fn record_attempt(
             .await?;
             let still_active = retry_at.is_some() as i64;
             sqlx::query(
-                "UPDATE subscriptions SET fail_since = COALESCE(fail_since, ?), \
-                 fail_description = ?, active = active * ? WHERE id = ?",
+                "UPDATE subscriptions SET fail_since = COALESCE(fail_since, $1), \
+                 fail_description = $2, active = active * $3 WHERE id = $4",
             )
             .bind(now)
             .bind(error)
@@ -118,9 +122,9 @@ pub(super) async fn record_attempt(
             .await?;
             if retry_at.is_none() {
                 sqlx::query(
-                    "UPDATE deliveries SET state = 'failed', done_at = ?, \
+                    "UPDATE deliveries SET state = 'failed', done_at = $1, \
                      last_error = 'not sent: the subscription was made inactive' \
-                     WHERE subscription_id = ? AND state = 'pending'",
+                     WHERE subscription_id = $2 AND state = 'pending'",
                 )
                 .bind(now)
                 .bind(subscription)
@@ -134,14 +138,14 @@ pub(super) async fn record_attempt(
 }
 
 pub(super) async fn log(
-    pool: &SqlitePool,
+    pool: &Pool<Db>,
     app_id: i64,
     subscription_id: Option<i64>,
     limit: i64,
 ) -> StoreResult<Vec<DeliveryRecord>> {
     let rows = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM deliveries WHERE app_id = ? AND (? IS NULL OR subscription_id = ?) \
-         ORDER BY id DESC LIMIT ?"
+        "SELECT {COLUMNS} FROM deliveries WHERE app_id = $1 AND ($2 IS NULL OR subscription_id = $3) \
+         ORDER BY id DESC LIMIT $4"
     ))
     .bind(app_id)
     .bind(subscription_id)
@@ -153,12 +157,12 @@ pub(super) async fn log(
 }
 
 pub(super) async fn one(
-    pool: &SqlitePool,
+    pool: &Pool<Db>,
     app_id: i64,
     id: i64,
 ) -> StoreResult<Option<DeliveryRecord>> {
     let row = sqlx::query(&format!(
-        "SELECT {COLUMNS} FROM deliveries WHERE app_id = ? AND id = ?"
+        "SELECT {COLUMNS} FROM deliveries WHERE app_id = $1 AND id = $2"
     ))
     .bind(app_id)
     .bind(id)

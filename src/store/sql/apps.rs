@@ -1,6 +1,7 @@
-//! PostgreSQL: apps, their secrets, return URLs and Office 365 settings.
+// Apps, their secrets, return URLs and Office 365 settings.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::PgStore;
 use crate::store::rows;
 use crate::store::{
     AppProblem, AppRecord, AppStore, CertificateCredential, NewApp, Office365Settings, StoreResult,
@@ -11,7 +12,7 @@ use sqlx::Row;
 const APP_COLUMNS: &str = "id, client_id, name, secret_hash, owner_id, created_at, updated_at";
 
 #[async_trait]
-impl AppStore for PgStore {
+impl AppStore for Store {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(

@@ -1,12 +1,14 @@
-//! PostgreSQL: sign-in sessions in flight, hosted links, and the one-time codes handed back to apps.
+// Sign-in sessions in flight, hosted links, and the one-time codes handed back to apps.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::{json_list, to_json_list, PgStore};
+use crate::store::rows::{json_list, to_json_list};
 use crate::store::{AuthSession, AuthStore, CodeRedemption, HostedLink, StoreResult};
 use async_trait::async_trait;
 use sqlx::Row;
 
 #[async_trait]
-impl AuthStore for PgStore {
+impl AuthStore for Store {
     async fn insert_auth_session(&self, s: &AuthSession) -> StoreResult<()> {
         sqlx::query(
             "INSERT INTO auth_sessions (state_hash, app_id, return_url, app_state, scopes, permissions, \

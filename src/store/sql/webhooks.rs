@@ -1,7 +1,9 @@
-//! PostgreSQL: signing secrets, subscriptions and where each stands in the provider's changes. The
-//! notifications to deliver are in `deliveries.rs`.
+// Signing secrets, subscriptions and where each stands in the provider's changes. The
+// notifications to deliver are in `deliveries.rs`.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::PgStore;
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{
     Advance, Attempt, ChannelChange, DeliveryRecord, NewDelivery, NewSubscription, StoreResult,
@@ -13,7 +15,7 @@ use sqlx::Row;
 const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
                        quiet, active, fail_since, fail_description, channel_id";
 
-impl PgStore {
+impl Store {
     /// Active subscriptions whose `due` time (a column) has come at `now`, moved on to `until` in
     /// the same statement, so that one instance takes each.
     async fn claim(
@@ -26,7 +28,8 @@ impl PgStore {
         let rows = sqlx::query(&format!(
             "UPDATE subscriptions SET {due} = $1 WHERE id IN \
              (SELECT id FROM subscriptions WHERE active = 1 AND {due} <= $2 \
-              ORDER BY {due} LIMIT $3 FOR UPDATE SKIP LOCKED) RETURNING {COLUMNS}"
+              ORDER BY {due} LIMIT $3 {}) RETURNING {COLUMNS}",
+            Db::skip_locked("subscriptions")
         ))
         .bind(until)
         .bind(now)
@@ -38,7 +41,7 @@ impl PgStore {
 }
 
 #[async_trait]
-impl WebhookStore for PgStore {
+impl WebhookStore for Store {
     async fn signing_secret(&self, app_id: i64) -> StoreResult<Option<String>> {
         Ok(
             sqlx::query_scalar("SELECT signing_secret_enc FROM apps WHERE id = $1")

@@ -1,6 +1,7 @@
-//! PostgreSQL: delta syncs and their change log.
+// Delta syncs and their change log.
+// Written once for both backends: the including module names `Db` and `Store` (see
+// `store::dialect`).
 
-use super::PgStore;
 use crate::store::rows;
 use crate::store::{ChangeKind, LoggedChange, Pulled, StoreResult, SyncRecord, SyncStore};
 use async_trait::async_trait;
@@ -10,7 +11,7 @@ const COLUMNS: &str = "id, account_id, stream, params, generation, cursor, round
                        updated_ack, deleted_ack";
 
 #[async_trait]
-impl SyncStore for PgStore {
+impl SyncStore for Store {
     async fn start_sync(
         &self,
         account_id: i64,
@@ -136,7 +137,7 @@ impl SyncStore for PgStore {
         };
         let mut tx = self.pool.begin().await?;
         sqlx::query(&format!(
-            "UPDATE syncs SET {column} = GREATEST({column}, $1) WHERE id = $2"
+            "UPDATE syncs SET {column} = CASE WHEN {column} > $1 THEN {column} ELSE $1 END WHERE id = $2"
         ))
         .bind(seq)
         .bind(sync_id)

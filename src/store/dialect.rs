@@ -1,0 +1,62 @@
+//! Where the two SQL engines differ. Each table's statements are written once, in
+//! `store/sql/*.rs`, and compiled for each backend: `sqlite/mod.rs` and `postgres/mod.rs`
+//! include them in a module that names the engine (`Db`) and the store (`Store`). The
+//! statements keep to what both engines read alike — `$n` parameters (SQLite takes `$n` as the
+//! n-th), `ON CONFLICT`, `IS [NOT] DISTINCT FROM`, `CAST`, `lower()`, `RETURNING` — and ask
+//! this trait for the rest.
+
+pub trait Dialect {
+    /// Said after a claim's sub-select of `table`: rows another instance is claiming are
+    /// skipped rather than waited for.
+    fn skip_locked(table: &str) -> String;
+    /// The rows (one `value` column) of a JSON list of strings bound at `param`.
+    fn text_list(param: &str) -> String;
+    /// A statement that makes transactions creating owners take turns across instances.
+    const OWNERS_TAKE_TURNS: Option<&'static str>;
+}
+
+/// SQLite writes one statement at a time per file, so a claim is already alone.
+impl Dialect for sqlx::Sqlite {
+    fn skip_locked(_table: &str) -> String {
+        String::new()
+    }
+
+    fn text_list(param: &str) -> String {
+        format!("json_each({param})")
+    }
+
+    const OWNERS_TAKE_TURNS: Option<&'static str> = None;
+}
+
+impl Dialect for sqlx::Postgres {
+    fn skip_locked(table: &str) -> String {
+        format!("FOR UPDATE OF {table} SKIP LOCKED")
+    }
+
+    fn text_list(param: &str) -> String {
+        format!("jsonb_array_elements_text({param}::jsonb)")
+    }
+
+    const OWNERS_TAKE_TURNS: Option<&'static str> =
+        Some("SELECT pg_advisory_xact_lock(hashtext('switchboard.owners'))");
+}
+
+/// Compiles the statements of `store/sql/` for one backend, each table in its own module.
+macro_rules! statements {
+    ($store:ident, $db:ty: $($table:ident),+) => {
+        $(mod $table {
+            // Not every table needs the engine or the store by name.
+            #[allow(dead_code)]
+            type Db = $db;
+            #[allow(unused_imports)]
+            use super::$store as Store;
+            include!(concat!(
+                env!("CARGO_MANIFEST_DIR"),
+                "/src/store/sql/",
+                stringify!($table),
+                ".rs"
+            ));
+        })+
+    };
+}
+pub(crate) use statements;
