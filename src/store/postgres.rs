@@ -3,12 +3,11 @@
 //! migrations embedded in the binary and run at start — safely when several instances start at
 //! once (sqlx takes an advisory lock around them).
 
-super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, owners, sync, tokens, webhooks);
+super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, meta, owners, sync, tokens, webhooks);
 
-use super::{MetaStore, StoreError, StoreResult};
-use async_trait::async_trait;
+use super::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
-use sqlx::{PgPool, Row};
+use sqlx::PgPool;
 use std::str::FromStr;
 use std::time::Duration;
 
@@ -56,30 +55,5 @@ impl PgStore {
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
         Ok(PgStore { pool })
-    }
-}
-
-#[async_trait]
-impl MetaStore for PgStore {
-    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = $1")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get(0)))
-    }
-
-    async fn put_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES ($1, $2) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
     }
 }

@@ -1,11 +1,10 @@
 //! The SQLite backend: one file, WAL journal, foreign keys on, migrations embedded in the binary.
 
-super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, owners, sync, tokens, webhooks);
+super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, meta, owners, sync, tokens, webhooks);
 
-use super::{MetaStore, StoreError, StoreResult};
-use async_trait::async_trait;
+use super::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
-use sqlx::{Row, SqlitePool};
+use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
@@ -81,29 +80,4 @@ fn make_private(file: &Path) -> Result<(), StoreError> {
         }
     }
     Ok(())
-}
-
-#[async_trait]
-impl MetaStore for SqliteStore {
-    async fn meta(&self, key: &str) -> StoreResult<Option<String>> {
-        let row = sqlx::query("SELECT value FROM meta WHERE key = ?")
-            .bind(key)
-            .fetch_optional(&self.pool)
-            .await?;
-        Ok(row.map(|r| r.get(0)))
-    }
-
-    async fn put_meta(&self, key: &str, value: &str) -> StoreResult<()> {
-        sqlx::query("INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-            .bind(key)
-            .bind(value)
-            .execute(&self.pool)
-            .await?;
-        Ok(())
-    }
-
-    async fn ping(&self) -> StoreResult<()> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
-        Ok(())
-    }
 }

@@ -8,15 +8,15 @@
 
 use crate::fake_microsoft::message;
 use crate::helpers::{spawn_app, Linked, TestApp};
+use crate::process::Service;
 use rand::Rng;
 use reqwest::StatusCode;
-use std::process::Child;
 use std::time::Duration;
 
 const KILLS: usize = 100;
 const USERS: [&str; 3] = ["adele@contoso.com", "alex@contoso.com", "megan@contoso.com"];
 
-async fn start(app: &TestApp) -> (Child, String) {
+async fn start(app: &TestApp) -> (Service, String) {
     crate::process::start(app, &[("SWITCHBOARD_LOG", "error")], false).await
 }
 
@@ -47,25 +47,32 @@ async fn sigkill_during_refreshes_loses_no_account() {
     app.ms.expire_access_tokens();
     app.ms.set_strict_rotation(true);
     app.ms.set_rotation_grace(Duration::from_secs(30));
+    let calls = |base: String| {
+        let app = &app;
+        futures_util::future::join_all(linked.iter().flat_map(|l| [l, l]).map(move |l| {
+            let base = base.clone();
+            async move { messages(app, &base, l).await }
+        }))
+    };
+    // Kills land anywhere within the time a fresh process takes to answer a round of calls
+    // (which depends on the store: a new PostgreSQL pool opens connections as it goes).
+    let (mut service, base) = start(&app).await;
+    let started = std::time::Instant::now();
+    calls(base).await;
+    let round = started.elapsed().max(Duration::from_millis(120));
+    service.child.kill().unwrap();
+    service.child.wait().unwrap();
     let mut rng = rand::thread_rng();
     let mut killed_mid_call = 0;
     for _ in 0..KILLS {
-        let (mut child, base) = start(&app).await;
-        let calls: Vec<_> = linked
-            .iter()
-            .flat_map(|l| [l, l])
-            .map(|l| {
-                let (app, base) = (&app, base.clone());
-                async move { messages(app, &base, l).await }
-            })
-            .collect();
-        let kill_after = Duration::from_millis(rng.gen_range(0..120));
+        let (mut service, base) = start(&app).await;
+        let kill_after = rng.gen_range(Duration::ZERO..round);
         let answered = tokio::select! {
-            done = futures_util::future::join_all(calls) => Some(done),
+            done = calls(base) => Some(done),
             () = tokio::time::sleep(kill_after) => None,
         };
-        child.kill().expect("SIGKILL");
-        child.wait().unwrap();
+        service.child.kill().expect("SIGKILL");
+        service.child.wait().unwrap();
         if answered.is_none() {
             killed_mid_call += 1;
         }
@@ -88,7 +95,7 @@ async fn sigkill_during_refreshes_loses_no_account() {
     // kept last (within the grace if its successor died with the process); then used refresh
     // tokens stop working at once, so an account that did not keep its newest would fail on
     // the next call, which refreshes again.
-    let (mut child, base) = start(&app).await;
+    let (mut service, base) = start(&app).await;
     for (round, grace) in [Duration::from_secs(30), Duration::ZERO]
         .into_iter()
         .enumerate()
@@ -115,6 +122,6 @@ async fn sigkill_during_refreshes_loses_no_account() {
             .unwrap();
         assert_eq!(account["tokenStatus"], "active", "{email}");
     }
-    child.kill().unwrap();
-    child.wait().unwrap();
+    service.child.kill().unwrap();
+    service.child.wait().unwrap();
 }

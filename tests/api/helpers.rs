@@ -52,24 +52,6 @@ pub async fn spawn_app() -> TestApp {
 }
 
 /// The service with some settings changed (`("SWITCHBOARD_HEADER_TIMEOUT", "1")`, …).
-/// The database a test instance uses: a new SQLite file in `dir`, or — when
-/// `SWITCHBOARD_TEST_POSTGRES_URL` names a PostgreSQL server — a new database on it.
-pub async fn test_database(dir: &std::path::Path) -> String {
-    let Ok(server) = std::env::var("SWITCHBOARD_TEST_POSTGRES_URL") else {
-        return format!("sqlite://{}/switchboard.db?mode=rwc", dir.display());
-    };
-    let name = format!("sb_{}", uuid::Uuid::new_v4().simple());
-    let admin = sqlx::PgPool::connect(&server).await.unwrap();
-    sqlx::query(&format!("CREATE DATABASE {name}"))
-        .execute(&admin)
-        .await
-        .unwrap();
-    admin.close().await;
-    let mut url = url::Url::parse(&server).unwrap();
-    url.set_path(&name);
-    url.to_string()
-}
-
 pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
     let ms = FakeMicrosoft::start().await;
     let dir = std::env::temp_dir().join(format!("switchboard-test-{}", uuid::Uuid::new_v4()));
@@ -80,7 +62,7 @@ pub async fn spawn_app_with(changes: &[(&str, &str)]) -> TestApp {
         &switchboard::store::crypto::MasterKey::generate_base64(),
     )
     .to_string();
-    let database = test_database(&dir).await;
+    let database = crate::database::for_test(&dir).await;
     let mut attempts = 0;
     let (port, env, app) = loop {
         attempts += 1;

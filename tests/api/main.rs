@@ -16,6 +16,7 @@ mod contract_inputs;
 mod contract_operations;
 mod contract_service;
 mod crash_safety;
+mod database;
 mod direct;
 mod email;
 mod email_actions;

@@ -52,13 +52,7 @@ async fn operators_create_owners_whose_passwords_are_only_kept_as_argon2_hashes(
     ]);
     assert!(String::from_utf8_lossy(&odd.stderr).contains("e-mail address"));
 
-    let mut database = Vec::new();
-    for entry in std::fs::read_dir(&app.dir).unwrap() {
-        let p = entry.unwrap().path();
-        if p.to_string_lossy().contains(".db") {
-            database.extend(std::fs::read(p).unwrap());
-        }
-    }
+    let database = crate::database::contents(&app).await;
     let text = String::from_utf8_lossy(&database);
     assert!(text.contains("$argon2id$"), "the hash is stored");
     assert!(!text.contains("correct horse battery"));

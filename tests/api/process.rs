@@ -2,13 +2,27 @@
 //! a real process shows (signals, logs, being killed).
 
 use crate::helpers::{free_port, TestApp};
+use std::path::PathBuf;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// A running service process, and the file its standard error goes to when its logs are kept.
+pub struct Service {
+    pub child: Child,
+    log: Option<PathBuf>,
+}
+
 /// Starts the binary with the test's settings, some changed, on a free port; waits until it
-/// answers. Its standard error is piped when `logs` is set (and discarded otherwise).
-pub async fn start(app: &TestApp, changes: &[(&str, &str)], logs: bool) -> (Child, String) {
+/// answers. Its standard error is kept in a file when `logs` is set (and discarded otherwise): a
+/// pipe read only at the end would stop a talkative service once the pipe's buffer is full.
+pub async fn start(app: &TestApp, changes: &[(&str, &str)], logs: bool) -> (Service, String) {
     let port = free_port();
+    let log = logs
+        .then(|| std::env::temp_dir().join(format!("switchboard-{}.log", uuid::Uuid::new_v4())));
+    let stderr = match &log {
+        Some(path) => Stdio::from(std::fs::File::create(path).unwrap()),
+        None => Stdio::null(),
+    };
     let mut child = Command::new(env!("CARGO_BIN_EXE_switchboard"))
         .arg("serve")
         .env_clear()
@@ -16,13 +30,13 @@ pub async fn start(app: &TestApp, changes: &[(&str, &str)], logs: bool) -> (Chil
         .env("SWITCHBOARD_LISTEN", format!("127.0.0.1:{port}"))
         .envs(changes.iter().copied())
         .stdout(Stdio::null())
-        .stderr(if logs { Stdio::piped() } else { Stdio::null() })
+        .stderr(stderr)
         .spawn()
         .expect("the service starts");
     let base = format!("http://127.0.0.1:{port}");
     for _ in 0..300 {
         if app.http.get(format!("{base}/healthz")).send().await.is_ok() {
-            return (child, base);
+            return (Service { child, log }, base);
         }
         tokio::time::sleep(Duration::from_millis(10)).await;
     }
@@ -32,17 +46,18 @@ pub async fn start(app: &TestApp, changes: &[(&str, &str)], logs: bool) -> (Chil
 }
 
 /// Stops it with SIGTERM, as an operator would, and returns what it logged.
-pub fn stop(mut child: Child) -> (std::process::ExitStatus, String) {
-    use std::io::Read;
+pub fn stop(service: Service) -> (std::process::ExitStatus, String) {
+    let Service { mut child, log } = service;
     let killed = Command::new("kill")
         .args(["-TERM", &child.id().to_string()])
         .status()
         .unwrap();
     assert!(killed.success());
     let status = child.wait().unwrap();
-    let mut logs = String::new();
-    if let Some(mut err) = child.stderr.take() {
-        err.read_to_string(&mut logs).unwrap();
-    }
+    let logs = log.map_or_else(String::new, |path| {
+        let logs = std::fs::read_to_string(&path).unwrap();
+        let _ = std::fs::remove_file(path);
+        logs
+    });
     (status, logs)
 }
