@@ -19,4 +19,5 @@ conformance!(open();
     sessions_codes_and_links_are_used_once,
     a_state_is_recorded_once_until_something_else_happens,
     an_azure_registration_belongs_to_one_owner,
+    a_mailbox_has_so_many_slots_and_a_dead_holders_free_themselves,
 );

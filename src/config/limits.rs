@@ -18,6 +18,17 @@ pub enum SignupPolicy {
     Closed,
 }
 
+/// Where a mailbox's share of Graph (four calls at once) is counted.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MailboxSlots {
+    /// In the database on PostgreSQL (a fleet shares it), in this process on SQLite.
+    Auto,
+    /// In this process: right for one instance.
+    Local,
+    /// In the database, across every instance on it.
+    Shared,
+}
+
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Time to send a request's headers; also how long an idle keep-alive connection stays open.
@@ -42,6 +53,7 @@ pub struct Limits {
     /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
     pub trust_forwarded_for: bool,
     pub signup: SignupPolicy,
+    pub mailbox_slots: MailboxSlots,
 }
 
 impl Limits {
@@ -61,6 +73,12 @@ impl Limits {
             "true" => true,
             "false" => false,
             other => bail!("SWITCHBOARD_TRUST_FORWARDED_FOR: '{other}' is not true or false"),
+        };
+        let mailbox_slots = match get("MAILBOX_SLOTS").unwrap_or("auto") {
+            "auto" => MailboxSlots::Auto,
+            "local" => MailboxSlots::Local,
+            "shared" => MailboxSlots::Shared,
+            other => bail!("SWITCHBOARD_MAILBOX_SLOTS: '{other}' is not auto, local or shared"),
         };
         let max_connections = number(values, "MAX_CONNECTIONS", 1024)? as usize;
         let per_client = number(
@@ -84,6 +102,7 @@ impl Limits {
             provider_timeout: seconds("PROVIDER_TIMEOUT", 60)?,
             trust_forwarded_for,
             signup,
+            mailbox_slots,
         })
     }
 }

@@ -39,6 +39,7 @@ const KNOWN: &[&str] = &[
     "LARGE_BODY_BUDGET_MB",
     "QUEUE_WAIT",
     "PROVIDER_TIMEOUT",
+    "MAILBOX_SLOTS",
     "METRICS_LISTEN",
     "LOG_FORMAT",
     "TRUST_FORWARDED_FOR",
@@ -89,6 +90,17 @@ impl Settings {
     /// its whole life hold no key.
     pub fn take_master_key(&mut self) -> MasterKeySource {
         std::mem::replace(&mut self.master_key, MasterKeySource::Taken)
+    }
+
+    /// Whether mailbox slots are counted in the database, across instances.
+    pub fn slots_shared(&self) -> bool {
+        match self.limits.mailbox_slots {
+            limits::MailboxSlots::Shared => true,
+            limits::MailboxSlots::Local => false,
+            limits::MailboxSlots::Auto => {
+                secrecy::ExposeSecret::expose_secret(&self.database_url).starts_with("postgres")
+            }
+        }
     }
 }
 

@@ -3,6 +3,7 @@
 
 pub mod crypto;
 pub mod dialect;
+pub mod mailbox_slots;
 pub mod postgres;
 pub mod records;
 pub mod rows;
@@ -347,7 +348,15 @@ pub trait WebhookStore: Send + Sync {
 }
 
 pub trait Store:
-    MetaStore + AppStore + AuthStore + AccountStore + TokenStore + OwnerStore + SyncStore + WebhookStore
+    MetaStore
+    + AppStore
+    + AuthStore
+    + AccountStore
+    + TokenStore
+    + OwnerStore
+    + SyncStore
+    + WebhookStore
+    + mailbox_slots::MailboxSlotStore
 {
 }
 impl<
@@ -358,7 +367,8 @@ impl<
             + TokenStore
             + OwnerStore
             + SyncStore
-            + WebhookStore,
+            + WebhookStore
+            + mailbox_slots::MailboxSlotStore,
     > Store for T
 {
 }

@@ -28,6 +28,7 @@ mod errors;
 mod exchange;
 mod exposure;
 mod faults;
+mod fleet;
 mod graph_surface;
 mod helpers;
 mod hosted_links;

@@ -3,7 +3,8 @@
 //! the service relies on: an account linked twice is one account; a service account's managed
 //! accounts go with it; one refresh lease at a time; a rotated refresh token replaces the old
 //! one only when Microsoft sent one; sessions, codes and hosted links are used once; a state
-//! event is recorded once; an Azure registration belongs to one owner.
+//! event is recorded once; an Azure registration belongs to one owner; a mailbox's slots are
+//! held once each and free themselves when their holder dies.
 
 #![allow(dead_code)]
 
@@ -397,4 +398,67 @@ pub async fn an_azure_registration_belongs_to_one_owner(s: &dyn Store) {
             .unwrap(),
         "no settings yet"
     );
+}
+
+pub async fn a_mailbox_has_so_many_slots_and_a_dead_holders_free_themselves(s: &dyn Store) {
+    let until = NOW + 30;
+    // holders[slot] is the holder of that slot.
+    let mut holders = [String::new(), String::new(), String::new(), String::new()];
+    for i in 0..4 {
+        let holder = format!("h{i}");
+        let slot = s
+            .take_mailbox_slot("7", 4, &holder, until, NOW)
+            .await
+            .unwrap()
+            .expect("a free slot");
+        assert!(holders[slot as usize].is_empty(), "each slot once");
+        holders[slot as usize] = holder;
+    }
+    assert_eq!(
+        s.take_mailbox_slot("7", 4, "h4", until, NOW).await.unwrap(),
+        None
+    );
+    // Another mailbox has slots of its own.
+    assert!(s
+        .take_mailbox_slot("8", 4, "h4", until, NOW)
+        .await
+        .unwrap()
+        .is_some());
+
+    // A released slot is free; only its holder releases it.
+    s.release_mailbox_slot("7", 0, "someone else")
+        .await
+        .unwrap();
+    assert_eq!(
+        s.take_mailbox_slot("7", 4, "h5", until, NOW).await.unwrap(),
+        None
+    );
+    s.release_mailbox_slot("7", 0, &holders[0]).await.unwrap();
+    assert_eq!(
+        s.take_mailbox_slot("7", 4, "h5", until, NOW).await.unwrap(),
+        Some(0)
+    );
+    holders[0] = "h5".into();
+
+    // A renewed lease holds; one that ran out is taken by another, and its old holder knows.
+    assert!(s
+        .renew_mailbox_slot("7", 1, &holders[1], until + 60)
+        .await
+        .unwrap());
+    let later = until + 1;
+    let taken = s
+        .take_mailbox_slot("7", 4, "h6", later + 30, later)
+        .await
+        .unwrap()
+        .expect("an expired lease is free");
+    assert_ne!(taken, 1, "the renewed one is still held");
+    let loser = &holders[taken as usize];
+    assert!(!s
+        .renew_mailbox_slot("7", taken, loser, later + 60)
+        .await
+        .unwrap());
+    assert!(s
+        .renew_mailbox_slot("7", taken, "h6", later + 60)
+        .await
+        .unwrap());
 }

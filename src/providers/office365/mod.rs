@@ -18,6 +18,7 @@ pub mod time;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::providers::error::ProviderError;
+use crate::providers::office365::graph::shared_slots::SharedSlots;
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
@@ -65,6 +66,9 @@ impl Office365 {
                 settings.office365_graph_url.clone(),
                 catalog.throttling.clone(),
                 &settings.limits,
+                settings
+                    .slots_shared()
+                    .then(|| SharedSlots::new(store.clone())),
                 metrics.clone(),
             ),
             catalog,

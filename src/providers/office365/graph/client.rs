@@ -10,10 +10,11 @@ use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::catalog::Throttling;
 pub use crate::providers::office365::graph::errors::GraphFailure;
 use crate::providers::office365::graph::errors::{classify, parse_retry_after};
-use crate::providers::office365::graph::mailbox_gate::MailboxGates;
+use crate::providers::office365::graph::mailbox_gate::{MailboxGates, MailboxSlot};
 pub use crate::providers::office365::graph::request::{
     is_dot_segment, on_user_path, segment, GraphRequest, GraphResponse,
 };
+use crate::providers::office365::graph::shared_slots::SharedSlots;
 use rand::Rng;
 use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
@@ -42,6 +43,7 @@ impl GraphClient {
         base: Url,
         throttling: Throttling,
         limits: &Limits,
+        shared: Option<SharedSlots>,
         metrics: Arc<Metrics>,
     ) -> Self {
         GraphClient {
@@ -50,6 +52,7 @@ impl GraphClient {
             gates: MailboxGates::new(
                 throttling.mailbox_concurrency,
                 limits.queue_wait,
+                shared,
                 metrics.clone(),
             ),
             throttling,
@@ -140,7 +143,7 @@ impl GraphClient {
         mailbox: &str,
         token: &SecretString,
         request: reqwest::RequestBuilder,
-    ) -> Result<(reqwest::Response, tokio::sync::OwnedSemaphorePermit), ProviderError> {
+    ) -> Result<(reqwest::Response, MailboxSlot), ProviderError> {
         let permit = self.gates.enter(mailbox).await?;
         let started = Instant::now();
         let sent = request
@@ -345,6 +348,7 @@ mod tests {
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
             &Limits::read(&Default::default()).unwrap(),
+            None,
             Default::default(),
         );
         assert!(g.is_graph_url("https://graph.microsoft.com/v1.0/me/messages?%24skip=10"));

@@ -8,5 +8,6 @@ pub mod errors;
 pub mod mailbox_gate;
 pub mod request;
 pub mod shapes;
+pub mod shared_slots;
 pub mod surface;
 pub mod values;

@@ -1,0 +1,67 @@
+//! Several instances on one database as one service: a mailbox's share of Graph (four calls at
+//! once) and its token refresh hold across all of them.
+
+use crate::helpers::spawn_app_with;
+use reqwest::StatusCode;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn three_instances_share_a_mailboxs_four_graph_calls_and_refresh_once() {
+    let app = spawn_app_with(&[("SWITCHBOARD_MAILBOX_SLOTS", "shared")]).await;
+    let replicas = [app.spawn_replica().await, app.spawn_replica().await];
+    let bases = [&app.address, &replicas[0], &replicas[1]];
+    let client = app.create_client().await;
+    app.add_user("adele@contoso.com");
+    app.ms.add_messages(
+        "adele@contoso.com",
+        vec![crate::fake_microsoft::message(1, "Hi")],
+    );
+    app.ms.set_access_lifetime(60); // inside the refresh window: the next call refreshes
+    let linked = app.link(&client, "Mail.Read").await;
+    app.ms.set_access_lifetime(3599);
+    // Each instance looks the mailbox's folders up once; get that done first.
+    for base in bases {
+        let r = app
+            .http
+            .get(format!("{base}/v1/email/messages?limit=1"))
+            .bearer_auth(&linked.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    app.sql("UPDATE provider_tokens SET access_expires_at = 0")
+        .await;
+    let before = app.ms.counters();
+
+    let calls: Vec<_> = (0..240)
+        .map(|n| {
+            let request = app
+                .http
+                .get(format!("{}/v1/email/messages?limit=1", bases[n % 3]))
+                .bearer_auth(&linked.token);
+            tokio::spawn(async move { request.send().await.unwrap().status() })
+        })
+        .collect();
+    for call in calls {
+        assert_eq!(call.await.unwrap(), StatusCode::OK);
+    }
+    let after = app.ms.counters();
+    assert_eq!(
+        after.refresh_grants - before.refresh_grants,
+        1,
+        "one refresh"
+    );
+    assert!(after.graph_requests - before.graph_requests >= 240);
+    assert_eq!(
+        after.throttled_by_concurrency, before.throttled_by_concurrency,
+        "the three instances together never went over Graph's four calls per mailbox"
+    );
+    assert_eq!(after.max_in_flight, 4, "and used all four");
+    // Every slot was given back.
+    crate::helpers::eventually("slots released", async || {
+        app.sql_text("SELECT CAST(COUNT(*) AS TEXT) FROM mailbox_slots")
+            .await
+            == ["0"]
+    })
+    .await;
+}
