@@ -13,6 +13,8 @@ pub trait Dialect {
     fn text_list(param: &str) -> String;
     /// A statement that makes transactions creating owners take turns across instances.
     const OWNERS_TAKE_TURNS: Option<&'static str>;
+    /// How a transaction starts.
+    const BEGIN: &'static str;
 }
 
 /// SQLite writes one statement at a time per file, so a claim is already alone.
@@ -26,6 +28,10 @@ impl Dialect for sqlx::Sqlite {
     }
 
     const OWNERS_TAKE_TURNS: Option<&'static str> = None;
+
+    /// Taking the write lock at the start: a transaction that read first and took it later would
+    /// fail at once (not wait) when another connection wrote in between.
+    const BEGIN: &'static str = "BEGIN IMMEDIATE";
 }
 
 impl Dialect for sqlx::Postgres {
@@ -39,6 +45,8 @@ impl Dialect for sqlx::Postgres {
 
     const OWNERS_TAKE_TURNS: Option<&'static str> =
         Some("SELECT pg_advisory_xact_lock(hashtext('switchboard.owners'))");
+
+    const BEGIN: &'static str = "BEGIN";
 }
 
 /// Compiles the statements of `store/sql/` for one backend, each table in its own module.

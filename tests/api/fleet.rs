@@ -65,3 +65,36 @@ async fn three_instances_share_a_mailboxs_four_graph_calls_and_refresh_once() {
     })
     .await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_account_deleted_through_one_instance_is_refused_by_the_others_at_once() {
+    let app = spawn_app_with(&[]).await;
+    let replicas = [app.spawn_replica().await, app.spawn_replica().await];
+    let client = app.create_client().await;
+    app.add_user("adele@contoso.com");
+    let linked = app.link(&client, "Mail.Read").await;
+    let read = |base: String| {
+        let request = app
+            .http
+            .get(format!("{base}/v1/email/messages?limit=1"))
+            .bearer_auth(&linked.token);
+        async move { request.send().await.unwrap().status() }
+    };
+    // Every instance has served the account (whatever it keeps in memory, it now has).
+    for base in [&app.address, &replicas[0], &replicas[1]] {
+        assert_eq!(read(base.clone()).await, StatusCode::OK);
+    }
+    let r = app
+        .http
+        .delete(format!("{}/v1/account", replicas[0]))
+        .bearer_auth(&linked.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    // The documented bound is none: every instance reads an account token from the database on
+    // every request.
+    for base in [&app.address, &replicas[1]] {
+        assert_eq!(read(base.clone()).await, StatusCode::UNAUTHORIZED);
+    }
+}

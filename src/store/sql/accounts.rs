@@ -52,7 +52,7 @@ impl AccountStore for Store {
         link: &LinkAccount,
         now: i64,
     ) -> StoreResult<(AccountRecord, bool)> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let existing: Option<i64> = sqlx::query(
             "SELECT id FROM accounts WHERE app_id = $1 AND tenant_id = $2 AND object_id = $3",
         )
@@ -236,7 +236,7 @@ impl AccountStore for Store {
         reason: &TokenError,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         match token_hash {
             Some(hash) => {
                 sqlx::query("DELETE FROM account_tokens WHERE token_hash = $1 AND account_id = $2")
@@ -301,7 +301,7 @@ impl AccountStore for Store {
     }
 
     async fn record_event(&self, e: &EventRecord<'_>) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         if e.states.contains(&e.kind) {
             let states =
                 rows::to_json_list(&e.states.iter().map(|s| s.to_string()).collect::<Vec<_>>());

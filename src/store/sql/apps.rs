@@ -2,6 +2,7 @@
 // Written once for both backends: the including module names `Db` and `Store` (see
 // `store::dialect`).
 
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{
     AppProblem, AppRecord, AppStore, CertificateCredential, NewApp, Office365Settings, StoreResult,
@@ -14,7 +15,7 @@ const APP_COLUMNS: &str = "id, client_id, name, secret_hash, owner_id, created_a
 #[async_trait]
 impl AppStore for Store {
     async fn create_app(&self, app: NewApp) -> StoreResult<AppRecord> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let row = sqlx::query(&format!(
             "INSERT INTO apps (client_id, name, secret_hash, owner_id, created_at, updated_at) VALUES ($1, $2, $3, $4, $5, $6) \
              RETURNING {APP_COLUMNS}"

@@ -63,7 +63,7 @@ pub(super) async fn record_attempt(
     attempt: &Attempt,
     now: i64,
 ) -> StoreResult<()> {
-    let mut tx = pool.begin().await?;
+    let mut tx = pool.begin_with(Db::BEGIN).await?;
     let subscription: Option<i64> =
         sqlx::query_scalar("SELECT subscription_id FROM deliveries WHERE id = $1")
             .bind(id)

@@ -17,7 +17,7 @@ impl OwnerStore for Store {
         now: i64,
         admission: Admission<'_>,
     ) -> StoreResult<Option<OwnerRecord>> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         // Owners are made one at a time across instances, so that "only the first" holds.
         if let Some(statement) = Db::OWNERS_TAKE_TURNS {
             sqlx::query(statement).execute(&mut *tx).await?;

@@ -2,6 +2,7 @@
 // Written once for both backends: the including module names `Db` and `Store` (see
 // `store::dialect`).
 
+use crate::store::dialect::Dialect;
 use crate::store::rows;
 use crate::store::{ChangeKind, LoggedChange, Pulled, StoreResult, SyncRecord, SyncStore};
 use async_trait::async_trait;
@@ -19,7 +20,7 @@ impl SyncStore for Store {
         params: &str,
         now: i64,
     ) -> StoreResult<SyncRecord> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let row = sqlx::query(&format!(
             "INSERT INTO syncs (account_id, stream, params, generation, created_at) \
              VALUES ($1, $2, $3, 1, $4) \
@@ -55,7 +56,7 @@ impl SyncStore for Store {
     }
 
     async fn log_pulled(&self, pulled: &Pulled<'_>) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let moved = sqlx::query(
             "UPDATE syncs SET cursor = $1, round_complete = $2, pulled_at = $3 \
              WHERE id = $4 AND generation = $5 AND cursor IS NOT DISTINCT FROM $6",
@@ -135,7 +136,7 @@ impl SyncStore for Store {
             ChangeKind::Updated => "updated_ack",
             ChangeKind::Deleted => "deleted_ack",
         };
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         sqlx::query(&format!(
             "UPDATE syncs SET {column} = CASE WHEN {column} > $1 THEN {column} ELSE $1 END WHERE id = $2"
         ))

@@ -2,6 +2,7 @@
 // Written once for both backends: the including module names `Db` and `Store` (see
 // `store::dialect`).
 
+use crate::store::dialect::Dialect;
 use crate::store::rows::to_json_list;
 use crate::store::{ProviderTokens, RefreshedTokens, StoreResult, TokenStore};
 use async_trait::async_trait;
@@ -77,7 +78,7 @@ impl TokenStore for Store {
         t: &RefreshedTokens,
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         sqlx::query(
             "UPDATE provider_tokens SET access_token_enc = $1, \
              refresh_token_enc = COALESCE($2, refresh_token_enc), access_expires_at = $3, refreshed_at = $4, \

@@ -206,7 +206,7 @@ impl WebhookStore for Store {
     }
 
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let moved = sqlx::query(
             "UPDATE subscriptions SET cursor = $1, quiet = $2, poll_at = $3 WHERE id = $4 AND cursor IS NOT DISTINCT FROM $5",
         )
@@ -306,7 +306,7 @@ impl WebhookStore for Store {
     }
 
     async fn enqueue(&self, deliveries: &[NewDelivery], now: i64) -> StoreResult<()> {
-        let mut tx = self.pool.begin().await?;
+        let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         super::deliveries::insert(&mut tx, deliveries, now).await?;
         tx.commit().await?;
         Ok(())
