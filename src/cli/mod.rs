@@ -1,4 +1,5 @@
-//! The command line: `serve` (the default), `app …` and `scopes explain`.
+//! The command line: `serve` (the default), `app …`, `owner …`, `webhooks …`, `db copy` and
+//! `scopes explain`.
 
 use crate::clock::now;
 use crate::config::Settings;
@@ -16,6 +17,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 mod apps;
+mod db;
 mod webhooks;
 
 use apps::AppCommand;
@@ -50,6 +52,9 @@ enum Command {
     /// An app's webhook subscriptions and delivery log.
     #[command(subcommand)]
     Webhooks(webhooks::WebhooksCommand),
+    /// Move a store from SQLite to PostgreSQL.
+    #[command(subcommand)]
+    Db(db::DbCommand),
 }
 
 #[derive(Subcommand)]
@@ -128,6 +133,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::App(cmd) => apps::app_command(&mut settings, cmd).await,
         Command::Owner(cmd) => owner_command(&mut settings, cmd).await,
         Command::Webhooks(cmd) => webhooks::command(&mut settings, cmd).await,
+        Command::Db(cmd) => db::command(cmd).await,
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,

@@ -1,6 +1,7 @@
 //! Persistence. One trait per concern, one implementation per backend (SQLite now; PostgreSQL
 //! implements the same traits). Everything above this module speaks only these traits.
 
+pub mod copy;
 pub mod crypto;
 pub mod dialect;
 pub mod mailbox_slots;

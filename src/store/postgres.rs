@@ -13,7 +13,7 @@ use std::time::Duration;
 
 #[derive(Clone)]
 pub struct PgStore {
-    pool: PgPool,
+    pub(super) pool: PgPool,
 }
 
 /// The pool size a URL asks for (`max_connections`), which PostgreSQL itself must not see.

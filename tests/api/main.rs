@@ -17,6 +17,8 @@ mod contract_operations;
 mod contract_service;
 mod crash_safety;
 mod database;
+#[cfg(feature = "postgres-tests")]
+mod db_copy;
 mod direct;
 mod email;
 mod email_actions;
