@@ -11,6 +11,7 @@ pub mod config;
 pub mod error;
 pub mod events;
 pub mod guards;
+pub mod keys;
 pub mod metrics;
 pub mod model;
 pub mod owners;

@@ -53,7 +53,7 @@ pub fn load_master_key(source: &MasterKeySource) -> anyhow::Result<MasterKey> {
     MasterKey::from_base64(&text).context("SWITCHBOARD_MASTER_KEY")
 }
 
-fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
+pub fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
     use std::io::Write;
     let mut options = std::fs::OpenOptions::new();
     options.write(true).create_new(true);
@@ -68,6 +68,7 @@ fn write_private(path: &std::path::Path, content: &str) -> std::io::Result<()> {
 pub async fn open_store(settings: &mut Settings) -> anyhow::Result<(Arc<dyn Store>, Keyring)> {
     let keys = Keyring::new(load_master_key(&settings.take_master_key())?);
     let store = store::connect(settings.database_url.expose_secret()).await?;
+    crate::keys::take_up(store.as_ref(), &keys).await?;
     match store.meta(KEY_CHECK).await? {
         Some(sealed) => {
             let ok = keys
@@ -173,6 +174,7 @@ impl Application {
         let keep_alive = tokio::spawn(crate::background::keep_alive(self.state.clone()));
         let watches = tokio::spawn(crate::background::webhooks::watch(self.state.clone()));
         let deliveries = tokio::spawn(crate::background::webhooks::deliver(self.state.clone()));
+        let keys = tokio::spawn(crate::background::keys::keys(self.state.clone()));
         tracing::info!(address = %self.listener.local_addr()?, redirect_uri = %self.state.settings.redirect_uri(), "switchboard is listening");
         let webhooks = &self.state.settings.webhooks;
         if webhooks.push {
@@ -214,6 +216,7 @@ impl Application {
         keep_alive.abort();
         watches.abort();
         deliveries.abort();
+        keys.abort();
         tracing::info!("stopped");
         Ok(())
     }

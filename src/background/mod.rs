@@ -4,6 +4,7 @@
 //! and each account's refresh takes the account's refresh lease as any refresh does, so several
 //! instances on one database refresh an account once. Passes stop with the service.
 
+pub mod keys;
 pub mod webhooks;
 
 use crate::clock::now;

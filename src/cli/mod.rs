@@ -1,5 +1,5 @@
-//! The command line: `serve` (the default), `app …`, `owner …`, `webhooks …`, `db copy` and
-//! `scopes explain`.
+//! The command line: `serve` (the default), `app …`, `owner …`, `webhooks …`, `db copy`, `keys …`
+//! and `scopes explain`.
 
 use crate::clock::now;
 use crate::config::Settings;
@@ -18,6 +18,7 @@ use std::sync::Arc;
 
 mod apps;
 mod db;
+mod keys;
 mod webhooks;
 
 use apps::AppCommand;
@@ -55,6 +56,9 @@ enum Command {
     /// Move a store from SQLite to PostgreSQL.
     #[command(subcommand)]
     Db(db::DbCommand),
+    /// Rotate the master key while the service serves.
+    #[command(subcommand)]
+    Keys(keys::KeysCommand),
 }
 
 #[derive(Subcommand)]
@@ -134,6 +138,7 @@ async fn run(cli: Cli) -> anyhow::Result<()> {
         Command::Owner(cmd) => owner_command(&mut settings, cmd).await,
         Command::Webhooks(cmd) => webhooks::command(&mut settings, cmd).await,
         Command::Db(cmd) => db::command(cmd).await,
+        Command::Keys(cmd) => keys::command(&mut settings, cmd).await,
         Command::Scopes(ScopesCommand::Explain {
             scopes,
             native,

@@ -1,4 +1,4 @@
-//! When background work runs: keeping idle accounts alive.
+//! When background work runs: keeping idle accounts alive, taking up rotated master keys.
 
 use super::limits::number;
 use std::collections::BTreeMap;
@@ -11,6 +11,9 @@ pub struct Jobs {
     pub keep_alive_after: Duration,
     /// How often idle accounts are looked for.
     pub keep_alive_every: Duration,
+    /// How often the store is looked at for master keys added by rotation (and secrets left
+    /// to re-encrypt under the newest).
+    pub keys_every: Duration,
 }
 
 impl Jobs {
@@ -23,6 +26,7 @@ impl Jobs {
         Ok(Jobs {
             keep_alive_after: Duration::from_secs(days * 86_400),
             keep_alive_every: Duration::from_secs(number(values, "KEEP_ALIVE_EVERY", 3600)?),
+            keys_every: Duration::from_secs(number(values, "KEYS_EVERY", 15)?),
         })
     }
 }

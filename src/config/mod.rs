@@ -46,6 +46,7 @@ const KNOWN: &[&str] = &[
     "PORTAL_SIGNUP",
     "KEEP_ALIVE_DAYS",
     "KEEP_ALIVE_EVERY",
+    "KEYS_EVERY",
     "WEBHOOK_POLL_EVERY",
     "WEBHOOK_RETRY_FIRST",
     "WEBHOOK_RETRY_FOR",

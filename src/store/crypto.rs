@@ -70,25 +70,99 @@ impl MasterKey {
     }
 }
 
-/// The keys this process knows: the first encrypts, all decrypt (key rotation adds more).
+/// The keys this process knows: all decrypt; the newest whose `use_from` has come encrypts. The
+/// operator's key is used from the start; rotation adds keys (`keys`), kept in the store
+/// wrapped under an older one.
 #[derive(Debug)]
 pub struct Keyring {
-    keys: Vec<MasterKey>,
+    keys: std::sync::RwLock<Vec<Held>>,
+}
+
+#[derive(Debug)]
+struct Held {
+    key: std::sync::Arc<MasterKey>,
+    use_from: i64,
 }
 
 impl Keyring {
     pub fn new(primary: MasterKey) -> Self {
         Keyring {
-            keys: vec![primary],
+            keys: std::sync::RwLock::new(vec![Held {
+                key: std::sync::Arc::new(primary),
+                use_from: i64::MIN,
+            }]),
         }
     }
 
-    pub fn primary_id(&self) -> &str {
-        self.keys[0].id()
+    /// Takes up `key`: it decrypts at once and encrypts from `use_from` on (unless a newer one
+    /// does).
+    pub fn add(&self, key: MasterKey, use_from: i64) {
+        let mut keys = self
+            .keys
+            .write()
+            .expect("the keyring lock is never poisoned");
+        if keys.iter().all(|h| h.key.id != key.id) {
+            keys.push(Held {
+                key: std::sync::Arc::new(key),
+                use_from,
+            });
+            keys.sort_by_key(|h| h.use_from);
+        }
+    }
+
+    pub fn knows(&self, id: &str) -> bool {
+        self.key(id).is_some()
+    }
+
+    fn key(&self, id: &str) -> Option<std::sync::Arc<MasterKey>> {
+        let keys = self
+            .keys
+            .read()
+            .expect("the keyring lock is never poisoned");
+        keys.iter().find(|h| h.key.id == id).map(|h| h.key.clone())
+    }
+
+    /// The key that encrypts now.
+    fn primary(&self) -> std::sync::Arc<MasterKey> {
+        let now = crate::clock::now();
+        let keys = self
+            .keys
+            .read()
+            .expect("the keyring lock is never poisoned");
+        let held = keys.iter().rev().find(|h| h.use_from <= now);
+        held.unwrap_or(&keys[0]).key.clone()
+    }
+
+    /// The operator's key (`SWITCHBOARD_MASTER_KEY`).
+    pub fn configured_id(&self) -> String {
+        let keys = self
+            .keys
+            .read()
+            .expect("the keyring lock is never poisoned");
+        keys[0].key.id.clone()
+    }
+
+    pub fn primary_id(&self) -> String {
+        self.primary().id.clone()
+    }
+
+    /// A new master key's text, sealed under the key in use, to be kept in the store.
+    pub fn wrap(&self, key: &SecretString, id: &str) -> String {
+        self.encrypt_str(key.expose_secret(), &format!("master-key:{id}"))
+    }
+
+    /// A master key kept in the store, if a key of this keyring sealed it.
+    pub fn unwrap(&self, wrapped: &str, id: &str) -> Result<MasterKey, CryptoError> {
+        let text = self.decrypt_string(wrapped, &format!("master-key:{id}"))?;
+        let key = MasterKey::from_base64(&text)?;
+        if key.id != id {
+            return Err(CryptoError::Malformed);
+        }
+        Ok(key)
     }
 
     pub fn encrypt(&self, plaintext: &[u8], purpose: &str) -> String {
-        let key = &self.keys[0];
+        let key = self.primary();
         let mut nonce = [0u8; 12];
         rand::rngs::OsRng.fill_bytes(&mut nonce);
         let sealed = key
@@ -117,9 +191,7 @@ impl Keyring {
             return Err(CryptoError::Malformed);
         };
         let key = self
-            .keys
-            .iter()
-            .find(|k| k.id == kid)
+            .key(kid)
             .ok_or_else(|| CryptoError::UnknownKey(kid.to_string()))?;
         let blob = URL_SAFE_NO_PAD
             .decode(data)

@@ -8,6 +8,7 @@ pub mod mailbox_slots;
 pub mod postgres;
 pub mod records;
 pub mod rows;
+pub mod sealed;
 pub mod sqlite;
 pub mod sync_records;
 pub mod webhook_records;
@@ -358,6 +359,7 @@ pub trait Store:
     + SyncStore
     + WebhookStore
     + mailbox_slots::MailboxSlotStore
+    + sealed::SealedStore
 {
 }
 impl<
@@ -369,7 +371,8 @@ impl<
             + OwnerStore
             + SyncStore
             + WebhookStore
-            + mailbox_slots::MailboxSlotStore,
+            + mailbox_slots::MailboxSlotStore
+            + sealed::SealedStore,
     > Store for T
 {
 }

@@ -3,7 +3,7 @@
 //! migrations embedded in the binary and run at start — safely when several instances start at
 //! once (sqlx takes an advisory lock around them).
 
-super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sync, tokens, webhooks);
+super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
 use super::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};

@@ -1,6 +1,6 @@
 //! The SQLite backend: one file, WAL journal, foreign keys on, migrations embedded in the binary.
 
-super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sync, tokens, webhooks);
+super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
 use super::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};

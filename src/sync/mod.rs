@@ -31,7 +31,7 @@ pub struct StreamPage {
     pub next: SyncToken,
 }
 
-fn expired(why: &str) -> ApiError {
+pub(crate) fn expired(why: &str) -> ApiError {
     ApiError::new(
         ErrorKind::Gone,
         Code::SyncTokenExpired,

@@ -3,7 +3,7 @@
 //! account and the stream, so they cannot be forged or used elsewhere; they name no provider URL.
 
 use crate::error::{ApiError, Code};
-use crate::store::crypto::Keyring;
+use crate::store::crypto::{CryptoError, Keyring};
 use crate::store::{AccountRecord, ChangeKind};
 use serde::{Deserialize, Serialize};
 
@@ -52,7 +52,12 @@ impl SyncToken {
         };
         let bytes = keys
             .decrypt(text, &purpose(account, stream))
-            .map_err(|_| invalid())?;
+            .map_err(|e| match e {
+                CryptoError::UnknownKey(_) => super::expired(
+                    "This token was sealed with a master key that has since been retired.",
+                ),
+                _ => invalid(),
+            })?;
         let token: SyncToken = serde_json::from_slice(&bytes).map_err(|_| invalid())?;
         if token.kind != kind {
             return Err(invalid());

@@ -7,7 +7,7 @@ use crate::store::{Store, StoreError};
 use hmac::{Hmac, Mac};
 use secrecy::{ExposeSecret, SecretString};
 
-fn purpose(app_id: i64) -> String {
+pub fn purpose(app_id: i64) -> String {
     format!("app:{app_id}:signing-secret")
 }
 

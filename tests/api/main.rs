@@ -37,6 +37,7 @@ mod hosted_links;
 mod hostile_clients;
 mod hostile_paths;
 mod keep_alive;
+mod keys;
 mod linking;
 mod logs;
 mod observability;

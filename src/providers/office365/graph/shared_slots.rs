@@ -23,11 +23,15 @@ pub struct SharedSlots {
     /// This process, in the holder names of its slots.
     instance: String,
     taken: AtomicU64,
+    /// Told when this process gives a slot back, so its own waiters look at once (those of
+    /// other instances look on their schedule).
+    released: Arc<tokio::sync::Notify>,
 }
 
 /// One held slot; dropping it releases the slot.
 pub struct SharedSlot {
     store: Arc<dyn Store>,
+    released: Arc<tokio::sync::Notify>,
     mailbox: String,
     slot: i64,
     holder: String,
@@ -48,6 +52,7 @@ impl SharedSlots {
             store,
             instance: uuid::Uuid::new_v4().simple().to_string(),
             taken: AtomicU64::new(0),
+            released: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -81,7 +86,10 @@ impl SharedSlots {
                 return Err(NoSlot::Busy);
             }
             let jitter = rand::thread_rng().gen_range(0..=pause.as_millis() as u64 / 2);
-            tokio::time::sleep(pause + Duration::from_millis(jitter)).await;
+            tokio::select! {
+                () = tokio::time::sleep(pause + Duration::from_millis(jitter)) => {}
+                () = self.released.notified() => {}
+            }
             pause = (pause * 2).min(LAST_LOOK);
         }
     }
@@ -108,6 +116,7 @@ impl SharedSlots {
         });
         SharedSlot {
             store: self.store.clone(),
+            released: self.released.clone(),
             mailbox: mailbox.to_string(),
             slot,
             holder,
@@ -122,8 +131,9 @@ impl Drop for SharedSlot {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return; // Shutting down: the lease runs out by itself.
         };
-        let (store, mailbox, holder, slot) = (
+        let (store, released, mailbox, holder, slot) = (
             self.store.clone(),
+            self.released.clone(),
             std::mem::take(&mut self.mailbox),
             std::mem::take(&mut self.holder),
             self.slot,
@@ -132,6 +142,7 @@ impl Drop for SharedSlot {
             if let Err(e) = store.release_mailbox_slot(&mailbox, slot, &holder).await {
                 tracing::warn!(error = %e, "a mailbox slot could not be released; its lease will run out");
             }
+            released.notify_waiters();
         });
     }
 }
