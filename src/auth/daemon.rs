@@ -5,7 +5,7 @@
 //! account for that tenant is created (or consented again) with a one-time code for the app.
 
 use super::issue::{internal, issue_code};
-use super::link::{flag, registered_return_url, session_purpose, SESSION_SECONDS};
+use super::link::{flag, open, session_purpose, Opening, SESSION_SECONDS};
 use crate::clock::now;
 use crate::error::{ApiError, Code};
 use crate::providers::linking::LinkFailure;
@@ -43,40 +43,23 @@ pub struct DaemonParams {
     pub ensure_scopes: Option<String>,
 }
 
-fn refused(message: &str) -> ApiError {
-    ApiError::bad_request(Code::BadRequest, message)
-}
-
 /// Validates the request and returns the administrator's consent page.
 pub async fn start(services: &Services, p: DaemonParams) -> Result<String, ApiError> {
-    let client_id = p.client_id.as_deref().filter(|c| !c.is_empty());
-    let client_id = client_id.ok_or_else(|| refused("clientId is required"))?;
-    let app = services.store.app_by_client_id(client_id).await?;
-    let app = app.ok_or_else(|| {
-        ApiError::bad_request(
-            Code::AppUnknown,
-            format!("No app with clientId '{client_id}'."),
-        )
-    })?;
-    let return_url = p.return_url.as_deref().filter(|r| !r.is_empty());
-    let return_url = return_url.ok_or_else(|| refused("returnUrl is required"))?;
-    let return_url = registered_return_url(services, &app, return_url).await?;
-    let service_type = p.service_type.as_deref();
-    let service_type =
-        service_type.ok_or_else(|| refused("serviceType is required (Office365)"))?;
+    let opened = open(
+        services,
+        Opening {
+            client_id: p.client_id.as_deref(),
+            return_url: p.return_url.as_deref(),
+            service_type: p.service_type.as_deref(),
+            response_type: p.response_type.as_deref(),
+            state: p.state.as_deref(),
+            client_org_id: p.client_org_id.as_deref(),
+            account_id: p.account_id.as_deref(),
+        },
+    )
+    .await?;
+    let (app, service_type) = (&opened.app, opened.service_type);
     let provider = services.service_accounts(service_type)?;
-    if let Some(rt) = p.response_type.as_deref().filter(|r| *r != "code") {
-        return Err(ApiError::bad_request(
-            Code::ResponseTypeUnsupported,
-            format!("responseType '{rt}' is not supported; use code."),
-        ));
-    }
-    if p.state.as_ref().is_some_and(|s| s.len() > 2000) {
-        return Err(refused("state must be at most 2000 characters"));
-    }
-    if p.client_org_id.as_deref().is_some_and(|c| !c.is_empty()) {
-        return Err(refused("clientOrgId: organisations of the app's customers are not kept by switchboard; keep them on your side."));
-    }
     if p.native_scopes
         .as_deref()
         .is_some_and(|n| !n.trim().is_empty())
@@ -89,13 +72,7 @@ pub async fn start(services: &Services, p: DaemonParams) -> Result<String, ApiEr
         .scopes
         .resolve_application(&scopes)
         .map_err(|e| ApiError::bad_request(Code::ScopeInvalid, e.to_string()))?;
-    let reconsent = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
-        Some(id) => Some(
-            id.parse::<i64>()
-                .map_err(|_| refused("accountId must be an integer"))?,
-        ),
-        None => None,
-    };
+    let reconsent = opened.account_id;
     let state = random_token();
     let state_hash = hash_secret(state.expose_secret());
     let redirect_uri = services.settings.redirect_uri();
@@ -108,7 +85,7 @@ pub async fn start(services: &Services, p: DaemonParams) -> Result<String, ApiEr
         state_hash,
         app_id: app.id,
         service_type: service_type.to_string(),
-        return_url,
+        return_url: opened.return_url.clone(),
         app_state: p.state.clone(),
         scopes: if scopes.is_empty() {
             vec![]

@@ -100,6 +100,70 @@ pub async fn registered_return_url(
         })
 }
 
+/// What every start of a link asks for alike, a user's sign-in or an administrator's consent.
+pub struct Opening<'a> {
+    pub client_id: Option<&'a str>,
+    pub return_url: Option<&'a str>,
+    pub service_type: Option<&'a str>,
+    pub response_type: Option<&'a str>,
+    pub state: Option<&'a str>,
+    pub client_org_id: Option<&'a str>,
+    pub account_id: Option<&'a str>,
+}
+
+/// An opening that holds: the app, its return URL in stored form, the account to link again.
+pub struct Opened<'a> {
+    pub app: crate::store::AppRecord,
+    pub return_url: String,
+    pub service_type: &'a str,
+    pub account_id: Option<i64>,
+}
+
+/// Checks what every start of a link asks for.
+pub async fn open<'a>(services: &Services, o: Opening<'a>) -> Result<Opened<'a>, ApiError> {
+    let refused = |message: &str| ApiError::bad_request(Code::BadRequest, message);
+    let client_id = o.client_id.filter(|c| !c.is_empty());
+    let client_id = client_id.ok_or_else(|| refused("clientId is required"))?;
+    let app = services.store.app_by_client_id(client_id).await?;
+    let app = app.ok_or_else(|| {
+        ApiError::bad_request(
+            Code::AppUnknown,
+            format!("No app with clientId '{client_id}'."),
+        )
+    })?;
+    let return_url = o.return_url.filter(|r| !r.is_empty());
+    let return_url = return_url.ok_or_else(|| refused("returnUrl is required"))?;
+    let return_url = registered_return_url(services, &app, return_url).await?;
+    let service_type = o.service_type;
+    let service_type =
+        service_type.ok_or_else(|| refused("serviceType is required (Office365)"))?;
+    if let Some(rt) = o.response_type.filter(|r| *r != "code") {
+        return Err(ApiError::bad_request(
+            Code::ResponseTypeUnsupported,
+            format!("responseType '{rt}' is not supported; use code."),
+        ));
+    }
+    if o.state.is_some_and(|s| s.len() > 2000) {
+        return Err(refused("state must be at most 2000 characters"));
+    }
+    if o.client_org_id.is_some_and(|c| !c.is_empty()) {
+        return Err(refused("clientOrgId: organisations of the app's customers are not kept by switchboard; keep them on your side."));
+    }
+    let account_id = match o.account_id.filter(|a| !a.is_empty()) {
+        Some(id) => Some(
+            id.parse::<i64>()
+                .map_err(|_| refused("accountId must be an integer"))?,
+        ),
+        None => None,
+    };
+    Ok(Opened {
+        app,
+        return_url,
+        service_type,
+        account_id,
+    })
+}
+
 /// Validates the request and returns where to send the user.
 pub async fn start(services: &Services, p: AuthorizeParams) -> Result<String, ApiError> {
     start_via(services, p, None).await
@@ -111,53 +175,25 @@ pub async fn start_via(
     p: AuthorizeParams,
     via: Option<Via>,
 ) -> Result<String, ApiError> {
-    let client_id = p
-        .client_id
-        .as_deref()
-        .filter(|c| !c.is_empty())
-        .ok_or_else(|| ApiError::bad_request(Code::BadRequest, "clientId is required"))?;
-    let app = services
-        .store
-        .app_by_client_id(client_id)
-        .await?
-        .ok_or_else(|| {
-            ApiError::bad_request(
-                Code::AppUnknown,
-                format!("No app with clientId '{client_id}'."),
-            )
-        })?;
-    let return_url = p
-        .return_url
-        .as_deref()
-        .filter(|r| !r.is_empty())
-        .ok_or_else(|| ApiError::bad_request(Code::BadRequest, "returnUrl is required"))?;
-    let return_url = registered_return_url(services, &app, return_url).await?;
-    let return_url = return_url.as_str();
-    let service_type = p.service_type.as_deref().ok_or_else(|| {
-        ApiError::bad_request(Code::BadRequest, "serviceType is required (Office365)")
-    })?;
+    let opened = open(
+        services,
+        Opening {
+            client_id: p.client_id.as_deref(),
+            return_url: p.return_url.as_deref(),
+            service_type: p.service_type.as_deref(),
+            response_type: p.response_type.as_deref(),
+            state: p.state.as_deref(),
+            client_org_id: p.client_org_id.as_deref(),
+            account_id: p.account_id.as_deref(),
+        },
+    )
+    .await?;
+    let (app, service_type) = (&opened.app, opened.service_type);
+    let return_url = opened.return_url.as_str();
     let provider = services.linking(service_type)?;
-    if let Some(rt) = p.response_type.as_deref().filter(|r| *r != "code") {
-        return Err(ApiError::bad_request(
-            Code::ResponseTypeUnsupported,
-            format!("responseType '{rt}' is not supported; use code."),
-        ));
-    }
-    if p.state.as_ref().is_some_and(|s| s.len() > 2000) {
-        return Err(ApiError::bad_request(
-            Code::BadRequest,
-            "state must be at most 2000 characters",
-        ));
-    }
     let ensure_scopes = flag(p.ensure_scopes.as_deref(), "ensureScopes")?;
     let ensure_access = flag(p.ensure_access.as_deref(), "ensureAccess")?;
     flag(p.recycle.as_deref(), "recycle")?;
-    if p.client_org_id.as_deref().is_some_and(|c| !c.is_empty()) {
-        return Err(ApiError::bad_request(
-            Code::BadRequest,
-            "clientOrgId: organisations of the app's customers are not kept by switchboard; keep them on your side.",
-        ));
-    }
     let expected_email = p
         .auth_email
         .as_deref()
@@ -178,12 +214,7 @@ pub async fn start_via(
         .map_err(|e| ApiError::bad_request(Code::ScopeInvalid, e.to_string()))?;
     // Which account to re-authorize is checked after sign-in, where only the app's return URL
     // hears the outcome: this unauthenticated request must not tell whether it exists, nor whose.
-    let reauthorize = match p.account_id.as_deref().filter(|a| !a.is_empty()) {
-        Some(id) => Some(id.parse::<i64>().map_err(|_| {
-            ApiError::bad_request(Code::BadRequest, "accountId must be an integer")
-        })?),
-        None => None,
-    };
+    let reauthorize = opened.account_id;
     let state = random_token();
     let state_hash = hash_secret(state.expose_secret());
     let (challenge, verifier) = PkceCodeChallenge::new_random_sha256();
