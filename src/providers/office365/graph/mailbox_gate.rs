@@ -26,9 +26,10 @@ pub struct MailboxGates {
 }
 
 /// A slot of a mailbox, held until dropped.
-pub struct MailboxSlot {
-    _local: OwnedSemaphorePermit,
-    _shared: Option<SharedSlot>,
+pub enum MailboxSlot {
+    Local(OwnedSemaphorePermit),
+    /// The shared slot, holding the instance's own.
+    Shared(SharedSlot),
 }
 
 impl MailboxGates {
@@ -60,13 +61,13 @@ impl MailboxGates {
             return Err(self.busy(mailbox));
         };
         let local = local.expect("mailbox gates are never closed");
-        let shared = match &self.shared {
-            None => None,
+        let slot = match &self.shared {
+            None => MailboxSlot::Local(local),
             Some(slots) => match slots
                 .take(mailbox, self.concurrency, started + self.wait)
                 .await
             {
-                Ok(slot) => Some(slot),
+                Ok(slot) => MailboxSlot::Shared(slot.with_local(local)),
                 Err(NoSlot::Busy) => return Err(self.busy(mailbox)),
                 Err(NoSlot::Store) => {
                     return Err(ProviderError::unavailable(
@@ -88,10 +89,7 @@ impl MailboxGates {
                 "waited for a mailbox slot"
             );
         }
-        Ok(MailboxSlot {
-            _local: local,
-            _shared: shared,
-        })
+        Ok(slot)
     }
 
     fn busy(&self, mailbox: &str) -> ProviderError {

@@ -36,6 +36,9 @@ pub struct SharedSlot {
     slot: i64,
     holder: String,
     renewal: tokio::task::JoinHandle<()>,
+    /// The instance's own slot, given back only once the shared one is (so that the call it lets
+    /// in finds the shared slot free).
+    local: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
 /// What stopped a call from getting a slot.
@@ -121,7 +124,16 @@ impl SharedSlots {
             slot,
             holder,
             renewal,
+            local: None,
         }
+    }
+}
+
+impl SharedSlot {
+    /// Holds the instance's own slot with this one.
+    pub fn with_local(mut self, local: tokio::sync::OwnedSemaphorePermit) -> Self {
+        self.local = Some(local);
+        self
     }
 }
 
@@ -131,17 +143,19 @@ impl Drop for SharedSlot {
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             return; // Shutting down: the lease runs out by itself.
         };
-        let (store, released, mailbox, holder, slot) = (
+        let (store, released, mailbox, holder, slot, local) = (
             self.store.clone(),
             self.released.clone(),
             std::mem::take(&mut self.mailbox),
             std::mem::take(&mut self.holder),
             self.slot,
+            self.local.take(),
         );
         runtime.spawn(async move {
             if let Err(e) = store.release_mailbox_slot(&mailbox, slot, &holder).await {
                 tracing::warn!(error = %e, "a mailbox slot could not be released; its lease will run out");
             }
+            drop(local);
             released.notify_waiters();
         });
     }
