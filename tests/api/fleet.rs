@@ -29,27 +29,8 @@ async fn three_instances_share_a_mailboxs_four_graph_calls_and_refresh_once() {
     let replicas = [app.spawn_replica().await, app.spawn_replica().await];
     let bases = [&app.address, &replicas[0], &replicas[1]];
     let client = app.create_client().await;
-    app.add_user("adele@contoso.com");
-    app.ms.add_messages(
-        "adele@contoso.com",
-        vec![crate::fake_microsoft::message(1, "Hi")],
-    );
-    app.ms.set_access_lifetime(60); // inside the refresh window: the next call refreshes
-    let linked = app.link(&client, "Mail.Read").await;
-    app.ms.set_access_lifetime(3599);
-    // Each instance looks the mailbox's folders up once; get that done first.
-    for base in bases {
-        let r = app
-            .http
-            .get(format!("{base}/v1/email/messages?limit=1"))
-            .bearer_auth(&linked.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
-    app.sql("UPDATE provider_tokens SET access_expires_at = 0")
-        .await;
+    let linked = crate::tokens::linked_with_expiring_token(&app, &client).await;
+    crate::tokens::expired_after_warming(&app, &bases, &linked).await;
     let before = app.ms.counters();
 
     let urls = (0..240).map(|n| format!("{}/v1/email/messages?limit=1", bases[n % 3]));

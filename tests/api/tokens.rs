@@ -3,7 +3,10 @@ use crate::helpers::{expect_error, spawn_app, TestApp, TestClient};
 use reqwest::StatusCode;
 use serde_json::Value;
 
-async fn linked_with_expiring_token(app: &TestApp, client: &TestClient) -> crate::helpers::Linked {
+pub async fn linked_with_expiring_token(
+    app: &TestApp,
+    client: &TestClient,
+) -> crate::helpers::Linked {
     app.add_user("adele@contoso.com");
     app.ms.add_messages(
         "adele@contoso.com",
@@ -15,6 +18,27 @@ async fn linked_with_expiring_token(app: &TestApp, client: &TestClient) -> crate
     let linked = app.link(client, "Mail.Read").await;
     app.ms.set_access_lifetime(3599);
     linked
+}
+
+/// Each instance reads mail once (and so looks the mailbox's folders up); then the stored
+/// access token is made due, as an hour passing would.
+pub async fn expired_after_warming(
+    app: &TestApp,
+    bases: &[&String],
+    linked: &crate::helpers::Linked,
+) {
+    for base in bases {
+        let r = app
+            .http
+            .get(format!("{base}/v1/email/messages?limit=1"))
+            .bearer_auth(&linked.token)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    app.sql("UPDATE provider_tokens SET access_expires_at = 0")
+        .await;
 }
 
 #[tokio::test]
@@ -50,19 +74,7 @@ async fn two_instances_on_one_database_refresh_once_between_them() {
     let replica = app.spawn_replica().await;
     let client = app.create_client().await;
     let linked = linked_with_expiring_token(&app, &client).await;
-    // Each instance looks the mailbox's folders up once; get that done, then let the token age.
-    for base in [&app.address, &replica] {
-        let r = app
-            .http
-            .get(format!("{base}/v1/email/messages?limit=1"))
-            .bearer_auth(&linked.token)
-            .send()
-            .await
-            .unwrap();
-        assert_eq!(r.status(), StatusCode::OK);
-    }
-    app.sql("UPDATE provider_tokens SET access_expires_at = 0")
-        .await;
+    expired_after_warming(&app, &[&app.address, &replica], &linked).await;
     let before = app.ms.counters().refresh_grants;
     // Two calls per instance (within Outlook's 4 per mailbox even where each instance counts only
     // its own).
