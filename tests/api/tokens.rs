@@ -1,5 +1,5 @@
 use crate::fake_microsoft::{GraphFault, TokenFault};
-use crate::helpers::{expect_error, spawn_app, TestApp, TestClient};
+use crate::helpers::{expect_error, spawn_app, spawn_app_with, TestApp, TestClient};
 use reqwest::StatusCode;
 use serde_json::Value;
 
@@ -43,7 +43,7 @@ pub async fn expired_after_warming(
 
 #[tokio::test]
 async fn two_hundred_concurrent_calls_on_an_expired_token_refresh_once() {
-    let app = spawn_app().await;
+    let app = spawn_app_with(&[crate::fleet::PATIENT]).await;
     let client = app.create_client().await;
     let linked = linked_with_expiring_token(&app, &client).await;
     let before = app.ms.counters();
