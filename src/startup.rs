@@ -105,6 +105,7 @@ impl Application {
         let catalog = Arc::new(Office365Catalog::load(settings.office365_file.as_deref())?);
         let scopes = ScopeCatalog::load(settings.scopes_file.as_deref(), catalog.clone())?;
         let (store, keys) = open_store(&mut settings).await?;
+        store.hot().hold_for(settings.limits.cache_bound);
         let http = reqwest::Client::builder()
             .connect_timeout(Duration::from_secs(10))
             .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))

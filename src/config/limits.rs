@@ -48,6 +48,9 @@ pub struct Limits {
     /// Longest a request waits for a shared resource (a slot of its mailbox, room for a large
     /// body, a password hash) before it is told to retry (503 with `Retry-After`).
     pub queue_wait: Duration,
+    /// How long an account token's account and an app are held in memory: a change made by
+    /// another instance or the CLI (a deleted account, a revoked token) is seen within it.
+    pub cache_bound: Duration,
     /// How long Microsoft gets to answer a Graph call (a token request gets at most 30 s of it).
     pub provider_timeout: Duration,
     /// Take the client address from the last `X-Forwarded-For` hop (behind a reverse proxy).
@@ -99,6 +102,10 @@ impl Limits {
             password_hashing: number(values, "PASSWORD_HASHING", 2)? as usize,
             large_body_budget: number(values, "LARGE_BODY_BUDGET_MB", 160)? as usize * 1024 * 1024,
             queue_wait: seconds("QUEUE_WAIT", 5)?,
+            cache_bound: match get("CACHE_SECONDS").map(str::trim) {
+                Some("0") => Duration::ZERO,
+                _ => seconds("CACHE_SECONDS", 1)?,
+            },
             provider_timeout: seconds("PROVIDER_TIMEOUT", 60)?,
             trust_forwarded_for,
             signup,

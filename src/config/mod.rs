@@ -38,6 +38,7 @@ const KNOWN: &[&str] = &[
     "PASSWORD_HASHING",
     "LARGE_BODY_BUDGET_MB",
     "QUEUE_WAIT",
+    "CACHE_SECONDS",
     "PROVIDER_TIMEOUT",
     "MAILBOX_SLOTS",
     "METRICS_LISTEN",

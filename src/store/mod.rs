@@ -4,6 +4,7 @@
 pub mod copy;
 pub mod crypto;
 pub mod dialect;
+pub mod hot;
 pub mod mailbox_slots;
 pub mod postgres;
 pub mod records;
@@ -37,6 +38,8 @@ pub trait MetaStore: Send + Sync {
     async fn meta(&self, key: &str) -> StoreResult<Option<String>>;
     async fn put_meta(&self, key: &str, value: &str) -> StoreResult<()>;
     async fn ping(&self) -> StoreResult<()>;
+    /// The look-ups held in memory (see `hot`).
+    fn hot(&self) -> &hot::HotCache;
 }
 
 #[async_trait]

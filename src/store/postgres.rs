@@ -14,6 +14,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct PgStore {
     pub(super) pool: PgPool,
+    pub(super) hot: std::sync::Arc<super::hot::HotCache>,
 }
 
 /// The pool size a URL asks for (`max_connections`), which PostgreSQL itself must not see.
@@ -54,6 +55,9 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        Ok(PgStore { pool })
+        Ok(PgStore {
+            pool,
+            hot: Default::default(),
+        })
     }
 }

@@ -12,6 +12,7 @@ use std::time::Duration;
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
+    pub(super) hot: std::sync::Arc<super::hot::HotCache>,
 }
 
 impl SqliteStore {
@@ -31,7 +32,10 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         make_private(&file)?;
-        Ok(SqliteStore { pool })
+        Ok(SqliteStore {
+            pool,
+            hot: Default::default(),
+        })
     }
 }
 

@@ -394,7 +394,9 @@ impl TestApp {
             .basic_auth(&client.client_id, Some(&client.client_secret))
     }
 
-    /// Runs SQL on the instance's database, to let time pass (expire a code or a session).
+    /// Runs SQL on the instance's database, to let time pass (expire a code or a session). The
+    /// service sees a change to what it holds in memory (accounts, their token expiry, apps) as
+    /// another instance's: within its cache bound, which this then waits out.
     pub async fn sql(&self, statement: &str) {
         let url = &self.env["SWITCHBOARD_DATABASE_URL"];
         if url.starts_with("postgres") {
@@ -405,6 +407,14 @@ impl TestApp {
             let pool = sqlx::SqlitePool::connect(url).await.unwrap();
             sqlx::query(statement).execute(&pool).await.unwrap();
             pool.close().await;
+        }
+        let held = ["accounts", "account_tokens", "access_expires_at", " apps"];
+        if held.iter().any(|table| statement.contains(table)) {
+            let bound: u64 = self
+                .env
+                .get("SWITCHBOARD_CACHE_SECONDS")
+                .map_or(1, |s| s.parse().unwrap());
+            tokio::time::sleep(std::time::Duration::from_millis(bound * 1000 + 50)).await;
         }
     }
 

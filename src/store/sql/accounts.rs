@@ -119,10 +119,14 @@ impl AccountStore for Store {
         .await?;
         let record = rows::account(&row)?;
         tx.commit().await?;
+        self.hot.forget_account(id);
         Ok((record, existing.is_none()))
     }
 
     async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>> {
+        if let Some(held) = self.hot.account(app_id, id) {
+            return Ok(Some(held));
+        }
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = $1 AND a.app_id = $2"
         ))
@@ -130,10 +134,17 @@ impl AccountStore for Store {
         .bind(app_id)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(rows::account).transpose()
+        let account = row.as_ref().map(rows::account).transpose()?;
+        if let Some(account) = &account {
+            self.hot.keep_account(account, None);
+        }
+        Ok(account)
     }
 
     async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
+        if let Some(held) = self.hot.account_by_token(token_hash) {
+            return Ok(Some(held));
+        }
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
              LEFT JOIN provider_tokens t ON t.account_id = a.id WHERE k.token_hash = $1"
@@ -141,7 +152,11 @@ impl AccountStore for Store {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        row.as_ref().map(rows::account).transpose()
+        let account = row.as_ref().map(rows::account).transpose()?;
+        if let Some(account) = &account {
+            self.hot.keep_account(account, Some(token_hash));
+        }
+        Ok(account)
     }
 
     async fn insert_account_token(
@@ -226,6 +241,7 @@ impl AccountStore for Store {
             .bind(app_id)
             .execute(&self.pool)
             .await?;
+        self.hot.forget_accounts();
         Ok(done.rows_affected() == 1)
     }
 
@@ -263,6 +279,7 @@ impl AccountStore for Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.hot.forget_account(account_id);
         Ok(())
     }
 
@@ -275,7 +292,11 @@ impl AccountStore for Store {
         .bind(service_account)
         .fetch_all(&self.pool)
         .await?;
-        Ok(rows.iter().map(|r| r.get(0)).collect())
+        let ids: Vec<i64> = rows.iter().map(|r| r.get(0)).collect();
+        for id in &ids {
+            self.hot.forget_account(*id);
+        }
+        Ok(ids)
     }
 
     async fn set_token_status(
@@ -297,6 +318,7 @@ impl AccountStore for Store {
         .bind(account_id)
         .execute(&self.pool)
         .await?;
+        self.hot.forget_account(account_id);
         Ok(())
     }
 

@@ -43,13 +43,20 @@ impl AppStore for Store {
     }
 
     async fn app_by_client_id(&self, client_id: &str) -> StoreResult<Option<AppRecord>> {
+        if let Some(held) = self.hot.app(client_id) {
+            return Ok(Some(held));
+        }
         let row = sqlx::query(&format!(
             "SELECT {APP_COLUMNS} FROM apps WHERE client_id = $1"
         ))
         .bind(client_id)
         .fetch_optional(&self.pool)
         .await?;
-        Ok(row.as_ref().map(rows::app))
+        let app = row.as_ref().map(rows::app);
+        if let Some(app) = &app {
+            self.hot.keep_app(app);
+        }
+        Ok(app)
     }
 
     async fn list_apps(&self) -> StoreResult<Vec<AppRecord>> {
@@ -66,6 +73,7 @@ impl AppStore for Store {
             .bind(app_id)
             .execute(&self.pool)
             .await?;
+        self.hot.forget_apps();
         Ok(())
     }
 
@@ -76,6 +84,7 @@ impl AppStore for Store {
             .bind(app_id)
             .execute(&self.pool)
             .await?;
+        self.hot.forget_apps();
         Ok(())
     }
 
@@ -84,6 +93,8 @@ impl AppStore for Store {
             .bind(app_id)
             .execute(&self.pool)
             .await?;
+        self.hot.forget_apps();
+        self.hot.forget_accounts();
         Ok(())
     }
 

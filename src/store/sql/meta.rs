@@ -25,6 +25,10 @@ impl MetaStore for Store {
         Ok(())
     }
 
+    fn hot(&self) -> &crate::store::hot::HotCache {
+        &self.hot
+    }
+
     async fn ping(&self) -> StoreResult<()> {
         sqlx::query("SELECT 1").execute(&self.pool).await?;
         Ok(())

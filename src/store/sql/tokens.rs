@@ -101,6 +101,7 @@ impl TokenStore for Store {
         .execute(&mut *tx)
         .await?;
         tx.commit().await?;
+        self.hot.forget_account(account_id);
         Ok(())
     }
 }

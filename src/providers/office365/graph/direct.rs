@@ -137,7 +137,7 @@ where
         let mut rewriter = rewriter?;
         match inner.next().await {
             Some(Ok(chunk)) => {
-                let out = bytes::Bytes::from(rewriter.feed(&chunk));
+                let out = rewriter.feed(chunk);
                 Some((Ok(out), (inner, Some(rewriter))))
             }
             Some(Err(e)) => Some((Err(e), (inner, None))),

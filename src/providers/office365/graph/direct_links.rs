@@ -1,17 +1,21 @@
 //! Graph's paging links in a direct answer, pointed back at the direct API: `@odata.nextLink` and
 //! `@odata.deltaLink` name Graph itself, where the caller's account token means nothing. The JSON
 //! streams through a small lexer, so a page of any size never sits whole in memory; only the
-//! values of those annotations are touched (a message body that quotes a Graph URL is not).
+//! values of those annotations are touched (a message body that quotes a Graph URL is not). A
+//! piece without such a value is passed on as it came, not copied; strings are skipped to their
+//! next quote or backslash at once.
+
+use bytes::Bytes;
 
 /// Rewrites the values of `…@odata.nextLink` / `…@odata.deltaLink` that start with `from`.
 pub struct LinkRewriter {
     from: Vec<u8>,
     to: Vec<u8>,
     state: State,
-    /// The string being read, when it may be a key (short strings only).
-    key: Vec<u8>,
-    /// The last complete string, while it can still turn out to be a key.
-    last: Option<Vec<u8>>,
+    /// The last bytes of the string being read (enough to tell whether it ends with a link name).
+    tail: Vec<u8>,
+    /// The last complete string ends with a link name, and may still turn out to be a key.
+    link_key: bool,
     /// The next string is the value of a link annotation.
     armed: bool,
     /// The start of a link value, held back until it can be compared with `from`.
@@ -21,7 +25,7 @@ pub struct LinkRewriter {
 #[derive(Clone, Copy, PartialEq)]
 enum State {
     Outside,
-    /// Any string but a link value: passed on as it comes, remembered if short.
+    /// Any string but a link value: passed on as it comes.
     InString {
         escaped: bool,
     },
@@ -32,8 +36,9 @@ enum State {
     },
 }
 
-const KEY_MAX: usize = 128;
 const LINKS: [&[u8]; 2] = [b"@odata.nextLink", b"@odata.deltaLink"];
+/// The longest link name.
+const TAIL: usize = 16;
 
 impl LinkRewriter {
     pub fn new(from: &str, to: &str) -> Self {
@@ -41,83 +46,129 @@ impl LinkRewriter {
             from: from.as_bytes().to_vec(),
             to: to.as_bytes().to_vec(),
             state: State::Outside,
-            key: Vec::new(),
-            last: None,
+            tail: Vec::with_capacity(2 * TAIL),
+            link_key: false,
             armed: false,
             held: Vec::new(),
         }
     }
 
     /// The next piece of the body, rewritten; a few bytes may be held until the next piece.
-    pub fn feed(&mut self, chunk: &[u8]) -> Vec<u8> {
-        let mut out = Vec::with_capacity(chunk.len() + self.to.len());
-        for &b in chunk {
-            self.state = match self.state {
-                State::Outside => self.outside(b, &mut out),
-                State::InString { escaped } => {
-                    out.push(b);
-                    if b == b'"' && !escaped {
-                        let key = std::mem::take(&mut self.key);
-                        self.last = (key.len() <= KEY_MAX).then_some(key);
+    pub fn feed(&mut self, chunk: Bytes) -> Bytes {
+        // Set once this piece's output differs from it; `copied`: how much of the piece it covers.
+        let mut out: Option<Vec<u8>> = None;
+        let mut copied = 0;
+        let bytes = &chunk[..];
+        let mut i = 0;
+        while i < bytes.len() {
+            match self.state {
+                State::InString { escaped: true } => {
+                    self.note(&bytes[i..=i]);
+                    i += 1;
+                    self.state = State::InString { escaped: false };
+                }
+                State::InString { escaped: false } => {
+                    let rest = &bytes[i..];
+                    let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
+                        self.note(rest);
+                        break;
+                    };
+                    self.note(&rest[..k]);
+                    i += k + 1;
+                    self.state = if rest[k] == b'"' {
+                        self.link_key = LINKS.iter().any(|l| self.tail.ends_with(l));
                         State::Outside
                     } else {
-                        if self.key.len() <= KEY_MAX {
-                            self.key.push(b);
-                        }
-                        State::InString {
-                            escaped: !escaped && b == b'\\',
-                        }
+                        self.note(b"\\");
+                        State::InString { escaped: true }
+                    };
+                }
+                State::Outside => {
+                    self.state = self.outside(bytes[i]);
+                    i += 1;
+                    if matches!(self.state, State::InLink { .. }) {
+                        out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + self.to.len()))
+                            .extend_from_slice(&bytes[copied..i]);
+                        copied = i;
                     }
                 }
                 State::InLink { escaped, deciding } => {
-                    if b == b'"' && !escaped {
-                        self.release(&mut out);
-                        out.push(b);
-                        State::Outside
-                    } else if deciding {
-                        self.held.push(b);
-                        let full = self.held.len() >= self.from.len();
-                        if full {
-                            self.release(&mut out);
-                        }
-                        State::InLink {
-                            escaped: !escaped && b == b'\\',
-                            deciding: !full,
-                        }
-                    } else {
-                        out.push(b);
-                        State::InLink {
-                            escaped: !escaped && b == b'\\',
-                            deciding: false,
-                        }
-                    }
+                    let o =
+                        out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + self.to.len()));
+                    let b = bytes[i];
+                    i += 1;
+                    copied = i;
+                    self.state = self.in_link(b, escaped, deciding, o);
                 }
-            };
+            }
         }
-        out
+        match out {
+            Some(mut o) => {
+                o.extend_from_slice(&bytes[copied..]);
+                Bytes::from(o)
+            }
+            None => chunk,
+        }
     }
 
-    fn outside(&mut self, b: u8, out: &mut Vec<u8>) -> State {
-        out.push(b);
+    /// Keeps the end of the string being read.
+    fn note(&mut self, piece: &[u8]) {
+        if piece.len() >= TAIL {
+            self.tail.clear();
+            self.tail.extend_from_slice(&piece[piece.len() - TAIL..]);
+        } else {
+            self.tail.extend_from_slice(piece);
+            if self.tail.len() > 2 * TAIL {
+                self.tail.drain(..self.tail.len() - TAIL);
+            }
+        }
+    }
+
+    fn outside(&mut self, b: u8) -> State {
         match b {
             b'"' if std::mem::take(&mut self.armed) => State::InLink {
                 escaped: false,
                 deciding: true,
             },
             b'"' => {
-                self.key.clear();
+                self.tail.clear();
                 State::InString { escaped: false }
             }
             b':' => {
-                let key = self.last.take().unwrap_or_default();
-                self.armed = LINKS.iter().any(|l| key.ends_with(l));
+                self.armed = std::mem::take(&mut self.link_key);
                 State::Outside
             }
             b' ' | b'\t' | b'\r' | b'\n' => State::Outside,
             _ => {
-                self.last = None;
+                self.link_key = false;
                 self.armed = false;
                 State::Outside
+            }
+        }
+    }
+
+    fn in_link(&mut self, b: u8, escaped: bool, deciding: bool, out: &mut Vec<u8>) -> State {
+        if b == b'"' && !escaped {
+            self.release(out);
+            out.push(b);
+            return State::Outside;
+        }
+        let escaped = !escaped && b == b'\\';
+        if deciding {
+            self.held.push(b);
+            let full = self.held.len() >= self.from.len();
+            if full {
+                self.release(out);
+            }
+            State::InLink {
+                escaped,
+                deciding: !full,
+            }
+        } else {
+            out.push(b);
+            State::InLink {
+                escaped,
+                deciding: false,
             }
         }
     }
@@ -155,7 +206,7 @@ mod tests {
         let mut r = LinkRewriter::new(GRAPH, DIRECT);
         let mut out = Vec::new();
         for chunk in body.as_bytes().chunks(piece) {
-            out.extend(r.feed(chunk));
+            out.extend(r.feed(Bytes::copy_from_slice(chunk)));
         }
         out.extend(r.finish());
         String::from_utf8(out).unwrap()
@@ -175,6 +226,18 @@ mod tests {
             );
         for piece in [1, 2, 3, 7, 16, 64, 4096] {
             assert_eq!(rewrite_in_pieces(body, piece), want, "pieces of {piece}");
+        }
+    }
+
+    #[test]
+    fn a_piece_without_a_link_value_is_passed_on_as_it_came() {
+        let mut r = LinkRewriter::new(GRAPH, DIRECT);
+        for piece in [
+            r#"{"value":[{"subject":"a \"quoted\" @odata.nextLink","#,
+            r#""body":"https://graph.microsoft.com/v1.0/me"}],"#,
+        ] {
+            let piece = Bytes::copy_from_slice(piece.as_bytes());
+            assert_eq!(r.feed(piece.clone()).as_ptr(), piece.as_ptr(), "not copied");
         }
     }
 

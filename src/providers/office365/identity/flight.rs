@@ -80,6 +80,8 @@ pub struct Refresher {
     /// Each account's flight, bounded (see `cache`).
     flights: moka::sync::Cache<i64, Arc<Flight>>,
     pub(in crate::providers::office365) instance: String,
+    /// Access tokens in use, decrypted.
+    pub(in crate::providers::office365) held: super::held::HeldTokens,
 }
 
 impl Default for Refresher {
@@ -90,6 +92,7 @@ impl Default for Refresher {
                 crate::providers::office365::cache::IDLE,
             ),
             instance: random_id(8),
+            held: Default::default(),
         }
     }
 }

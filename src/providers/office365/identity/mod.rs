@@ -6,6 +6,7 @@ pub mod azure;
 pub mod daemon;
 mod dead;
 pub mod flight;
+pub mod held;
 pub mod import;
 pub mod linking;
 pub mod profile;

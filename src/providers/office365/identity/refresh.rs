@@ -111,10 +111,20 @@ impl Office365 {
         account: &AccountRecord,
         rejected: Option<&SecretString>,
     ) -> Result<Option<SecretString>, ProviderError> {
+        let fresh_until = now() + REFRESH_SKEW;
+        let held = &self.refresher.held;
+        match rejected {
+            None => {
+                if let Some(token) = held.get(account, fresh_until) {
+                    return Ok(Some(token));
+                }
+            }
+            Some(_) => held.forget(account.id),
+        }
         let Some(tokens) = self.store.provider_tokens(account.id).await? else {
             return Err(dead_error(account));
         };
-        if tokens.access_expires_at <= now() + REFRESH_SKEW {
+        if tokens.access_expires_at <= fresh_until {
             return Ok(None);
         }
         let token = self
@@ -124,6 +134,7 @@ impl Office365 {
         if rejected.is_some_and(|r| r.expose_secret() == token.expose_secret()) {
             return Ok(None);
         }
+        held.keep(account.id, &token, tokens.access_expires_at);
         Ok(Some(token))
     }
 

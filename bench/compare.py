@@ -1,0 +1,349 @@
+"""switchboard beside nginx, in one run (started by bench/compare, which builds and installs).
+
+1. Record: the fake Microsoft behind a recording nginx (`proxy_store`); switchboard links the
+   accounts through it and makes each benchmarked call once, so every Graph answer it needs is
+   saved as a file named by its path.
+2. Serve: nginx serves those files (the upstream, no latency) and proxies to them on a second
+   port (the yardstick); switchboard restarts on the same database pointed at the upstream.
+3. Drive: wrk, one row at a time, the account tokens taken in turn; then the table.
+"""
+
+import argparse
+import base64
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SWITCHBOARD = os.path.join(ROOT, "target/release/switchboard")
+FAKE = os.path.join(ROOT, "target/release/examples/fake_microsoft")
+AZURE_CLIENT = "4a1b2c3d-0000-4000-8000-00000000be0c"
+AZURE_SECRET = "bench~secret~value"
+RANGE = "timeMin=2026-12-01T00:00:00Z&timeMax=2026-12-08T00:00:00Z"
+# (row, path on switchboard, path on nginx or None); the nginx rows come first.
+ROWS = [
+    ("upstream directly", None, "upstream:/v1.0/me/messages"),
+    ("nginx proxy_pass", None, "proxy:/v1.0/me/messages"),
+    ("GET /v1/direct/me/messages", "/v1/direct/me/messages", None),
+    ("GET /v1/email/messages (25, mapped)", "/v1/email/messages?limit=25", None),
+    ("GET /v1/calendars/primary/events/range", "/v1/calendars/primary/events/range?" + RANGE, None),
+    ("GET /v1/account", "/v1/account", None),
+]
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def wait_for(url, seconds=30):
+    deadline = time.time() + seconds
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(url, timeout=1).read()
+            return
+        except urllib.error.HTTPError:
+            return
+        except OSError:
+            time.sleep(0.05)
+    sys.exit(f"{url} did not answer within {seconds} s")
+
+
+class NoRedirect(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, *args, **kwargs):
+        return None
+
+
+OPENER = urllib.request.build_opener(NoRedirect)
+
+
+def call(method, url, body=None, headers=None):
+    data = json.dumps(body).encode() if body is not None else None
+    request = urllib.request.Request(url, data=data, method=method, headers=headers or {})
+    if data is not None:
+        request.add_header("Content-Type", "application/json")
+    try:
+        with OPENER.open(request, timeout=30) as r:
+            return r.status, dict(r.headers), r.read()
+    except urllib.error.HTTPError as e:
+        return e.code, dict(e.headers), e.read()
+
+
+class Bench:
+    def __init__(self, args):
+        self.args = args
+        self.dir = tempfile.mkdtemp(prefix="switchboard-bench-")
+        self.fixtures = os.path.join(self.dir, "fixtures")
+        os.makedirs(self.fixtures)
+        self.processes = []
+        self.ports = {name: free_port() for name in ("fake", "recorder", "upstream", "proxy", "switchboard")}
+        self.base = f"http://127.0.0.1:{self.ports['switchboard']}"
+        self.database = args.database or f"sqlite://{self.dir}/switchboard.db?mode=rwc"
+        key = base64.b64encode(os.urandom(32)).decode()
+        self.env = dict(
+            os.environ,
+            SWITCHBOARD_LISTEN=f"127.0.0.1:{self.ports['switchboard']}",
+            SWITCHBOARD_PUBLIC_URL=self.base,
+            SWITCHBOARD_DATABASE_URL=self.database,
+            SWITCHBOARD_MASTER_KEY=key,
+            SWITCHBOARD_OFFICE365_LOGIN_URL=f"http://127.0.0.1:{self.ports['fake']}",
+            SWITCHBOARD_LOG="warn",
+            SWITCHBOARD_WEBHOOK_PUSH="off",
+        )
+
+    def start(self, argv, log, env=None):
+        out = open(os.path.join(self.dir, log), "ab")
+        p = subprocess.Popen(argv, stdout=out, stderr=subprocess.STDOUT, env=env, cwd=self.dir)
+        self.processes.append(p)
+        return p
+
+    def stop(self, p):
+        p.send_signal(signal.SIGTERM)
+        try:
+            p.wait(10)
+        except subprocess.TimeoutExpired:
+            p.kill()
+            p.wait()
+        self.processes.remove(p)
+
+    def nginx(self, name, servers):
+        nginx_dir = os.path.join(self.dir, name)
+        os.makedirs(nginx_dir, exist_ok=True)
+        conf = os.path.join(nginx_dir, "nginx.conf")
+        with open(conf, "w") as f:
+            f.write(f"""
+worker_processes auto;
+daemon off;
+user root;
+pid {nginx_dir}/nginx.pid;
+error_log {nginx_dir}/error.log warn;
+events {{ worker_connections 4096; }}
+http {{
+    access_log off;
+    types {{ application/json json; }}
+    default_type application/json;
+    client_body_temp_path {nginx_dir}/body;
+    proxy_temp_path {nginx_dir}/proxy;
+    keepalive_requests 1000000;
+    {servers}
+}}
+""")
+        nginx = shutil.which("nginx") or "/usr/sbin/nginx"
+        p = self.start([nginx, "-c", conf, "-p", nginx_dir, "-e", f"{nginx_dir}/error.log"], f"{name}.log")
+        return p
+
+    def switchboard(self, graph_url):
+        env = dict(self.env, SWITCHBOARD_OFFICE365_GRAPH_URL=graph_url)
+        started = time.time()
+        p = self.start([SWITCHBOARD, "serve"], "switchboard.log", env)
+        wait_for(self.base + "/healthz")
+        return p, time.time() - started
+
+    def cli(self, *argv):
+        env = dict(self.env, SWITCHBOARD_OFFICE365_GRAPH_URL="http://127.0.0.1:1/v1.0")
+        return subprocess.run([SWITCHBOARD, *argv], env=env, cwd=self.dir, check=True,
+                              capture_output=True, text=True).stdout
+
+    # 1. Record.
+    def record(self):
+        fake = f"http://127.0.0.1:{self.ports['fake']}"
+        fake_process = self.start([FAKE, f"127.0.0.1:{self.ports['fake']}"], "fake.log")
+        wait_for(fake + "/_fake/counters")
+        recorder = self.nginx("recorder", f"""
+    server {{
+        listen 127.0.0.1:{self.ports['recorder']};
+        location / {{
+            proxy_pass {fake};
+            proxy_store {self.fixtures}$uri.json;
+            proxy_store_access user:rw group:r all:r;
+        }}
+    }}""")
+        wait_for(f"http://127.0.0.1:{self.ports['recorder']}/_fake/counters")
+        created = self.cli("app", "create", "--name", "bench", "--return-url", self.base + "/linked")
+        client_id = re.search(r"clientId:\s+(\S+)", created).group(1)
+        client_secret = re.search(r"clientSecret:\s+(\S+)", created).group(1)
+        secret_file = os.path.join(self.dir, "azure.secret")
+        with open(secret_file, "w") as f:
+            f.write(AZURE_SECRET)
+        self.cli("app", "office365", client_id, "--azure-client-id", AZURE_CLIENT,
+                 "--azure-client-secret-file", secret_file, "--authority", "common")
+        call("POST", fake + "/_fake/apps", {"clientId": AZURE_CLIENT, "secret": AZURE_SECRET,
+                                            "redirectUris": [self.base + "/v1/auth/callback"]})
+        p, _ = self.switchboard(f"http://127.0.0.1:{self.ports['recorder']}/v1.0")
+        self.tokens = []
+        basic = "Basic " + base64.b64encode(f"{client_id}:{client_secret}".encode()).decode()
+        for n in range(self.args.linked):
+            email = f"user{n}@contoso.com"
+            call("POST", fake + "/_fake/users", {"email": email, "name": f"User {n}"})
+            call("POST", fake + f"/_fake/users/{email}/messages", {"count": 25})
+            self.tokens.append(self.link(client_id, basic))
+        self.client = (client_id, basic)
+        first = {"Authorization": "Bearer " + self.tokens[0]}
+        for day in range(1, 8):
+            event = {"subject": f"Meeting {day}",
+                     "start": {"dateTime": f"2026-12-0{day}T10:00:00Z"},
+                     "end": {"dateTime": f"2026-12-0{day}T11:00:00Z"}}
+            status, _, body = call("POST", self.base + "/v1/calendars/primary/events", event, first)
+            assert status in (200, 201), (status, body[:300])
+        # Each call once, so that its Graph answers are recorded (the direct API first: the mail
+        # listing asks for the same path with its $select, and the last answer is kept).
+        for row, path, _ in ROWS:
+            if path:
+                status, _, body = call("GET", self.base + path, None, first)
+                assert status == 200, (row, status, body[:300])
+        self.stop(p)
+        self.stop(recorder)
+        self.stop(fake_process)
+        # The token endpoint stays the fake's: nothing is refreshed within the run (an hour's
+        # token), but a start may look.
+        self.start([FAKE, f"127.0.0.1:{self.ports['fake']}"], "fake.log")
+
+    def link(self, client_id, basic):
+        query = urllib.parse.urlencode({"clientId": client_id, "serviceType": "Office365",
+                                        "scopes": "Mail.Read Calendar.ReadWrite",
+                                        "returnUrl": self.base + "/linked"})
+        url = f"{self.base}/v1/auth/authorize?{query}"
+        cookies = {}
+        for _ in range(10):
+            header = "; ".join(f"{k}={v}" for k, v in cookies.items())
+            status, headers, body = call("GET", url, None, {"Cookie": header} if header else {})
+            for name, value in headers.items():
+                if name.lower() == "set-cookie":
+                    k, v = value.split(";")[0].split("=", 1)
+                    cookies[k] = v
+            assert status in (302, 303, 307), (url, status, body[:300])
+            url = urllib.parse.urljoin(url, headers.get("Location") or headers.get("location"))
+            if url.startswith(self.base + "/linked"):
+                code = urllib.parse.parse_qs(urllib.parse.urlparse(url).query)["code"][0]
+                status, _, body = call("POST", f"{self.base}/v1/auth/token/{code}", None,
+                                       {"Authorization": basic})
+                assert status in (200, 201), (status, body[:300])
+                return json.loads(body)["accessToken"]
+        sys.exit("linking did not come back to the return URL")
+
+    # 2. Serve.
+    def serve(self):
+        upstream = self.ports["upstream"]
+        self.nginx("nginx", f"""
+    upstream graph {{ server 127.0.0.1:{upstream}; keepalive 64; }}
+    server {{
+        listen 127.0.0.1:{upstream};
+        location / {{
+            root {self.fixtures};
+            try_files $uri.json =404;
+            error_page 405 =200 $uri.json;
+        }}
+    }}
+    server {{
+        listen 127.0.0.1:{self.ports['proxy']};
+        location / {{
+            proxy_pass http://graph;
+            proxy_http_version 1.1;
+            proxy_set_header Connection "";
+        }}
+    }}""")
+        wait_for(f"http://127.0.0.1:{self.ports['proxy']}/v1.0/me")
+        self.server, self.start_seconds = self.switchboard(f"http://127.0.0.1:{upstream}/v1.0")
+
+    # 3. Drive.
+    def wrk(self, url, tokens, seconds):
+        script = os.path.join(self.dir, "tokens.lua")
+        with open(script, "w") as f:
+            f.write("tokens = {" + ",".join(json.dumps(t) for t in tokens) + "}\n")
+            f.write("n = 0\nrequest = function()\n  n = n % #tokens + 1\n"
+                    "  if tokens[n] == '' then return wrk.format() end\n"
+                    "  return wrk.format(nil, nil, {Authorization = 'Bearer ' .. tokens[n]})\nend\n"
+                    "done = function(summary, latency, requests)\n"
+                    "  io.write(string.format('RESULT %d %d %d %d %d\\n', summary.requests,\n"
+                    "    summary.duration, latency:percentile(50), latency:percentile(99),\n"
+                    "    summary.errors.status + summary.errors.connect + summary.errors.read\n"
+                    "    + summary.errors.write + summary.errors.timeout))\nend\n")
+        out = subprocess.run(["wrk", "-t1", f"-c{self.args.connections}", f"-d{seconds}s",
+                              "-s", script, url], capture_output=True, text=True, check=True).stdout
+        requests, micros, p50, p99, errors = map(int, re.search(r"RESULT (.*)", out).group(1).split())
+        return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors}
+
+    def drive(self):
+        results = []
+        for row, path, nginx_path in ROWS:
+            if nginx_path:
+                which, path = nginx_path.split(":", 1)
+                url, tokens = f"http://127.0.0.1:{self.ports[which]}{path}", [""]
+            else:
+                url, tokens = self.base + path, self.tokens
+            status, _, body = call("GET", url, None, {"Authorization": "Bearer " + self.tokens[0]})
+            assert status == 200, (row, status, body[:300])
+            self.wrk(url, tokens, 1)
+            perf = None
+            if self.args.perf and not nginx_path:
+                data = os.path.join(self.dir, re.sub(r"\W+", "_", path).strip("_") + ".perf")
+                perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", data, "-p",
+                                         str(self.server.pid)], stdout=subprocess.DEVNULL,
+                                        stderr=subprocess.DEVNULL)
+            results.append((row, self.wrk(url, tokens, self.args.seconds)))
+            if perf:
+                perf.send_signal(signal.SIGINT)
+                perf.wait()
+                print(f"profile of {row}: perf report -i {data}")
+        return results
+
+    def report(self, results):
+        proxy = dict(results)["nginx proxy_pass"]
+        store = "PostgreSQL" if self.database.startswith("postgres") else "SQLite"
+        print(f"\n{store}, {self.args.linked} linked accounts, wrk -t1 -c{self.args.connections} "
+              f"-d{self.args.seconds}s, {os.cpu_count()} cores\n")
+        print("| path | req/s | p50 ms | p99 ms | throughput vs nginx proxy_pass | p99 vs nginx | errors |")
+        print("|---|---|---|---|---|---|---|")
+        for row, r in results:
+            print(f"| {row} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
+                  f"{r['rps'] / proxy['rps']:.2f}× | {r['p99'] / proxy['p99']:.2f}× | {r['errors']} |")
+        rss = peak_rss(self.server.pid)
+        print(f"\nswitchboard: peak RSS {rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s")
+
+    def close(self):
+        for p in list(self.processes):
+            self.stop(p)
+        if self.args.keep:
+            print(f"kept {self.dir}")
+        else:
+            shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def peak_rss(pid):
+    with open(f"/proc/{pid}/status") as f:
+        return int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--database", default="")
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--linked", type=int, default=8)
+    parser.add_argument("--perf", action="store_true",
+                        help="record a CPU profile of switchboard for each of its rows (implies --keep)")
+    parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, fixtures)")
+    args = parser.parse_args()
+    args.keep = args.keep or args.perf
+    bench = Bench(args)
+    try:
+        bench.record()
+        bench.serve()
+        bench.report(bench.drive())
+    finally:
+        bench.close()
+
+
+if __name__ == "__main__":
+    main()
