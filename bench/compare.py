@@ -10,12 +10,14 @@
 
 import argparse
 import base64
+import hashlib
 import json
 import os
 import re
 import shutil
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import tempfile
@@ -25,7 +27,8 @@ import urllib.parse
 import urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-SWITCHBOARD = os.path.join(ROOT, "target/release/switchboard")
+# SWITCHBOARD_BIN: another build to measure (say, one from before a change).
+SWITCHBOARD = os.environ.get("SWITCHBOARD_BIN") or os.path.join(ROOT, "target/release/switchboard")
 FAKE = os.path.join(ROOT, "target/release/examples/fake_microsoft")
 AZURE_CLIENT = "4a1b2c3d-0000-4000-8000-00000000be0c"
 AZURE_SECRET = "bench~secret~value"
@@ -85,6 +88,7 @@ class Bench:
         self.args = args
         self.dir = tempfile.mkdtemp(prefix="switchboard-bench-")
         self.fixtures = os.path.join(self.dir, "fixtures")
+        self.many = []
         os.makedirs(self.fixtures)
         self.processes = []
         self.ports = {name: free_port() for name in ("fake", "recorder", "upstream", "proxy", "switchboard")}
@@ -232,6 +236,49 @@ http {{
                 return json.loads(body)["accessToken"]
         sys.exit("linking did not come back to the return URL")
 
+    # 1b. Many accounts: copies of the first linked one, each with its own account token, written
+    # straight into the database (linking 100,000 through Microsoft's sign-in would take hours).
+    COPY = ("app_id, service_type, tenant_id, {object}, {email}, name, timezone, auth_scopes, "
+            "permissions, token_status, auth_obtained_at, created_at, updated_at, kind")
+    COLUMNS = ("app_id, service_type, tenant_id, object_id, email, name, timezone, auth_scopes, "
+               "permissions, token_status, auth_obtained_at, created_at, updated_at, kind")
+
+    def generate(self, count):
+        started = time.time()
+        if self.database.startswith("postgres"):
+            sql = f"""
+INSERT INTO accounts ({self.COLUMNS}) SELECT {self.COPY.format(object="'bench-' || n", email="'bench' || n || '@contoso.com'")}
+  FROM accounts, generate_series(1, {count}) n WHERE id = 1;
+INSERT INTO account_tokens (token_hash, account_id, created_at)
+  SELECT sha256('switchboard secret'::bytea || '\\x00'::bytea || convert_to('bench-token-' || id, 'UTF8')), id, 0
+  FROM accounts WHERE object_id LIKE 'bench-%';
+INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, access_expires_at, refreshed_at)
+  SELECT a.id, t.access_token_enc, t.refresh_token_enc, t.access_expires_at, t.refreshed_at
+  FROM accounts a, provider_tokens t WHERE t.account_id = 1 AND a.object_id LIKE 'bench-%';
+SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
+            out = subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", self.database, "-c", sql],
+                                 check=True, capture_output=True, text=True).stdout
+            ids = [int(line) for line in out.split()]
+        else:
+            path = urllib.parse.urlparse(self.database.split("?")[0].replace("sqlite://", "file://")).path
+            con = sqlite3.connect(path)
+            with con:
+                con.executemany(
+                    f"INSERT INTO accounts ({self.COLUMNS}) SELECT {self.COPY.format(object='?', email='?')} "
+                    "FROM accounts WHERE id = 1",
+                    ((f"bench-{n}", f"bench{n}@contoso.com") for n in range(count)))
+                ids = [r[0] for r in con.execute("SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id")]
+                con.executemany("INSERT INTO account_tokens (token_hash, account_id, created_at) VALUES (?, ?, 0)",
+                                ((hashlib.sha256(b"switchboard secret\0" + f"bench-token-{i}".encode()).digest(), i)
+                                 for i in ids))
+                con.execute("INSERT INTO provider_tokens (account_id, access_token_enc, refresh_token_enc, "
+                            "access_expires_at, refreshed_at) SELECT a.id, t.access_token_enc, t.refresh_token_enc, "
+                            "t.access_expires_at, t.refreshed_at FROM accounts a, provider_tokens t "
+                            "WHERE t.account_id = 1 AND a.object_id LIKE 'bench-%'")
+            con.close()
+        self.many = [f"bench-token-{i}" for i in ids]
+        print(f"{len(ids):,} more accounts written in {time.time() - started:.1f} s")
+
     # 2. Serve.
     def serve(self):
         upstream = self.ports["upstream"]
@@ -296,12 +343,20 @@ http {{
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
                 print(f"profile of {row}: perf report -i {data}")
+        if self.many:
+            url = self.base + "/v1/account"
+            status, _, body = call("GET", url, None, {"Authorization": "Bearer " + self.many[-1]})
+            assert status == 200, (status, body[:300])
+            self.wrk(url, self.many, 1)
+            row = f"GET /v1/account, tokens of all {len(self.many) + len(self.tokens):,} accounts in turn"
+            results.append((row, self.wrk(url, self.many, self.args.seconds)))
         return results
 
     def report(self, results):
         proxy = dict(results)["nginx proxy_pass"]
         store = "PostgreSQL" if self.database.startswith("postgres") else "SQLite"
-        print(f"\n{store}, {self.args.linked} linked accounts, wrk -t1 -c{self.args.connections} "
+        accounts = self.args.linked + len(self.many)
+        print(f"\n{store}, {accounts:,} accounts ({self.args.linked} linked), wrk -t1 -c{self.args.connections} "
               f"-d{self.args.seconds}s, {os.cpu_count()} cores\n")
         print("| path | req/s | p50 ms | p99 ms | throughput vs nginx proxy_pass | p99 vs nginx | errors |")
         print("|---|---|---|---|---|---|---|")
@@ -331,6 +386,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--linked", type=int, default=8)
+    parser.add_argument("--accounts", type=int, default=0,
+                        help="this many accounts in all (copies of a linked one), e.g. 100000")
     parser.add_argument("--perf", action="store_true",
                         help="record a CPU profile of switchboard for each of its rows (implies --keep)")
     parser.add_argument("--keep", action="store_true", help="keep the temp dir (logs, fixtures)")
@@ -339,6 +396,8 @@ def main():
     bench = Bench(args)
     try:
         bench.record()
+        if args.accounts > args.linked:
+            bench.generate(args.accounts - args.linked)
         bench.serve()
         bench.report(bench.drive())
     finally:
