@@ -3,11 +3,17 @@
 //! `store::mailbox_slots`), under a lease it renews while the call runs. A killed instance's
 //! slots free themselves when their leases run out (`LEASE`), so a crash costs the mailbox a slot
 //! for at most that long.
+//!
+//! A busy mailbox does not pay two database round trips per call: a call that ends hands its
+//! slot to the instance's next call of that mailbox (`HAND_OVER`), and only a slot nobody here
+//! picks up within `GRACE`, or one held this way for longer than `HAND_OVER`, is given back to
+//! the database, where the other instances find it.
 
 use crate::store::Store;
 use rand::Rng;
+use std::collections::HashMap;
 use std::sync::atomic::{AtomicU64, Ordering};
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 /// How long a slot stays held without its holder renewing it.
@@ -17,27 +23,44 @@ const RENEW_EVERY: Duration = Duration::from_secs(10);
 /// Between looks for a free slot while all are held: from the first to the last, doubling.
 const FIRST_LOOK: Duration = Duration::from_millis(4);
 const LAST_LOOK: Duration = Duration::from_millis(40);
+/// A slot passes from call to call within this instance for at most this long before it goes
+/// back to the database (where another instance may take it).
+const HAND_OVER: Duration = Duration::from_millis(500);
+/// How long a slot a call ended with waits for the next call here before it goes back.
+const GRACE: Duration = Duration::from_millis(5);
 
-pub struct SharedSlots {
+/// What every slot of this instance shares: the store, the slots waiting to be handed over.
+struct Pool {
     store: Arc<dyn Store>,
-    /// This process, in the holder names of its slots.
-    instance: String,
-    taken: AtomicU64,
-    /// Told when this process gives a slot back, so its own waiters look at once (those of
-    /// other instances look on their schedule).
-    released: Arc<tokio::sync::Notify>,
+    /// Told when this process gives a slot back or hands one over, so its own waiters look at
+    /// once (those of other instances look on their schedule).
+    released: tokio::sync::Notify,
+    spare: Mutex<HashMap<String, Vec<Lease>>>,
 }
 
-/// One held slot; dropping it releases the slot.
-pub struct SharedSlot {
-    store: Arc<dyn Store>,
-    released: Arc<tokio::sync::Notify>,
+/// A slot held in the database, with the task renewing its lease.
+struct Lease {
     mailbox: String,
     slot: i64,
     holder: String,
     renewal: tokio::task::JoinHandle<()>,
-    /// The instance's own slot, given back only once the shared one is (so that the call it lets
-    /// in finds the shared slot free).
+    /// When it was taken from the database.
+    since: Instant,
+}
+
+pub struct SharedSlots {
+    pool: Arc<Pool>,
+    /// This process, in the holder names of its slots.
+    instance: String,
+    taken: AtomicU64,
+}
+
+/// One held slot; dropping it hands it over or releases it.
+pub struct SharedSlot {
+    pool: Arc<Pool>,
+    lease: Option<Lease>,
+    /// The instance's own slot, given back only once the shared one is handed over or released
+    /// (so that the call it lets in finds the shared slot free).
     local: Option<tokio::sync::OwnedSemaphorePermit>,
 }
 
@@ -49,13 +72,49 @@ pub enum NoSlot {
     Store,
 }
 
+impl Pool {
+    fn spare(&self, mailbox: &str) -> Option<Lease> {
+        self.spare
+            .lock()
+            .expect("spare slots")
+            .get_mut(mailbox)?
+            .pop()
+    }
+
+    /// The spare slot named `holder`, if nobody took it meanwhile.
+    fn unclaimed(&self, mailbox: &str, holder: &str) -> Option<Lease> {
+        let mut spare = self.spare.lock().expect("spare slots");
+        let leases = spare.get_mut(mailbox)?;
+        let at = leases.iter().position(|l| l.holder == holder)?;
+        let lease = leases.swap_remove(at);
+        if leases.is_empty() {
+            spare.remove(mailbox);
+        }
+        Some(lease)
+    }
+
+    async fn release(&self, lease: Lease) {
+        lease.renewal.abort();
+        if let Err(e) = self
+            .store
+            .release_mailbox_slot(&lease.mailbox, lease.slot, &lease.holder)
+            .await
+        {
+            tracing::warn!(error = %e, "a mailbox slot could not be released; its lease will run out");
+        }
+    }
+}
+
 impl SharedSlots {
     pub fn new(store: Arc<dyn Store>) -> Self {
         SharedSlots {
-            store,
+            pool: Arc::new(Pool {
+                store,
+                released: tokio::sync::Notify::new(),
+                spare: Mutex::default(),
+            }),
             instance: uuid::Uuid::new_v4().simple().to_string(),
             taken: AtomicU64::new(0),
-            released: Arc::new(tokio::sync::Notify::new()),
         }
     }
 
@@ -73,8 +132,12 @@ impl SharedSlots {
         );
         let mut pause = FIRST_LOOK;
         loop {
+            if let Some(lease) = self.pool.spare(mailbox) {
+                return Ok(self.slot(lease));
+            }
             let at = crate::clock::now();
             let taken = self
+                .pool
                 .store
                 .take_mailbox_slot(mailbox, slots as i64, &holder, at + LEASE, at)
                 .await
@@ -83,7 +146,7 @@ impl SharedSlots {
                     NoSlot::Store
                 })?;
             if let Some(slot) = taken {
-                return Ok(self.held(mailbox, slot, holder));
+                return Ok(self.slot(self.lease(mailbox, slot, holder)));
             }
             if Instant::now() + pause >= deadline {
                 return Err(NoSlot::Busy);
@@ -91,15 +154,23 @@ impl SharedSlots {
             let jitter = rand::thread_rng().gen_range(0..=pause.as_millis() as u64 / 2);
             tokio::select! {
                 () = tokio::time::sleep(pause + Duration::from_millis(jitter)) => {}
-                () = self.released.notified() => {}
+                () = self.pool.released.notified() => {}
             }
             pause = (pause * 2).min(LAST_LOOK);
         }
     }
 
-    fn held(&self, mailbox: &str, slot: i64, holder: String) -> SharedSlot {
+    fn slot(&self, lease: Lease) -> SharedSlot {
+        SharedSlot {
+            pool: self.pool.clone(),
+            lease: Some(lease),
+            local: None,
+        }
+    }
+
+    fn lease(&self, mailbox: &str, slot: i64, holder: String) -> Lease {
         let (store, renewed_mailbox, renewed_holder) =
-            (self.store.clone(), mailbox.to_string(), holder.clone());
+            (self.pool.store.clone(), mailbox.to_string(), holder.clone());
         let renewal = tokio::spawn(async move {
             loop {
                 tokio::time::sleep(RENEW_EVERY).await;
@@ -117,14 +188,12 @@ impl SharedSlots {
                 }
             }
         });
-        SharedSlot {
-            store: self.store.clone(),
-            released: self.released.clone(),
+        Lease {
             mailbox: mailbox.to_string(),
             slot,
             holder,
             renewal,
-            local: None,
+            since: Instant::now(),
         }
     }
 }
@@ -139,24 +208,37 @@ impl SharedSlot {
 
 impl Drop for SharedSlot {
     fn drop(&mut self) {
-        self.renewal.abort();
+        let (Some(lease), local) = (self.lease.take(), self.local.take()) else {
+            return;
+        };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
+            lease.renewal.abort();
             return; // Shutting down: the lease runs out by itself.
         };
-        let (store, released, mailbox, holder, slot, local) = (
-            self.store.clone(),
-            self.released.clone(),
-            std::mem::take(&mut self.mailbox),
-            std::mem::take(&mut self.holder),
-            self.slot,
-            self.local.take(),
-        );
-        runtime.spawn(async move {
-            if let Err(e) = store.release_mailbox_slot(&mailbox, slot, &holder).await {
-                tracing::warn!(error = %e, "a mailbox slot could not be released; its lease will run out");
-            }
+        let pool = self.pool.clone();
+        if lease.since.elapsed() < HAND_OVER {
+            let (mailbox, holder) = (lease.mailbox.clone(), lease.holder.clone());
+            pool.spare
+                .lock()
+                .expect("spare slots")
+                .entry(mailbox.clone())
+                .or_default()
+                .push(lease);
             drop(local);
-            released.notify_waiters();
-        });
+            pool.released.notify_waiters();
+            runtime.spawn(async move {
+                tokio::time::sleep(GRACE).await;
+                if let Some(lease) = pool.unclaimed(&mailbox, &holder) {
+                    pool.release(lease).await;
+                    pool.released.notify_waiters();
+                }
+            });
+        } else {
+            runtime.spawn(async move {
+                pool.release(lease).await;
+                drop(local);
+                pool.released.notify_waiters();
+            });
+        }
     }
 }
