@@ -5,7 +5,7 @@
 
 use crate::error::Code;
 use crate::model::requests::Forward;
-use crate::providers::error::ProviderError;
+use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::client::on_user_path;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
@@ -42,6 +42,8 @@ const NOT_FORWARDED: &[&str] = &[
     "x-real-ip",
 ];
 const NOT_RETURNED: &[&str] = &["set-cookie", "content-length"];
+/// Answers up to this size (by their `Content-Length`) are read whole before they are passed on.
+const WHOLE: u64 = 64 * 1024;
 
 fn refused_path(why: &str) -> ProviderError {
     ProviderError::invalid(
@@ -203,22 +205,45 @@ impl Direct for Office365 {
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("application/json"));
-        // The mailbox permit goes with the stream: Graph counts the request until it is read.
-        let stream = response.bytes_stream().map(move |chunk| {
-            let _held = &permit;
-            chunk
-        });
-        let body = if json {
+        let rewriter = json.then(|| {
             let direct = format!(
                 "{}/v1/direct",
                 self.settings.public_url.as_str().trim_end_matches('/')
             );
-            Body::from_stream(with_links_rewritten(
-                stream,
-                LinkRewriter::new(self.graph.base(), &direct),
-            ))
+            LinkRewriter::new(self.graph.base(), &direct)
+        });
+        let body = if response.content_length().is_some_and(|n| n <= WHOLE) {
+            // A small answer (a page of a listing, an item) is read whole and sent in one
+            // write with its length, rather than as chunks as they came.
+            let read = response.bytes().await;
+            drop(permit);
+            let bytes = read.map_err(|_| {
+                ProviderError::new(
+                    Failure::Upstream(StatusCode::BAD_GATEWAY),
+                    Code::ProviderUnreachable,
+                    "Microsoft Graph's answer broke off.",
+                )
+            })?;
+            match rewriter {
+                Some(mut rewriter) => {
+                    let out = rewriter.feed(bytes);
+                    match rewriter.finish() {
+                        held if held.is_empty() => Body::from(out),
+                        held => Body::from([&out[..], &held].concat()),
+                    }
+                }
+                None => Body::from(bytes),
+            }
         } else {
-            Body::from_stream(stream)
+            // The mailbox permit goes with the stream: Graph counts the request until it is read.
+            let stream = response.bytes_stream().map(move |chunk| {
+                let _held = &permit;
+                chunk
+            });
+            match rewriter {
+                Some(rewriter) => Body::from_stream(with_links_rewritten(stream, rewriter)),
+                None => Body::from_stream(stream),
+            }
         };
         let mut out = Response::new(body);
         *out.status_mut() = status;

@@ -1,197 +1,202 @@
 //! Graph's paging links in a direct answer, pointed back at the direct API: `@odata.nextLink` and
-//! `@odata.deltaLink` name Graph itself, where the caller's account token means nothing. The JSON
-//! streams through a small lexer, so a page of any size never sits whole in memory; only the
-//! values of those annotations are touched (a message body that quotes a Graph URL is not). A
-//! piece without such a value is passed on as it came, not copied; strings are skipped to their
-//! next quote or backslash at once.
+//! `@odata.deltaLink` name Graph itself, where the caller's account token means nothing. Only the
+//! values of those annotations are touched (a message body that quotes a Graph URL is not), and
+//! a page of any size streams through without sitting whole in memory.
+//!
+//! No lexer is needed: in JSON a quote right after a letter (`…Link"`) is never escaped, so it
+//! ends a string, and a string followed by `:` is a key. A key ending in a link name is found by a
+//! substring search for `Link"` (with the bytes before it checked, from the previous piece when
+//! needed), then `:`, then the value's opening quote, then `from`. A piece without such a value
+//! is passed on as it came, not copied.
 
 use bytes::Bytes;
+use memchr::memmem::Finder;
 
 /// Rewrites the values of `…@odata.nextLink` / `…@odata.deltaLink` that start with `from`.
 pub struct LinkRewriter {
     from: Vec<u8>,
     to: Vec<u8>,
-    state: State,
-    /// The last bytes of the string being read (enough to tell whether it ends with a link name).
-    tail: Vec<u8>,
-    /// The last complete string ends with a link name, and may still turn out to be a key.
-    link_key: bool,
-    /// The next string is the value of a link annotation.
-    armed: bool,
-    /// The start of a link value, held back until it can be compared with `from`.
+    ends: Finder<'static>,
+    /// The last bytes of the previous piece (already passed on): a link name may begin there.
+    seen: Vec<u8>,
+    after: After,
+    /// The start of a link value (all of it a prefix of `from` so far), held back until it can
+    /// be compared with `from` in full.
     held: Vec<u8>,
 }
 
 #[derive(Clone, Copy, PartialEq)]
-enum State {
-    Outside,
-    /// Any string but a link value: passed on as it comes.
-    InString {
-        escaped: bool,
-    },
-    /// The value of a link annotation; `deciding` while its start is held back.
-    InLink {
-        escaped: bool,
-        deciding: bool,
-    },
+enum After {
+    /// Looking for a key that ends with a link name.
+    Nothing,
+    /// Such a key: its colon is next (after any white space).
+    Key,
+    /// The colon: the value's opening quote is next.
+    Colon,
+    /// Inside the value, comparing its start with `from`.
+    Value,
 }
 
-const LINKS: [&[u8]; 2] = [b"@odata.nextLink", b"@odata.deltaLink"];
-/// The longest link name.
-const TAIL: usize = 16;
+const LINKS: [&[u8]; 2] = [b"@odata.nextLink\"", b"@odata.deltaLink\""];
+/// The longest link name and its closing quote.
+const NAME: usize = 17;
+/// What every link name ends with.
+const END: &[u8] = b"Link\"";
+
+/// A piece's output, made only once it differs from the piece.
+struct Output<'a> {
+    piece: &'a [u8],
+    out: Option<Vec<u8>>,
+    /// How much of the piece is written to `out` or dropped.
+    copied: usize,
+}
+
+impl Output<'_> {
+    /// Writes the piece up to `at`, then `extra`.
+    fn insert(&mut self, at: usize, extra: &[u8]) {
+        let out = self
+            .out
+            .get_or_insert_with(|| Vec::with_capacity(self.piece.len() + extra.len() + 64));
+        out.extend_from_slice(&self.piece[self.copied..at]);
+        out.extend_from_slice(extra);
+        self.copied = at;
+    }
+
+    /// Leaves out the piece's bytes from `at` to `to`.
+    fn drop_range(&mut self, at: usize, to: usize) {
+        self.insert(at, &[]);
+        self.copied = to;
+    }
+}
 
 impl LinkRewriter {
     pub fn new(from: &str, to: &str) -> Self {
         LinkRewriter {
             from: from.as_bytes().to_vec(),
             to: to.as_bytes().to_vec(),
-            state: State::Outside,
-            tail: Vec::with_capacity(2 * TAIL),
-            link_key: false,
-            armed: false,
+            ends: Finder::new(END),
+            seen: Vec::with_capacity(2 * NAME),
+            after: After::Nothing,
             held: Vec::new(),
         }
     }
 
-    /// The next piece of the body, rewritten; a few bytes may be held until the next piece.
+    /// The next piece of the body, rewritten; the start of a link value may be held until the
+    /// next piece.
     pub fn feed(&mut self, chunk: Bytes) -> Bytes {
-        // Set once this piece's output differs from it; `copied`: how much of the piece it covers.
-        let mut out: Option<Vec<u8>> = None;
-        let mut copied = 0;
         let bytes = &chunk[..];
+        let mut output = Output {
+            piece: bytes,
+            out: None,
+            copied: 0,
+        };
         let mut i = 0;
-        while i < bytes.len() {
-            match self.state {
-                State::InString { escaped: true } => {
-                    self.note(&bytes[i..=i]);
-                    i += 1;
-                    self.state = State::InString { escaped: false };
-                }
-                State::InString { escaped: false } => {
-                    let rest = &bytes[i..];
-                    let Some(k) = memchr::memchr2(b'"', b'\\', rest) else {
-                        self.note(rest);
+        loop {
+            match self.after {
+                After::Nothing => match self.next_key_end(bytes, i) {
+                    Some(quote) => {
+                        i = quote + 1;
+                        self.after = After::Key;
+                    }
+                    None => break,
+                },
+                After::Key | After::Colon => {
+                    let Some(k) = bytes[i..].iter().position(|b| !b.is_ascii_whitespace()) else {
                         break;
                     };
-                    self.note(&rest[..k]);
-                    i += k + 1;
-                    self.state = if rest[k] == b'"' {
-                        self.link_key = LINKS.iter().any(|l| self.tail.ends_with(l));
-                        State::Outside
-                    } else {
-                        self.note(b"\\");
-                        State::InString { escaped: true }
+                    i += k;
+                    self.after = match (self.after, bytes[i]) {
+                        (After::Key, b':') => After::Colon,
+                        (After::Colon, b'"') => After::Value,
+                        _ => After::Nothing,
                     };
-                }
-                State::Outside => {
-                    self.state = self.outside(bytes[i]);
-                    i += 1;
-                    if matches!(self.state, State::InLink { .. }) {
-                        out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + self.to.len()))
-                            .extend_from_slice(&bytes[copied..i]);
-                        copied = i;
+                    if self.after != After::Nothing {
+                        i += 1;
                     }
                 }
-                State::InLink { escaped, deciding } => {
-                    let o =
-                        out.get_or_insert_with(|| Vec::with_capacity(bytes.len() + self.to.len()));
-                    let b = bytes[i];
-                    i += 1;
-                    copied = i;
-                    self.state = self.in_link(b, escaped, deciding, o);
+                After::Value if i == bytes.len() => break,
+                After::Value => {
+                    let want = &self.from[self.held.len()..];
+                    let take = want.len().min(bytes.len() - i);
+                    if bytes[i..i + take] != want[..take] {
+                        // Not a Graph link: what was held goes out as it came.
+                        if !self.held.is_empty() {
+                            output.insert(i, &std::mem::take(&mut self.held));
+                        }
+                        self.after = After::Nothing;
+                        continue;
+                    }
+                    self.held.extend_from_slice(&bytes[i..i + take]);
+                    output.drop_range(i, i + take);
+                    i += take;
+                    if self.held.len() < self.from.len() {
+                        break;
+                    }
+                    output.insert(i, &self.to);
+                    self.held.clear();
+                    self.after = After::Nothing;
                 }
             }
         }
-        match out {
-            Some(mut o) => {
-                o.extend_from_slice(&bytes[copied..]);
-                Bytes::from(o)
+        self.remember(bytes);
+        match output.out {
+            Some(mut out) => {
+                out.extend_from_slice(&bytes[output.copied..]);
+                Bytes::from(out)
             }
             None => chunk,
         }
     }
 
-    /// Keeps the end of the string being read.
-    fn note(&mut self, piece: &[u8]) {
-        if piece.len() >= TAIL {
-            self.tail.clear();
-            self.tail.extend_from_slice(&piece[piece.len() - TAIL..]);
-        } else {
-            self.tail.extend_from_slice(piece);
-            if self.tail.len() > 2 * TAIL {
-                self.tail.drain(..self.tail.len() - TAIL);
+    /// Where the next key ending in a link name ends (its closing quote), from `at` on.
+    fn next_key_end(&self, bytes: &[u8], at: usize) -> Option<usize> {
+        // A name whose `Link"` began in the previous piece.
+        let straddling = (at..bytes.len().min(END.len() - 1))
+            .find(|&q| bytes[q] == b'"' && self.ends_a_name(bytes, q));
+        straddling.or_else(|| {
+            let mut from = at;
+            while let Some(k) = self.ends.find(&bytes[from..]) {
+                let quote = from + k + END.len() - 1;
+                if self.ends_a_name(bytes, quote) {
+                    return Some(quote);
+                }
+                from = quote;
             }
-        }
+            None
+        })
     }
 
-    fn outside(&mut self, b: u8) -> State {
-        match b {
-            b'"' if std::mem::take(&mut self.armed) => State::InLink {
-                escaped: false,
-                deciding: true,
-            },
-            b'"' => {
-                self.tail.clear();
-                State::InString { escaped: false }
+    /// Whether the bytes up to `bytes[quote]` (the previous piece's before them) are a link name
+    /// and its closing quote.
+    fn ends_a_name(&self, bytes: &[u8], quote: usize) -> bool {
+        let mut last = [0u8; NAME];
+        let mut n = 0;
+        for &b in bytes[..=quote].iter().rev().chain(self.seen.iter().rev()) {
+            if n == NAME {
+                break;
             }
-            b':' => {
-                self.armed = std::mem::take(&mut self.link_key);
-                State::Outside
-            }
-            b' ' | b'\t' | b'\r' | b'\n' => State::Outside,
-            _ => {
-                self.link_key = false;
-                self.armed = false;
-                State::Outside
-            }
+            last[NAME - 1 - n] = b;
+            n += 1;
         }
+        LINKS.iter().any(|l| last[NAME - n..].ends_with(l))
     }
 
-    fn in_link(&mut self, b: u8, escaped: bool, deciding: bool, out: &mut Vec<u8>) -> State {
-        if b == b'"' && !escaped {
-            self.release(out);
-            out.push(b);
-            return State::Outside;
-        }
-        let escaped = !escaped && b == b'\\';
-        if deciding {
-            self.held.push(b);
-            let full = self.held.len() >= self.from.len();
-            if full {
-                self.release(out);
-            }
-            State::InLink {
-                escaped,
-                deciding: !full,
-            }
+    /// Keeps the last bytes of the input, where a link name may begin.
+    fn remember(&mut self, piece: &[u8]) {
+        if piece.len() >= NAME {
+            self.seen.clear();
+            self.seen.extend_from_slice(&piece[piece.len() - NAME..]);
         } else {
-            out.push(b);
-            State::InLink {
-                escaped,
-                deciding: false,
+            self.seen.extend_from_slice(piece);
+            if self.seen.len() > 2 * NAME {
+                self.seen.drain(..self.seen.len() - NAME);
             }
         }
-    }
-
-    /// Writes what was held, with `from` replaced by `to` when the value starts with it.
-    fn release(&mut self, out: &mut Vec<u8>) {
-        if self.held.is_empty() {
-            return;
-        }
-        if self.held.starts_with(&self.from) {
-            out.extend_from_slice(&self.to);
-            out.extend_from_slice(&self.held[self.from.len()..]);
-        } else {
-            out.extend_from_slice(&self.held);
-        }
-        self.held.clear();
     }
 
     /// What is still held at the end of the body.
-    pub fn finish(mut self) -> Vec<u8> {
-        let mut out = Vec::new();
-        self.release(&mut out);
-        out
+    pub fn finish(self) -> Vec<u8> {
+        self.held
     }
 }
 
@@ -239,6 +244,22 @@ mod tests {
             let piece = Bytes::copy_from_slice(piece.as_bytes());
             assert_eq!(r.feed(piece.clone()).as_ptr(), piece.as_ptr(), "not copied");
         }
+    }
+
+    #[test]
+    fn pretty_printed_links_are_found_across_any_split() {
+        let body = "{\n  \"value\": [],\n  \"@odata.nextLink\" \t:\r\n  \"https://graph.microsoft.com/v1.0/me/messages?$skip=2\",\n  \"x\": \"Link\\\"\"\n}";
+        let want = body.replace(GRAPH, DIRECT);
+        for piece in 1..=body.len() {
+            assert_eq!(rewrite_in_pieces(body, piece), want, "pieces of {piece}");
+        }
+    }
+
+    #[test]
+    fn a_link_elsewhere_is_passed_on_uncopied() {
+        let mut r = LinkRewriter::new(GRAPH, DIRECT);
+        let piece = Bytes::from_static(br#"{"@odata.nextLink":"https://elsewhere.example.com/x"}"#);
+        assert_eq!(r.feed(piece.clone()).as_ptr(), piece.as_ptr(), "not copied");
     }
 
     #[test]
