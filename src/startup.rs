@@ -4,6 +4,7 @@ use crate::api;
 use crate::clock::now;
 use crate::config::{MasterKeySource, Settings};
 use crate::providers::office365::catalog::Office365Catalog;
+use crate::providers::office365::graph::per_thread::PerThread;
 use crate::providers::office365::Office365;
 use crate::scopes::ScopeCatalog;
 use crate::state::{AppState, Services};
@@ -100,17 +101,22 @@ pub struct Application {
     state: AppState,
 }
 
+/// A client for the identity platform and Graph: no redirects followed.
+fn microsoft_client() -> reqwest::Result<reqwest::Client> {
+    reqwest::Client::builder()
+        .connect_timeout(Duration::from_secs(10))
+        .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+}
+
 impl Application {
     pub async fn build(mut settings: Settings) -> anyhow::Result<Self> {
         let catalog = Arc::new(Office365Catalog::load(settings.office365_file.as_deref())?);
         let scopes = ScopeCatalog::load(settings.scopes_file.as_deref(), catalog.clone())?;
         let (store, keys) = open_store(&mut settings).await?;
         store.hot().hold_for(settings.limits.cache_bound);
-        let http = reqwest::Client::builder()
-            .connect_timeout(Duration::from_secs(10))
-            .user_agent(concat!("switchboard/", env!("CARGO_PKG_VERSION")))
-            .redirect(reqwest::redirect::Policy::none())
-            .build()?;
+        let http = PerThread::new(microsoft_client)?;
         let metrics = Arc::new(crate::metrics::Metrics::default());
         let settings = Arc::new(settings);
         let (scopes, keys) = (Arc::new(scopes), Arc::new(keys));
@@ -192,13 +198,15 @@ impl Application {
             let router = api::metrics_router(self.state.clone());
             let (limits, stopped) = (limits.clone(), stopped.clone());
             tokio::spawn(async move {
-                crate::server::serve(listener, router, &limits, None, until_stopped(stopped)).await
+                crate::server::serve(listener, router, &limits, 0, None, until_stopped(stopped))
+                    .await
             })
         });
         let main = crate::server::serve(
             self.listener,
             api::router(self.state.clone()),
             &limits,
+            limits.lanes,
             Some(self.state.metrics.clone()),
             until_stopped(stopped),
         );

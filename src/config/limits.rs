@@ -57,6 +57,8 @@ pub struct Limits {
     pub trust_forwarded_for: bool,
     pub signup: SignupPolicy,
     pub mailbox_slots: MailboxSlots,
+    /// Threads serving connections (a single-threaded runtime each; one per core by default).
+    pub lanes: usize,
 }
 
 impl Limits {
@@ -110,6 +112,11 @@ impl Limits {
             trust_forwarded_for,
             signup,
             mailbox_slots,
+            lanes: number(
+                values,
+                "LANES",
+                std::thread::available_parallelism().map_or(2, |n| n.get() as u64),
+            )? as usize,
         })
     }
 }

@@ -41,6 +41,7 @@ const KNOWN: &[&str] = &[
     "CACHE_SECONDS",
     "PROVIDER_TIMEOUT",
     "MAILBOX_SLOTS",
+    "LANES",
     "METRICS_LISTEN",
     "LOG_FORMAT",
     "TRUST_FORWARDED_FOR",

@@ -18,6 +18,7 @@ pub mod time;
 use crate::config::Settings;
 use crate::metrics::Metrics;
 use crate::providers::error::ProviderError;
+use crate::providers::office365::graph::per_thread::PerThread;
 use crate::providers::office365::graph::shared_slots::SharedSlots;
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
@@ -47,7 +48,7 @@ pub struct Office365 {
 impl Office365 {
     /// The provider over `http`, with the identity platform and Graph addresses from `settings`.
     pub fn new(
-        http: reqwest::Client,
+        http: PerThread,
         store: Arc<dyn Store>,
         keys: Arc<Keyring>,
         catalog: Arc<Office365Catalog>,
@@ -57,7 +58,7 @@ impl Office365 {
     ) -> Self {
         Office365 {
             tokens: TokenClient::new(
-                http.clone(),
+                http.shared(),
                 settings.office365_login_url.clone(),
                 settings.limits.provider_timeout,
             ),

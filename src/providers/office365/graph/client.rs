@@ -11,6 +11,7 @@ use crate::providers::office365::catalog::Throttling;
 pub use crate::providers::office365::graph::errors::GraphFailure;
 use crate::providers::office365::graph::errors::{classify, parse_retry_after};
 use crate::providers::office365::graph::mailbox_gate::{MailboxGates, MailboxSlot};
+use crate::providers::office365::graph::per_thread::PerThread;
 pub use crate::providers::office365::graph::request::{
     is_dot_segment, on_user_path, segment, GraphRequest, GraphResponse,
 };
@@ -28,7 +29,8 @@ use url::Url;
 const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct GraphClient {
-    http: reqwest::Client,
+    /// One client per thread (see `per_thread`).
+    http: PerThread,
     base: Url,
     throttling: Throttling,
     gates: MailboxGates,
@@ -39,7 +41,7 @@ pub struct GraphClient {
 
 impl GraphClient {
     pub fn new(
-        http: reqwest::Client,
+        http: PerThread,
         base: Url,
         throttling: Throttling,
         limits: &Limits,
@@ -182,6 +184,7 @@ impl GraphClient {
         let _permit = self.gates.enter(mailbox).await?;
         let sent = self
             .http
+            .get()
             .put(upload_url)
             .timeout(self.call_timeout)
             .header(reqwest::header::CONTENT_RANGE, range)
@@ -209,7 +212,7 @@ impl GraphClient {
 
     /// A request to Graph, to be completed by the caller.
     pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
-        self.http.request(method, url)
+        self.http.get().request(method, url)
     }
 
     /// Sends one request for `mailbox`, retrying throttling and transient failures.
@@ -236,6 +239,7 @@ impl GraphClient {
                 .map_err(GraphFailure::Failed)?;
             let mut builder = self
                 .http
+                .get()
                 .request(req.method.clone(), &req.url)
                 .timeout(self.call_timeout)
                 .bearer_auth(token.expose_secret());
@@ -344,7 +348,7 @@ mod tests {
             max_retry_wait_seconds: 1,
         };
         let g = GraphClient::new(
-            reqwest::Client::new(),
+            PerThread::new(|| Ok(reqwest::Client::new())).expect("a client"),
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
             &Limits::read(&Default::default()).unwrap(),

@@ -6,6 +6,7 @@ pub mod direct;
 pub mod direct_links;
 pub mod errors;
 pub mod mailbox_gate;
+pub mod per_thread;
 pub mod request;
 pub mod shapes;
 pub mod shared_slots;

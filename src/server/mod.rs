@@ -21,17 +21,27 @@ use tokio::net::TcpListener;
 use tokio::sync::Semaphore;
 use tower::ServiceExt;
 
+pub mod lanes;
+
+use lanes::Lanes;
+
 /// How long a stop waits for requests in flight before closing what is left.
 const DRAIN: Duration = Duration::from_secs(30);
 
+/// `lanes`: how many threads serve the connections (see `lanes`; none: the caller's runtime);
 /// `metrics`: where to count open connections.
 pub async fn serve(
     listener: TcpListener,
     app: Router,
     limits: &Limits,
+    lanes: usize,
     metrics: Option<Arc<Metrics>>,
     stop: impl Future<Output = ()>,
 ) {
+    let mut lanes = Lanes::start(lanes).unwrap_or_else(|e| {
+        tracing::warn!(error = %e, "could not start the serving lanes; serving on the main runtime");
+        Lanes::none()
+    });
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let per_client = Arc::new(PerClient {
         open: Mutex::new(HashMap::new()),
@@ -77,7 +87,7 @@ pub async fn serve(
         if let Some(m) = &metrics {
             m.open_connections.inc();
         }
-        tokio::spawn(async move {
+        lanes.spawn(async move {
             if let Err(e) = connection.await {
                 tracing::debug!(error = %e, %peer, "connection closed on an error");
             }
