@@ -77,18 +77,28 @@ pub async fn serve(
             continue;
         };
         let _ = stream.set_nodelay(true);
+        // The socket moves to its lane's own reactor, so that its readiness wakes no other thread.
+        let Ok(stream) = stream.into_std() else {
+            continue;
+        };
         let app = app.clone();
         let service = hyper::service::service_fn(move |mut req: hyper::Request<Incoming>| {
             req.extensions_mut().insert(ConnectInfo(peer));
             app.clone().oneshot(req)
         });
-        let connection = graceful.watch(http.serve_connection(TokioIo::new(stream), service));
+        let (http, watcher) = (http.clone(), graceful.watcher());
         let metrics = metrics.clone();
         if let Some(m) = &metrics {
             m.open_connections.inc();
         }
         lanes.spawn(async move {
-            if let Err(e) = connection.await {
+            let connection = tokio::net::TcpStream::from_std(stream)
+                .map(|stream| watcher.watch(http.serve_connection(TokioIo::new(stream), service)));
+            let served = match connection {
+                Ok(connection) => connection.await.map_err(anyhow::Error::from),
+                Err(e) => Err(e.into()),
+            };
+            if let Err(e) = served {
                 tracing::debug!(error = %e, %peer, "connection closed on an error");
             }
             if let Some(m) = &metrics {

@@ -121,21 +121,30 @@ impl GraphClient {
     /// starts with the base, parses to the same origin and a path under it, and has no segment a
     /// URL parser would take as `.` or `..` (`%2e%2e` included) nor a backslash.
     pub fn is_graph_url(&self, url: &str) -> bool {
+        self.graph_url(url).is_some()
+    }
+
+    /// `url` parsed, when it is on Graph (see `is_graph_url`): parsed once, sent as it is.
+    pub fn graph_url(&self, url: &str) -> Option<Url> {
         let base = self.base.as_str().trim_end_matches('/');
-        let Ok(parsed) = Url::parse(url) else {
-            return false;
-        };
         let path = url.split(['?', '#']).next().unwrap_or_default();
-        url.strip_prefix(base)
+        if !url
+            .strip_prefix(base)
             .is_some_and(|rest| rest.starts_with('/'))
-            && parsed.origin() == self.base.origin()
+            || path.split('/').any(is_dot_segment)
+            || url.contains('\\')
+        {
+            return None;
+        }
+        let parsed = Url::parse(url).ok()?;
+        (parsed.origin() == self.base.origin()
             && parsed.username().is_empty()
             && parsed.password().is_none()
             && parsed
                 .path()
-                .starts_with(&format!("{}/", self.base.path().trim_end_matches('/')))
-            && !path.split('/').any(is_dot_segment)
-            && !url.contains('\\')
+                .strip_prefix(self.base.path().trim_end_matches('/'))
+                .is_some_and(|rest| rest.starts_with('/')))
+        .then_some(parsed)
     }
 
     /// Sends one request as is, for the direct API: no retries (its body may be a stream), the
@@ -211,7 +220,7 @@ impl GraphClient {
     }
 
     /// A request to Graph, to be completed by the caller.
-    pub fn request(&self, method: Method, url: &str) -> reqwest::RequestBuilder {
+    pub fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
         self.http.get().request(method, url)
     }
 
@@ -223,12 +232,12 @@ impl GraphClient {
         token: &SecretString,
         req: &GraphRequest<'_>,
     ) -> Result<GraphResponse, GraphFailure> {
-        if !self.is_graph_url(&req.url) {
+        let Some(url) = self.graph_url(&req.url) else {
             return Err(GraphFailure::Failed(ProviderError::invalid(
                 Code::BadRequest,
                 "The request would leave Microsoft Graph's base: an id of '.' or '..', or a link elsewhere.",
             )));
-        }
+        };
         let operation = self.operation(&req.method, &req.url);
         let mut attempt = 0u32;
         loop {
@@ -240,7 +249,7 @@ impl GraphClient {
             let mut builder = self
                 .http
                 .get()
-                .request(req.method.clone(), &req.url)
+                .request(req.method.clone(), url.clone())
                 .timeout(self.call_timeout)
                 .bearer_auth(token.expose_secret());
             for prefer in &req.prefer {

@@ -168,9 +168,9 @@ impl Direct for Office365 {
             Some(q) => format!("{}?{q}", self.graph.url(&format!("/{path}"))),
             None => self.graph.url(&format!("/{path}")),
         };
-        if !self.graph.is_graph_url(&url) {
+        let Some(url) = self.graph.graph_url(&url) else {
             return Err(refused_path("it leaves the Graph base"));
-        }
+        };
         let headers = filtered(&f.headers, NOT_FORWARDED);
         let bodyless = f.headers.get("content-length").is_none_or(|v| v == "0")
             && f.headers.get("transfer-encoding").is_none();
@@ -178,7 +178,7 @@ impl Direct for Office365 {
         let send = |token: SecretString, body: reqwest::Body| {
             let request = self
                 .graph
-                .request(f.method.clone(), &url)
+                .request(f.method.clone(), url.clone())
                 .headers(headers.clone())
                 .body(body);
             let mailbox = mailbox.clone();
