@@ -5,6 +5,7 @@ pub mod api;
 pub mod apps;
 pub mod auth;
 pub mod background;
+pub mod bounded_map;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -3,7 +3,7 @@
 //! process forgets what it changed at once; a change made by another instance (or the CLI) is seen
 //! here within the bound. Off (every look-up reads the database) until the service sets a bound.
 
-use crate::providers::office365::cache::{bounded, CAPACITY};
+use crate::bounded_map::{bounded, CAPACITY};
 use crate::store::{AccountRecord, AppRecord};
 use moka::sync::Cache;
 use std::sync::{Arc, OnceLock};

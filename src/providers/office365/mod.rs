@@ -1,7 +1,6 @@
 //! Office 365 / Outlook.com: the identity platform and Microsoft Graph, behind one `Office365`
 //! value that owns its Graph client, token client, refresh flights, folder cache and catalogue.
 
-pub mod cache;
 pub mod calendar;
 pub mod catalog;
 mod changes;

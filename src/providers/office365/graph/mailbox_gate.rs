@@ -40,9 +40,9 @@ impl MailboxGates {
         metrics: Arc<Metrics>,
     ) -> Self {
         MailboxGates {
-            gates: crate::providers::office365::cache::bounded(
-                crate::providers::office365::cache::CAPACITY,
-                crate::providers::office365::cache::IDLE,
+            gates: crate::bounded_map::bounded(
+                crate::bounded_map::CAPACITY,
+                crate::bounded_map::IDLE,
             ),
             concurrency,
             wait,

@@ -87,9 +87,9 @@ pub struct Refresher {
 impl Default for Refresher {
     fn default() -> Self {
         Refresher {
-            flights: crate::providers::office365::cache::bounded(
-                crate::providers::office365::cache::CAPACITY,
-                crate::providers::office365::cache::IDLE,
+            flights: crate::bounded_map::bounded(
+                crate::bounded_map::CAPACITY,
+                crate::bounded_map::IDLE,
             ),
             instance: random_id(8),
             held: Default::default(),

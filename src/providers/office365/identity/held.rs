@@ -4,7 +4,7 @@
 //! within the cache bound); a token Graph refused is dropped. Bounded like the other maps; a
 //! dropped token is zeroed.
 
-use crate::providers::office365::cache::{bounded, CAPACITY, IDLE};
+use crate::bounded_map::{bounded, CAPACITY, IDLE};
 use crate::store::AccountRecord;
 use moka::sync::Cache;
 use secrecy::SecretString;

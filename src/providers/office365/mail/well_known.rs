@@ -71,9 +71,9 @@ pub struct FolderCache {
 impl Default for FolderCache {
     fn default() -> Self {
         FolderCache {
-            accounts: crate::providers::office365::cache::bounded(
-                crate::providers::office365::cache::CAPACITY,
-                crate::providers::office365::cache::IDLE,
+            accounts: crate::bounded_map::bounded(
+                crate::bounded_map::CAPACITY,
+                crate::bounded_map::IDLE,
             ),
         }
     }

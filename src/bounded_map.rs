@@ -1,6 +1,7 @@
-//! The in-memory maps kept per account or mailbox (well-known folders, refresh flights, mailbox
-//! gates), bounded: at most `capacity` entries, least recently used going first, and an entry
-//! unused for `idle` dropped. A process serving many accounts keeps only the busy ones.
+//! The in-memory maps kept per account, token or mailbox (well-known folders, refresh flights,
+//! mailbox gates, the store's hot accounts), bounded: at most `capacity` entries, least recently
+//! used going first, and an entry unused for `idle` dropped. A process serving many accounts keeps
+//! only the busy ones.
 
 use moka::policy::EvictionPolicy;
 use moka::sync::Cache;
