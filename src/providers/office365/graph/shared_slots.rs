@@ -36,6 +36,8 @@ struct Pool {
     /// once (those of other instances look on their schedule).
     released: tokio::sync::Notify,
     spare: Mutex<HashMap<String, Vec<Lease>>>,
+    /// Numbers each time a slot is set aside, so that a grace period ends only its own turn.
+    set_aside: AtomicU64,
 }
 
 /// A slot held in the database, with the task renewing its lease.
@@ -46,6 +48,8 @@ struct Lease {
     renewal: tokio::task::JoinHandle<()>,
     /// When it was taken from the database.
     since: Instant,
+    /// Its latest turn among the spare slots (see `Pool::set_aside`).
+    turn: u64,
 }
 
 pub struct SharedSlots {
@@ -81,11 +85,12 @@ impl Pool {
             .pop()
     }
 
-    /// The spare slot named `holder`, if nobody took it meanwhile.
-    fn unclaimed(&self, mailbox: &str, holder: &str) -> Option<Lease> {
+    /// The slot set aside at `turn`, if nobody took it meanwhile. (The same slot may have been
+    /// taken, used and set aside again since: that later turn has a grace period of its own.)
+    fn unclaimed(&self, mailbox: &str, turn: u64) -> Option<Lease> {
         let mut spare = self.spare.lock().expect("spare slots");
         let leases = spare.get_mut(mailbox)?;
-        let at = leases.iter().position(|l| l.holder == holder)?;
+        let at = leases.iter().position(|l| l.turn == turn)?;
         let lease = leases.swap_remove(at);
         if leases.is_empty() {
             spare.remove(mailbox);
@@ -112,6 +117,7 @@ impl SharedSlots {
                 store,
                 released: tokio::sync::Notify::new(),
                 spare: Mutex::default(),
+                set_aside: AtomicU64::new(0),
             }),
             instance: uuid::Uuid::new_v4().simple().to_string(),
             taken: AtomicU64::new(0),
@@ -194,6 +200,7 @@ impl SharedSlots {
             holder,
             renewal,
             since: Instant::now(),
+            turn: 0,
         }
     }
 }
@@ -208,7 +215,7 @@ impl SharedSlot {
 
 impl Drop for SharedSlot {
     fn drop(&mut self) {
-        let (Some(lease), local) = (self.lease.take(), self.local.take()) else {
+        let (Some(mut lease), local) = (self.lease.take(), self.local.take()) else {
             return;
         };
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
@@ -217,7 +224,8 @@ impl Drop for SharedSlot {
         };
         let pool = self.pool.clone();
         if lease.since.elapsed() < HAND_OVER {
-            let (mailbox, holder) = (lease.mailbox.clone(), lease.holder.clone());
+            lease.turn = pool.set_aside.fetch_add(1, Ordering::Relaxed);
+            let (mailbox, turn) = (lease.mailbox.clone(), lease.turn);
             pool.spare
                 .lock()
                 .expect("spare slots")
@@ -228,7 +236,7 @@ impl Drop for SharedSlot {
             pool.released.notify_waiters();
             runtime.spawn(async move {
                 tokio::time::sleep(GRACE).await;
-                if let Some(lease) = pool.unclaimed(&mailbox, &holder) {
+                if let Some(lease) = pool.unclaimed(&mailbox, turn) {
                     pool.release(lease).await;
                     pool.released.notify_waiters();
                 }
@@ -240,5 +248,47 @@ impl Drop for SharedSlot {
                 pool.released.notify_waiters();
             });
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A slot taken again within each grace period stays in the instance, however many grace
+    /// periods its run of calls spans (an earlier grace period once sent it back to the database
+    /// while a later call had set it aside again: a database round trip per call under load).
+    #[tokio::test]
+    async fn a_slot_in_steady_use_is_handed_over_past_its_first_grace_period() {
+        let dir = std::env::temp_dir().join(format!("sb-slots-{}", uuid::Uuid::new_v4()));
+        std::fs::create_dir_all(&dir).expect("a temp dir");
+        let url = format!("sqlite://{}/slots.db?mode=rwc", dir.display());
+        let slots = SharedSlots::new(crate::store::connect(&url).await.expect("a store"));
+        let take = || async {
+            let deadline = Instant::now() + Duration::from_secs(5);
+            match slots.take("mailbox", 4, deadline).await {
+                Ok(slot) => slot,
+                Err(_) => panic!("a free slot"),
+            }
+        };
+        let holder = |slot: &SharedSlot| slot.lease.as_ref().map(|l| l.holder.clone());
+        let first = take().await;
+        let held_by = holder(&first);
+        // From here on the clock moves only when every task waits (the slot never needs the
+        // database again, which paused time would starve).
+        tokio::time::pause();
+        drop(first);
+        for call in 0..10 {
+            tokio::time::sleep(GRACE / 4).await;
+            let again = take().await;
+            assert_eq!(
+                holder(&again),
+                held_by,
+                "call {call} took its slot from the database"
+            );
+            tokio::time::sleep(GRACE / 4).await;
+            drop(again);
+        }
+        let _ = std::fs::remove_dir_all(dir);
     }
 }
