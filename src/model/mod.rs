@@ -59,14 +59,14 @@ fn already_normal(text: &str) -> bool {
         ]
         .iter()
         .all(|&(at, c)| b[at] == c);
+    if !shaped {
+        return false;
+    }
     let number = |from: usize, to: usize| {
         b[from..to].iter().try_fold(0u32, |n, c| {
             c.is_ascii_digit().then(|| n * 10 + u32::from(c - b'0'))
         })
     };
-    if !shaped {
-        return false;
-    }
     match [(0, 4), (5, 7), (8, 10), (11, 13), (14, 16), (17, 19)].map(|(f, t)| number(f, t)) {
         [Some(year), Some(month), Some(day), Some(hour), Some(minute), Some(second)] => {
             chrono::NaiveDate::from_ymd_opt(year as i32, month, day).is_some()

@@ -53,6 +53,14 @@ impl ProviderError {
     pub fn unavailable(code: Code, message: impl Into<String>, retry_after: u64) -> Self {
         Self::new(Failure::Unavailable, code, message).retry_after(retry_after)
     }
+    /// The provider could not be reached, or its answer broke off (502).
+    pub fn unreachable(message: impl Into<String>) -> Self {
+        Self::new(
+            Failure::Upstream(StatusCode::BAD_GATEWAY),
+            Code::ProviderUnreachable,
+            message,
+        )
+    }
     /// A failure of our own (storage, a bug). The detail goes to the log, not to the caller.
     pub fn internal(err: impl std::fmt::Display) -> Self {
         tracing::error!(error = %err, "internal error");

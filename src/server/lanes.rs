@@ -9,6 +9,8 @@ use std::future::Future;
 use tokio::runtime::{Builder, Handle};
 use tokio::sync::oneshot;
 
+/// The lanes, handed connections in turn. None (the default) runs them on the caller's runtime.
+#[derive(Default)]
 pub struct Lanes {
     lanes: Vec<Handle>,
     next: usize,
@@ -39,15 +41,6 @@ impl Lanes {
             next: 0,
             _stops: stops,
         })
-    }
-
-    /// No lanes: everything on the caller's runtime.
-    pub fn none() -> Self {
-        Lanes {
-            lanes: Vec::new(),
-            next: 0,
-            _stops: Vec::new(),
-        }
     }
 
     /// Runs `task` on the next lane in turn (or on the caller's runtime when there are none).
@@ -97,7 +90,7 @@ mod tests {
 
     #[tokio::test]
     async fn without_lanes_tasks_run_on_the_callers_runtime() {
-        let mut lanes = Lanes::none();
+        let mut lanes = Lanes::default();
         let here = std::thread::current()
             .name()
             .unwrap_or_default()

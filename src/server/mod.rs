@@ -40,7 +40,7 @@ pub async fn serve(
 ) {
     let mut lanes = Lanes::start(lanes).unwrap_or_else(|e| {
         tracing::warn!(error = %e, "could not start the serving lanes; serving on the main runtime");
-        Lanes::none()
+        Lanes::default()
     });
     let slots = Arc::new(Semaphore::new(limits.max_connections));
     let per_client = Arc::new(PerClient {

@@ -173,9 +173,7 @@ impl GraphClient {
                 Code::ProviderTimeout,
                 "Microsoft Graph did not answer in time.",
             )),
-            Err(_) => Err(ProviderError::new(
-                Failure::Upstream(StatusCode::BAD_GATEWAY),
-                Code::ProviderUnreachable,
+            Err(_) => Err(ProviderError::unreachable(
                 "Microsoft Graph could not be reached.",
             )),
         }
@@ -202,11 +200,7 @@ impl GraphClient {
             .send()
             .await;
         let response = sent.map_err(|_| {
-            ProviderError::new(
-                Failure::Upstream(StatusCode::BAD_GATEWAY),
-                Code::ProviderUnreachable,
-                "The attachment upload could not reach Microsoft.",
-            )
+            ProviderError::unreachable("The attachment upload could not reach Microsoft.")
         })?;
         let status = response.status();
         if status.is_success() {

@@ -5,7 +5,7 @@
 
 use crate::error::Code;
 use crate::model::requests::Forward;
-use crate::providers::error::{Failure, ProviderError};
+use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::on_user_path;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
 use crate::providers::office365::Office365;
@@ -217,23 +217,12 @@ impl Direct for Office365 {
             // write with its length, rather than as chunks as they came.
             let read = response.bytes().await;
             drop(permit);
-            let bytes = read.map_err(|_| {
-                ProviderError::new(
-                    Failure::Upstream(StatusCode::BAD_GATEWAY),
-                    Code::ProviderUnreachable,
-                    "Microsoft Graph's answer broke off.",
-                )
-            })?;
-            match rewriter {
-                Some(mut rewriter) => {
-                    let out = rewriter.feed(bytes);
-                    match rewriter.finish() {
-                        held if held.is_empty() => Body::from(out),
-                        held => Body::from([&out[..], &held].concat()),
-                    }
-                }
-                None => Body::from(bytes),
-            }
+            let bytes = read
+                .map_err(|_| ProviderError::unreachable("Microsoft Graph's answer broke off."))?;
+            Body::from(match rewriter {
+                Some(rewriter) => rewriter.whole(bytes),
+                None => bytes,
+            })
         } else {
             // The mailbox permit goes with the stream: Graph counts the request until it is read.
             let stream = response.bytes_stream().map(move |chunk| {

@@ -194,6 +194,15 @@ impl LinkRewriter {
         }
     }
 
+    /// A whole body, rewritten.
+    pub fn whole(mut self, body: Bytes) -> Bytes {
+        let out = self.feed(body);
+        match self.finish() {
+            held if held.is_empty() => out,
+            held => [&out[..], &held].concat().into(),
+        }
+    }
+
     /// What is still held at the end of the body.
     pub fn finish(self) -> Vec<u8> {
         self.held
@@ -269,8 +278,13 @@ mod tests {
             r#"{"@odata.nextLink":"https://graph"}"#,
             r#"{"@odata.nextLink":null,"x":"@odata.nextLink"}"#,
             r#"["@odata.nextLink","https://graph.microsoft.com/v1.0/me"]"#,
+            // Cut off inside a value that could still have been a Graph link.
+            r#"{"@odata.nextLink":"https://graph.micro"#,
         ] {
             assert_eq!(rewrite_in_pieces(body, 5), body);
+            let whole =
+                LinkRewriter::new(GRAPH, DIRECT).whole(Bytes::copy_from_slice(body.as_bytes()));
+            assert_eq!(whole, body.as_bytes(), "read whole");
         }
         let delta = r#"{"@odata.deltaLink":"https://graph.microsoft.com/v1.0/me/d?$deltatoken=x"}"#;
         assert_eq!(
