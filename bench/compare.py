@@ -282,7 +282,7 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
     # 2. Serve.
     def serve(self):
         upstream = self.ports["upstream"]
-        self.nginx("nginx", f"""
+        self.proxy = self.nginx("nginx", f"""
     upstream graph {{ server 127.0.0.1:{upstream}; keepalive 64; }}
     server {{
         listen 127.0.0.1:{upstream};
@@ -319,7 +319,8 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         out = subprocess.run(["wrk", "-t1", f"-c{self.args.connections}", f"-d{seconds}s",
                               "-s", script, url], capture_output=True, text=True, check=True).stdout
         requests, micros, p50, p99, errors = map(int, re.search(r"RESULT (.*)", out).group(1).split())
-        return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors}
+        return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors,
+                "requests": requests}
 
     def drive(self):
         results = []
@@ -335,10 +336,14 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             perf = None
             if self.args.perf and not nginx_path:
                 data = os.path.join(self.dir, re.sub(r"\W+", "_", path).strip("_") + ".perf")
-                perf = subprocess.Popen(["perf", "record", "-F", "499", "-g", "-o", data, "-p",
+                perf = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "-p",
                                          str(self.server.pid)], stdout=subprocess.DEVNULL,
                                         stderr=subprocess.DEVNULL)
-            results.append((row, self.wrk(url, tokens, self.args.seconds)))
+            measured = self.proxy.pid if nginx_path else self.server.pid
+            cpu = cpu_seconds(measured)
+            result = self.wrk(url, tokens, self.args.seconds)
+            result["cpu"] = (cpu_seconds(measured) - cpu) / result["requests"] * 1e6
+            results.append((row, result))
             if perf:
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
@@ -354,15 +359,23 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
 
     def report(self, results):
         proxy = dict(results)["nginx proxy_pass"]
+        # The proxy row's nginx also served the upstream: its own share is the difference.
+        proxy_cpu = proxy["cpu"] - dict(results)["upstream directly"]["cpu"]
         store = "PostgreSQL" if self.database.startswith("postgres") else "SQLite"
         accounts = self.args.linked + len(self.many)
         print(f"\n{store}, {accounts:,} accounts ({self.args.linked} linked), wrk -t1 -c{self.args.connections} "
               f"-d{self.args.seconds}s, {os.cpu_count()} cores\n")
-        print("| path | req/s | p50 ms | p99 ms | throughput vs nginx proxy_pass | p99 vs nginx | errors |")
-        print("|---|---|---|---|---|---|---|")
+        print("| path | req/s | p50 ms | p99 ms | throughput vs nginx proxy_pass | p99 vs nginx "
+              "| CPU µs/request | errors |")
+        print("|---|---|---|---|---|---|---|---|")
         for row, r in results:
+            cpu = proxy_cpu if row == "nginx proxy_pass" else r["cpu"]
             print(f"| {row} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['rps'] / proxy['rps']:.2f}× | {r['p99'] / proxy['p99']:.2f}× | {r['errors']} |")
+                  f"{r['rps'] / proxy['rps']:.2f}× | {r['p99'] / proxy['p99']:.2f}× | "
+                  f"{cpu:.0f} ({cpu / proxy_cpu:.1f}×) | {r['errors']} |")
+        print("\nCPU µs/request: the process under test's user+system time over the requests it served "
+              "(nginx proxy_pass: its own share, the upstream's taken off); in parentheses, against "
+              "nginx proxy_pass.")
         rss = peak_rss(self.server.pid)
         print(f"\nswitchboard: peak RSS {rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s")
 
@@ -373,6 +386,22 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             print(f"kept {self.dir}")
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def cpu_seconds(pid):
+    """User and system time of a process and its children (nginx's workers), in seconds."""
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            with open(f"/proc/{entry}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(entry) == pid or int(fields[1]) == pid:
+            total += int(fields[11]) + int(fields[12])
+    return total / os.sysconf("SC_CLK_TCK")
 
 
 def peak_rss(pid):

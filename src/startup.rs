@@ -4,7 +4,6 @@ use crate::api;
 use crate::clock::now;
 use crate::config::{MasterKeySource, Settings};
 use crate::providers::office365::catalog::Office365Catalog;
-use crate::providers::office365::graph::per_thread::PerThread;
 use crate::providers::office365::Office365;
 use crate::scopes::ScopeCatalog;
 use crate::state::{AppState, Services};
@@ -101,7 +100,7 @@ pub struct Application {
     state: AppState,
 }
 
-/// A client for the identity platform and Graph: no redirects followed.
+/// A client for the identity platform: no redirects followed.
 fn microsoft_client() -> reqwest::Result<reqwest::Client> {
     reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
@@ -116,7 +115,7 @@ impl Application {
         let scopes = ScopeCatalog::load(settings.scopes_file.as_deref(), catalog.clone())?;
         let (store, keys) = open_store(&mut settings).await?;
         store.hot().hold_for(settings.limits.cache_bound);
-        let http = PerThread::new(microsoft_client)?;
+        let http = microsoft_client()?;
         let metrics = Arc::new(crate::metrics::Metrics::default());
         let settings = Arc::new(settings);
         let (scopes, keys) = (Arc::new(scopes), Arc::new(keys));

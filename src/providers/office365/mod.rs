@@ -19,6 +19,7 @@ use crate::metrics::Metrics;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::per_thread::PerThread;
 use crate::providers::office365::graph::shared_slots::SharedSlots;
+use crate::providers::office365::graph::transport;
 use crate::scopes::ScopeCatalog;
 use crate::store::crypto::Keyring;
 use crate::store::{AccountRecord, Store};
@@ -45,9 +46,9 @@ pub struct Office365 {
 }
 
 impl Office365 {
-    /// The provider over `http`, with the identity platform and Graph addresses from `settings`.
+    /// The provider over `http` (for the identity platform; Graph has its own), with the identity platform and Graph addresses from `settings`.
     pub fn new(
-        http: PerThread,
+        http: reqwest::Client,
         store: Arc<dyn Store>,
         keys: Arc<Keyring>,
         catalog: Arc<Office365Catalog>,
@@ -57,12 +58,12 @@ impl Office365 {
     ) -> Self {
         Office365 {
             tokens: TokenClient::new(
-                http.shared(),
+                http,
                 settings.office365_login_url.clone(),
                 settings.limits.provider_timeout,
             ),
             graph: GraphClient::new(
-                http,
+                PerThread::new(transport::client),
                 settings.office365_graph_url.clone(),
                 catalog.throttling.clone(),
                 &settings.limits,

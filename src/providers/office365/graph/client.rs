@@ -16,8 +16,12 @@ pub use crate::providers::office365::graph::request::{
     is_dot_segment, on_user_path, segment, GraphRequest, GraphResponse,
 };
 use crate::providers::office365::graph::shared_slots::SharedSlots;
+use crate::providers::office365::graph::transport::{self, NoAnswer};
+use axum::body::Body;
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_RANGE, CONTENT_TYPE, IF_MATCH};
+use http::{Method, Request, Response, StatusCode, Uri};
+use hyper::body::Incoming;
 use rand::Rng;
-use reqwest::{Method, StatusCode};
 use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 use std::sync::Arc;
@@ -30,8 +34,10 @@ const FORWARD_TIMEOUT: Duration = Duration::from_secs(600);
 
 pub struct GraphClient {
     /// One client per thread (see `per_thread`).
-    http: PerThread,
+    http: PerThread<transport::Client>,
     base: Url,
+    /// The base as the requests carry it.
+    base_uri: Uri,
     throttling: Throttling,
     gates: MailboxGates,
     /// How long Graph gets to answer one call.
@@ -41,7 +47,7 @@ pub struct GraphClient {
 
 impl GraphClient {
     pub fn new(
-        http: PerThread,
+        http: PerThread<transport::Client>,
         base: Url,
         throttling: Throttling,
         limits: &Limits,
@@ -50,6 +56,7 @@ impl GraphClient {
     ) -> Self {
         GraphClient {
             http,
+            base_uri: base.as_str().parse().unwrap_or_default(),
             base,
             gates: MailboxGates::new(
                 throttling.mailbox_concurrency,
@@ -125,8 +132,8 @@ impl GraphClient {
     }
 
     /// `url` parsed, when it is on Graph (see `is_graph_url`): parsed once, sent as it is.
-    pub fn graph_url(&self, url: &str) -> Option<Url> {
-        let base = self.base.as_str().trim_end_matches('/');
+    pub fn graph_url(&self, url: &str) -> Option<Uri> {
+        let base = self.base();
         let path = url.split(['?', '#']).next().unwrap_or_default();
         if !url
             .strip_prefix(base)
@@ -136,39 +143,42 @@ impl GraphClient {
         {
             return None;
         }
-        let parsed = Url::parse(url).ok()?;
-        (parsed.origin() == self.base.origin()
-            && parsed.username().is_empty()
-            && parsed.password().is_none()
-            && parsed
-                .path()
-                .strip_prefix(self.base.path().trim_end_matches('/'))
-                .is_some_and(|rest| rest.starts_with('/')))
-        .then_some(parsed)
+        // A URL with characters a request line cannot carry raw is escaped by the URL rules.
+        let parsed: Uri = match url.parse() {
+            Ok(uri) => uri,
+            Err(_) => Url::parse(url).ok()?.as_str().parse().ok()?,
+        };
+        let under_base = parsed
+            .path()
+            .strip_prefix(self.base_uri.path().trim_end_matches('/'))
+            .is_some_and(|rest| rest.starts_with('/'));
+        (parsed.scheme() == self.base_uri.scheme()
+            && parsed.authority() == self.base_uri.authority()
+            && under_base)
+            .then_some(parsed)
     }
 
     /// Sends one request as is, for the direct API: no retries (its body may be a stream), the
-    /// mailbox permit handed back to be held while the answer streams.
+    /// mailbox permit handed back to be held while the answer streams, and the deadline for the
+    /// whole answer.
     pub async fn forward(
         &self,
         mailbox: &str,
         token: &SecretString,
-        request: reqwest::RequestBuilder,
-    ) -> Result<(reqwest::Response, MailboxSlot), ProviderError> {
+        mut request: Request<Body>,
+    ) -> Result<(Response<Incoming>, MailboxSlot, tokio::time::Instant), ProviderError> {
         let permit = self.gates.enter(mailbox).await?;
         let started = Instant::now();
-        let sent = request
-            .timeout(FORWARD_TIMEOUT)
-            .bearer_auth(token.expose_secret())
-            .send()
-            .await;
+        let deadline = tokio::time::Instant::now() + FORWARD_TIMEOUT;
+        request.headers_mut().insert(AUTHORIZATION, bearer(token)?);
+        let sent = transport::send(&self.http.get(), request, deadline).await;
         let status = sent
             .as_ref()
             .map_or(StatusCode::GATEWAY_TIMEOUT, |r| r.status());
         self.observe("direct", status, started);
         match sent {
-            Ok(response) => Ok((response, permit)),
-            Err(e) if e.is_timeout() => Err(ProviderError::new(
+            Ok(response) => Ok((response, permit, deadline)),
+            Err(NoAnswer::TimedOut) => Err(ProviderError::new(
                 Failure::Upstream(StatusCode::GATEWAY_TIMEOUT),
                 Code::ProviderTimeout,
                 "Microsoft Graph did not answer in time.",
@@ -189,33 +199,29 @@ impl GraphClient {
         bytes: Vec<u8>,
     ) -> Result<(), ProviderError> {
         let _permit = self.gates.enter(mailbox).await?;
-        let sent = self
-            .http
-            .get()
-            .put(upload_url)
-            .timeout(self.call_timeout)
-            .header(reqwest::header::CONTENT_RANGE, range)
-            .header(reqwest::header::CONTENT_TYPE, "application/octet-stream")
-            .body(bytes)
-            .send()
-            .await;
-        let response = sent.map_err(|_| {
-            ProviderError::unreachable("The attachment upload could not reach Microsoft.")
-        })?;
+        let deadline = tokio::time::Instant::now() + self.call_timeout;
+        let unreachable =
+            || ProviderError::unreachable("The attachment upload could not reach Microsoft.");
+        let request = Request::put(upload_url)
+            .header(CONTENT_RANGE, range)
+            .header(CONTENT_TYPE, "application/octet-stream")
+            .body(Body::from(bytes))
+            .map_err(|_| unreachable())?;
+        let response = transport::send(&self.http.get(), request, deadline)
+            .await
+            .map_err(|_| unreachable())?;
         let status = response.status();
         if status.is_success() {
             return Ok(());
         }
-        let retry_after = parse_retry_after(response.headers().get(reqwest::header::RETRY_AFTER));
-        let body = response.json::<Value>().await.ok();
+        let retry_after = parse_retry_after(response.headers().get(http::header::RETRY_AFTER));
+        let body = transport::read_whole(response.into_body(), deadline)
+            .await
+            .ok()
+            .and_then(|b| serde_json::from_slice(&b).ok());
         match classify(status, retry_after, body) {
             GraphFailure::Unauthorized(e) | GraphFailure::Failed(e) => Err(e),
         }
-    }
-
-    /// A request to Graph, to be completed by the caller.
-    pub fn request(&self, method: Method, url: Url) -> reqwest::RequestBuilder {
-        self.http.get().request(method, url)
     }
 
     /// Sends one request for `mailbox`, retrying throttling and transient failures.
@@ -240,45 +246,28 @@ impl GraphClient {
                 .enter(mailbox)
                 .await
                 .map_err(GraphFailure::Failed)?;
-            let mut builder = self
-                .http
-                .get()
-                .request(req.method.clone(), url.clone())
-                .timeout(self.call_timeout)
-                .bearer_auth(token.expose_secret());
-            for prefer in &req.prefer {
-                builder = builder.header("Prefer", *prefer);
-            }
-            if let Some(body) = &req.body {
-                builder = builder.json(body);
-            }
-            if let Some(etag) = &req.if_match {
-                builder = builder.header(reqwest::header::IF_MATCH, etag);
-            }
+            let request = self.build(req, &url, token).map_err(GraphFailure::Failed)?;
             let started = Instant::now();
-            let (status, retry_after, content_type, bytes) = match builder.send().await {
-                Ok(resp) => {
-                    let status = resp.status();
-                    let retry_after =
-                        parse_retry_after(resp.headers().get(reqwest::header::RETRY_AFTER));
-                    let content_type = resp
-                        .headers()
-                        .get(reqwest::header::CONTENT_TYPE)
-                        .and_then(|v| v.to_str().ok())
-                        .map(str::to_string);
-                    match resp.bytes().await {
-                        Ok(b) => (status, retry_after, content_type, b),
-                        Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
+            let deadline = tokio::time::Instant::now() + self.call_timeout;
+            let lost = |status| (status, None, None, bytes::Bytes::new());
+            let (status, retry_after, content_type, bytes) =
+                match transport::send(&self.http.get(), request, deadline).await {
+                    Ok(answer) => {
+                        let status = answer.status();
+                        let headers = answer.headers();
+                        let retry_after = parse_retry_after(headers.get(http::header::RETRY_AFTER));
+                        let content_type = headers
+                            .get(CONTENT_TYPE)
+                            .and_then(|v| v.to_str().ok())
+                            .map(str::to_string);
+                        match transport::read_whole(answer.into_body(), deadline).await {
+                            Ok(b) => (status, retry_after, content_type, b),
+                            Err(_) => lost(StatusCode::GATEWAY_TIMEOUT),
+                        }
                     }
-                }
-                Err(e) if e.is_timeout() => {
-                    (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default())
-                }
-                Err(e) if e.is_connect() => {
-                    (StatusCode::BAD_GATEWAY, None, None, Default::default())
-                }
-                Err(_) => (StatusCode::GATEWAY_TIMEOUT, None, None, Default::default()),
-            };
+                    Err(NoAnswer::Unreachable) => lost(StatusCode::BAD_GATEWAY),
+                    Err(_) => lost(StatusCode::GATEWAY_TIMEOUT),
+                };
             drop(permit);
             self.observe(operation, status, started);
             // A change Graph may have made before the answer was lost is not sent again, and
@@ -325,6 +314,38 @@ impl GraphClient {
         }
     }
 
+    /// One attempt's request: the token, preferences, etag and JSON body.
+    fn build(
+        &self,
+        req: &GraphRequest<'_>,
+        url: &Uri,
+        token: &SecretString,
+    ) -> Result<Request<Body>, ProviderError> {
+        let mut builder = Request::builder()
+            .method(req.method.clone())
+            .uri(url.clone())
+            .header(AUTHORIZATION, bearer(token)?);
+        for prefer in &req.prefer {
+            builder = builder.header("Prefer", *prefer);
+        }
+        if let Some(etag) = &req.if_match {
+            builder = builder.header(IF_MATCH, etag.as_str());
+        }
+        let body = match &req.body {
+            Some(json) => {
+                builder = builder.header(CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(json).unwrap_or_default())
+            }
+            None => Body::empty(),
+        };
+        builder.body(body).map_err(|_| {
+            ProviderError::invalid(
+                Code::BadRequest,
+                "The etag given cannot be sent to Microsoft Graph (it has characters a header cannot carry).",
+            )
+        })
+    }
+
     fn delay(&self, attempt: u32, retry_after: Option<f64>) -> Duration {
         let cap = self.throttling.max_backoff_seconds as f64;
         let seconds = match retry_after {
@@ -336,6 +357,20 @@ impl GraphClient {
         };
         Duration::from_secs_f64(seconds.max(0.0))
     }
+}
+
+/// `Authorization: Bearer …`, kept out of logs and debug output.
+fn bearer(token: &SecretString) -> Result<HeaderValue, ProviderError> {
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            ProviderError::new(
+                Failure::Upstream(StatusCode::BAD_GATEWAY),
+                Code::ProviderBadResponse,
+                "Microsoft's access token has characters a header cannot carry.",
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 #[cfg(test)]
@@ -351,7 +386,7 @@ mod tests {
             max_retry_wait_seconds: 1,
         };
         let g = GraphClient::new(
-            PerThread::new(|| Ok(reqwest::Client::new())).expect("a client"),
+            PerThread::new(transport::client),
             Url::parse("https://graph.microsoft.com/v1.0").unwrap(),
             throttling,
             &Limits::read(&Default::default()).unwrap(),

@@ -8,11 +8,12 @@ use crate::model::requests::Forward;
 use crate::providers::error::ProviderError;
 use crate::providers::office365::graph::client::on_user_path;
 use crate::providers::office365::graph::direct_links::LinkRewriter;
+use crate::providers::office365::graph::transport;
 use crate::providers::office365::Office365;
 use crate::providers::Direct;
 use crate::store::{AccountKind, AccountRecord};
 use axum::body::Body;
-use axum::http::{HeaderMap, Response, StatusCode};
+use axum::http::{HeaderMap, Request, Response, StatusCode};
 use futures_util::StreamExt;
 use secrecy::{ExposeSecret, SecretString};
 
@@ -165,8 +166,8 @@ impl Direct for Office365 {
             _ => f.path.clone(),
         };
         let url = match &f.query {
-            Some(q) => format!("{}?{q}", self.graph.url(&format!("/{path}"))),
-            None => self.graph.url(&format!("/{path}")),
+            Some(q) => format!("{}/{path}?{q}", self.graph.base()),
+            None => format!("{}/{path}", self.graph.base()),
         };
         let Some(url) = self.graph.graph_url(&url) else {
             return Err(refused_path("it leaves the Graph base"));
@@ -175,28 +176,23 @@ impl Direct for Office365 {
         let bodyless = f.headers.get("content-length").is_none_or(|v| v == "0")
             && f.headers.get("transfer-encoding").is_none();
         let mailbox = account.id.to_string();
-        let send = |token: SecretString, body: reqwest::Body| {
-            let request = self
-                .graph
-                .request(f.method.clone(), url.clone())
-                .headers(headers.clone())
-                .body(body);
+        let send = |token: SecretString, body: Body| {
+            let mut request = Request::new(body);
+            *request.method_mut() = f.method.clone();
+            *request.uri_mut() = url.clone();
+            *request.headers_mut() = headers.clone();
             let mailbox = mailbox.clone();
             async move { self.graph.forward(&mailbox, &token, request).await }
         };
         let token = self.access_token(account, None).await?;
-        let body = if bodyless {
-            reqwest::Body::from(Vec::new())
-        } else {
-            reqwest::Body::wrap_stream(f.body.into_data_stream())
-        };
-        let (mut response, mut permit) = send(token.clone(), body).await?;
+        let body = if bodyless { Body::empty() } else { f.body };
+        let (mut response, mut permit, mut deadline) = send(token.clone(), body).await?;
         // A body that streamed cannot be sent again; a bodyless request can, with a fresh token.
         if response.status() == StatusCode::UNAUTHORIZED && bodyless {
             let fresh = self.access_token(account, Some(&token)).await?;
             if fresh.expose_secret() != token.expose_secret() {
                 drop(permit);
-                (response, permit) = send(fresh, reqwest::Body::from(Vec::new())).await?;
+                (response, permit, deadline) = send(fresh, Body::empty()).await?;
             }
         }
         let status = response.status();
@@ -212,10 +208,13 @@ impl Direct for Office365 {
             );
             LinkRewriter::new(self.graph.base(), &direct)
         });
-        let body = if response.content_length().is_some_and(|n| n <= WHOLE) {
+        let whole = http_body::Body::size_hint(response.body())
+            .exact()
+            .is_some_and(|n| n <= WHOLE);
+        let body = if whole {
             // A small answer (a page of a listing, an item) is read whole and sent in one
             // write with its length, rather than as chunks as they came.
-            let read = response.bytes().await;
+            let read = transport::read_whole(response.into_body(), deadline).await;
             drop(permit);
             let bytes = read
                 .map_err(|_| ProviderError::unreachable("Microsoft Graph's answer broke off."))?;
@@ -225,10 +224,11 @@ impl Direct for Office365 {
             })
         } else {
             // The mailbox permit goes with the stream: Graph counts the request until it is read.
-            let stream = response.bytes_stream().map(move |chunk| {
-                let _held = &permit;
-                chunk
-            });
+            let stream =
+                transport::stream_until(response.into_body(), deadline).map(move |chunk| {
+                    let _held = &permit;
+                    chunk
+                });
             match rewriter {
                 Some(rewriter) => Body::from_stream(with_links_rewritten(stream, rewriter)),
                 None => Body::from_stream(stream),

@@ -11,4 +11,5 @@ pub mod request;
 pub mod shapes;
 pub mod shared_slots;
 pub mod surface;
+pub mod transport;
 pub mod values;

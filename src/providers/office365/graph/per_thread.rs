@@ -8,24 +8,24 @@ use std::thread::ThreadId;
 /// More threads than this (never, with lanes per core and a small runtime) share the first client.
 const MOST: usize = 64;
 
-pub struct PerThread {
-    make: fn() -> reqwest::Result<reqwest::Client>,
-    first: reqwest::Client,
-    clients: RwLock<Vec<(ThreadId, reqwest::Client)>>,
+pub struct PerThread<C> {
+    make: fn() -> C,
+    first: C,
+    clients: RwLock<Vec<(ThreadId, C)>>,
 }
 
-impl PerThread {
+impl<C: Clone> PerThread<C> {
     /// Clients made by `make`, all alike.
-    pub fn new(make: fn() -> reqwest::Result<reqwest::Client>) -> reqwest::Result<Self> {
-        Ok(PerThread {
-            first: make()?,
+    pub fn new(make: fn() -> C) -> Self {
+        PerThread {
+            first: make(),
             make,
             clients: RwLock::new(Vec::new()),
-        })
+        }
     }
 
     /// This thread's client (a cheap handle).
-    pub fn get(&self) -> reqwest::Client {
+    pub fn get(&self) -> C {
         let me = std::thread::current().id();
         let Ok(clients) = self.clients.read() else {
             return self.first.clone();
@@ -35,18 +35,13 @@ impl PerThread {
         }
         let full = clients.len() >= MOST;
         drop(clients);
-        let made = if full { None } else { (self.make)().ok() };
-        match (made, self.clients.write()) {
-            (Some(client), Ok(mut clients)) => {
+        match self.clients.write() {
+            Ok(mut clients) if !full => {
+                let client = (self.make)();
                 clients.push((me, client.clone()));
                 client
             }
             _ => self.first.clone(),
         }
-    }
-
-    /// One client for work that does not care which thread it runs on.
-    pub fn shared(&self) -> reqwest::Client {
-        self.first.clone()
     }
 }
