@@ -2,12 +2,12 @@
 //! credentials, the app's accounts: list, import with tokens the app holds, check a connection.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery, AppAuth, QueryPairs};
+use super::json::Json;
 use crate::error::{ApiError, Code};
 use crate::model::account::{Account, AccountImport, AccountSaveResult, AccountsPage};
 use crate::state::{AppState, Services};
 use crate::store::{AccountFilter, AccountRecord};
 use axum::extract::State;
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

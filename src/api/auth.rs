@@ -2,6 +2,7 @@
 //! its account token.
 
 use super::extract::{ApiPath, ApiQuery, AppAuth};
+use super::json::Json;
 use crate::auth::callback::{self, CallbackOutcome, CallbackParams};
 use crate::auth::{daemon, exchange, link};
 use crate::error::ApiError;
@@ -10,7 +11,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Json;
 
 /// Starts linking an account: checks the app, the return URL and the scopes, then sends the
 /// user's browser to Microsoft.

@@ -4,6 +4,7 @@
 use super::extract::{
     if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch, QueryPairs,
 };
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::availability::{
@@ -17,7 +18,6 @@ use crate::model::{Ok as OkResponse, OK};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

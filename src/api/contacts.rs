@@ -1,6 +1,7 @@
 //! Contacts: list, read, create, update, delete.
 
 use super::extract::{if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::contact::{Contact, ContactOrId, ContactsPage};
@@ -8,7 +9,6 @@ use crate::model::{Ok as OkResponse, OK};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

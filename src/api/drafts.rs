@@ -1,6 +1,7 @@
 //! Drafts: create, read, update, delete, send.
 
 use super::extract::{ApiJson, ApiPath, ApiQuery};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::email::{EmailDraft, EmailDraftResponse, OutgoingEmail};
@@ -8,7 +9,6 @@ use crate::model::requests::{BodyType, MessageRead};
 use crate::model::{Ok as OkResponse, OK};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::Json;
 use serde::Deserialize;
 use serde_json::Value;
 

@@ -2,6 +2,7 @@
 //! changes, delete, send and reply.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::email::{
@@ -15,7 +16,6 @@ use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{header, StatusCode};
 use axum::response::IntoResponse;
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

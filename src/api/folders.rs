@@ -1,6 +1,7 @@
 //! Mail folders: list, read, create, and the well-known folder ids.
 
 use super::extract::{ApiJson, ApiPath};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::email::{
@@ -9,7 +10,6 @@ use crate::model::email::{
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::Json;
 
 /// Every folder of the mailbox (the whole tree); `fullName` is the path.
 #[utoipa::path(get, path = "/v1/email/folders", tag = "EmailFolders", operation_id = "folders",

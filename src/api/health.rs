@@ -1,9 +1,9 @@
 //! Liveness (`/healthz`) and readiness (`/readyz`, which asks the store).
 
+use super::json::Json;
 use crate::error::{ApiError, Code};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::Json;
 use serde_json::{json, Value};
 
 /// The process is up.

@@ -2,13 +2,13 @@
 //! one button) and goes through the same sign-in as `/v1/auth/authorize`.
 
 use super::extract::{ApiJson, AppAuth};
+use super::json::Json;
 use crate::auth::hosted::{self, LinkRequest, LinkResponse};
 use crate::error::ApiError;
 use crate::state::AppState;
 use axum::extract::{Path, State};
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::Json;
 
 /// A single-use sign-in URL, valid for `expiresIn` seconds, that the app can send its user.
 #[utoipa::path(post, path = "/v1/links", tag = "Links", operation_id = "createLink",

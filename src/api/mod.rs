@@ -12,6 +12,7 @@ pub mod extract;
 mod folders;
 mod health;
 mod home;
+mod json;
 mod links;
 mod metrics;
 pub mod openapi;

@@ -2,13 +2,13 @@
 //! occurrence by its original start.
 
 use super::extract::ApiPath;
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::calendar::Event;
 use crate::model::recurrence::SeriesInfo;
 use crate::state::AppState;
 use axum::extract::State;
-use axum::Json;
 
 /// A series' rule, its changed occurrences and its deleted ones.
 #[utoipa::path(get, path = "/v1/calendars/{calendarId}/events/{masterId}/series", tag = "Events", operation_id = "seriesInfo",

@@ -4,11 +4,11 @@
 
 use super::accounts::{app_account, import_options, page, Paging};
 use super::extract::{ApiJson, ApiPath, ApiQuery, AppAuth, QueryPairs};
+use super::json::Json;
 use crate::error::ApiError;
 use crate::model::account::{AccountImport, AccountSaveResult, AccountsPage};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::Json;
 
 /// The app's service accounts (one per organisation whose administrator consented).
 #[utoipa::path(get, path = "/v1/am/svc_accounts", tag = "Services", operation_id = "getSvcAccounts",

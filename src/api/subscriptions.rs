@@ -2,11 +2,11 @@
 //! or a To Do list, notified to the app's URL.
 
 use super::extract::{AccountAuth, ApiJson, ApiPath, ApiQuery};
+use super::json::Json;
 use crate::error::{ApiError, Code};
 use crate::model::subscription::{SubscriptionRequest, SubscriptionResponse, SubscriptionsPage};
 use crate::state::AppState;
 use axum::extract::State;
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]

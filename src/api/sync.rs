@@ -2,6 +2,7 @@
 //! read its updated and deleted streams with the tokens it gives.
 
 use super::extract::{ApiPath, ApiQuery};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::{ApiError, Code};
 use crate::model::parse_instant;
@@ -13,7 +14,6 @@ use crate::model::sync::{
 use crate::state::AppState;
 use crate::store::{AccountRecord, ChangeKind};
 use axum::extract::State;
-use axum::Json;
 use chrono::{DateTime, Duration, Utc};
 use serde::Deserialize;
 

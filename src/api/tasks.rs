@@ -1,6 +1,7 @@
 //! Task lists and their tasks: list, read, create, update, delete.
 
 use super::extract::{if_match, required_if_match, ApiJson, ApiPath, ApiQuery, IfMatch};
+use super::json::Json;
 use super::scope_check::{op, Scoped};
 use crate::error::ApiError;
 use crate::model::task::{
@@ -10,7 +11,6 @@ use crate::model::{Ok as OkResponse, OK};
 use crate::state::AppState;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode};
-use axum::Json;
 use serde::Deserialize;
 
 #[derive(Deserialize, utoipa::IntoParams)]
