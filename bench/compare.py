@@ -43,6 +43,9 @@ ROWS = [
     ("GET /v1/account", "/v1/account", None),
 ]
 
+# Rows also measured one call at a time, for the latency switchboard adds to a call.
+ONE_AT_A_TIME = ["nginx proxy_pass", "GET /v1/direct/me/messages", "GET /v1/email/messages (25, mapped)"]
+
 
 def free_port():
     with socket.socket() as s:
@@ -304,7 +307,7 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         self.server, self.start_seconds = self.switchboard(f"http://127.0.0.1:{upstream}/v1.0")
 
     # 3. Drive.
-    def wrk(self, url, tokens, seconds):
+    def wrk(self, url, tokens, seconds, connections=None):
         script = os.path.join(self.dir, "tokens.lua")
         with open(script, "w") as f:
             f.write("tokens = {" + ",".join(json.dumps(t) for t in tokens) + "}\n")
@@ -316,7 +319,7 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
                     "    summary.duration, latency:percentile(50), latency:percentile(99),\n"
                     "    summary.errors.status + summary.errors.connect + summary.errors.read\n"
                     "    + summary.errors.write + summary.errors.timeout))\nend\n")
-        out = subprocess.run(["wrk", "-t1", f"-c{self.args.connections}", f"-d{seconds}s",
+        out = subprocess.run(["wrk", "-t1", f"-c{connections or self.args.connections}", f"-d{seconds}s",
                               "-s", script, url], capture_output=True, text=True, check=True).stdout
         requests, micros, p50, p99, errors = map(int, re.search(r"RESULT (.*)", out).group(1).split())
         return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors,
@@ -348,6 +351,12 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
                 print(f"profile of {row}: perf report -i {data}")
+        self.alone = {}
+        for row, path, nginx_path in ROWS:
+            if row in ONE_AT_A_TIME:
+                which, nginx = (nginx_path or ":").split(":", 1)
+                url = f"http://127.0.0.1:{self.ports[which]}{nginx}" if nginx_path else self.base + path
+                self.alone[row] = self.wrk(url, [""] if nginx_path else self.tokens, 3, connections=1)
         if self.many:
             url = self.base + "/v1/account"
             status, _, body = call("GET", url, None, {"Authorization": "Bearer " + self.many[-1]})
@@ -376,6 +385,13 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         print("\nCPU µs/request: the process under test's user+system time over the requests it served "
               "(nginx proxy_pass: its own share, the upstream's taken off); in parentheses, against "
               "nginx proxy_pass.")
+        alone = self.alone["nginx proxy_pass"]
+        print(f"\nOne call at a time (wrk -c1, 3 s): nginx proxy_pass p50 {alone['p50']:.2f} ms, "
+              f"p99 {alone['p99']:.2f} ms; what switchboard adds to a call's p50:")
+        for row, r in self.alone.items():
+            if row != "nginx proxy_pass":
+                print(f"- {row}: p50 {r['p50']:.2f} ms (+{r['p50'] - alone['p50']:.2f} ms), "
+                      f"p99 {r['p99']:.2f} ms")
         rss = peak_rss(self.server.pid)
         print(f"\nswitchboard: peak RSS {rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s")
 

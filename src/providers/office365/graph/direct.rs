@@ -54,7 +54,11 @@ fn refused_path(why: &str) -> ProviderError {
 }
 
 /// Decodes percent-escapes until nothing changes (so `%252e` is seen as `.` too).
-fn fully_decoded(segment: &str) -> String {
+fn fully_decoded(segment: &str) -> std::borrow::Cow<'_, str> {
+    // Without escapes (or the `&` the form decoder splits on) it reads as it is.
+    if !segment.contains(['%', '&']) {
+        return segment.into();
+    }
     let mut current = segment.to_string();
     for _ in 0..3 {
         let next =
@@ -67,7 +71,7 @@ fn fully_decoded(segment: &str) -> String {
         }
         current = next;
     }
-    current
+    current.into()
 }
 
 pub fn check_path(path: &str) -> Result<(), ProviderError> {
