@@ -2,6 +2,7 @@
 //! answers, errors decoded, the audited list of requests switchboard makes, and the direct API.
 
 pub mod client;
+pub mod connect;
 pub mod direct;
 pub mod direct_links;
 pub mod errors;

@@ -3,6 +3,7 @@
 //! again on the way out, no redirect or retry layers (redirects are never followed here, and
 //! retries are the Graph client's own, by Graph's rules).
 
+use crate::providers::office365::graph::connect::Connect;
 use axum::body::Body;
 use bytes::Bytes;
 use futures_util::Stream;
@@ -12,6 +13,7 @@ use http_body_util::BodyExt;
 use hyper::body::Incoming;
 use hyper_rustls::{ConfigBuilderExt, HttpsConnector, HttpsConnectorBuilder};
 use hyper_util::client::legacy::connect::HttpConnector;
+use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 use std::time::Duration;
 use tokio::time::{timeout_at, Instant};
@@ -21,9 +23,10 @@ const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
 const IDLE: Duration = Duration::from_secs(90);
 const AGENT: &str = concat!("switchboard/", env!("CARGO_PKG_VERSION"));
 
-pub type Client = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Body>;
+pub type Client = hyper_util::client::legacy::Client<HttpsConnector<Connect>, Body>;
 
-/// A client for Graph (and the upload URLs it hands out): HTTPS, or HTTP for a local stand-in.
+/// A client for Graph (and the upload URLs it hands out): HTTPS, or HTTP for a local stand-in;
+/// through the environment's HTTPS proxy when it names one (see `connect`).
 pub fn client() -> Client {
     let mut http = HttpConnector::new();
     http.set_connect_timeout(Some(CONNECT_TIMEOUT));
@@ -41,7 +44,7 @@ pub fn client() -> Client {
         )
         .https_or_http()
         .enable_http1()
-        .wrap_connector(http);
+        .wrap_connector(Connect::new(http, Matcher::from_env()));
     hyper_util::client::legacy::Client::builder(TokioExecutor::new())
         .pool_timer(TokioTimer::new())
         .pool_idle_timeout(IDLE)
