@@ -59,6 +59,9 @@ async fn requests_reach_graph_as_sent_with_the_accounts_token_and_nothing_of_our
         "outlook.timezone=\"Pacific Standard Time\""
     );
     assert_eq!(headers["x-custom"], "kept");
+    // A body of known length goes with its length, not re-chunked (Graph's uploads need it).
+    assert_eq!(headers["content-length"], "11", "{echo}");
+    assert!(!headers.contains_key("transfer-encoding"), "{echo}");
     for gone in ["cookie", "x-aurinko-account-id", "x-hop"] {
         assert!(!headers.contains_key(gone), "{gone} was forwarded: {echo}");
     }

@@ -12,17 +12,18 @@ pub use crate::providers::office365::graph::errors::GraphFailure;
 use crate::providers::office365::graph::errors::{classify, parse_retry_after};
 use crate::providers::office365::graph::mailbox_gate::{MailboxGates, MailboxSlot};
 use crate::providers::office365::graph::per_thread::PerThread;
+use crate::providers::office365::graph::request::bearer;
 pub use crate::providers::office365::graph::request::{
     is_dot_segment, on_user_path, segment, GraphRequest, GraphResponse,
 };
 use crate::providers::office365::graph::shared_slots::SharedSlots;
 use crate::providers::office365::graph::transport::{self, NoAnswer};
 use axum::body::Body;
-use http::header::{HeaderValue, AUTHORIZATION, CONTENT_RANGE, CONTENT_TYPE, IF_MATCH};
+use http::header::{AUTHORIZATION, CONTENT_RANGE, CONTENT_TYPE};
 use http::{Method, Request, Response, StatusCode, Uri};
 use hyper::body::Incoming;
 use rand::Rng;
-use secrecy::{ExposeSecret, SecretString};
+use secrecy::SecretString;
 use serde_json::Value;
 use std::sync::Arc;
 use std::time::Duration;
@@ -246,7 +247,7 @@ impl GraphClient {
                 .enter(mailbox)
                 .await
                 .map_err(GraphFailure::Failed)?;
-            let request = self.build(req, &url, token).map_err(GraphFailure::Failed)?;
+            let request = req.http(&url, token).map_err(GraphFailure::Failed)?;
             let started = Instant::now();
             let deadline = tokio::time::Instant::now() + self.call_timeout;
             let lost = |status| (status, None, None, bytes::Bytes::new());
@@ -314,38 +315,6 @@ impl GraphClient {
         }
     }
 
-    /// One attempt's request: the token, preferences, etag and JSON body.
-    fn build(
-        &self,
-        req: &GraphRequest<'_>,
-        url: &Uri,
-        token: &SecretString,
-    ) -> Result<Request<Body>, ProviderError> {
-        let mut builder = Request::builder()
-            .method(req.method.clone())
-            .uri(url.clone())
-            .header(AUTHORIZATION, bearer(token)?);
-        for prefer in &req.prefer {
-            builder = builder.header("Prefer", *prefer);
-        }
-        if let Some(etag) = &req.if_match {
-            builder = builder.header(IF_MATCH, etag.as_str());
-        }
-        let body = match &req.body {
-            Some(json) => {
-                builder = builder.header(CONTENT_TYPE, "application/json");
-                Body::from(serde_json::to_vec(json).unwrap_or_default())
-            }
-            None => Body::empty(),
-        };
-        builder.body(body).map_err(|_| {
-            ProviderError::invalid(
-                Code::BadRequest,
-                "The etag given cannot be sent to Microsoft Graph (it has characters a header cannot carry).",
-            )
-        })
-    }
-
     fn delay(&self, attempt: u32, retry_after: Option<f64>) -> Duration {
         let cap = self.throttling.max_backoff_seconds as f64;
         let seconds = match retry_after {
@@ -357,20 +326,6 @@ impl GraphClient {
         };
         Duration::from_secs_f64(seconds.max(0.0))
     }
-}
-
-/// `Authorization: Bearer …`, kept out of logs and debug output.
-fn bearer(token: &SecretString) -> Result<HeaderValue, ProviderError> {
-    let mut value =
-        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
-            ProviderError::new(
-                Failure::Upstream(StatusCode::BAD_GATEWAY),
-                Code::ProviderBadResponse,
-                "Microsoft's access token has characters a header cannot carry.",
-            )
-        })?;
-    value.set_sensitive(true);
-    Ok(value)
 }
 
 #[cfg(test)]

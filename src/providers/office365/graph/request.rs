@@ -4,7 +4,11 @@
 use crate::error::Code;
 use crate::providers::error::{Failure, ProviderError};
 use crate::providers::office365::graph::shapes::GraphPage;
+use axum::body::Body;
+use http::header::{HeaderValue, AUTHORIZATION, CONTENT_TYPE, IF_MATCH};
+use http::{Request, Uri};
 use reqwest::{Method, StatusCode};
+use secrecy::{ExposeSecret, SecretString};
 use serde_json::Value;
 
 /// An id or value made safe for a Graph URL (path segment or query value).
@@ -78,11 +82,56 @@ impl<'a> GraphRequest<'a> {
         self
     }
 
+    /// The request to send (once: its body goes with it), with the token, preferences, etag and
+    /// JSON body.
+    pub fn http(&self, url: &Uri, token: &SecretString) -> Result<Request<Body>, ProviderError> {
+        let req = self;
+        let mut builder = Request::builder()
+            .method(req.method.clone())
+            .uri(url.clone())
+            .header(AUTHORIZATION, bearer(token)?);
+        for prefer in &req.prefer {
+            builder = builder.header("Prefer", *prefer);
+        }
+        if let Some(etag) = &req.if_match {
+            builder = builder.header(IF_MATCH, etag.as_str());
+        }
+        let body = match &req.body {
+            Some(json) => {
+                builder = builder.header(CONTENT_TYPE, "application/json");
+                Body::from(serde_json::to_vec(json).unwrap_or_default())
+            }
+            None => Body::empty(),
+        };
+        builder.body(body).map_err(|_| {
+            ProviderError::invalid(
+                Code::BadRequest,
+                "The etag given cannot be sent to Microsoft Graph (it has characters a header cannot carry).",
+            )
+        })
+    }
+
     /// Whether sending it twice is harmless. A POST may have been carried out when the answer
     /// is lost (a 502/504 or a time-out): it is retried only on 429/503, which mean "not done".
     pub(in crate::providers::office365) fn idempotent(&self) -> bool {
         !matches!(self.method, Method::POST)
     }
+}
+
+/// `Authorization: Bearer …`, kept out of logs and debug output.
+pub(in crate::providers::office365) fn bearer(
+    token: &SecretString,
+) -> Result<HeaderValue, ProviderError> {
+    let mut value =
+        HeaderValue::try_from(format!("Bearer {}", token.expose_secret())).map_err(|_| {
+            ProviderError::new(
+                Failure::Upstream(StatusCode::BAD_GATEWAY),
+                Code::ProviderBadResponse,
+                "Microsoft's access token has characters a header cannot carry.",
+            )
+        })?;
+    value.set_sensitive(true);
+    Ok(value)
 }
 
 /// A successful answer: its content type and bytes (empty for Graph's 202/204).
