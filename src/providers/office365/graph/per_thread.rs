@@ -33,15 +33,15 @@ impl<C: Clone> PerThread<C> {
         if let Some((_, client)) = clients.iter().find(|(thread, _)| *thread == me) {
             return client.clone();
         }
-        let full = clients.len() >= MOST;
-        drop(clients);
-        match self.clients.write() {
-            Ok(mut clients) if !full => {
-                let client = (self.make)();
-                clients.push((me, client.clone()));
-                client
-            }
-            _ => self.first.clone(),
+        if clients.len() >= MOST {
+            return self.first.clone();
         }
+        drop(clients);
+        let Ok(mut clients) = self.clients.write() else {
+            return self.first.clone();
+        };
+        let client = (self.make)();
+        clients.push((me, client.clone()));
+        client
     }
 }

@@ -85,18 +85,17 @@ impl<'a> GraphRequest<'a> {
     /// The request to send (once: its body goes with it), with the token, preferences, etag and
     /// JSON body.
     pub fn http(&self, url: &Uri, token: &SecretString) -> Result<Request<Body>, ProviderError> {
-        let req = self;
         let mut builder = Request::builder()
-            .method(req.method.clone())
+            .method(self.method.clone())
             .uri(url.clone())
             .header(AUTHORIZATION, bearer(token)?);
-        for prefer in &req.prefer {
+        for prefer in &self.prefer {
             builder = builder.header("Prefer", *prefer);
         }
-        if let Some(etag) = &req.if_match {
+        if let Some(etag) = &self.if_match {
             builder = builder.header(IF_MATCH, etag.as_str());
         }
-        let body = match &req.body {
+        let body = match &self.body {
             Some(json) => {
                 builder = builder.header(CONTENT_TYPE, "application/json");
                 Body::from(serde_json::to_vec(json).unwrap_or_default())

@@ -96,16 +96,16 @@ pub fn stream_until(
     futures_util::stream::unfold(Some(body), move |body| async move {
         let mut body = body?;
         loop {
-            return match timeout_at(deadline, body.frame()).await {
-                Err(_) => Some((Err(broken(NoAnswer::TimedOut)), None)),
-                Ok(None) => None,
-                Ok(Some(Err(_))) => Some((Err(broken(NoAnswer::BrokenOff)), None)),
-                Ok(Some(Ok(frame))) => match frame.into_data() {
-                    Ok(data) => Some((Ok(data), Some(body))),
-                    // Trailers: nothing to pass on.
-                    Err(_) => continue,
-                },
+            let frame = match timeout_at(deadline, body.frame()).await {
+                Err(_) => return Some((Err(broken(NoAnswer::TimedOut)), None)),
+                Ok(None) => return None,
+                Ok(Some(Err(_))) => return Some((Err(broken(NoAnswer::BrokenOff)), None)),
+                Ok(Some(Ok(frame))) => frame,
             };
+            // Trailers carry nothing to pass on.
+            if let Ok(data) = frame.into_data() {
+                return Some((Ok(data), Some(body)));
+            }
         }
     })
 }
