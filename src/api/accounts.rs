@@ -36,7 +36,7 @@ pub async fn me(
         ));
     }
     let account = match p.ping_provider {
-        Some(true) => state.accounts(&account)?.ping(&account).await?,
+        Some(true) => std::sync::Arc::new(state.accounts(&account)?.ping(&account).await?),
         _ => account,
     };
     Ok(Json(Account::from_record(&account)))
@@ -129,7 +129,7 @@ pub(super) async fn app_account(
     state: &Services,
     app_id: i64,
     id: &str,
-) -> Result<AccountRecord, ApiError> {
+) -> Result<std::sync::Arc<AccountRecord>, ApiError> {
     let id: i64 = id.parse().map_err(|_| {
         ApiError::bad_request(Code::BadRequest, "the account id must be an integer")
     })?;

@@ -60,7 +60,7 @@ impl FromRequestParts<AppState> for AppAuth {
 }
 
 /// An account: by its bearer token, or by app credentials plus `X-Aurinko-Account-Id`.
-pub struct AccountAuth(pub AccountRecord);
+pub struct AccountAuth(pub std::sync::Arc<AccountRecord>);
 
 impl FromRequestParts<AppState> for AccountAuth {
     type Rejection = ApiError;

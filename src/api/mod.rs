@@ -7,6 +7,7 @@ mod calendar;
 mod contacts;
 mod direct;
 mod drafts;
+mod edge;
 mod email;
 pub mod extract;
 mod folders;
@@ -161,17 +162,8 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::portal::router())
         .fallback(|| async { ApiError::not_found(Code::NotFound, "No such endpoint.") })
         .layer(axum::middleware::from_fn_with_state(
-            state.large_bodies.clone(),
-            crate::guards::large_bodies::middleware,
-        ))
-        .layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            request_limits::middleware,
-        ))
-        .layer(axum::middleware::from_fn(security_headers::middleware))
-        .layer(axum::middleware::from_fn_with_state(
-            state.clone(),
-            request_id::middleware,
+            edge::middleware,
         ))
         .with_state(state)
 }

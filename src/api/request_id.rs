@@ -6,13 +6,11 @@ use crate::error::{for_bare_status, ErrorBody};
 use crate::metrics::{RequestLabels, RouteLabels};
 use crate::state::AppState;
 use axum::body::Body;
-use axum::extract::{MatchedPath, Request, State};
-use axum::http::{header, HeaderValue};
-use axum::middleware::Next;
+use axum::extract::{MatchedPath, Request};
+use axum::http::{header, HeaderValue, Method};
 use axum::response::Response;
 use serde_json::json;
-use std::time::{Duration, Instant};
-use tracing::Instrument;
+use std::time::Instant;
 
 fn incoming_id(req: &Request) -> Option<String> {
     let id = req.headers().get("x-request-id")?.to_str().ok()?;
@@ -57,19 +55,21 @@ fn render_error(response: &mut Response, body: ErrorBody, id: &str) {
     response.headers_mut().remove(header::CONTENT_LENGTH);
 }
 
-/// The request's count and latency, by route and status.
-fn observe(state: &AppState, method: String, route: String, status: u16, elapsed: Duration) {
-    let m = &state.metrics;
-    let labels = RouteLabels { method, route };
-    m.request_seconds
-        .get_or_create(&labels)
-        .observe(elapsed.as_secs_f64());
-    let labels = RequestLabels {
-        method: labels.method,
-        route: labels.route,
-        status,
-    };
-    m.requests.get_or_create(&labels).inc();
+/// The method as a metric label: the standard ones by name, anything else as `other` (a client
+/// inventing methods must not grow the metrics without bound).
+fn method_label(method: &Method) -> &'static str {
+    match *method {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        Method::TRACE => "TRACE",
+        Method::CONNECT => "CONNECT",
+        _ => "other",
+    }
 }
 
 /// A random (v4) UUID from the thread's generator (seeded from the system's), without a system
@@ -81,32 +81,71 @@ fn new_id() -> String {
         .to_string()
 }
 
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let id = incoming_id(&req).unwrap_or_else(new_id);
-    let route = req
-        .extensions()
-        .get::<MatchedPath>()
-        .map(|m| m.as_str().to_string())
-        .unwrap_or_else(|| "unmatched".into());
-    let method = req.method().to_string();
-    let span = tracing::info_span!("request", request_id = %id, method = %method, route = %route);
-    let started = Instant::now();
-    let mut response = next.run(req).instrument(span.clone()).await;
-    let status = response.status();
-    if let Some(body) = error_body(&mut response) {
-        render_error(&mut response, body, &id);
+/// A request as it arrived: its id, method, route template, span and start.
+pub struct Arrival {
+    id: String,
+    method: &'static str,
+    route: String,
+    span: tracing::Span,
+    started: Instant,
+}
+
+impl Arrival {
+    pub fn of(req: &Request) -> Self {
+        let id = incoming_id(req).unwrap_or_else(new_id);
+        let route = req
+            .extensions()
+            .get::<MatchedPath>()
+            .map(|m| m.as_str().to_string())
+            .unwrap_or_else(|| "unmatched".into());
+        let method = method_label(req.method());
+        let span =
+            tracing::info_span!("request", request_id = %id, method = %method, route = %route);
+        Arrival {
+            id,
+            method,
+            route,
+            span,
+            started: Instant::now(),
+        }
     }
-    if let Ok(value) = HeaderValue::from_str(&id) {
-        response.headers_mut().insert("x-request-id", value);
+
+    /// The span the request is handled in.
+    pub fn span(&self) -> &tracing::Span {
+        &self.span
     }
-    let elapsed = started.elapsed();
-    span.in_scope(|| {
-        tracing::info!(
-            status = status.as_u16(),
-            elapsed_ms = elapsed.as_millis() as u64,
-            "request finished"
-        );
-    });
-    observe(&state, method, route, status.as_u16(), elapsed);
-    response
+
+    /// The response with its id (and our error shape, when it is an error), logged and counted.
+    pub fn finish(self, state: &AppState, mut response: Response) -> Response {
+        let status = response.status();
+        if let Some(body) = error_body(&mut response) {
+            render_error(&mut response, body, &self.id);
+        }
+        if let Ok(value) = HeaderValue::from_str(&self.id) {
+            response.headers_mut().insert("x-request-id", value);
+        }
+        let elapsed = self.started.elapsed();
+        self.span.in_scope(|| {
+            tracing::info!(
+                status = status.as_u16(),
+                elapsed_ms = elapsed.as_millis() as u64,
+                "request finished"
+            );
+        });
+        let m = &state.metrics;
+        let labels = RouteLabels {
+            method: self.method,
+            route: self.route,
+        };
+        m.request_seconds
+            .get_or_create(&labels)
+            .observe(elapsed.as_secs_f64());
+        let labels = RequestLabels {
+            method: labels.method,
+            route: labels.route,
+            status: status.as_u16(),
+        };
+        m.requests.get_or_create(&labels).inc();
+        response
+    }
 }

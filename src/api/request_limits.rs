@@ -2,11 +2,11 @@
 //! names it), and the whole request at most `request_timeout` (the direct API, which streams
 //! uploads and downloads of any size, is bounded by its own Graph time-out instead).
 
+use crate::config::Limits;
 use crate::error::{ApiError, Code, ErrorKind};
 use crate::state::AppState;
 use axum::body::{Body, Bytes};
-use axum::extract::{Request, State};
-use axum::middleware::Next;
+use axum::extract::Request;
 use axum::response::{IntoResponse, Response};
 use http_body::{Frame, SizeHint};
 use std::future::Future;
@@ -15,29 +15,39 @@ use std::task::{Context, Poll};
 use std::time::Duration;
 use tokio::time::{Instant, Sleep};
 
-pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
-    let limits = &state.settings.limits;
-    let has_body = req
-        .headers()
+/// Whether the request streams (the direct API), so is bounded by its Graph time-out only.
+pub fn streams(req: &Request) -> bool {
+    req.uri().path().starts_with("/v1/direct/")
+}
+
+/// The request with its body watched: an error once it pauses longer than `body_timeout`.
+pub fn watch_body(limits: &Limits, req: Request) -> Request {
+    let headers = req.headers();
+    let has_body = headers
         .get(axum::http::header::CONTENT_LENGTH)
         .is_none_or(|v| v != "0")
-        && (req
-            .headers()
-            .contains_key(axum::http::header::CONTENT_LENGTH)
-            || req
-                .headers()
-                .contains_key(axum::http::header::TRANSFER_ENCODING));
-    let streams = req.uri().path().starts_with("/v1/direct/");
-    let req = if has_body {
+        && (headers.contains_key(axum::http::header::CONTENT_LENGTH)
+            || headers.contains_key(axum::http::header::TRANSFER_ENCODING));
+    if has_body {
         let limit = limits.body_timeout;
         req.map(|body| Body::new(IdleTimeout::new(body, limit)))
     } else {
         req
-    };
-    if streams {
-        return next.run(req).await;
     }
-    match tokio::time::timeout(limits.request_timeout, next.run(req)).await {
+}
+
+/// The answer of `handled`, or 503 when it takes longer than `request_timeout` (a request that
+/// streams is not bounded here).
+pub async fn within_time(
+    state: &AppState,
+    streams: bool,
+    handled: impl Future<Output = Response>,
+) -> Response {
+    if streams {
+        return handled.await;
+    }
+    let limit = state.settings.limits.request_timeout;
+    match tokio::time::timeout(limit, handled).await {
         Ok(response) => response,
         Err(_) => {
             state.metrics.shed("request.timeout");
@@ -45,7 +55,7 @@ pub async fn middleware(State(state): State<AppState>, req: Request, next: Next)
                 Code::RequestTimeout,
                 format!(
                     "The request took longer than {} s and was stopped; retry it.",
-                    limits.request_timeout.as_secs()
+                    limit.as_secs()
                 ),
                 5,
             )

@@ -53,7 +53,7 @@ pub mod op {
 }
 
 /// The account, once its scopes allow what the route does.
-pub struct Scoped<A>(pub AccountRecord, pub PhantomData<A>);
+pub struct Scoped<A>(pub std::sync::Arc<AccountRecord>, pub PhantomData<A>);
 
 impl<A: Allowed> FromRequestParts<AppState> for Scoped<A> {
     type Rejection = ApiError;

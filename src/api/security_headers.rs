@@ -2,12 +2,10 @@
 //! `nosniff`, unframeable and sends no referrer; the portal may run only its own script and
 //! style; JSON and whatever the direct API relays (an attachment may be HTML) run nothing at all.
 
-use axum::extract::Request;
 use axum::http::header::{
     CONTENT_SECURITY_POLICY, REFERRER_POLICY, X_CONTENT_TYPE_OPTIONS, X_FRAME_OPTIONS,
 };
 use axum::http::HeaderValue;
-use axum::middleware::Next;
 use axum::response::Response;
 
 const PORTAL: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; frame-ancestors 'none'; base-uri 'none'";
@@ -19,7 +17,8 @@ const DOCS: &str = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-sr
 /// Everything else is data, never a page.
 const DATA: &str = "default-src 'none'; frame-ancestors 'none'; sandbox";
 
-fn policy(path: &str) -> &'static str {
+/// The content security policy for an answer to `path`.
+pub fn policy(path: &str) -> &'static str {
     if path == "/portal" || path.starts_with("/portal/") {
         PORTAL
     } else if path == "/" {
@@ -31,13 +30,11 @@ fn policy(path: &str) -> &'static str {
     }
 }
 
-pub async fn middleware(req: Request, next: Next) -> Response {
-    let csp = policy(req.uri().path());
-    let mut response = next.run(req).await;
+/// The headers on an answer, with the policy chosen for its path.
+pub fn apply(response: &mut Response, csp: &'static str) {
     let h = response.headers_mut();
     h.insert(CONTENT_SECURITY_POLICY, HeaderValue::from_static(csp));
     h.insert(X_FRAME_OPTIONS, HeaderValue::from_static("DENY"));
     h.insert(X_CONTENT_TYPE_OPTIONS, HeaderValue::from_static("nosniff"));
     h.insert(REFERRER_POLICY, HeaderValue::from_static("no-referrer"));
-    response
 }

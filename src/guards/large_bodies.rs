@@ -7,13 +7,12 @@
 
 use crate::error::{ApiError, Code};
 use crate::metrics::Metrics;
-use axum::extract::{Request, State};
+use axum::extract::Request;
 use axum::http::header::CONTENT_LENGTH;
-use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use std::sync::Arc;
 use std::time::Duration;
-use tokio::sync::Semaphore;
+use tokio::sync::{Semaphore, SemaphorePermit};
 
 /// Bodies below this are not counted.
 const LARGE: usize = 1024 * 1024;
@@ -44,44 +43,39 @@ impl LargeBodyBudget {
     }
 }
 
-/// Holds a large body's share of the budget until it is answered.
-pub async fn middleware(
-    State(budget): State<Arc<LargeBodyBudget>>,
-    req: Request,
-    next: Next,
-) -> Response {
+/// The size a request counts for, when its body is large enough to count.
+pub fn counted(req: &Request) -> Option<usize> {
     if req.uri().path().starts_with("/v1/direct/") || req.method() == axum::http::Method::GET {
-        return next.run(req).await;
+        return None;
     }
-    let declared = req
-        .headers()
+    let headers = req.headers();
+    let declared = headers
         .get(CONTENT_LENGTH)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.parse::<usize>().ok());
-    let size = match declared {
-        Some(n) if n < LARGE => return next.run(req).await,
-        Some(n) => n,
-        None if req
-            .headers()
-            .contains_key(axum::http::header::TRANSFER_ENCODING) =>
-        {
-            UNSIZED
-        }
-        None => return next.run(req).await,
-    };
+    match declared {
+        Some(n) if n < LARGE => None,
+        Some(n) => Some(n),
+        None if headers.contains_key(axum::http::header::TRANSFER_ENCODING) => Some(UNSIZED),
+        None => None,
+    }
+}
+
+/// A large body's share of the budget, held until the request is answered; an answer of 503
+/// when there was no room in time.
+pub async fn admit(budget: &LargeBodyBudget, size: usize) -> Result<SemaphorePermit<'_>, Response> {
     let units = (size * COPIES).div_ceil(UNIT).min(budget.total) as u32;
-    let Ok(Ok(permit)) = tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await
-    else {
-        budget.metrics.shed("server.busy");
-        tracing::warn!(bytes = size, "no room for a large request body; refused");
-        return ApiError::unavailable(
-            Code::ServerBusy,
-            "Too many large requests (mail with attachments) are being handled at once; retry shortly.",
-            5,
-        )
-        .into_response();
-    };
-    let response = next.run(req).await;
-    drop(permit);
-    response
+    match tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await {
+        Ok(Ok(permit)) => Ok(permit),
+        _ => {
+            budget.metrics.shed("server.busy");
+            tracing::warn!(bytes = size, "no room for a large request body; refused");
+            Err(ApiError::unavailable(
+                Code::ServerBusy,
+                "Too many large requests (mail with attachments) are being handled at once; retry shortly.",
+                5,
+            )
+            .into_response())
+        }
+    }
 }

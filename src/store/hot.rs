@@ -62,21 +62,19 @@ impl HotCache {
             .map(|h| h.value)
     }
 
-    pub fn account_by_token(&self, token_hash: &[u8]) -> Option<AccountRecord> {
+    pub fn account_by_token(&self, token_hash: &[u8]) -> Option<Arc<AccountRecord>> {
         let maps = self.maps.get()?;
         let id = maps.tokens.get(token_hash)?;
-        Self::fresh(maps, &maps.accounts, &id).map(|a| (*a).clone())
+        Self::fresh(maps, &maps.accounts, &id)
     }
 
-    pub fn account(&self, app_id: i64, id: i64) -> Option<AccountRecord> {
+    pub fn account(&self, app_id: i64, id: i64) -> Option<Arc<AccountRecord>> {
         let maps = self.maps.get()?;
-        Self::fresh(maps, &maps.accounts, &id)
-            .filter(|a| a.app_id == app_id)
-            .map(|a| (*a).clone())
+        Self::fresh(maps, &maps.accounts, &id).filter(|a| a.app_id == app_id)
     }
 
     /// Keeps an account just read (by `token_hash`, when it was read by token).
-    pub fn keep_account(&self, account: &AccountRecord, token_hash: Option<&[u8]>) {
+    pub fn keep_account(&self, account: &Arc<AccountRecord>, token_hash: Option<&[u8]>) {
         let Some(maps) = self.maps.get() else { return };
         if let Some(hash) = token_hash {
             maps.tokens.insert(hash.to_vec(), account.id);
@@ -84,7 +82,7 @@ impl HotCache {
         maps.accounts.insert(
             account.id,
             Held {
-                value: Arc::new(account.clone()),
+                value: account.clone(),
                 at: Instant::now(),
             },
         );

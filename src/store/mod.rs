@@ -16,6 +16,7 @@ pub mod webhook_records;
 
 use async_trait::async_trait;
 pub use records::*;
+use std::sync::Arc;
 pub use sync_records::*;
 pub use webhook_records::*;
 
@@ -113,8 +114,9 @@ pub trait AccountStore: Send + Sync {
         link: &LinkAccount,
         now: i64,
     ) -> StoreResult<(AccountRecord, bool)>;
-    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>>;
-    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>>;
+    /// An account as held in memory (shared, not copied, by the requests that use it).
+    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<Arc<AccountRecord>>>;
+    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<Arc<AccountRecord>>>;
     async fn insert_account_token(
         &self,
         account_id: i64,

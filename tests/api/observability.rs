@@ -49,6 +49,29 @@ async fn metrics_count_requests_graph_calls_refreshes_and_accounts_without_ids_i
 }
 
 #[tokio::test]
+async fn invented_methods_are_counted_as_other_so_labels_stay_bounded() {
+    let app = spawn_app().await;
+    for n in 0..3 {
+        let method = reqwest::Method::from_bytes(format!("FOO{n}").as_bytes()).unwrap();
+        let r = app
+            .http
+            .request(method, format!("{}/v1/account", app.direct_address))
+            .send()
+            .await
+            .unwrap();
+        assert!(r.status().is_client_error(), "{}", r.status());
+    }
+    let text = app.get("/metrics").await.text().await.unwrap();
+    assert!(
+        text.contains(
+            r#"switchboard_http_requests_total{method="other",route="/v1/account",status="405"} 3"#
+        ),
+        "{text}"
+    );
+    assert!(!text.contains("FOO"), "no invented method in labels");
+}
+
+#[tokio::test]
 async fn metrics_can_have_an_address_of_their_own() {
     let port = free_port();
     let address = format!("127.0.0.1:{port}");

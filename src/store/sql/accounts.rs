@@ -10,6 +10,7 @@ use crate::store::{
 };
 use async_trait::async_trait;
 use sqlx::Row;
+use std::sync::Arc;
 
 const ACCOUNT_COLUMNS: &str =
     "a.id, a.app_id, a.service_type, a.tenant_id, a.object_id, a.email, a.name, \
@@ -123,7 +124,7 @@ impl AccountStore for Store {
         Ok((record, existing.is_none()))
     }
 
-    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<AccountRecord>> {
+    async fn account(&self, app_id: i64, id: i64) -> StoreResult<Option<Arc<AccountRecord>>> {
         if let Some(held) = self.hot.account(app_id, id) {
             return Ok(Some(held));
         }
@@ -134,14 +135,14 @@ impl AccountStore for Store {
         .bind(app_id)
         .fetch_optional(&self.pool)
         .await?;
-        let account = row.as_ref().map(rows::account).transpose()?;
+        let account = row.as_ref().map(rows::account).transpose()?.map(Arc::new);
         if let Some(account) = &account {
             self.hot.keep_account(account, None);
         }
         Ok(account)
     }
 
-    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<AccountRecord>> {
+    async fn account_by_token(&self, token_hash: &[u8]) -> StoreResult<Option<Arc<AccountRecord>>> {
         if let Some(held) = self.hot.account_by_token(token_hash) {
             return Ok(Some(held));
         }
@@ -152,7 +153,7 @@ impl AccountStore for Store {
         .bind(token_hash)
         .fetch_optional(&self.pool)
         .await?;
-        let account = row.as_ref().map(rows::account).transpose()?;
+        let account = row.as_ref().map(rows::account).transpose()?.map(Arc::new);
         if let Some(account) = &account {
             self.hot.keep_account(account, Some(token_hash));
         }

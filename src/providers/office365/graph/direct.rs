@@ -144,11 +144,16 @@ where
         let mut rewriter = rewriter?;
         match inner.next().await {
             Some(Ok(chunk)) => {
-                let out = rewriter.feed(chunk);
+                let mut out = Vec::with_capacity(3);
+                rewriter.feed(&chunk, &mut out);
+                let out = match out.len() {
+                    1 => out.pop().unwrap_or_default(),
+                    _ => out.concat().into(),
+                };
                 Some((Ok(out), (inner, Some(rewriter))))
             }
             Some(Err(e)) => Some((Err(e), (inner, None))),
-            None => Some((Ok(bytes::Bytes::from(rewriter.finish())), (inner, None))),
+            None => Some((Ok(rewriter.finish().unwrap_or_default()), (inner, None))),
         }
     })
 }
@@ -216,16 +221,16 @@ impl Direct for Office365 {
             .exact()
             .is_some_and(|n| n <= WHOLE);
         let body = if whole {
-            // A small answer (a page of a listing, an item) is read whole and sent in one
-            // write with its length, rather than as chunks as they came.
-            let read = transport::read_whole(response.into_body(), deadline).await;
+            // A small answer (a page of a listing, an item) is read whole and sent with its
+            // length in one write, its pieces as they came (nothing copied).
+            let read = transport::read_pieces(response.into_body(), deadline).await;
             drop(permit);
-            let bytes = read
+            let pieces = read
                 .map_err(|_| ProviderError::unreachable("Microsoft Graph's answer broke off."))?;
-            Body::from(match rewriter {
-                Some(rewriter) => rewriter.whole(bytes),
-                None => bytes,
-            })
+            Body::new(transport::Pieces::new(match rewriter {
+                Some(rewriter) => rewriter.whole(pieces),
+                None => pieces,
+            }))
         } else {
             // The mailbox permit goes with the stream: Graph counts the request until it is read.
             let stream =

@@ -15,7 +15,7 @@ use memchr::memmem::Finder;
 /// Rewrites the values of `…@odata.nextLink` / `…@odata.deltaLink` that start with `from`.
 pub struct LinkRewriter {
     from: Vec<u8>,
-    to: Vec<u8>,
+    to: Bytes,
     ends: Finder<'static>,
     /// The last bytes of the previous piece (already passed on): a link name may begin there.
     seen: Vec<u8>,
@@ -43,29 +43,42 @@ const NAME: usize = 17;
 /// What every link name ends with.
 const END: &[u8] = b"Link\"";
 
-/// A piece's output, made only once it differs from the piece.
+/// A piece's output: the piece itself while nothing differs, else slices of it (shared, not
+/// copied) around what was inserted.
 struct Output<'a> {
-    piece: &'a [u8],
-    out: Option<Vec<u8>>,
-    /// How much of the piece is written to `out` or dropped.
+    piece: &'a Bytes,
+    out: &'a mut Vec<Bytes>,
+    changed: bool,
+    /// How much of the piece is passed on or dropped.
     copied: usize,
 }
 
 impl Output<'_> {
-    /// Writes the piece up to `at`, then `extra`.
-    fn insert(&mut self, at: usize, extra: &[u8]) {
-        let out = self
-            .out
-            .get_or_insert_with(|| Vec::with_capacity(self.piece.len() + extra.len() + 64));
-        out.extend_from_slice(&self.piece[self.copied..at]);
-        out.extend_from_slice(extra);
+    /// Passes on the piece up to `at`, then `extra`.
+    fn insert(&mut self, at: usize, extra: Bytes) {
+        if at > self.copied {
+            self.out.push(self.piece.slice(self.copied..at));
+        }
+        if !extra.is_empty() {
+            self.out.push(extra);
+        }
         self.copied = at;
+        self.changed = true;
     }
 
     /// Leaves out the piece's bytes from `at` to `to`.
     fn drop_range(&mut self, at: usize, to: usize) {
-        self.insert(at, &[]);
+        self.insert(at, Bytes::new());
         self.copied = to;
+    }
+
+    /// The rest of the piece, or all of it when nothing differed.
+    fn end(self) {
+        if !self.changed {
+            self.out.push(self.piece.clone());
+        } else if self.copied < self.piece.len() {
+            self.out.push(self.piece.slice(self.copied..));
+        }
     }
 }
 
@@ -73,7 +86,7 @@ impl LinkRewriter {
     pub fn new(from: &str, to: &str) -> Self {
         LinkRewriter {
             from: from.as_bytes().to_vec(),
-            to: to.as_bytes().to_vec(),
+            to: Bytes::copy_from_slice(to.as_bytes()),
             ends: Finder::new(END),
             seen: Vec::with_capacity(2 * NAME),
             after: After::Nothing,
@@ -81,13 +94,14 @@ impl LinkRewriter {
         }
     }
 
-    /// The next piece of the body, rewritten; the start of a link value may be held until the
-    /// next piece.
-    pub fn feed(&mut self, chunk: Bytes) -> Bytes {
+    /// The next piece of the body, rewritten, onto `out`; the start of a link value may be held
+    /// until the next piece.
+    pub fn feed(&mut self, chunk: &Bytes, out: &mut Vec<Bytes>) {
         let bytes = &chunk[..];
         let mut output = Output {
-            piece: bytes,
-            out: None,
+            piece: chunk,
+            out,
+            changed: false,
             copied: 0,
         };
         let mut i = 0;
@@ -121,7 +135,7 @@ impl LinkRewriter {
                     if bytes[i..i + take] != want[..take] {
                         // Not a Graph link: what was held goes out as it came.
                         if !self.held.is_empty() {
-                            output.insert(i, &std::mem::take(&mut self.held));
+                            output.insert(i, std::mem::take(&mut self.held).into());
                         }
                         self.after = After::Nothing;
                         continue;
@@ -132,20 +146,14 @@ impl LinkRewriter {
                     if self.held.len() < self.from.len() {
                         break;
                     }
-                    output.insert(i, &self.to);
+                    output.insert(i, self.to.clone());
                     self.held.clear();
                     self.after = After::Nothing;
                 }
             }
         }
+        output.end();
         self.remember(bytes);
-        match output.out {
-            Some(mut out) => {
-                out.extend_from_slice(&bytes[output.copied..]);
-                Bytes::from(out)
-            }
-            None => chunk,
-        }
     }
 
     /// Where the next key ending in a link name ends (its closing quote), from `at` on.
@@ -194,18 +202,19 @@ impl LinkRewriter {
         }
     }
 
-    /// A whole body, rewritten.
-    pub fn whole(mut self, body: Bytes) -> Bytes {
-        let out = self.feed(body);
-        match self.finish() {
-            held if held.is_empty() => out,
-            held => [&out[..], &held].concat().into(),
+    /// A whole body read in pieces, rewritten.
+    pub fn whole(mut self, body: Vec<Bytes>) -> Vec<Bytes> {
+        let mut out = Vec::with_capacity(body.len() + 2);
+        for piece in &body {
+            self.feed(piece, &mut out);
         }
+        out.extend(self.finish());
+        out
     }
 
     /// What is still held at the end of the body.
-    pub fn finish(self) -> Vec<u8> {
-        self.held
+    pub fn finish(self) -> Option<Bytes> {
+        (!self.held.is_empty()).then(|| self.held.into())
     }
 }
 
@@ -220,10 +229,10 @@ mod tests {
         let mut r = LinkRewriter::new(GRAPH, DIRECT);
         let mut out = Vec::new();
         for chunk in body.as_bytes().chunks(piece) {
-            out.extend(r.feed(Bytes::copy_from_slice(chunk)));
+            r.feed(&Bytes::copy_from_slice(chunk), &mut out);
         }
         out.extend(r.finish());
-        String::from_utf8(out).unwrap()
+        String::from_utf8(out.concat()).unwrap()
     }
 
     #[test]
@@ -251,8 +260,34 @@ mod tests {
             r#""body":"https://graph.microsoft.com/v1.0/me"}],"#,
         ] {
             let piece = Bytes::copy_from_slice(piece.as_bytes());
-            assert_eq!(r.feed(piece.clone()).as_ptr(), piece.as_ptr(), "not copied");
+            let mut out = Vec::new();
+            r.feed(&piece, &mut out);
+            assert_eq!(out.len(), 1);
+            assert_eq!(out[0].as_ptr(), piece.as_ptr(), "not copied");
         }
+    }
+
+    #[test]
+    fn a_rewritten_piece_shares_the_bytes_around_its_link() {
+        let body = Bytes::from_static(
+            br#"{"value":[{"id":"1"}],"@odata.nextLink":"https://graph.microsoft.com/v1.0/me/messages?$skip=1"}"#,
+        );
+        let out = LinkRewriter::new(GRAPH, DIRECT).whole(vec![body.clone()]);
+        let at = body.len() - r#"/me/messages?$skip=1"}"#.len();
+        assert_eq!(out.len(), 3, "before, the new base, after");
+        assert_eq!(out[0].as_ptr(), body.as_ptr(), "the start is not copied");
+        assert_eq!(out[1], DIRECT.as_bytes());
+        assert_eq!(
+            out[2].as_ptr(),
+            body[at..].as_ptr(),
+            "the rest is not copied"
+        );
+        assert_eq!(
+            out.concat(),
+            String::from_utf8_lossy(&body)
+                .replace(GRAPH, DIRECT)
+                .as_bytes()
+        );
     }
 
     #[test]
@@ -268,7 +303,10 @@ mod tests {
     fn a_link_elsewhere_is_passed_on_uncopied() {
         let mut r = LinkRewriter::new(GRAPH, DIRECT);
         let piece = Bytes::from_static(br#"{"@odata.nextLink":"https://elsewhere.example.com/x"}"#);
-        assert_eq!(r.feed(piece.clone()).as_ptr(), piece.as_ptr(), "not copied");
+        let mut out = Vec::new();
+        r.feed(&piece, &mut out);
+        assert_eq!(out.len(), 1);
+        assert_eq!(out[0].as_ptr(), piece.as_ptr(), "not copied");
     }
 
     #[test]
@@ -282,9 +320,9 @@ mod tests {
             r#"{"@odata.nextLink":"https://graph.micro"#,
         ] {
             assert_eq!(rewrite_in_pieces(body, 5), body);
-            let whole =
-                LinkRewriter::new(GRAPH, DIRECT).whole(Bytes::copy_from_slice(body.as_bytes()));
-            assert_eq!(whole, body.as_bytes(), "read whole");
+            let whole = LinkRewriter::new(GRAPH, DIRECT)
+                .whole(vec![Bytes::copy_from_slice(body.as_bytes())]);
+            assert_eq!(whole.concat(), body.as_bytes(), "read whole");
         }
         let delta = r#"{"@odata.deltaLink":"https://graph.microsoft.com/v1.0/me/d?$deltatoken=x"}"#;
         assert_eq!(

@@ -88,6 +88,63 @@ pub async fn read_whole(body: Incoming, deadline: Instant) -> Result<Bytes, NoAn
     }
 }
 
+/// An answer's whole body by `deadline`, in the pieces it came in (nothing copied).
+pub async fn read_pieces(mut body: Incoming, deadline: Instant) -> Result<Vec<Bytes>, NoAnswer> {
+    let mut pieces = Vec::new();
+    loop {
+        match timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(NoAnswer::TimedOut),
+            Ok(None) => return Ok(pieces),
+            Ok(Some(Err(_))) => return Err(NoAnswer::BrokenOff),
+            Ok(Some(Ok(frame))) => {
+                if let Ok(data) = frame.into_data() {
+                    pieces.push(data);
+                }
+            }
+        }
+    }
+}
+
+/// A body of pieces already read, sent with its length.
+pub struct Pieces {
+    pieces: std::collections::VecDeque<Bytes>,
+    left: u64,
+}
+
+impl Pieces {
+    pub fn new(pieces: Vec<Bytes>) -> Self {
+        let left = pieces.iter().map(|p| p.len() as u64).sum();
+        Pieces {
+            pieces: pieces.into_iter().filter(|p| !p.is_empty()).collect(),
+            left,
+        }
+    }
+}
+
+impl http_body::Body for Pieces {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: std::pin::Pin<&mut Self>,
+        _: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
+        let next = self.pieces.pop_front();
+        if let Some(piece) = &next {
+            self.left -= piece.len() as u64;
+        }
+        std::task::Poll::Ready(next.map(|piece| Ok(http_body::Frame::data(piece))))
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.pieces.is_empty()
+    }
+
+    fn size_hint(&self) -> http_body::SizeHint {
+        http_body::SizeHint::with_exact(self.left)
+    }
+}
+
 /// An answer's body as it comes, ending in an error if it is not over by `deadline`.
 pub fn stream_until(
     body: Incoming,

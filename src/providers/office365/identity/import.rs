@@ -307,6 +307,7 @@ impl Accounts for Office365 {
         self.store
             .account(account.app_id, account.id)
             .await?
+            .map(std::sync::Arc::unwrap_or_clone)
             .ok_or_else(|| {
                 ProviderError::not_found(Code::AccountNotFound, "The account was deleted.")
             })
