@@ -92,6 +92,7 @@ class Bench:
         self.dir = tempfile.mkdtemp(prefix="switchboard-bench-")
         self.fixtures = os.path.join(self.dir, "fixtures")
         self.many = []
+        self.lookups = None
         os.makedirs(self.fixtures)
         self.processes = []
         self.ports = {name: free_port() for name in ("fake", "recorder", "upstream", "proxy", "switchboard")}
@@ -150,8 +151,8 @@ http {{
         p = self.start([nginx, "-c", conf, "-p", nginx_dir, "-e", f"{nginx_dir}/error.log"], f"{name}.log")
         return p
 
-    def switchboard(self, graph_url):
-        env = dict(self.env, SWITCHBOARD_OFFICE365_GRAPH_URL=graph_url)
+    def switchboard(self, graph_url, **extra):
+        env = dict(self.env, SWITCHBOARD_OFFICE365_GRAPH_URL=graph_url, **extra)
         started = time.time()
         p = self.start([SWITCHBOARD, "serve"], "switchboard.log", env)
         wait_for(self.base + "/healthz")
@@ -363,8 +364,24 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             assert status == 200, (status, body[:300])
             self.wrk(url, self.many, 1)
             row = f"GET /v1/account, tokens of all {len(self.many) + len(self.tokens):,} accounts in turn"
-            results.append((row, self.wrk(url, self.many, self.args.seconds)))
+            cpu = cpu_seconds(self.server.pid)
+            result = self.wrk(url, self.many, self.args.seconds)
+            result["cpu"] = (cpu_seconds(self.server.pid) - cpu) / result["requests"] * 1e6
+            results.append((row, result))
+        self.rss = peak_rss(self.server.pid)
+        self.rss_parts = rss_parts(self.server.pid)
         return results
+
+    # 3b. Look-ups that read the store every time (SWITCHBOARD_CACHE_SECONDS=0), with as many
+    # accounts as there are then: run before the many accounts are written and after.
+    def store_lookups(self, tokens):
+        server, _ = self.switchboard(f"http://127.0.0.1:{self.ports['upstream']}/v1.0",
+                                     SWITCHBOARD_CACHE_SECONDS="0")
+        url = self.base + "/v1/account"
+        self.wrk(url, tokens, 1)
+        result = self.wrk(url, tokens, self.args.seconds)
+        self.stop(server)
+        return result
 
     def report(self, results):
         proxy = dict(results)["nginx proxy_pass"]
@@ -392,8 +409,19 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             if row != "nginx proxy_pass":
                 print(f"- {row}: p50 {r['p50']:.2f} ms (+{r['p50'] - alone['p50']:.2f} ms), "
                       f"p99 {r['p99']:.2f} ms")
-        rss = peak_rss(self.server.pid)
-        print(f"\nswitchboard: peak RSS {rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s")
+        anon, file = self.rss_parts
+        print(f"\nswitchboard: peak RSS {self.rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s; "
+              f"at the end {anon / 1024:.1f} MB its own memory and {file / 1024:.1f} MB of mapped files, each page "
+              "once (the binary; the database, which every SQLite connection maps: the system's page cache, "
+              "counted in RSS once per connection)")
+        if self.lookups:
+            (few, a), (many, b) = self.lookups
+            print(f"\nLook-ups read from the store every time (SWITCHBOARD_CACHE_SECONDS=0, wrk -c"
+                  f"{self.args.connections}), GET /v1/account:\n"
+                  f"- {few:,} accounts, their tokens in turn: {a['rps']:,.0f} req/s, p50 {a['p50']:.2f} ms, "
+                  f"p99 {a['p99']:.2f} ms\n"
+                  f"- {many:,} accounts, all their tokens in turn: {b['rps']:,.0f} req/s, p50 {b['p50']:.2f} ms, "
+                  f"p99 {b['p99']:.2f} ms (p50 {100 * (b['p50'] / a['p50'] - 1):+.0f}%)")
 
     def close(self):
         for p in list(self.processes):
@@ -420,6 +448,14 @@ def cpu_seconds(pid):
     return total / os.sysconf("SC_CLK_TCK")
 
 
+def rss_parts(pid):
+    """Memory now, in kB: the process's own (anonymous) and its mapped files', each page counted
+    once (proportional set size: every SQLite connection maps the same database pages)."""
+    with open(f"/proc/{pid}/smaps_rollup") as f:
+        rollup = f.read()
+    return tuple(int(re.search(rf"{name}:\s+(\d+) kB", rollup).group(1)) for name in ("Pss_Anon", "Pss_File"))
+
+
 def peak_rss(pid):
     with open(f"/proc/{pid}/status") as f:
         return int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
@@ -442,7 +478,10 @@ def main():
     try:
         bench.record()
         if args.accounts > args.linked:
+            few = bench.store_lookups(bench.tokens)
             bench.generate(args.accounts - args.linked)
+            many = bench.store_lookups(bench.many + bench.tokens)
+            bench.lookups = ((args.linked, few), (len(bench.many) + args.linked, many))
         bench.serve()
         bench.report(bench.drive())
     finally:

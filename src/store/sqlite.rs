@@ -1,4 +1,5 @@
-//! The SQLite backend: one file, WAL journal, foreign keys on, migrations embedded in the binary.
+//! The SQLite backend: one file, WAL journal, read through a memory map, foreign keys on,
+//! migrations embedded in the binary.
 
 super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
@@ -8,6 +9,10 @@ use sqlx::SqlitePool;
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
+
+/// How much of the database file is read through a memory map (address space, not memory: the
+/// pages are the operating system's file cache).
+const MMAP_SIZE: u64 = 256 << 20;
 
 #[derive(Clone)]
 pub struct SqliteStore {
@@ -21,7 +26,10 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10));
+            .busy_timeout(Duration::from_secs(10))
+            // Pages read through a shared memory map rather than a system call each (every
+            // connection's own page cache is 2 MB; 100,000 accounts are tens of MB).
+            .pragma("mmap_size", MMAP_SIZE.to_string());
         let file = options.get_filename().to_path_buf();
         if url.contains("mode=rwc") {
             create_private(&file)?;
