@@ -412,8 +412,8 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         anon, file = self.rss_parts
         print(f"\nswitchboard: peak RSS {self.rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s; "
               f"at the end {anon / 1024:.1f} MB its own memory and {file / 1024:.1f} MB of mapped files, each page "
-              "once (the binary; the database, which every SQLite connection maps: the system's page cache, "
-              "counted in RSS once per connection)")
+              "counted once (the binary and, on SQLite, the database file, which every connection maps: the "
+              "system's page cache, which RSS counts once per connection)")
         if self.lookups:
             (few, a), (many, b) = self.lookups
             print(f"\nLook-ups read from the store every time (SWITCHBOARD_CACHE_SECONDS=0, wrk -c"
