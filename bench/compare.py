@@ -17,6 +17,7 @@ import re
 import shutil
 import signal
 import socket
+import statistics
 import sqlite3
 import subprocess
 import sys
@@ -326,7 +327,8 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         return {"rps": requests / (micros / 1e6), "p50": p50 / 1000, "p99": p99 / 1000, "errors": errors,
                 "requests": requests}
 
-    def drive(self):
+    def drive_rows(self, first):
+        """One round: each row in turn (a profile of each switchboard row in the first)."""
         results = []
         for row, path, nginx_path in ROWS:
             if nginx_path:
@@ -338,7 +340,7 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             assert status == 200, (row, status, body[:300])
             self.wrk(url, tokens, 1)
             perf = None
-            if self.args.perf and not nginx_path:
+            if self.args.perf and first and not nginx_path:
                 data = os.path.join(self.dir, re.sub(r"\W+", "_", path).strip("_") + ".perf")
                 perf = subprocess.Popen(["perf", "record", "-F", "499", "--call-graph", "dwarf,16384", "-o", data, "-p",
                                          str(self.server.pid)], stdout=subprocess.DEVNULL,
@@ -352,6 +354,11 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
                 perf.send_signal(signal.SIGINT)
                 perf.wait()
                 print(f"profile of {row}: perf report -i {data}")
+        return results
+
+    def drive(self):
+        rounds = [self.drive_rows(first=n == 0) for n in range(self.args.rounds)]
+        results = combined(rounds)
         self.alone = {}
         for row, path, nginx_path in ROWS:
             if row in ONE_AT_A_TIME:
@@ -367,6 +374,8 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             cpu = cpu_seconds(self.server.pid)
             result = self.wrk(url, self.many, self.args.seconds)
             result["cpu"] = (cpu_seconds(self.server.pid) - cpu) / result["requests"] * 1e6
+            proxy = dict(results)["nginx proxy_pass"]
+            result["ratio"], result["p99_ratio"] = [result["rps"] / proxy["rps"]], [result["p99"] / proxy["p99"]]
             results.append((row, result))
         self.rss = peak_rss(self.server.pid)
         self.rss_parts = rss_parts(self.server.pid)
@@ -397,8 +406,11 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         for row, r in results:
             cpu = proxy_cpu if row == "nginx proxy_pass" else r["cpu"]
             print(f"| {row} | {r['rps']:,.0f} | {r['p50']:.2f} | {r['p99']:.2f} | "
-                  f"{r['rps'] / proxy['rps']:.2f}× | {r['p99'] / proxy['p99']:.2f}× | "
+                  f"{spread(r['ratio'])} | {spread(r['p99_ratio'])} | "
                   f"{cpu:.0f} ({cpu / proxy_cpu:.1f}×) | {r['errors']} |")
+        if self.args.rounds > 1:
+            print(f"\n{self.args.rounds} rounds of every row: the median of each figure, and of each ratio "
+                  "(taken within a round) with its range in parentheses.")
         print("\nCPU µs/request: the process under test's user+system time over the requests it served "
               "(nginx proxy_pass: its own share, the upstream's taken off); in parentheses, against "
               "nginx proxy_pass.")
@@ -430,6 +442,27 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             print(f"kept {self.dir}")
         else:
             shutil.rmtree(self.dir, ignore_errors=True)
+
+
+def combined(rounds):
+    """The rows of several rounds as one: each figure's median, each ratio against nginx
+    proxy_pass taken within its round (then its median and range), errors added up."""
+    rows = []
+    for n, (row, _) in enumerate(rounds[0]):
+        each = [r[n][1] for r in rounds]
+        proxies = [dict(r)["nginx proxy_pass"] for r in rounds]
+        result = {k: statistics.median(e[k] for e in each) for k in ("rps", "p50", "p99", "cpu")}
+        result["errors"] = sum(e["errors"] for e in each)
+        result["ratio"] = [e["rps"] / p["rps"] for e, p in zip(each, proxies)]
+        result["p99_ratio"] = [e["p99"] / p["p99"] for e, p in zip(each, proxies)]
+        rows.append((row, result))
+    return rows
+
+
+def spread(ratios):
+    if len(ratios) == 1:
+        return f"{ratios[0]:.2f}×"
+    return f"{statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
 
 
 def cpu_seconds(pid):
@@ -467,6 +500,8 @@ def main():
     parser.add_argument("--seconds", type=int, default=10)
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--linked", type=int, default=8)
+    parser.add_argument("--rounds", type=int, default=1,
+                        help="run every row this many times, in turn, and report medians and ranges")
     parser.add_argument("--accounts", type=int, default=0,
                         help="this many accounts in all (copies of a linked one), e.g. 100000")
     parser.add_argument("--perf", action="store_true",
