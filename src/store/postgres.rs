@@ -1,7 +1,8 @@
 //! The PostgreSQL backend, for a fleet of instances on one database: a connection pool sized
-//! from the URL (`?max_connections=N`, default 16) with TLS as the URL's `sslmode` says,
-//! migrations embedded in the binary and run at start — safely when several instances start at
-//! once (sqlx takes an advisory lock around them).
+//! from the URL (`?max_connections=N`, default 16) with TLS as the URL's `sslmode` says, its
+//! connections checked before use only after sitting idle, migrations embedded in the binary
+//! and run at start — safely when several instances start at once (sqlx takes an advisory lock
+//! around them).
 
 super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
@@ -10,6 +11,9 @@ use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// How long a connection may sit idle and still be used without a check.
+const CHECK_AFTER_IDLE: Duration = Duration::from_secs(5);
 
 #[derive(Clone)]
 pub struct PgStore {
@@ -52,6 +56,19 @@ impl PgStore {
         let pool = PgPoolOptions::new()
             .max_connections(size)
             .acquire_timeout(Duration::from_secs(10))
+            // A connection that sat idle a while is checked before use (the server may have
+            // restarted, a firewall may have dropped it; a failed check closes it and another
+            // is taken); one in steady use is not, which would cost every query a second round
+            // trip.
+            .test_before_acquire(false)
+            .before_acquire(|conn, meta| {
+                Box::pin(async move {
+                    if meta.idle_for >= CHECK_AFTER_IDLE {
+                        sqlx::Connection::ping(conn).await?;
+                    }
+                    Ok(true)
+                })
+            })
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
