@@ -15,16 +15,14 @@ use tracing::Instrument;
 pub async fn middleware(State(state): State<AppState>, req: Request, next: Next) -> Response {
     let arrival = request_id::Arrival::of(&req);
     let csp = security_headers::policy(req.uri().path());
+    // The direct API streams: bounded by its Graph time-out, its body never held here.
     let streams = request_limits::streams(&req);
-    let counted = large_bodies::counted(&req);
+    let counted = large_bodies::counted(&req).filter(|_| !streams);
     let req = request_limits::watch_body(&state.settings.limits, req);
     let handled = async {
-        let permit = match counted {
-            Some(size) => match large_bodies::admit(&state.large_bodies, size).await {
-                Ok(permit) => Some(permit),
-                Err(refused) => return refused,
-            },
-            None => None,
+        let permit = match large_bodies::admit(&state.large_bodies, counted).await {
+            Ok(permit) => permit,
+            Err(refused) => return refused,
         };
         let response = next.run(req).await;
         drop(permit);

@@ -43,9 +43,10 @@ impl LargeBodyBudget {
     }
 }
 
-/// The size a request counts for, when its body is large enough to count.
+/// The size a request counts for, when its body is large enough to count. (A request that
+/// streams its body through, the direct API's, is not counted: the caller leaves it out.)
 pub fn counted(req: &Request) -> Option<usize> {
-    if req.uri().path().starts_with("/v1/direct/") || req.method() == axum::http::Method::GET {
+    if req.method() == axum::http::Method::GET {
         return None;
     }
     let headers = req.headers();
@@ -61,12 +62,18 @@ pub fn counted(req: &Request) -> Option<usize> {
     }
 }
 
-/// A large body's share of the budget, held until the request is answered; an answer of 503
-/// when there was no room in time.
-pub async fn admit(budget: &LargeBodyBudget, size: usize) -> Result<SemaphorePermit<'_>, Response> {
+/// A counted body's share of the budget (none for a body not counted), held until the request
+/// is answered; an answer of 503 when there was no room in time.
+pub async fn admit(
+    budget: &LargeBodyBudget,
+    counted: Option<usize>,
+) -> Result<Option<SemaphorePermit<'_>>, Response> {
+    let Some(size) = counted else {
+        return Ok(None);
+    };
     let units = (size * COPIES).div_ceil(UNIT).min(budget.total) as u32;
     match tokio::time::timeout(budget.wait, budget.units.acquire_many(units)).await {
-        Ok(Ok(permit)) => Ok(permit),
+        Ok(Ok(permit)) => Ok(Some(permit)),
         _ => {
             budget.metrics.shed("server.busy");
             tracing::warn!(bytes = size, "no room for a large request body; refused");

@@ -79,44 +79,49 @@ pub async fn send(
     }
 }
 
-/// An answer's whole body, by `deadline`.
-pub async fn read_whole(body: Incoming, deadline: Instant) -> Result<Bytes, NoAnswer> {
-    match timeout_at(deadline, body.collect()).await {
-        Err(_) => Err(NoAnswer::TimedOut),
-        Ok(Err(_)) => Err(NoAnswer::BrokenOff),
-        Ok(Ok(collected)) => Ok(collected.to_bytes()),
+/// The next piece of an answer's body (trailers carry nothing to pass on), or its end, by
+/// `deadline`.
+async fn next_piece(body: &mut Incoming, deadline: Instant) -> Result<Option<Bytes>, NoAnswer> {
+    loop {
+        let frame = match timeout_at(deadline, body.frame()).await {
+            Err(_) => return Err(NoAnswer::TimedOut),
+            Ok(None) => return Ok(None),
+            Ok(Some(Err(_))) => return Err(NoAnswer::BrokenOff),
+            Ok(Some(Ok(frame))) => frame,
+        };
+        if let Ok(data) = frame.into_data() {
+            return Ok(Some(data));
+        }
     }
 }
 
 /// An answer's whole body by `deadline`, in the pieces it came in (nothing copied).
 pub async fn read_pieces(mut body: Incoming, deadline: Instant) -> Result<Vec<Bytes>, NoAnswer> {
     let mut pieces = Vec::new();
-    loop {
-        match timeout_at(deadline, body.frame()).await {
-            Err(_) => return Err(NoAnswer::TimedOut),
-            Ok(None) => return Ok(pieces),
-            Ok(Some(Err(_))) => return Err(NoAnswer::BrokenOff),
-            Ok(Some(Ok(frame))) => {
-                if let Ok(data) = frame.into_data() {
-                    pieces.push(data);
-                }
-            }
-        }
+    while let Some(piece) = next_piece(&mut body, deadline).await? {
+        pieces.push(piece);
     }
+    Ok(pieces)
+}
+
+/// An answer's whole body in one buffer, by `deadline`.
+pub async fn read_whole(body: Incoming, deadline: Instant) -> Result<Bytes, NoAnswer> {
+    let mut pieces = read_pieces(body, deadline).await?;
+    Ok(match pieces.len() {
+        1 => pieces.pop().unwrap_or_default(),
+        _ => pieces.concat().into(),
+    })
 }
 
 /// A body of pieces already read, sent with its length.
 pub struct Pieces {
     pieces: std::collections::VecDeque<Bytes>,
-    left: u64,
 }
 
 impl Pieces {
     pub fn new(pieces: Vec<Bytes>) -> Self {
-        let left = pieces.iter().map(|p| p.len() as u64).sum();
         Pieces {
             pieces: pieces.into_iter().filter(|p| !p.is_empty()).collect(),
-            left,
         }
     }
 }
@@ -130,9 +135,6 @@ impl http_body::Body for Pieces {
         _: &mut std::task::Context<'_>,
     ) -> std::task::Poll<Option<Result<http_body::Frame<Bytes>, Self::Error>>> {
         let next = self.pieces.pop_front();
-        if let Some(piece) = &next {
-            self.left -= piece.len() as u64;
-        }
         std::task::Poll::Ready(next.map(|piece| Ok(http_body::Frame::data(piece))))
     }
 
@@ -141,7 +143,7 @@ impl http_body::Body for Pieces {
     }
 
     fn size_hint(&self) -> http_body::SizeHint {
-        http_body::SizeHint::with_exact(self.left)
+        http_body::SizeHint::with_exact(self.pieces.iter().map(|p| p.len() as u64).sum())
     }
 }
 
@@ -152,17 +154,10 @@ pub fn stream_until(
 ) -> impl Stream<Item = Result<Bytes, std::io::Error>> + Send + 'static {
     futures_util::stream::unfold(Some(body), move |body| async move {
         let mut body = body?;
-        loop {
-            let frame = match timeout_at(deadline, body.frame()).await {
-                Err(_) => return Some((Err(broken(NoAnswer::TimedOut)), None)),
-                Ok(None) => return None,
-                Ok(Some(Err(_))) => return Some((Err(broken(NoAnswer::BrokenOff)), None)),
-                Ok(Some(Ok(frame))) => frame,
-            };
-            // Trailers carry nothing to pass on.
-            if let Ok(data) = frame.into_data() {
-                return Some((Ok(data), Some(body)));
-            }
+        match next_piece(&mut body, deadline).await {
+            Ok(Some(piece)) => Some((Ok(piece), Some(body))),
+            Ok(None) => None,
+            Err(why) => Some((Err(broken(why)), None)),
         }
     })
 }
