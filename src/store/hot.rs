@@ -3,9 +3,8 @@
 //! process forgets what it changed at once; a change made by another instance (or the CLI) is seen
 //! here within the bound. Off (every look-up reads the database) until the service sets a bound.
 
-use crate::bounded_map::{bounded, CAPACITY};
+use crate::bounded_map::{bounded, BoundedMap, CAPACITY};
 use crate::store::{AccountRecord, AppRecord};
-use moka::sync::Cache;
 use std::sync::{Arc, OnceLock};
 use std::time::{Duration, Instant};
 
@@ -27,9 +26,9 @@ struct Maps {
     bound: Duration,
     /// Account token hash → account id: only a hint, since a look-up by token whose account is
     /// not held reads by token again (a revoked token is then not found).
-    tokens: Cache<Vec<u8>, i64>,
-    accounts: Cache<i64, Held<AccountRecord>>,
-    apps: Cache<String, Held<AppRecord>>,
+    tokens: BoundedMap<Vec<u8>, i64>,
+    accounts: BoundedMap<i64, Held<AccountRecord>>,
+    apps: BoundedMap<String, Held<AppRecord>>,
 }
 
 #[derive(Default)]
@@ -51,7 +50,7 @@ impl HotCache {
         });
     }
 
-    fn fresh<K, Q, T>(maps: &Maps, map: &Cache<K, Held<T>>, key: &Q) -> Option<Arc<T>>
+    fn fresh<K, Q, T>(maps: &Maps, map: &BoundedMap<K, Held<T>>, key: &Q) -> Option<Arc<T>>
     where
         K: std::hash::Hash + Eq + Send + Sync + 'static + std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,

@@ -18,7 +18,7 @@ const NOTABLE_WAIT: Duration = Duration::from_millis(250);
 
 pub struct MailboxGates {
     /// Each mailbox's gate, bounded (see `cache`).
-    gates: moka::sync::Cache<String, Arc<Semaphore>>,
+    gates: crate::bounded_map::BoundedMap<String, Arc<Semaphore>>,
     concurrency: usize,
     wait: Duration,
     shared: Option<SharedSlots>,
@@ -57,10 +57,14 @@ impl MailboxGates {
             .gates
             .get_with_by_ref(mailbox, || Arc::new(Semaphore::new(self.concurrency)));
         let started = Instant::now();
-        let Ok(local) = tokio::time::timeout(self.wait, gate.acquire_owned()).await else {
-            return Err(self.busy(mailbox));
+        // A free slot is taken at once; only a wait arms a timer.
+        let local = match gate.clone().try_acquire_owned() {
+            Ok(local) => local,
+            Err(_) => match tokio::time::timeout(self.wait, gate.acquire_owned()).await {
+                Ok(local) => local.expect("mailbox gates are never closed"),
+                Err(_) => return Err(self.busy(mailbox)),
+            },
         };
-        let local = local.expect("mailbox gates are never closed");
         let slot = match &self.shared {
             None => MailboxSlot::Local(local),
             Some(slots) => match slots

@@ -78,7 +78,7 @@ impl Flight {
 
 pub struct Refresher {
     /// Each account's flight, bounded (see `cache`).
-    flights: moka::sync::Cache<i64, Arc<Flight>>,
+    flights: crate::bounded_map::BoundedMap<i64, Arc<Flight>>,
     pub(in crate::providers::office365) instance: String,
     /// Access tokens in use, decrypted.
     pub(in crate::providers::office365) held: super::held::HeldTokens,

@@ -4,9 +4,8 @@
 //! within the cache bound); a token Graph refused is dropped. Bounded like the other maps; a
 //! dropped token is zeroed.
 
-use crate::bounded_map::{bounded, CAPACITY, IDLE};
+use crate::bounded_map::{bounded, BoundedMap, CAPACITY, IDLE};
 use crate::store::AccountRecord;
-use moka::sync::Cache;
 use secrecy::SecretString;
 use std::sync::Arc;
 
@@ -16,7 +15,7 @@ struct Held {
 }
 
 pub struct HeldTokens {
-    tokens: Cache<i64, Arc<Held>>,
+    tokens: BoundedMap<i64, Arc<Held>>,
 }
 
 impl Default for HeldTokens {

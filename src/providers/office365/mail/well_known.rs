@@ -65,7 +65,7 @@ impl WellKnownFolders {
 
 /// Each account's well-known folders, bounded (see `cache`).
 pub struct FolderCache {
-    accounts: moka::sync::Cache<i64, Arc<WellKnownFolders>>,
+    accounts: crate::bounded_map::BoundedMap<i64, Arc<WellKnownFolders>>,
 }
 
 impl Default for FolderCache {
