@@ -6,13 +6,14 @@
 //!
 //! A busy mailbox does not pay two database round trips per call: a call that ends hands its
 //! slot to the instance's next call of that mailbox (`HAND_OVER`), and only a slot nobody here
-//! picks up within `GRACE`, or one held this way for longer than `HAND_OVER`, is given back to
-//! the database, where the other instances find it.
+//! picks up within `GRACE` (to twice that), or one held this way for longer than `HAND_OVER`, is
+//! given back to the database, where the other instances find it. One sweeper per instance gives
+//! back the slots left over, while there are any; a call costs no task or timer of its own.
 
 use crate::store::Store;
 use rand::Rng;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
@@ -26,7 +27,8 @@ const LAST_LOOK: Duration = Duration::from_millis(40);
 /// A slot passes from call to call within this instance for at most this long before it goes
 /// back to the database (where another instance may take it).
 const HAND_OVER: Duration = Duration::from_millis(500);
-/// How long a slot a call ended with waits for the next call here before it goes back.
+/// How long a slot a call ended with waits for the next call here before it goes back (at most
+/// twice this: the sweeper looks this often).
 const GRACE: Duration = Duration::from_millis(5);
 
 /// What every slot of this instance shares: the store, the slots waiting to be handed over.
@@ -36,8 +38,10 @@ struct Pool {
     /// once (those of other instances look on their schedule).
     released: tokio::sync::Notify,
     spare: Mutex<HashMap<String, Vec<Lease>>>,
-    /// Numbers each time a slot is set aside, so that a grace period ends only its own turn.
-    set_aside: AtomicU64,
+    /// Whether the sweeper runs (it stops when no slot is spare).
+    sweeping: AtomicBool,
+    /// Where the sweeper runs: the runtime the slots were made on.
+    runtime: Option<tokio::runtime::Handle>,
 }
 
 /// A slot held in the database, with the task renewing its lease.
@@ -48,8 +52,8 @@ struct Lease {
     renewal: tokio::task::JoinHandle<()>,
     /// When it was taken from the database.
     since: Instant,
-    /// Its latest turn among the spare slots (see `Pool::set_aside`).
-    turn: u64,
+    /// When it was last set aside for the next call.
+    set_aside: tokio::time::Instant,
 }
 
 pub struct SharedSlots {
@@ -85,17 +89,62 @@ impl Pool {
             .pop()
     }
 
-    /// The slot set aside at `turn`, if nobody took it meanwhile. (The same slot may have been
-    /// taken, used and set aside again since: that later turn has a grace period of its own.)
-    fn unclaimed(&self, mailbox: &str, turn: u64) -> Option<Lease> {
+    /// Sets `lease` aside for this instance's next call of its mailbox.
+    fn set_aside(self: &Arc<Self>, mut lease: Lease) {
+        lease.set_aside = tokio::time::Instant::now();
         let mut spare = self.spare.lock().expect("spare slots");
-        let leases = spare.get_mut(mailbox)?;
-        let at = leases.iter().position(|l| l.turn == turn)?;
-        let lease = leases.swap_remove(at);
-        if leases.is_empty() {
-            spare.remove(mailbox);
+        match spare.get_mut(&lease.mailbox) {
+            Some(leases) => leases.push(lease),
+            None => {
+                spare.insert(lease.mailbox.clone(), vec![lease]);
+            }
         }
-        Some(lease)
+        // Started under the lock, so that it cannot stop unseen in between.
+        if !self.sweeping.swap(true, Ordering::AcqRel) {
+            let pool = self.clone();
+            let sweep = async move { pool.sweep().await };
+            match self
+                .runtime
+                .clone()
+                .or_else(|| tokio::runtime::Handle::try_current().ok())
+            {
+                Some(runtime) => drop(runtime.spawn(sweep)),
+                None => self.sweeping.store(false, Ordering::Release),
+            }
+        }
+    }
+
+    /// Gives back the slots spare for longer than `GRACE`, every `GRACE`, until none is spare.
+    async fn sweep(&self) {
+        loop {
+            tokio::time::sleep(GRACE).await;
+            let now = tokio::time::Instant::now();
+            let mut unclaimed = Vec::new();
+            {
+                let mut spare = self.spare.lock().expect("spare slots");
+                for leases in spare.values_mut() {
+                    let mut i = 0;
+                    while i < leases.len() {
+                        if now.duration_since(leases[i].set_aside) >= GRACE {
+                            unclaimed.push(leases.swap_remove(i));
+                        } else {
+                            i += 1;
+                        }
+                    }
+                }
+                spare.retain(|_, leases| !leases.is_empty());
+                if spare.is_empty() && unclaimed.is_empty() {
+                    self.sweeping.store(false, Ordering::Release);
+                    return;
+                }
+            }
+            if !unclaimed.is_empty() {
+                for lease in unclaimed {
+                    self.release(lease).await;
+                }
+                self.released.notify_waiters();
+            }
+        }
     }
 
     async fn release(&self, lease: Lease) {
@@ -117,7 +166,8 @@ impl SharedSlots {
                 store,
                 released: tokio::sync::Notify::new(),
                 spare: Mutex::default(),
-                set_aside: AtomicU64::new(0),
+                sweeping: AtomicBool::new(false),
+                runtime: tokio::runtime::Handle::try_current().ok(),
             }),
             instance: uuid::Uuid::new_v4().simple().to_string(),
             taken: AtomicU64::new(0),
@@ -131,28 +181,32 @@ impl SharedSlots {
         slots: usize,
         deadline: Instant,
     ) -> Result<SharedSlot, NoSlot> {
-        let holder = format!(
-            "{}:{}",
-            self.instance,
-            self.taken.fetch_add(1, Ordering::Relaxed)
-        );
+        // Named only when the database is asked (a slot handed over keeps its name).
+        let mut holder = None;
         let mut pause = FIRST_LOOK;
         loop {
             if let Some(lease) = self.pool.spare(mailbox) {
                 return Ok(self.slot(lease));
             }
+            let holder = holder.get_or_insert_with(|| {
+                format!(
+                    "{}:{}",
+                    self.instance,
+                    self.taken.fetch_add(1, Ordering::Relaxed)
+                )
+            });
             let at = crate::clock::now();
             let taken = self
                 .pool
                 .store
-                .take_mailbox_slot(mailbox, slots as i64, &holder, at + LEASE, at)
+                .take_mailbox_slot(mailbox, slots as i64, holder, at + LEASE, at)
                 .await
                 .map_err(|e| {
                     tracing::error!(error = %e, "mailbox slots could not be read");
                     NoSlot::Store
                 })?;
             if let Some(slot) = taken {
-                return Ok(self.slot(self.lease(mailbox, slot, holder)));
+                return Ok(self.slot(self.lease(mailbox, slot, holder.clone())));
             }
             if Instant::now() + pause >= deadline {
                 return Err(NoSlot::Busy);
@@ -200,7 +254,7 @@ impl SharedSlots {
             holder,
             renewal,
             since: Instant::now(),
-            turn: 0,
+            set_aside: tokio::time::Instant::now(),
         }
     }
 }
@@ -215,39 +269,25 @@ impl SharedSlot {
 
 impl Drop for SharedSlot {
     fn drop(&mut self) {
-        let (Some(mut lease), local) = (self.lease.take(), self.local.take()) else {
+        let (Some(lease), local) = (self.lease.take(), self.local.take()) else {
             return;
         };
+        let pool = self.pool.clone();
+        if lease.since.elapsed() < HAND_OVER {
+            pool.set_aside(lease);
+            drop(local);
+            pool.released.notify_waiters();
+            return;
+        }
         let Ok(runtime) = tokio::runtime::Handle::try_current() else {
             lease.renewal.abort();
             return; // Shutting down: the lease runs out by itself.
         };
-        let pool = self.pool.clone();
-        if lease.since.elapsed() < HAND_OVER {
-            lease.turn = pool.set_aside.fetch_add(1, Ordering::Relaxed);
-            let (mailbox, turn) = (lease.mailbox.clone(), lease.turn);
-            pool.spare
-                .lock()
-                .expect("spare slots")
-                .entry(mailbox.clone())
-                .or_default()
-                .push(lease);
+        runtime.spawn(async move {
+            pool.release(lease).await;
             drop(local);
             pool.released.notify_waiters();
-            runtime.spawn(async move {
-                tokio::time::sleep(GRACE).await;
-                if let Some(lease) = pool.unclaimed(&mailbox, turn) {
-                    pool.release(lease).await;
-                    pool.released.notify_waiters();
-                }
-            });
-        } else {
-            runtime.spawn(async move {
-                pool.release(lease).await;
-                drop(local);
-                pool.released.notify_waiters();
-            });
-        }
+        });
     }
 }
 
@@ -258,12 +298,18 @@ mod tests {
     /// A slot taken again within each grace period stays in the instance, however many grace
     /// periods its run of calls spans (an earlier grace period once sent it back to the database
     /// while a later call had set it aside again: a database round trip per call under load).
-    #[tokio::test]
-    async fn a_slot_in_steady_use_is_handed_over_past_its_first_grace_period() {
+    /// A store in a temp dir of its own (removed by the caller).
+    async fn store() -> (std::path::PathBuf, Arc<dyn Store>) {
         let dir = std::env::temp_dir().join(format!("sb-slots-{}", uuid::Uuid::new_v4()));
         std::fs::create_dir_all(&dir).expect("a temp dir");
         let url = format!("sqlite://{}/slots.db?mode=rwc", dir.display());
-        let slots = SharedSlots::new(crate::store::connect(&url).await.expect("a store"));
+        (dir, crate::store::connect(&url).await.expect("a store"))
+    }
+
+    #[tokio::test]
+    async fn a_slot_in_steady_use_is_handed_over_past_its_first_grace_period() {
+        let (dir, store) = store().await;
+        let slots = SharedSlots::new(store);
         let take = || async {
             let deadline = Instant::now() + Duration::from_secs(5);
             match slots.take("mailbox", 4, deadline).await {
@@ -288,6 +334,46 @@ mod tests {
             );
             tokio::time::sleep(GRACE / 4).await;
             drop(again);
+        }
+        let _ = std::fs::remove_dir_all(dir);
+    }
+
+    /// A slot set aside that no call here takes goes back to the database, where another
+    /// instance gets it, and the sweeper stops once nothing is spare.
+    #[tokio::test]
+    async fn a_slot_nobody_here_takes_goes_back_and_the_sweeper_stops() {
+        let (dir, store) = store().await;
+        let (here, there) = (SharedSlots::new(store.clone()), SharedSlots::new(store));
+        let deadline = || Instant::now() + Duration::from_secs(5);
+        let Ok(slot) = here.take("mailbox", 1, deadline()).await else {
+            panic!("a free slot");
+        };
+        drop(slot);
+        assert!(
+            here.pool.sweeping.load(Ordering::Acquire),
+            "set aside, swept"
+        );
+        let started = Instant::now();
+        let Ok(taken) = there.take("mailbox", 1, deadline()).await else {
+            panic!("the other instance gets the mailbox's only slot");
+        };
+        assert!(
+            started.elapsed() < Duration::from_secs(1),
+            "{:?}",
+            started.elapsed()
+        );
+        drop(taken);
+        let swept = |slots: &SharedSlots| {
+            !slots.pool.sweeping.load(Ordering::Acquire)
+                && slots.pool.spare.lock().expect("spare").is_empty()
+        };
+        let given = Instant::now() + Duration::from_secs(5);
+        while !(swept(&here) && swept(&there)) {
+            assert!(
+                Instant::now() < given,
+                "the sweepers stop once nothing is spare"
+            );
+            tokio::time::sleep(GRACE).await;
         }
         let _ = std::fs::remove_dir_all(dir);
     }
