@@ -2,6 +2,7 @@
 //! digits, and a zone that is a Windows name, an IANA name or UTC) ⇄ instants, and the zone names
 //! both ways with the CLDR mapping.
 
+use chrono::format::{Fixed, Item, Numeric, Pad, Parsed};
 use chrono::{DateTime, LocalResult, NaiveDateTime, TimeZone, Utc};
 use chrono_tz::Tz;
 use serde_json::{json, Value};
@@ -51,10 +52,31 @@ pub fn windows_name(iana: &str) -> Option<String> {
     same_clock(back).then(|| windows.to_string())
 }
 
+/// `%Y-%m-%dT%H:%M:%S%.f` read once, not for every time parsed; its first nine items are
+/// `%Y-%m-%dT%H:%M`.
+const LOCAL_TIME: [Item<'static>; 12] = [
+    Item::Numeric(Numeric::Year, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Month, Pad::Zero),
+    Item::Literal("-"),
+    Item::Numeric(Numeric::Day, Pad::Zero),
+    Item::Literal("T"),
+    Item::Numeric(Numeric::Hour, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Minute, Pad::Zero),
+    Item::Literal(":"),
+    Item::Numeric(Numeric::Second, Pad::Zero),
+    Item::Fixed(Fixed::Nanosecond),
+];
+const TO_THE_MINUTE: usize = 9;
+
 fn naive(text: &str) -> Option<NaiveDateTime> {
-    NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
-        .ok()
-        .or_else(|| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M").ok())
+    let read = |items: &[Item<'static>]| {
+        let mut parsed = Parsed::new();
+        chrono::format::parse(&mut parsed, text, items.iter()).ok()?;
+        parsed.to_naive_datetime_with_offset(0).ok()
+    };
+    read(&LOCAL_TIME).or_else(|| read(&LOCAL_TIME[..TO_THE_MINUTE]))
 }
 
 /// A local time in a zone → the instant. A time that does not exist (skipped by a DST change)
@@ -103,6 +125,34 @@ pub fn to_graph_utc(t: DateTime<Utc>) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn local_times_are_read_with_the_formats_they_stand_for() {
+        use chrono::format::StrftimeItems;
+        let items = |f| StrftimeItems::new(f).collect::<Vec<_>>();
+        assert_eq!(items("%Y-%m-%dT%H:%M:%S%.f"), LOCAL_TIME);
+        assert_eq!(items("%Y-%m-%dT%H:%M"), LOCAL_TIME[..TO_THE_MINUTE]);
+        for (text, read) in [
+            (
+                "2026-12-01T09:30:15.1234567",
+                Some("2026-12-01 09:30:15.123456700"),
+            ),
+            ("2026-12-01T09:30:15", Some("2026-12-01 09:30:15")),
+            ("2026-12-01T09:30", Some("2026-12-01 09:30:00")),
+            ("2026-02-30T09:30:00", None),
+            ("2026-12-01 09:30:00", None),
+        ] {
+            let was = NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M:%S%.f")
+                .or_else(|_| NaiveDateTime::parse_from_str(text, "%Y-%m-%dT%H:%M"))
+                .ok();
+            assert_eq!(naive(text), was, "{text}");
+            assert_eq!(
+                naive(text).map(|t| t.to_string()).as_deref(),
+                read,
+                "{text}"
+            );
+        }
+    }
 
     #[test]
     fn windows_iana_and_utc_names_all_resolve() {
