@@ -188,6 +188,14 @@ impl SharedSlots {
             if let Some(lease) = self.pool.spare(mailbox) {
                 return Ok(self.slot(lease));
             }
+            // Listening from before the second look, so that a slot set aside or given back
+            // while the database is asked wakes this call (else it would sleep a full pause).
+            let released = self.pool.released.notified();
+            tokio::pin!(released);
+            released.as_mut().enable();
+            if let Some(lease) = self.pool.spare(mailbox) {
+                return Ok(self.slot(lease));
+            }
             let holder = holder.get_or_insert_with(|| {
                 format!(
                     "{}:{}",
@@ -214,7 +222,7 @@ impl SharedSlots {
             let jitter = rand::thread_rng().gen_range(0..=pause.as_millis() as u64 / 2);
             tokio::select! {
                 () = tokio::time::sleep(pause + Duration::from_millis(jitter)) => {}
-                () = self.pool.released.notified() => {}
+                () = released => {}
             }
             pause = (pause * 2).min(LAST_LOOK);
         }
