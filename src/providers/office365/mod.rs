@@ -43,6 +43,8 @@ pub struct Office365 {
     pub scopes: Arc<ScopeCatalog>,
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
+    /// The direct API's paging-link rewriter, made once (see `graph::direct`).
+    pub links: graph::direct_links::LinkRewriter,
 }
 
 impl Office365 {
@@ -56,21 +58,23 @@ impl Office365 {
         settings: Arc<Settings>,
         metrics: Arc<Metrics>,
     ) -> Self {
+        let graph = GraphClient::new(
+            PerThread::new(transport::client),
+            settings.office365_graph_url.clone(),
+            catalog.throttling.clone(),
+            &settings.limits,
+            settings
+                .slots_shared()
+                .then(|| SharedSlots::new(store.clone())),
+            metrics.clone(),
+        );
         Office365 {
+            links: graph::direct::link_rewriter(graph.base(), settings.public_url.as_str()),
+            graph,
             tokens: TokenClient::new(
                 http,
                 settings.office365_login_url.clone(),
                 settings.limits.provider_timeout,
-            ),
-            graph: GraphClient::new(
-                PerThread::new(transport::client),
-                settings.office365_graph_url.clone(),
-                catalog.throttling.clone(),
-                &settings.limits,
-                settings
-                    .slots_shared()
-                    .then(|| SharedSlots::new(store.clone())),
-                metrics.clone(),
             ),
             catalog,
             refresher: Refresher::default(),

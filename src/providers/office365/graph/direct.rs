@@ -158,6 +158,12 @@ where
     })
 }
 
+/// Graph's paging links in direct answers, pointed back at this service's direct API.
+pub fn link_rewriter(graph_base: &str, public_url: &str) -> LinkRewriter {
+    let direct = format!("{}/v1/direct", public_url.trim_end_matches('/'));
+    LinkRewriter::new(graph_base, &direct)
+}
+
 #[async_trait::async_trait]
 impl Direct for Office365 {
     #[tracing::instrument(name = "office365.forward", skip_all, fields(account_id = account.id))]
@@ -210,13 +216,7 @@ impl Direct for Office365 {
             .get("content-type")
             .and_then(|v| v.to_str().ok())
             .is_some_and(|t| t.starts_with("application/json"));
-        let rewriter = json.then(|| {
-            let direct = format!(
-                "{}/v1/direct",
-                self.settings.public_url.as_str().trim_end_matches('/')
-            );
-            LinkRewriter::new(self.graph.base(), &direct)
-        });
+        let rewriter = json.then(|| self.links.clone());
         let whole = http_body::Body::size_hint(response.body())
             .exact()
             .is_some_and(|n| n <= WHOLE);

@@ -13,8 +13,10 @@ use bytes::Bytes;
 use memchr::memmem::Finder;
 
 /// Rewrites the values of `…@odata.nextLink` / `…@odata.deltaLink` that start with `from`.
+/// Made once and cloned for each answer (the clone shares `from` and `to`).
+#[derive(Clone)]
 pub struct LinkRewriter {
-    from: Vec<u8>,
+    from: Bytes,
     to: Bytes,
     ends: Finder<'static>,
     /// The last bytes of the previous piece (already passed on): a link name may begin there.
@@ -85,10 +87,10 @@ impl Output<'_> {
 impl LinkRewriter {
     pub fn new(from: &str, to: &str) -> Self {
         LinkRewriter {
-            from: from.as_bytes().to_vec(),
+            from: Bytes::copy_from_slice(from.as_bytes()),
             to: Bytes::copy_from_slice(to.as_bytes()),
             ends: Finder::new(END),
-            seen: Vec::with_capacity(2 * NAME),
+            seen: Vec::new(),
             after: After::Nothing,
             held: Vec::new(),
         }
