@@ -50,14 +50,25 @@ pub fn bounded<K: Hash + Eq, V: Clone>(capacity: u64, idle: Duration) -> Bounded
     }
 }
 
+/// A shard, locked. A panic while one was held leaves it consistent (each step is one map
+/// operation), so a poisoned lock is taken as it is.
+fn lock<T>(shard: &Mutex<T>) -> MutexGuard<'_, T> {
+    shard
+        .lock()
+        .unwrap_or_else(|poisoned| poisoned.into_inner())
+}
+
+/// An entry read at `now`: its use noted, its value handed out.
+fn touch<V: Clone>(slot: &mut Slot<V>, now: Instant) -> V {
+    slot.used = now;
+    slot.value.clone()
+}
+
 impl<K: Hash + Eq, V: Clone> BoundedMap<K, V> {
-    /// The shard `key` lives in, locked, with its idle entries dropped.
+    /// The shard `key` lives in, locked, with its entries idle at `now` dropped.
     fn shard<Q: Hash + ?Sized>(&self, key: &Q, now: Instant) -> MutexGuard<'_, Shard<K, V>> {
         let index = (self.hasher.hash_one(key) as usize) % self.shards.len();
-        // A panic while a shard was held leaves it consistent (each step is one map operation).
-        let mut shard = self.shards[index]
-            .lock()
-            .unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut shard = lock(&self.shards[index]);
         while shard
             .front()
             .is_some_and(|(_, slot)| now.duration_since(slot.used) >= self.idle)
@@ -67,25 +78,39 @@ impl<K: Hash + Eq, V: Clone> BoundedMap<K, V> {
         shard
     }
 
+    /// Adds an entry to its (locked) shard, dropping the least recently used past the bound.
+    fn put(&self, shard: &mut Shard<K, V>, key: K, value: V, now: Instant) {
+        shard.insert(key, Slot { value, used: now });
+        while shard.len() > self.per_shard {
+            shard.pop_front();
+        }
+    }
+
     pub fn get<Q>(&self, key: &Q) -> Option<V>
     where
         K: Borrow<Q>,
         Q: Hash + Eq + ?Sized,
     {
-        let now = Instant::now();
-        let mut shard = self.shard(key, now);
-        let slot = shard.to_back(key)?;
-        slot.used = now;
-        Some(slot.value.clone())
+        self.get_at(key, Instant::now())
+    }
+
+    fn get_at<Q>(&self, key: &Q, now: Instant) -> Option<V>
+    where
+        K: Borrow<Q>,
+        Q: Hash + Eq + ?Sized,
+    {
+        self.shard(key, now)
+            .to_back(key)
+            .map(|slot| touch(slot, now))
     }
 
     pub fn insert(&self, key: K, value: V) {
-        let now = Instant::now();
+        self.insert_at(key, value, Instant::now());
+    }
+
+    fn insert_at(&self, key: K, value: V, now: Instant) {
         let mut shard = self.shard(&key, now);
-        shard.insert(key, Slot { value, used: now });
-        while shard.len() > self.per_shard {
-            shard.pop_front();
-        }
+        self.put(&mut shard, key, value, now);
     }
 
     /// The entry of `key`, made by `make` when there is none (once: others asking meanwhile wait).
@@ -94,26 +119,13 @@ impl<K: Hash + Eq, V: Clone> BoundedMap<K, V> {
         K: Borrow<Q>,
         Q: Hash + Eq + ToOwned<Owned = K> + ?Sized,
     {
-        if let Some(found) = self.get(key) {
-            return found;
-        }
         let now = Instant::now();
         let mut shard = self.shard(key, now);
         if let Some(slot) = shard.to_back(key) {
-            slot.used = now;
-            return slot.value.clone();
+            return touch(slot, now);
         }
         let value = make();
-        shard.insert(
-            key.to_owned(),
-            Slot {
-                value: value.clone(),
-                used: now,
-            },
-        );
-        while shard.len() > self.per_shard {
-            shard.pop_front();
-        }
+        self.put(&mut shard, key.to_owned(), value.clone(), now);
         value
     }
 
@@ -134,19 +146,13 @@ impl<K: Hash + Eq, V: Clone> BoundedMap<K, V> {
 
     pub fn invalidate_all(&self) {
         for shard in self.shards.iter() {
-            shard
-                .lock()
-                .unwrap_or_else(|poisoned| poisoned.into_inner())
-                .clear();
+            lock(shard).clear();
         }
     }
 
     #[cfg(test)]
     fn len(&self) -> usize {
-        self.shards
-            .iter()
-            .map(|s| s.lock().unwrap_or_else(|p| p.into_inner()).len())
-            .sum()
+        self.shards.iter().map(|s| lock(s).len()).sum()
     }
 }
 
@@ -174,13 +180,12 @@ mod tests {
     #[test]
     fn an_entry_unused_for_the_idle_time_is_dropped() {
         let map = bounded::<u32, u32>(3, Duration::from_millis(30));
-        map.insert(1, 1);
-        map.insert(2, 2);
-        std::thread::sleep(Duration::from_millis(20));
-        assert_eq!(map.get(&1), Some(1));
-        std::thread::sleep(Duration::from_millis(20));
-        assert_eq!(map.get(&2), None, "idle for 40 ms");
-        assert_eq!(map.get(&1), Some(1), "used 20 ms ago");
+        let (start, ms) = (Instant::now(), Duration::from_millis);
+        map.insert_at(1, 1, start);
+        map.insert_at(2, 2, start);
+        assert_eq!(map.get_at(&1, start + ms(20)), Some(1));
+        assert_eq!(map.get_at(&2, start + ms(40)), None, "idle for 40 ms");
+        assert_eq!(map.get_at(&1, start + ms(40)), Some(1), "used 20 ms ago");
         assert_eq!(map.len(), 1);
     }
 

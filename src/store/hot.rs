@@ -52,9 +52,8 @@ impl HotCache {
 
     fn fresh<K, Q, T>(maps: &Maps, map: &BoundedMap<K, Held<T>>, key: &Q) -> Option<Arc<T>>
     where
-        K: std::hash::Hash + Eq + Send + Sync + 'static + std::borrow::Borrow<Q>,
+        K: std::hash::Hash + Eq + std::borrow::Borrow<Q>,
         Q: std::hash::Hash + Eq + ?Sized,
-        T: Send + Sync + 'static,
     {
         map.get(key)
             .filter(|h| h.at.elapsed() < maps.bound)

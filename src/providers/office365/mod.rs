@@ -44,7 +44,7 @@ pub struct Office365 {
     pub settings: Arc<Settings>,
     pub metrics: Arc<Metrics>,
     /// The direct API's paging-link rewriter, made once (see `graph::direct`).
-    pub links: graph::direct_links::LinkRewriter,
+    pub(in crate::providers::office365) links: graph::direct_links::LinkRewriter,
 }
 
 impl Office365 {

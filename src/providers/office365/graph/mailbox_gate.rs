@@ -17,7 +17,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 const NOTABLE_WAIT: Duration = Duration::from_millis(250);
 
 pub struct MailboxGates {
-    /// Each mailbox's gate, bounded (see `cache`).
+    /// Each mailbox's gate, bounded (see `bounded_map`).
     gates: crate::bounded_map::BoundedMap<String, Arc<Semaphore>>,
     concurrency: usize,
     wait: Duration,

@@ -119,25 +119,23 @@ impl Pool {
         loop {
             tokio::time::sleep(GRACE).await;
             let now = tokio::time::Instant::now();
-            let mut unclaimed = Vec::new();
-            {
+            let unclaimed: Vec<Lease> = {
                 let mut spare = self.spare.lock().expect("spare slots");
+                let mut unclaimed = Vec::new();
                 for leases in spare.values_mut() {
-                    let mut i = 0;
-                    while i < leases.len() {
-                        if now.duration_since(leases[i].set_aside) >= GRACE {
-                            unclaimed.push(leases.swap_remove(i));
-                        } else {
-                            i += 1;
-                        }
-                    }
+                    let (over, kept): (Vec<_>, _) = std::mem::take(leases)
+                        .into_iter()
+                        .partition(|l| now.duration_since(l.set_aside) >= GRACE);
+                    *leases = kept;
+                    unclaimed.extend(over);
                 }
                 spare.retain(|_, leases| !leases.is_empty());
                 if spare.is_empty() && unclaimed.is_empty() {
                     self.sweeping.store(false, Ordering::Release);
                     return;
                 }
-            }
+                unclaimed
+            };
             if !unclaimed.is_empty() {
                 for lease in unclaimed {
                     self.release(lease).await;
@@ -303,9 +301,6 @@ impl Drop for SharedSlot {
 mod tests {
     use super::*;
 
-    /// A slot taken again within each grace period stays in the instance, however many grace
-    /// periods its run of calls spans (an earlier grace period once sent it back to the database
-    /// while a later call had set it aside again: a database round trip per call under load).
     /// A store in a temp dir of its own (removed by the caller).
     async fn store() -> (std::path::PathBuf, Arc<dyn Store>) {
         let dir = std::env::temp_dir().join(format!("sb-slots-{}", uuid::Uuid::new_v4()));
@@ -314,6 +309,9 @@ mod tests {
         (dir, crate::store::connect(&url).await.expect("a store"))
     }
 
+    /// A slot taken again within each grace period stays in the instance, however many grace
+    /// periods its run of calls spans (an earlier grace period once sent it back to the database
+    /// while a later call had set it aside again: a database round trip per call under load).
     #[tokio::test]
     async fn a_slot_in_steady_use_is_handed_over_past_its_first_grace_period() {
         let (dir, store) = store().await;

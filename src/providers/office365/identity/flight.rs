@@ -77,7 +77,7 @@ impl Flight {
 }
 
 pub struct Refresher {
-    /// Each account's flight, bounded (see `cache`).
+    /// Each account's flight, bounded (see `bounded_map`).
     flights: crate::bounded_map::BoundedMap<i64, Arc<Flight>>,
     pub(in crate::providers::office365) instance: String,
     /// Access tokens in use, decrypted.

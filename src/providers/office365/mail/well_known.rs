@@ -63,7 +63,7 @@ impl WellKnownFolders {
     }
 }
 
-/// Each account's well-known folders, bounded (see `cache`).
+/// Each account's well-known folders, bounded (see `bounded_map`).
 pub struct FolderCache {
     accounts: crate::bounded_map::BoundedMap<i64, Arc<WellKnownFolders>>,
 }
