@@ -20,4 +20,5 @@ conformance!(open();
     a_state_is_recorded_once_until_something_else_happens,
     an_azure_registration_belongs_to_one_owner,
     a_mailbox_has_so_many_slots_and_a_dead_holders_free_themselves,
+    a_wake_during_a_look_is_kept_for_the_next_look,
 );

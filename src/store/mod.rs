@@ -299,7 +299,8 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>>;
     /// Moves a subscription on in its changes and queues what they gave, in one write; `false`
-    /// (nothing written) when it no longer stands at `advance.from`.
+    /// (nothing written) when it no longer stands at `advance.from`. A wake that came since the
+    /// look claimed it (`advance.held`) is kept.
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool>;
     /// Makes the subscription due a look at once (its provider said something changed).
     async fn wake_watch(&self, subscription_id: i64, now: i64) -> StoreResult<()>;

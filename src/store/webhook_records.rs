@@ -67,7 +67,11 @@ pub struct Advance<'a> {
     pub to: Option<&'a str>,
     pub quiet: bool,
     pub deliveries: &'a [NewDelivery],
+    /// When the subscription is next looked at, unless it was woken meanwhile: a wake (its poll
+    /// time moved off `held`, earlier) is kept, so a change told during a look is looked for.
     pub poll_at: i64,
+    /// The poll time the look found (the lease it claimed the subscription with).
+    pub held: i64,
     pub now: i64,
 }
 

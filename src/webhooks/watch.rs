@@ -48,8 +48,10 @@ pub async fn baseline(
 }
 
 /// Looks at the subscription's changes from where it stands, queueing a notification for each
-/// page that has any, until the round ends.
-pub async fn look(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiError> {
+/// page that has any, until the round ends. `held` is the poll time it was claimed with: the
+/// look keeps it while it reads on, and a wake that comes meanwhile (a provider told of a change
+/// the look may have read past) is kept for the next look.
+pub async fn look(state: &Services, s: &SubscriptionRecord, held: i64) -> Result<(), ApiError> {
     let Some(account) = state.store.account(s.app_id, s.account_id).await? else {
         return Ok(());
     };
@@ -60,9 +62,9 @@ pub async fn look(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
     let provider = state.changes(&account)?;
     let every = state.settings.webhooks.poll_every.as_secs() as i64;
     let (mut cursor, mut quiet) = (s.cursor.clone(), s.quiet);
-    for _ in 0..PAGES_PER_LOOK {
+    for n in 1..=PAGES_PER_LOOK {
         let page = match provider.changes(&account, &feed, cursor.as_deref()).await {
-            Err(e) if e.code == Code::SyncReset => return lost(state, s, cursor).await,
+            Err(e) if e.code == Code::SyncReset => return lost(state, s, cursor, held).await,
             other => other?,
         };
         let news = if quiet {
@@ -84,7 +86,12 @@ pub async fn look(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
                 to: Some(&page.cursor),
                 quiet: quiet && !done,
                 deliveries: &deliveries,
-                poll_at: if done { at + every } else { at },
+                poll_at: match (done, n == PAGES_PER_LOOK) {
+                    (true, _) => at + every,
+                    (false, true) => at,
+                    (false, false) => held,
+                },
+                held,
                 now: at,
             })
             .await?;
@@ -108,6 +115,7 @@ async fn lost(
     state: &Services,
     s: &SubscriptionRecord,
     cursor: Option<String>,
+    held: i64,
 ) -> Result<(), ApiError> {
     let told = notification(
         s,
@@ -125,6 +133,7 @@ async fn lost(
             quiet: true,
             deliveries: &[told],
             poll_at: at,
+            held,
             now: at,
         })
         .await?;

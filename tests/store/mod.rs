@@ -4,11 +4,15 @@
 //! accounts go with it; one refresh lease at a time; a rotated refresh token replaces the old
 //! one only when Microsoft sent one; sessions, codes and hosted links are used once; a state
 //! event is recorded once; an Azure registration belongs to one owner; a mailbox's slots are
-//! held once each and free themselves when their holder dies.
+//! held once each and free themselves when their holder dies; a wake during a subscription's
+//! look is kept for the next look.
 
 #![allow(dead_code)]
 
+mod watches;
+
 use switchboard::store::*;
+pub use watches::*;
 
 pub const NOW: i64 = 1_800_000_000;
 

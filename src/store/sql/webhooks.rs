@@ -208,13 +208,16 @@ impl WebhookStore for Store {
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Db::BEGIN).await?;
         let moved = sqlx::query(
-            "UPDATE subscriptions SET cursor = $1, quiet = $2, poll_at = $3 WHERE id = $4 AND cursor IS NOT DISTINCT FROM $5",
+            "UPDATE subscriptions SET cursor = $1, quiet = $2, \
+             poll_at = CASE WHEN poll_at = $6 OR poll_at > $3 THEN $3 ELSE poll_at END \
+             WHERE id = $4 AND cursor IS NOT DISTINCT FROM $5",
         )
         .bind(advance.to)
         .bind(advance.quiet as i64)
         .bind(advance.poll_at)
         .bind(advance.subscription_id)
         .bind(advance.from)
+        .bind(advance.held)
         .execute(&mut *tx)
         .await?
         .rows_affected();

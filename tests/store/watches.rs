@@ -1,0 +1,81 @@
+//! A subscription's watch: claimed by one look at a time, moved on only from where the look read,
+//! and a wake that comes while a look is under way is kept for the next look.
+
+use super::{app, link, NOW};
+use switchboard::store::*;
+
+/// How long a claimed look holds the subscription.
+const LEASE: i64 = 120;
+const EVERY: i64 = 3600;
+
+async fn subscription(s: &dyn Store) -> SubscriptionRecord {
+    let a = app(s, "c1", None).await;
+    let (account, _) = s
+        .link_account(&link(a.id, "u1", AccountKind::Personal), NOW)
+        .await
+        .unwrap();
+    s.upsert_subscription(&NewSubscription {
+        app_id: a.id,
+        account_id: account.id,
+        resource: "/email/messages",
+        notification_url: "https://crm.example.com/hook",
+        filters: &[],
+        feed: "{}",
+        cursor: Some("c0"),
+        quiet: false,
+        poll_at: NOW,
+        channel_due_at: None,
+        now: NOW,
+    })
+    .await
+    .unwrap()
+}
+
+fn advance<'a>(id: i64, from: &'a str, to: &'a str, poll_at: i64, at: i64) -> Advance<'a> {
+    Advance {
+        subscription_id: id,
+        from: Some(from),
+        to: Some(to),
+        quiet: false,
+        deliveries: &[],
+        poll_at,
+        held: NOW + LEASE,
+        now: at,
+    }
+}
+
+async fn due_at(s: &dyn Store, at: i64) -> Vec<i64> {
+    let claimed = s.claim_watches(at, at + LEASE, 16).await.unwrap();
+    claimed.iter().map(|w| w.id).collect()
+}
+
+pub async fn a_wake_during_a_look_is_kept_for_the_next_look(s: &dyn Store) {
+    let w = subscription(s).await;
+    assert_eq!(due_at(s, NOW).await, vec![w.id]);
+    assert!(due_at(s, NOW + 1).await.is_empty(), "held by the look");
+
+    // A page read on keeps the hold, and a look that ends schedules the next one.
+    let on = advance(w.id, "c0", "c1", NOW + LEASE, NOW + 1);
+    assert!(s.advance_watch(&on).await.unwrap());
+    assert!(due_at(s, NOW + 2).await.is_empty(), "still held");
+    let end = advance(w.id, "c1", "c2", NOW + 2 + EVERY, NOW + 2);
+    assert!(s.advance_watch(&end).await.unwrap());
+    assert!(due_at(s, NOW + 3).await.is_empty(), "next look in an hour");
+    assert!(!s.advance_watch(&end).await.unwrap(), "moved on already");
+
+    // The provider tells of a change while the next look reads: the look's end keeps the wake.
+    let at = NOW + 2 + EVERY;
+    assert_eq!(due_at(s, at).await, vec![w.id]);
+    let held = at + LEASE;
+    s.wake_watch(w.id, at + 1).await.unwrap();
+    let mut end = advance(w.id, "c2", "c3", at + 2 + EVERY, at + 2);
+    end.held = held;
+    assert!(s.advance_watch(&end).await.unwrap());
+    assert_eq!(due_at(s, at + 2).await, vec![w.id], "woken during the look");
+
+    // Without a wake, the look's end stands.
+    let mut end = advance(w.id, "c3", "c4", at + 3 + EVERY, at + 3);
+    end.held = at + 2 + LEASE;
+    assert!(s.advance_watch(&end).await.unwrap());
+    assert!(due_at(s, at + 4).await.is_empty());
+}
