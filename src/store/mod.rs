@@ -313,12 +313,14 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>>;
     /// Records what became of the subscription's channel, and when it is next due attention
-    /// (`None`: not pushed any more).
+    /// (`None`: not pushed any more). A due time that has already come by `now` stays: a
+    /// provider's call that made the channel due while it was being tended is not written over.
     async fn set_channel(
         &self,
         subscription_id: i64,
         change: ChannelChange<'_>,
         due_at: Option<i64>,
+        now: i64,
     ) -> StoreResult<()>;
     /// The subscription a channel belongs to, with the hash of the channel's secret.
     async fn by_channel(

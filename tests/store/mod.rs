@@ -5,7 +5,7 @@
 //! one only when Microsoft sent one; sessions, codes and hosted links are used once; a state
 //! event is recorded once; an Azure registration belongs to one owner; a mailbox's slots are
 //! held once each and free themselves when their holder dies; a wake during a subscription's
-//! look is kept for the next look.
+//! look is kept for the next look, and a channel made due while it is tended stays due.
 
 #![allow(dead_code)]
 

@@ -1,5 +1,6 @@
 //! A subscription's watch: claimed by one look at a time, moved on only from where the look read,
-//! and a wake that comes while a look is under way is kept for the next look.
+//! and a wake that comes while a look is under way is kept for the next look; the same for its
+//! push channel, made due by the provider while it is being tended.
 
 use super::{app, link, NOW};
 use switchboard::store::*;
@@ -9,6 +10,10 @@ const LEASE: i64 = 120;
 const EVERY: i64 = 3600;
 
 async fn subscription(s: &dyn Store) -> SubscriptionRecord {
+    subscribed(s, None).await
+}
+
+async fn subscribed(s: &dyn Store, channel_due_at: Option<i64>) -> SubscriptionRecord {
     let a = app(s, "c1", None).await;
     let (account, _) = s
         .link_account(&link(a.id, "u1", AccountKind::Personal), NOW)
@@ -24,7 +29,7 @@ async fn subscription(s: &dyn Store) -> SubscriptionRecord {
         cursor: Some("c0"),
         quiet: false,
         poll_at: NOW,
-        channel_due_at: None,
+        channel_due_at,
         now: NOW,
     })
     .await
@@ -78,4 +83,55 @@ pub async fn a_wake_during_a_look_is_kept_for_the_next_look(s: &dyn Store) {
     end.held = at + 2 + LEASE;
     assert!(s.advance_watch(&end).await.unwrap());
     assert!(due_at(s, at + 4).await.is_empty());
+}
+
+async fn channels_due_at(s: &dyn Store, at: i64) -> Vec<i64> {
+    let claimed = s.claim_channels(at, at + LEASE, 16).await.unwrap();
+    claimed.iter().map(|w| w.id).collect()
+}
+
+pub async fn a_channel_made_due_while_it_is_tended_stays_due(s: &dyn Store) {
+    let w = subscribed(s, Some(NOW)).await;
+    assert_eq!(channels_due_at(s, NOW).await, vec![w.id]);
+    assert!(
+        channels_due_at(s, NOW + 1).await.is_empty(),
+        "held while tended"
+    );
+    let opened = ChannelChange::Opened {
+        id: "graph-1",
+        expires_at: NOW + 70 * 3600,
+        state_hash: &[7; 32],
+    };
+    s.set_channel(w.id, opened, Some(NOW + 69 * 3600), NOW + 1)
+        .await
+        .unwrap();
+    assert!(
+        channels_due_at(s, NOW + 2).await.is_empty(),
+        "renewed later"
+    );
+    let (found, hash) = s.by_channel("graph-1").await.unwrap().unwrap();
+    assert_eq!((found.id, hash), (w.id, vec![7; 32]));
+
+    // The provider removes the channel while it is being renewed: the renewal's end keeps it due.
+    let at = NOW + 69 * 3600;
+    assert_eq!(channels_due_at(s, at).await, vec![w.id]);
+    s.set_channel(w.id, ChannelChange::Closed, Some(at + 1), at + 1)
+        .await
+        .unwrap();
+    let renewed = ChannelChange::Renewed {
+        expires_at: at + 70 * 3600,
+    };
+    s.set_channel(w.id, renewed, Some(at + 69 * 3600), at + 2)
+        .await
+        .unwrap();
+    assert_eq!(channels_due_at(s, at + 2).await, vec![w.id], "opened again");
+    assert!(s.by_channel("graph-1").await.unwrap().is_none(), "closed");
+
+    // Without such a call, the tending's end stands.
+    let later = ChannelChange::Unchanged;
+    s.set_channel(w.id, later, Some(at + 300), at + 3)
+        .await
+        .unwrap();
+    assert!(channels_due_at(s, at + 4).await.is_empty());
+    assert_eq!(channels_due_at(s, at + 300).await, vec![w.id]);
 }

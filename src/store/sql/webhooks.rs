@@ -253,6 +253,7 @@ impl WebhookStore for Store {
         subscription_id: i64,
         change: ChannelChange<'_>,
         due_at: Option<i64>,
+        now: i64,
     ) -> StoreResult<()> {
         let set = match change {
             ChannelChange::Opened { .. } => {
@@ -265,10 +266,11 @@ impl WebhookStore for Store {
             ChannelChange::Unchanged => "",
         };
         let given = set.matches('$').count();
+        let (due, at, id) = (given + 1, given + 2, given + 3);
         let sql = format!(
-            "UPDATE subscriptions SET {set} channel_due_at = ${} WHERE id = ${}",
-            given + 1,
-            given + 2
+            "UPDATE subscriptions SET {set} channel_due_at = \
+             CASE WHEN ${due} IS NOT NULL AND channel_due_at <= ${at} THEN channel_due_at ELSE ${due} END \
+             WHERE id = ${id}"
         );
         let mut query = sqlx::query(&sql);
         query = match change {
@@ -282,6 +284,7 @@ impl WebhookStore for Store {
         };
         query
             .bind(due_at)
+            .bind(now)
             .bind(subscription_id)
             .execute(&self.pool)
             .await?;
