@@ -54,10 +54,12 @@ pub async fn channel_pass(state: &AppState) -> anyhow::Result<usize> {
 /// Looks at the subscriptions due now; how many.
 pub async fn watch_pass(state: &AppState) -> anyhow::Result<usize> {
     let at = now();
-    let held = at + WATCH_LEASE;
-    let due = state.store.claim_watches(at, held, WATCHES_AT_ONCE).await?;
+    let due = state
+        .store
+        .claim_watches(at, at + WATCH_LEASE, WATCHES_AT_ONCE)
+        .await?;
     let looks = due.iter().map(|s| async move {
-        if let Err(e) = crate::webhooks::watch::look(state, s, held).await {
+        if let Err(e) = crate::webhooks::watch::look(state, s).await {
             tracing::warn!(subscription = s.id, account_id = s.account_id, code = %e.code, "could not look at a subscription's changes");
         }
     });

@@ -299,8 +299,8 @@ pub trait WebhookStore: Send + Sync {
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>>;
     /// Moves a subscription on in its changes and queues what they gave, in one write; `false`
-    /// (nothing written) when it no longer stands at `advance.from`. A wake that came since the
-    /// look claimed it (`advance.held`) is kept.
+    /// (nothing written) when it no longer stands at `advance.from`. A wake that came while the
+    /// look ran is kept.
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool>;
     /// Makes the subscription due a look at once (its provider said something changed).
     async fn wake_watch(&self, subscription_id: i64, now: i64) -> StoreResult<()>;
@@ -312,14 +312,14 @@ pub trait WebhookStore: Send + Sync {
         until: i64,
         limit: i64,
     ) -> StoreResult<Vec<SubscriptionRecord>>;
-    /// Records what became of the subscription's channel, and when it is next due attention
-    /// (`None`: not pushed any more). A due time that has already come by `now` stays: a
-    /// provider's call that made the channel due while it was being tended is not written over.
+    /// Records what became of the subscription's channel, and when it is next due attention. A
+    /// due time that has already come by `now` stays: a provider's call that made the channel
+    /// due while it was being tended is not written over.
     async fn set_channel(
         &self,
         subscription_id: i64,
         change: ChannelChange<'_>,
-        due_at: Option<i64>,
+        due_at: i64,
         now: i64,
     ) -> StoreResult<()>;
     /// The subscription a channel belongs to, with the hash of the channel's secret.

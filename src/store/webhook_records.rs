@@ -67,11 +67,9 @@ pub struct Advance<'a> {
     pub to: Option<&'a str>,
     pub quiet: bool,
     pub deliveries: &'a [NewDelivery],
-    /// When the subscription is next looked at, unless it was woken meanwhile: a wake (its poll
-    /// time moved off `held`, earlier) is kept, so a change told during a look is looked for.
-    pub poll_at: i64,
-    /// The poll time the look found (the lease it claimed the subscription with).
-    pub held: i64,
+    /// When the subscription is next looked at (`None`: the look reads on, its claim stands). A
+    /// poll time that has come by `now` stays: a wake during the look is looked at next.
+    pub poll_at: Option<i64>,
     pub now: i64,
 }
 

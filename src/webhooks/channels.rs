@@ -46,7 +46,7 @@ pub async fn tend(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
         let later = now() + RETRY_AFTER;
         return Ok(state
             .store
-            .set_channel(s.id, ChannelChange::Unchanged, Some(later), now())
+            .set_channel(s.id, ChannelChange::Unchanged, later, now())
             .await?);
     }
     let provider = state.provider(&account)?;
@@ -56,7 +56,7 @@ pub async fn tend(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
                 let change = ChannelChange::Renewed { expires_at };
                 return Ok(state
                     .store
-                    .set_channel(s.id, change, Some(renew_at(expires_at)), now())
+                    .set_channel(s.id, change, renew_at(expires_at), now())
                     .await?);
             }
             Err(e) if e.kind == Failure::NotFound => {}
@@ -79,10 +79,7 @@ pub async fn tend(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
                 state_hash: &hash,
             };
             let due = renew_at(channel.expires_at);
-            state
-                .store
-                .set_channel(s.id, change, Some(due), now())
-                .await?;
+            state.store.set_channel(s.id, change, due, now()).await?;
             // What changed while there was no channel is found by a look now.
             state.store.wake_watch(s.id, now()).await?;
             state.wake_watches.notify_one();
@@ -101,7 +98,7 @@ async fn retry_later(
     let later = now() + RETRY_AFTER;
     state
         .store
-        .set_channel(s.id, ChannelChange::Unchanged, Some(later), now())
+        .set_channel(s.id, ChannelChange::Unchanged, later, now())
         .await?;
     Ok(())
 }
@@ -150,13 +147,13 @@ pub async fn incoming(
             Signal::Reauthorize => {
                 let store = &state.store;
                 store
-                    .set_channel(s.id, ChannelChange::Unchanged, Some(at), at)
+                    .set_channel(s.id, ChannelChange::Unchanged, at, at)
                     .await?;
             }
             Signal::Removed => {
                 let store = &state.store;
                 store
-                    .set_channel(s.id, ChannelChange::Closed, Some(at), at)
+                    .set_channel(s.id, ChannelChange::Closed, at, at)
                     .await?;
             }
         }

@@ -48,10 +48,10 @@ pub async fn baseline(
 }
 
 /// Looks at the subscription's changes from where it stands, queueing a notification for each
-/// page that has any, until the round ends. `held` is the poll time it was claimed with: the
-/// look keeps it while it reads on, and a wake that comes meanwhile (a provider told of a change
-/// the look may have read past) is kept for the next look.
-pub async fn look(state: &Services, s: &SubscriptionRecord, held: i64) -> Result<(), ApiError> {
+/// page that has any, until the round ends. Its claim stands while it reads on, and a wake that
+/// comes meanwhile (a provider told of a change the look may have read past) is kept by the store
+/// for the next look.
+pub async fn look(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiError> {
     let Some(account) = state.store.account(s.app_id, s.account_id).await? else {
         return Ok(());
     };
@@ -64,7 +64,7 @@ pub async fn look(state: &Services, s: &SubscriptionRecord, held: i64) -> Result
     let (mut cursor, mut quiet) = (s.cursor.clone(), s.quiet);
     for n in 1..=PAGES_PER_LOOK {
         let page = match provider.changes(&account, &feed, cursor.as_deref()).await {
-            Err(e) if e.code == Code::SyncReset => return lost(state, s, cursor, held).await,
+            Err(e) if e.code == Code::SyncReset => return lost(state, s, cursor).await,
             other => other?,
         };
         let news = if quiet {
@@ -87,11 +87,10 @@ pub async fn look(state: &Services, s: &SubscriptionRecord, held: i64) -> Result
                 quiet: quiet && !done,
                 deliveries: &deliveries,
                 poll_at: match (done, n == PAGES_PER_LOOK) {
-                    (true, _) => at + every,
-                    (false, true) => at,
-                    (false, false) => held,
+                    (true, _) => Some(at + every),
+                    (false, true) => Some(at),
+                    (false, false) => None,
                 },
-                held,
                 now: at,
             })
             .await?;
@@ -115,7 +114,6 @@ async fn lost(
     state: &Services,
     s: &SubscriptionRecord,
     cursor: Option<String>,
-    held: i64,
 ) -> Result<(), ApiError> {
     let told = notification(
         s,
@@ -132,8 +130,7 @@ async fn lost(
             to: None,
             quiet: true,
             deliveries: &[told],
-            poll_at: at,
-            held,
+            poll_at: Some(at),
             now: at,
         })
         .await?;

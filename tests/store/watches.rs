@@ -36,7 +36,7 @@ async fn subscribed(s: &dyn Store, channel_due_at: Option<i64>) -> SubscriptionR
     .unwrap()
 }
 
-fn advance<'a>(id: i64, from: &'a str, to: &'a str, poll_at: i64, at: i64) -> Advance<'a> {
+fn advance<'a>(id: i64, from: &'a str, to: &'a str, poll_at: Option<i64>, at: i64) -> Advance<'a> {
     Advance {
         subscription_id: id,
         from: Some(from),
@@ -44,7 +44,6 @@ fn advance<'a>(id: i64, from: &'a str, to: &'a str, poll_at: i64, at: i64) -> Ad
         quiet: false,
         deliveries: &[],
         poll_at,
-        held: NOW + LEASE,
         now: at,
     }
 }
@@ -60,10 +59,10 @@ pub async fn a_wake_during_a_look_is_kept_for_the_next_look(s: &dyn Store) {
     assert!(due_at(s, NOW + 1).await.is_empty(), "held by the look");
 
     // A page read on keeps the hold, and a look that ends schedules the next one.
-    let on = advance(w.id, "c0", "c1", NOW + LEASE, NOW + 1);
+    let on = advance(w.id, "c0", "c1", None, NOW + 1);
     assert!(s.advance_watch(&on).await.unwrap());
     assert!(due_at(s, NOW + 2).await.is_empty(), "still held");
-    let end = advance(w.id, "c1", "c2", NOW + 2 + EVERY, NOW + 2);
+    let end = advance(w.id, "c1", "c2", Some(NOW + 2 + EVERY), NOW + 2);
     assert!(s.advance_watch(&end).await.unwrap());
     assert!(due_at(s, NOW + 3).await.is_empty(), "next look in an hour");
     assert!(!s.advance_watch(&end).await.unwrap(), "moved on already");
@@ -71,16 +70,13 @@ pub async fn a_wake_during_a_look_is_kept_for_the_next_look(s: &dyn Store) {
     // The provider tells of a change while the next look reads: the look's end keeps the wake.
     let at = NOW + 2 + EVERY;
     assert_eq!(due_at(s, at).await, vec![w.id]);
-    let held = at + LEASE;
     s.wake_watch(w.id, at + 1).await.unwrap();
-    let mut end = advance(w.id, "c2", "c3", at + 2 + EVERY, at + 2);
-    end.held = held;
+    let end = advance(w.id, "c2", "c3", Some(at + 2 + EVERY), at + 2);
     assert!(s.advance_watch(&end).await.unwrap());
     assert_eq!(due_at(s, at + 2).await, vec![w.id], "woken during the look");
 
     // Without a wake, the look's end stands.
-    let mut end = advance(w.id, "c3", "c4", at + 3 + EVERY, at + 3);
-    end.held = at + 2 + LEASE;
+    let end = advance(w.id, "c3", "c4", Some(at + 3 + EVERY), at + 3);
     assert!(s.advance_watch(&end).await.unwrap());
     assert!(due_at(s, at + 4).await.is_empty());
 }
@@ -102,7 +98,7 @@ pub async fn a_channel_made_due_while_it_is_tended_stays_due(s: &dyn Store) {
         expires_at: NOW + 70 * 3600,
         state_hash: &[7; 32],
     };
-    s.set_channel(w.id, opened, Some(NOW + 69 * 3600), NOW + 1)
+    s.set_channel(w.id, opened, NOW + 69 * 3600, NOW + 1)
         .await
         .unwrap();
     assert!(
@@ -115,13 +111,13 @@ pub async fn a_channel_made_due_while_it_is_tended_stays_due(s: &dyn Store) {
     // The provider removes the channel while it is being renewed: the renewal's end keeps it due.
     let at = NOW + 69 * 3600;
     assert_eq!(channels_due_at(s, at).await, vec![w.id]);
-    s.set_channel(w.id, ChannelChange::Closed, Some(at + 1), at + 1)
+    s.set_channel(w.id, ChannelChange::Closed, at + 1, at + 1)
         .await
         .unwrap();
     let renewed = ChannelChange::Renewed {
         expires_at: at + 70 * 3600,
     };
-    s.set_channel(w.id, renewed, Some(at + 69 * 3600), at + 2)
+    s.set_channel(w.id, renewed, at + 69 * 3600, at + 2)
         .await
         .unwrap();
     assert_eq!(channels_due_at(s, at + 2).await, vec![w.id], "opened again");
@@ -129,9 +125,7 @@ pub async fn a_channel_made_due_while_it_is_tended_stays_due(s: &dyn Store) {
 
     // Without such a call, the tending's end stands.
     let later = ChannelChange::Unchanged;
-    s.set_channel(w.id, later, Some(at + 300), at + 3)
-        .await
-        .unwrap();
+    s.set_channel(w.id, later, at + 300, at + 3).await.unwrap();
     assert!(channels_due_at(s, at + 4).await.is_empty());
     assert_eq!(channels_due_at(s, at + 300).await, vec![w.id]);
 }

@@ -15,6 +15,12 @@ use sqlx::Row;
 const COLUMNS: &str = "id, app_id, account_id, resource, notification_url, filters, feed, cursor, \
                        quiet, active, fail_since, fail_description, channel_id";
 
+/// `column = new`, unless the time in `column` has come by `now`: a wake that made a claimed
+/// subscription due while it was worked on is not written over by the work's end.
+fn unless_due(column: &str, new: &str, now: &str) -> String {
+    format!("{column} = CASE WHEN {column} <= {now} THEN {column} ELSE {new} END")
+}
+
 impl Store {
     /// Active subscriptions whose `due` time (a column) has come at `now`, moved on to `until` in
     /// the same statement, so that one instance takes each.
@@ -207,17 +213,17 @@ impl WebhookStore for Store {
 
     async fn advance_watch(&self, advance: &Advance<'_>) -> StoreResult<bool> {
         let mut tx = self.pool.begin_with(Db::BEGIN).await?;
-        let moved = sqlx::query(
-            "UPDATE subscriptions SET cursor = $1, quiet = $2, \
-             poll_at = CASE WHEN poll_at = $6 OR poll_at > $3 THEN $3 ELSE poll_at END \
+        let moved = sqlx::query(&format!(
+            "UPDATE subscriptions SET cursor = $1, quiet = $2, {} \
              WHERE id = $4 AND cursor IS NOT DISTINCT FROM $5",
-        )
+            unless_due("poll_at", "COALESCE($3, poll_at)", "$6")
+        ))
         .bind(advance.to)
         .bind(advance.quiet as i64)
         .bind(advance.poll_at)
         .bind(advance.subscription_id)
         .bind(advance.from)
-        .bind(advance.held)
+        .bind(advance.now)
         .execute(&mut *tx)
         .await?
         .rows_affected();
@@ -252,7 +258,7 @@ impl WebhookStore for Store {
         &self,
         subscription_id: i64,
         change: ChannelChange<'_>,
-        due_at: Option<i64>,
+        due_at: i64,
         now: i64,
     ) -> StoreResult<()> {
         let set = match change {
@@ -267,11 +273,8 @@ impl WebhookStore for Store {
         };
         let given = set.matches('$').count();
         let (due, at, id) = (given + 1, given + 2, given + 3);
-        let sql = format!(
-            "UPDATE subscriptions SET {set} channel_due_at = \
-             CASE WHEN ${due} IS NOT NULL AND channel_due_at <= ${at} THEN channel_due_at ELSE ${due} END \
-             WHERE id = ${id}"
-        );
+        let due = unless_due("channel_due_at", &format!("${due}"), &format!("${at}"));
+        let sql = format!("UPDATE subscriptions SET {set} {due} WHERE id = ${id}");
         let mut query = sqlx::query(&sql);
         query = match change {
             ChannelChange::Opened {
