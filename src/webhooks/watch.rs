@@ -95,6 +95,10 @@ pub async fn look(state: &Services, s: &SubscriptionRecord) -> Result<(), ApiErr
             })
             .await?;
         if !moved {
+            // Another look moved it on meanwhile, from a read that may have come before what
+            // woke this one: the next look starts from where that one left it.
+            state.store.wake_watch(s.id, at).await?;
+            state.wake_watches.notify_one();
             return Ok(());
         }
         if !deliveries.is_empty() {
