@@ -15,6 +15,10 @@ pub trait Dialect {
     const OWNERS_TAKE_TURNS: Option<&'static str>;
     /// How a transaction starts.
     const BEGIN: &'static str;
+    /// Said after `provider_tokens t` in a statement that needs of most rows only what the
+    /// index `provider_tokens_{index}` holds (a token's times, the key a token is sealed with):
+    /// looking up or scanning accounts then never reads a token, which is kilobytes.
+    fn tokens_by(index: &str) -> String;
 }
 
 /// SQLite writes one statement at a time per file, so a claim is already alone.
@@ -32,6 +36,12 @@ impl Dialect for sqlx::Sqlite {
     /// Taking the write lock at the start: a transaction that read first and took it later would
     /// fail at once (not wait) when another connection wrote in between.
     const BEGIN: &'static str = "BEGIN IMMEDIATE";
+
+    /// SQLite keeps a row's values together (what overflows a page goes to a chain of pages,
+    /// read through to reach a value after it), and would take the row by its key.
+    fn tokens_by(index: &str) -> String {
+        format!("INDEXED BY provider_tokens_{index}")
+    }
 }
 
 impl Dialect for sqlx::Postgres {
@@ -47,6 +57,11 @@ impl Dialect for sqlx::Postgres {
         Some("SELECT pg_advisory_xact_lock(hashtext('switchboard.owners'))");
 
     const BEGIN: &'static str = "BEGIN";
+
+    /// PostgreSQL keeps long values out of the row (TOAST), so the row is small already.
+    fn tokens_by(_index: &str) -> String {
+        String::new()
+    }
 }
 
 /// Compiles the statements of `store/sql/` for one backend, each table in its own module.

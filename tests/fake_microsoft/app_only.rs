@@ -162,11 +162,14 @@ pub(crate) fn client_credentials(
         "aud": "https://graph.microsoft.com", "iss": format!("https://sts.windows.net/{tid}/"),
         "iat": now(), "nbf": now(), "exp": now() + i.access_lifetime, "app_displayname": "fake",
         "appid": client_id, "idtyp": "app", "oid": format!("sp-{client_id}"), "roles": roles,
-        "sub": format!("sp-{client_id}"), "tid": tid, "ver": "1.0", "jti": uuid::Uuid::new_v4().to_string()
+        "sub": format!("sp-{client_id}"), "tid": tid, "ver": "1.0", "jti": uuid::Uuid::new_v4().to_string(),
+        // Real app-only tokens carry more claims and a 2048-bit signature: about as long.
+        "aio": super::identity::opaque("", 700)
     });
     let token = format!(
-        "{header}.{}.c2lnbmF0dXJl",
-        URL_SAFE_NO_PAD.encode(claims.to_string())
+        "{header}.{}.{}",
+        URL_SAFE_NO_PAD.encode(claims.to_string()),
+        super::identity::opaque("", 342)
     );
     i.access_tokens.insert(
         token.clone(),

@@ -44,6 +44,23 @@ fn random() -> String {
     uuid::Uuid::new_v4().simple().to_string()
 }
 
+/// Microsoft's tokens are opaque and long, with no published length (access tokens of 1,867 and
+/// 2,090–2,115 characters are reported, and columns of 2,000 found too short): the fake issues
+/// them at about that size, so that what stores and sends them is tried with real ones.
+pub(super) fn opaque(prefix: &str, chars: usize) -> String {
+    let mut token = String::with_capacity(chars + 22);
+    token.push_str(prefix);
+    while token.len() < chars {
+        token.push_str(&URL_SAFE_NO_PAD.encode(uuid::Uuid::new_v4().as_bytes()));
+    }
+    token.truncate(chars);
+    token
+}
+
+/// The sizes the fake issues (see `opaque`).
+pub(super) const ACCESS_TOKEN_CHARS: usize = 2_100;
+const REFRESH_TOKEN_CHARS: usize = 1_200;
+
 async fn authorize(
     State(fake): State<FakeMicrosoft>,
     Path(_tenant): Path<String>,
@@ -144,7 +161,7 @@ fn default_or_oidc(scope: &str, default: bool) -> bool {
 }
 
 fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Response {
-    let access = format!("EwBwA8l6BAAU{}", random());
+    let access = opaque("EwBwA8l6BAAU", ACCESS_TOKEN_CHARS);
     i.access_tokens.insert(
         access.clone(),
         Access {
@@ -159,7 +176,7 @@ fn issue(i: &mut Inner, client_id: &str, user: &str, scopes: Vec<String>) -> Res
         "ext_expires_in": i.access_lifetime, "access_token": access,
     });
     if scopes.iter().any(|s| s == "offline_access") {
-        let rt = format!("0.AXEA{}", random());
+        let rt = opaque("0.AXEA", REFRESH_TOKEN_CHARS);
         i.refresh_tokens.insert(
             rt.clone(),
             Refresh {

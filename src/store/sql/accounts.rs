@@ -17,8 +17,13 @@ const ACCOUNT_COLUMNS: &str =
     a.timezone, a.auth_scopes, a.permissions, a.token_status, a.token_error_code, a.token_error, \
     a.auth_obtained_at, a.created_at, a.updated_at, t.access_expires_at, a.kind, a.parent_id, \
     a.mailbox_user";
-/// The accounts with their token expiry, in one query.
-const ACCOUNTS: &str = "accounts a LEFT JOIN provider_tokens t ON t.account_id = a.id";
+/// The accounts with their token expiry, in one query (the expiry read without the tokens).
+fn accounts() -> String {
+    format!(
+        "accounts a LEFT JOIN provider_tokens t {} ON t.account_id = a.id",
+        Db::tokens_by("times")
+    )
+}
 
 /// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
 /// keeps the stored one.
@@ -113,7 +118,8 @@ impl AccountStore for Store {
             .await?;
         }
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = $1"
+            "SELECT {ACCOUNT_COLUMNS} FROM {} WHERE a.id = $1",
+            accounts()
         ))
         .bind(id)
         .fetch_one(&mut *tx)
@@ -129,7 +135,8 @@ impl AccountStore for Store {
             return Ok(Some(held));
         }
         let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE a.id = $1 AND a.app_id = $2"
+            "SELECT {ACCOUNT_COLUMNS} FROM {} WHERE a.id = $1 AND a.app_id = $2",
+            accounts()
         ))
         .bind(id)
         .bind(app_id)
@@ -148,7 +155,8 @@ impl AccountStore for Store {
         }
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
-             LEFT JOIN provider_tokens t ON t.account_id = a.id WHERE k.token_hash = $1"
+             LEFT JOIN provider_tokens t {} ON t.account_id = a.id WHERE k.token_hash = $1",
+            Db::tokens_by("times")
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -189,7 +197,8 @@ impl AccountStore for Store {
             AND (CAST($3 AS TEXT) IS NULL OR a.kind = $3) \
             AND (CAST($4 AS BIGINT) IS NULL OR a.parent_id = $4)";
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM {ACCOUNTS} WHERE {WHERE} ORDER BY a.id LIMIT $5 OFFSET $6"
+            "SELECT {ACCOUNT_COLUMNS} FROM {} WHERE {WHERE} ORDER BY a.id LIMIT $5 OFFSET $6",
+            accounts()
         ))
         .bind(app_id)
         .bind(filter.tenant)
@@ -369,9 +378,10 @@ impl AccountStore for Store {
 
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t ON t.account_id = a.id \
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t {} ON t.account_id = a.id \
              WHERE a.token_status != 'dead' AND a.kind = 'personal' AND COALESCE(t.refreshed_at, 0) < $1 \
-             ORDER BY COALESCE(t.refreshed_at, 0) LIMIT $2"
+             ORDER BY COALESCE(t.refreshed_at, 0) LIMIT $2",
+            Db::tokens_by("times")
         ))
         .bind(before)
         .bind(limit)

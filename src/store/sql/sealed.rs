@@ -2,6 +2,7 @@
 // Written once for both backends: the including module names `Db` and `Store` (see
 // `store::dialect`). A sealed value reads `v1.<key id>.<data>` with 8-character key ids.
 
+use crate::store::dialect::Dialect;
 use crate::store::sealed::{Sealed, SealedAt, SealedStore, WrappedKey};
 use crate::store::StoreResult;
 use async_trait::async_trait;
@@ -66,9 +67,10 @@ impl SealedStore for Store {
         for which in ["access", "refresh"] {
             let rows = sqlx::query(&format!(
                 "SELECT t.account_id, a.app_id, a.tenant_id, a.object_id, t.{which}_token_enc AS v \
-                 FROM provider_tokens t JOIN accounts a ON a.id = t.account_id \
+                 FROM provider_tokens t {} JOIN accounts a ON a.id = t.account_id \
                  WHERE t.{which}_token_enc IS NOT NULL AND substr(t.{which}_token_enc, 4, 8) <> $1 \
-                 LIMIT $2"
+                 LIMIT $2",
+                Db::tokens_by(&format!("{which}_key"))
             ))
             .bind(key_id)
             .bind(limit)
