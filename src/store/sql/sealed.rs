@@ -65,10 +65,13 @@ impl SealedStore for Store {
     async fn sealed_elsewhere(&self, key_id: &str, limit: i64) -> StoreResult<Vec<Sealed>> {
         let mut found = Vec::new();
         for which in ["access", "refresh"] {
+            // Only the key id is compared, so that it is read from its index and the tokens' rows
+            // are read only for what is found (a missing token's key id is NULL, which `<>`
+            // leaves out).
             let rows = sqlx::query(&format!(
                 "SELECT t.account_id, a.app_id, a.tenant_id, a.object_id, t.{which}_token_enc AS v \
                  FROM provider_tokens t {} JOIN accounts a ON a.id = t.account_id \
-                 WHERE t.{which}_token_enc IS NOT NULL AND substr(t.{which}_token_enc, 4, 8) <> $1 \
+                 WHERE substr(t.{which}_token_enc, 4, 8) <> $1 \
                  LIMIT $2",
                 Db::tokens_by(&format!("{which}_key"))
             ))
