@@ -268,8 +268,7 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
                                  check=True, capture_output=True, text=True).stdout
             ids = [int(line) for line in out.split()]
         else:
-            path = urllib.parse.urlparse(self.database.split("?")[0].replace("sqlite://", "file://")).path
-            con = sqlite3.connect(path)
+            con = sqlite3.connect(self.sqlite_path())
             with con:
                 con.executemany(
                     f"INSERT INTO accounts ({self.COLUMNS}) SELECT {self.COPY.format(object='?', email='?')} "
@@ -383,11 +382,30 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         self.rss_parts = rss_parts(self.server.pid)
         return results
 
-    # 3b. Look-ups that read the store every time (SWITCHBOARD_CACHE_SECONDS=0), with as many
-    # accounts as there are then: run before the many accounts are written and after.
-    def store_lookups(self, tokens):
+    # 3b. Look-ups that read the store every time (SWITCHBOARD_CACHE_SECONDS=0): with the linked
+    # accounts only (a copy of the database made before the many were written) and with all of
+    # them, taken in turn round after round, so that the machine's drift falls on both alike.
+    def snapshot(self):
+        """A copy of the database as it is now; its URL."""
+        if self.database.startswith("postgres"):
+            server, name = self.database.split("?")[0].rsplit("/", 1)
+            copy = f"{name}_few"
+            subprocess.run(["psql", "-qAt", "-v", "ON_ERROR_STOP=1", f"{server}/postgres",
+                            "-c", f"DROP DATABASE IF EXISTS {copy}",
+                            "-c", f"CREATE DATABASE {copy} TEMPLATE {name}"], check=True, capture_output=True)
+            return f"{server}/{copy}"
+        path = self.sqlite_path()
+        for suffix in ("", "-wal"):
+            if os.path.exists(path + suffix):
+                shutil.copy(path + suffix, os.path.join(self.dir, "few.db" + suffix))
+        return f"sqlite://{self.dir}/few.db"
+
+    def sqlite_path(self):
+        return urllib.parse.urlparse(self.database.split("?")[0].replace("sqlite://", "file://")).path
+
+    def store_lookups(self, tokens, database):
         server, _ = self.switchboard(f"http://127.0.0.1:{self.ports['upstream']}/v1.0",
-                                     SWITCHBOARD_CACHE_SECONDS="0")
+                                     SWITCHBOARD_CACHE_SECONDS="0", SWITCHBOARD_DATABASE_URL=database)
         url = self.base + "/v1/account"
         self.wrk(url, tokens, 1)
         result = self.wrk(url, tokens, self.args.seconds)
@@ -430,12 +448,17 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
               "system's page cache, which RSS counts once per connection)")
         if self.lookups:
             (few, a), (many, b) = self.lookups
+            ratios = [m["p50"] / f["p50"] - 1 for f, m in zip(a, b)]
             print(f"\nLook-ups read from the store every time (SWITCHBOARD_CACHE_SECONDS=0, wrk -c"
-                  f"{self.args.connections}), GET /v1/account:\n"
-                  f"- {few:,} accounts, their tokens in turn: {a['rps']:,.0f} req/s, p50 {a['p50']:.2f} ms, "
-                  f"p99 {a['p99']:.2f} ms\n"
-                  f"- {many:,} accounts, all their tokens in turn: {b['rps']:,.0f} req/s, p50 {b['p50']:.2f} ms, "
-                  f"p99 {b['p99']:.2f} ms (p50 {100 * (b['p50'] / a['p50'] - 1):+.0f}%)")
+                  f"{self.args.connections}), GET /v1/account, {len(a)} round(s) in turn"
+                  f"{' (medians)' if len(a) > 1 else ''}:")
+            for count, runs in ((few, a), (many, b)):
+                print(f"- {count:,} accounts, their tokens in turn: "
+                      f"{statistics.median(r['rps'] for r in runs):,.0f} req/s, "
+                      f"p50 {statistics.median(r['p50'] for r in runs):.2f} ms, "
+                      f"p99 {statistics.median(r['p99'] for r in runs):.2f} ms")
+            print(f"- p50 with {many:,} against {few:,}: {statistics.median(ratios):+.0%}"
+                  + (f" ({min(ratios):+.0%} to {max(ratios):+.0%} within a round)" if len(ratios) > 1 else ""))
 
     def close(self):
         for p in list(self.processes):
@@ -515,9 +538,12 @@ def main():
     try:
         bench.record()
         if args.accounts > args.linked:
-            few = bench.store_lookups(bench.tokens)
+            few_database = bench.snapshot()
             bench.generate(args.accounts - args.linked)
-            many = bench.store_lookups(bench.many + bench.tokens)
+            few, many = [], []
+            for _ in range(args.rounds):
+                few.append(bench.store_lookups(bench.tokens, few_database))
+                many.append(bench.store_lookups(bench.many + bench.tokens, bench.database))
             bench.lookups = ((args.linked, few), (len(bench.many) + args.linked, many))
         bench.serve()
         bench.report(bench.drive())

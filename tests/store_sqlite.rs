@@ -22,4 +22,5 @@ conformance!(open();
     a_mailbox_has_so_many_slots_and_a_dead_holders_free_themselves,
     a_wake_during_a_look_is_kept_for_the_next_look,
     a_channel_made_due_while_it_is_tended_stays_due,
+    token_times_and_key_ids_read_as_written,
 );

@@ -5,13 +5,16 @@
 //! one only when Microsoft sent one; sessions, codes and hosted links are used once; a state
 //! event is recorded once; an Azure registration belongs to one owner; a mailbox's slots are
 //! held once each and free themselves when their holder dies; a wake during a subscription's
-//! look is kept for the next look, and a channel made due while it is tended stays due.
+//! look is kept for the next look, and a channel made due while it is tended stays due; token
+//! times and the keys tokens are sealed with read as written.
 
 #![allow(dead_code)]
 
+mod tokens;
 mod watches;
 
 use switchboard::store::*;
+pub use tokens::*;
 pub use watches::*;
 
 pub const NOW: i64 = 1_800_000_000;
