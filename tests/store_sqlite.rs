@@ -24,3 +24,36 @@ conformance!(open();
     a_channel_made_due_while_it_is_tended_stays_due,
     token_times_and_key_ids_read_as_written,
 );
+
+/// Reading many accounts never reads their tokens' rows (kilobytes each): the look-ups, the
+/// search for idle accounts and the search for tokens under another key name the indexes of
+/// token times and key ids, so without those indexes they fail instead of reading the rows.
+#[tokio::test]
+async fn account_reads_name_the_token_indexes() {
+    use store::{app, link, NOW};
+    use switchboard::store::AccountKind;
+    let dir = std::env::temp_dir().join(format!("sb-store-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/store.db?mode=rwc", dir.display());
+    let s = switchboard::store::connect(&url).await.unwrap();
+    let a = app(s.as_ref(), "c1", None).await;
+    let (acc, _) = s
+        .link_account(&link(a.id, "u1", AccountKind::Personal), NOW)
+        .await
+        .unwrap();
+    assert!(s.account(a.id, acc.id).await.unwrap().is_some());
+    assert_eq!(s.idle_accounts(NOW + 1, 10).await.unwrap().len(), 1);
+    assert!(s.sealed_elsewhere("keyAAAAA", 10).await.is_ok());
+
+    let other = sqlx::SqlitePool::connect(&url).await.unwrap();
+    for index in ["times", "access_key", "refresh_key"] {
+        sqlx::query(&format!("DROP INDEX provider_tokens_{index}"))
+            .execute(&other)
+            .await
+            .unwrap();
+    }
+    assert!(s.account(a.id, acc.id).await.is_err(), "the look-up");
+    assert!(s.account_by_token(b"no such token").await.is_err());
+    assert!(s.idle_accounts(NOW + 1, 10).await.is_err());
+    assert!(s.sealed_elsewhere("keyAAAAA", 10).await.is_err());
+}

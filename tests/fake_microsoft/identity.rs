@@ -58,7 +58,7 @@ pub(super) fn opaque(prefix: &str, chars: usize) -> String {
 }
 
 /// The sizes the fake issues (see `opaque`).
-pub(super) const ACCESS_TOKEN_CHARS: usize = 2_100;
+const ACCESS_TOKEN_CHARS: usize = 2_100;
 const REFRESH_TOKEN_CHARS: usize = 1_200;
 
 async fn authorize(

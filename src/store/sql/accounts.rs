@@ -17,12 +17,16 @@ const ACCOUNT_COLUMNS: &str =
     a.timezone, a.auth_scopes, a.permissions, a.token_status, a.token_error_code, a.token_error, \
     a.auth_obtained_at, a.created_at, a.updated_at, t.access_expires_at, a.kind, a.parent_id, \
     a.mailbox_user";
-/// The accounts with their token expiry, in one query (the expiry read without the tokens).
-fn accounts() -> String {
+/// An account's (`a`) token times (`t`), read without the tokens; after `JOIN` or `LEFT JOIN`.
+fn token_times() -> String {
     format!(
-        "accounts a LEFT JOIN provider_tokens t {} ON t.account_id = a.id",
+        "provider_tokens t {} ON t.account_id = a.id",
         Db::tokens_by("times")
     )
+}
+/// The accounts with their token expiry, in one query.
+fn accounts() -> String {
+    format!("accounts a LEFT JOIN {}", token_times())
 }
 
 /// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
@@ -155,8 +159,8 @@ impl AccountStore for Store {
         }
         let row = sqlx::query(&format!(
             "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
-             LEFT JOIN provider_tokens t {} ON t.account_id = a.id WHERE k.token_hash = $1",
-            Db::tokens_by("times")
+             LEFT JOIN {} WHERE k.token_hash = $1",
+            token_times()
         ))
         .bind(token_hash)
         .fetch_optional(&self.pool)
@@ -378,10 +382,10 @@ impl AccountStore for Store {
 
     async fn idle_accounts(&self, before: i64, limit: i64) -> StoreResult<Vec<AccountRecord>> {
         let rows = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN provider_tokens t {} ON t.account_id = a.id \
+            "SELECT {ACCOUNT_COLUMNS} FROM accounts a JOIN {} \
              WHERE a.token_status != 'dead' AND a.kind = 'personal' AND COALESCE(t.refreshed_at, 0) < $1 \
              ORDER BY COALESCE(t.refreshed_at, 0) LIMIT $2",
-            Db::tokens_by("times")
+            token_times()
         ))
         .bind(before)
         .bind(limit)
