@@ -12,6 +12,7 @@ pub mod rows;
 pub mod sealed;
 pub mod sqlite;
 pub mod sync_records;
+pub mod token_lookups;
 pub mod webhook_records;
 
 use async_trait::async_trait;

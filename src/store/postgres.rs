@@ -6,6 +6,7 @@
 
 super::dialect::statements!(PgStore, sqlx::Postgres: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
+use super::token_lookups::TokenLookups;
 use super::StoreError;
 use sqlx::postgres::{PgConnectOptions, PgPoolOptions};
 use sqlx::PgPool;
@@ -19,6 +20,7 @@ const CHECK_AFTER_IDLE: Duration = Duration::from_secs(5);
 pub struct PgStore {
     pub(super) pool: PgPool,
     pub(super) hot: std::sync::Arc<super::hot::HotCache>,
+    pub(super) lookups: TokenLookups,
 }
 
 /// The pool size a URL asks for (`max_connections`), which PostgreSQL itself must not see.
@@ -72,7 +74,12 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
+        let lookups = pool.clone();
         Ok(PgStore {
+            lookups: TokenLookups::start(move |hashes| {
+                let pool = lookups.clone();
+                async move { accounts::by_tokens(&pool, &hashes).await }
+            }),
             pool,
             hot: Default::default(),
         })

@@ -1,8 +1,10 @@
-//! The SQLite backend: one file, WAL journal, read through a memory map, foreign keys on,
-//! migrations embedded in the binary.
+//! The SQLite backend: one file, WAL journal, foreign keys on, migrations embedded in the
+//! binary. Account look-ups by token have a connection of their own with a page cache large
+//! enough for the accounts' pages (see `token_lookups`); the other statements share a pool.
 
 super::dialect::statements!(SqliteStore, sqlx::Sqlite: accounts, apps, auth, deliveries, mailbox_slots, meta, owners, sealed, sync, tokens, webhooks);
 
+use super::token_lookups::TokenLookups;
 use super::StoreError;
 use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePoolOptions, SqliteSynchronous};
 use sqlx::SqlitePool;
@@ -10,14 +12,19 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-/// How much of the database file is read through a memory map (address space, not memory: the
-/// pages are the operating system's file cache).
-const MMAP_SIZE: u64 = 256 << 20;
+/// The page cache of the look-up connection, at most (in KiB, as SQLite takes it negated): the
+/// pages an account's look-up reads are about 400 bytes an account, so this holds those of about
+/// 160,000 accounts; beyond, pages are read from the system's file cache as needed.
+///
+/// Not a memory map: RSS counts a mapped page once for every connection that maps it, and the
+/// look-ups, though on one connection, are not the only reads of the accounts.
+const LOOKUP_CACHE_KIB: u32 = 64 << 10;
 
 #[derive(Clone)]
 pub struct SqliteStore {
     pub(super) pool: SqlitePool,
     pub(super) hot: std::sync::Arc<super::hot::HotCache>,
+    pub(super) lookups: TokenLookups,
 }
 
 impl SqliteStore {
@@ -26,21 +33,31 @@ impl SqliteStore {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Normal)
             .foreign_keys(true)
-            .busy_timeout(Duration::from_secs(10))
-            // Pages read through a shared memory map rather than a system call each (every
-            // connection's own page cache is 2 MB; 100,000 accounts are tens of MB).
-            .pragma("mmap_size", MMAP_SIZE.to_string());
+            .busy_timeout(Duration::from_secs(10));
         let file = options.get_filename().to_path_buf();
         if url.contains("mode=rwc") {
             create_private(&file)?;
         }
         let pool = SqlitePoolOptions::new()
             .max_connections(8)
-            .connect_with(options)
+            .connect_with(options.clone())
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         make_private(&file)?;
+        let lookups = if database_files(&file).is_empty() {
+            // An in-memory database is seen only through the pool that made it.
+            pool.clone()
+        } else {
+            SqlitePoolOptions::new()
+                .max_connections(1)
+                .connect_with(options.pragma("cache_size", format!("-{LOOKUP_CACHE_KIB}")))
+                .await?
+        };
         Ok(SqliteStore {
+            lookups: TokenLookups::start(move |hashes| {
+                let pool = lookups.clone();
+                async move { accounts::by_tokens(&pool, &hashes).await }
+            }),
             pool,
             hot: Default::default(),
         })

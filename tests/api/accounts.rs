@@ -128,3 +128,60 @@ async fn deleting_an_account_wipes_its_tokens() {
         .await
         .is_empty());
 }
+
+/// Look-ups that read the store (no cache) asked at once are answered together, one statement
+/// for many tokens: each call still gets its own token's account, and a deleted account's token
+/// or an unknown one, taken in the same statements, is refused.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn look_ups_asked_at_once_each_get_their_own_account() {
+    let app = crate::helpers::spawn_app_with(&[("SWITCHBOARD_CACHE_SECONDS", "0")]).await;
+    let client = app.create_client().await;
+    let mut linked = Vec::new();
+    for n in 0..6 {
+        let email = format!("user{n}@contoso.com");
+        app.add_user(&email);
+        app.ms.sign_in_as(&email);
+        linked.push((Some(email), app.link(&client, "Mail.Read").await));
+    }
+    let gone = &mut linked[5];
+    let r = app
+        .http
+        .delete(format!("{}/v1/account", app.address))
+        .bearer_auth(&gone.1.token)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    gone.0 = None;
+
+    let calls: Vec<_> = (0..180)
+        .map(|n| {
+            let (email, token) = match linked.get(n % 7) {
+                Some((email, l)) => (email.clone(), l.token.clone()),
+                None => (None, format!("{}x", linked[0].1.token)),
+            };
+            let request = app
+                .http
+                .get(format!("{}/v1/account", app.address))
+                .bearer_auth(token);
+            tokio::spawn(async move { (email, request.send().await.unwrap()) })
+        })
+        .collect();
+    let (mut found, mut refused) = (0, 0);
+    for call in calls {
+        let (email, response) = call.await.unwrap();
+        match email {
+            Some(email) => {
+                assert_eq!(response.status(), StatusCode::OK);
+                let body: Value = response.json().await.unwrap();
+                assert_eq!(body["email"], email.as_str(), "{body}");
+                found += 1;
+            }
+            None => {
+                expect_error(response, StatusCode::UNAUTHORIZED, "unauthorized").await;
+                refused += 1;
+            }
+        }
+    }
+    assert_eq!((found, refused), (130, 50));
+}

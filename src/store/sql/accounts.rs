@@ -3,7 +3,8 @@
 // `store::dialect`).
 
 use crate::store::dialect::Dialect;
-use crate::store::rows;
+use crate::store::rows::{self, Columns};
+use crate::store::token_lookups::Found;
 use crate::store::{
     AccountFilter, AccountKind, AccountRecord, AccountStore, EventRecord, LinkAccount,
     RefreshedTokens, StoreError, StoreResult, TokenError, TokenStatus,
@@ -27,6 +28,26 @@ fn token_times() -> String {
 /// The accounts with their token expiry, in one query.
 fn accounts() -> String {
     format!("accounts a LEFT JOIN {}", token_times())
+}
+
+/// The accounts of these account tokens, each with its token's hash (see `store::token_lookups`).
+pub(super) async fn by_tokens(pool: &sqlx::Pool<Db>, hashes: &[Vec<u8>]) -> StoreResult<Found> {
+    let params: Vec<String> = (1..=hashes.len()).map(|n| format!("${n}")).collect();
+    let statement = format!(
+        "SELECT k.token_hash, {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a \
+         ON a.id = k.account_id LEFT JOIN {} WHERE k.token_hash IN ({})",
+        token_times(),
+        params.join(", ")
+    );
+    let mut query = sqlx::query(&statement);
+    for hash in hashes {
+        query = query.bind(hash);
+    }
+    let found = query.fetch_all(pool).await?;
+    found
+        .iter()
+        .map(|r| Ok((r.bytes("token_hash"), Arc::new(rows::account(r)?))))
+        .collect()
 }
 
 /// The provider tokens of a (re)linked account, in its transaction; a missing refresh token
@@ -157,15 +178,13 @@ impl AccountStore for Store {
         if let Some(held) = self.hot.account_by_token(token_hash) {
             return Ok(Some(held));
         }
-        let row = sqlx::query(&format!(
-            "SELECT {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a ON a.id = k.account_id \
-             LEFT JOIN {} WHERE k.token_hash = $1",
-            token_times()
-        ))
-        .bind(token_hash)
-        .fetch_optional(&self.pool)
-        .await?;
-        let account = row.as_ref().map(rows::account).transpose()?.map(Arc::new);
+        let account = match self.lookups.account(token_hash).await {
+            Some(found) => found,
+            None => by_tokens(&self.pool, &[token_hash.to_vec()])
+                .await?
+                .pop()
+                .map(|(_, account)| account),
+        };
         if let Some(account) = &account {
             self.hot.keep_account(account, Some(token_hash));
         }
