@@ -74,12 +74,8 @@ impl PgStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/postgres").run(&pool).await?;
-        let lookups = pool.clone();
         Ok(PgStore {
-            lookups: TokenLookups::start(move |hashes| {
-                let pool = lookups.clone();
-                async move { accounts::by_tokens(&pool, &hashes).await }
-            }),
+            lookups: accounts::token_lookups(pool.clone()),
             pool,
             hot: Default::default(),
         })

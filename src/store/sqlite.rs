@@ -48,16 +48,17 @@ impl SqliteStore {
             // An in-memory database is seen only through the pool that made it.
             pool.clone()
         } else {
+            // Opened at the first look-up (a command of the CLI makes none) and then kept: its
+            // value is its cache, which a pool's usual recycling (idle 10 min, at most 30) would
+            // empty.
             SqlitePoolOptions::new()
                 .max_connections(1)
-                .connect_with(options.pragma("cache_size", format!("-{LOOKUP_CACHE_KIB}")))
-                .await?
+                .idle_timeout(None)
+                .max_lifetime(None)
+                .connect_lazy_with(options.pragma("cache_size", format!("-{LOOKUP_CACHE_KIB}")))
         };
         Ok(SqliteStore {
-            lookups: TokenLookups::start(move |hashes| {
-                let pool = lookups.clone();
-                async move { accounts::by_tokens(&pool, &hashes).await }
-            }),
+            lookups: accounts::token_lookups(lookups),
             pool,
             hot: Default::default(),
         })

@@ -7,69 +7,80 @@
 //! over, and it keeps them in its own page cache, once (see `sqlite`).
 //!
 //! A look-up that cannot be taken together (the runner is gone, or its statement failed) is made
-//! alone by the caller, whose own error, if any, is then the one it gets.
+//! alone, and its own error, if any, is the one its caller gets.
 
 use super::{AccountRecord, StoreResult};
-use std::future::Future;
+use futures_util::future::BoxFuture;
 use std::sync::Arc;
 use tokio::sync::{mpsc, oneshot};
 
 /// The most look-ups one statement answers (each is a bound parameter).
-pub const MOST: usize = 64;
+const MOST: usize = 64;
 
 /// What a statement for several tokens found: each found token's hash with its account.
 pub type Found = Vec<(Vec<u8>, Arc<AccountRecord>)>;
 
+/// The statement: the accounts of these (distinct) token hashes.
+type Read = Arc<dyn Fn(Vec<Vec<u8>>) -> BoxFuture<'static, StoreResult<Found>> + Send + Sync>;
+
 struct Ask {
     token_hash: Vec<u8>,
-    /// `None`: not taken together; the caller looks it up alone.
+    /// `None`: not taken together.
     answer: oneshot::Sender<Option<Option<Arc<AccountRecord>>>>,
 }
 
 #[derive(Clone)]
 pub struct TokenLookups {
     asks: mpsc::UnboundedSender<Ask>,
+    read: Read,
 }
 
 impl TokenLookups {
-    /// Starts the runner, which calls `read` with up to [`MOST`] distinct token hashes at a time.
-    pub fn start<R, F>(read: R) -> Self
-    where
-        R: Fn(Vec<Vec<u8>>) -> F + Send + 'static,
-        F: Future<Output = StoreResult<Found>> + Send,
-    {
-        let (asks, mut waiting) = mpsc::unbounded_channel::<Ask>();
-        tokio::spawn(async move {
-            let mut taken = Vec::with_capacity(MOST);
-            while waiting.recv_many(&mut taken, MOST).await > 0 {
-                let mut hashes: Vec<Vec<u8>> = taken.iter().map(|a| a.token_hash.clone()).collect();
-                hashes.sort_unstable();
-                hashes.dedup();
-                let found = read(hashes).await.ok();
-                for ask in taken.drain(..) {
-                    let answer = found.as_ref().map(|found| {
-                        found
-                            .iter()
-                            .find(|(hash, _)| *hash == ask.token_hash)
-                            .map(|(_, account)| account.clone())
-                    });
-                    let _ = ask.answer.send(answer);
-                }
-            }
-        });
-        TokenLookups { asks }
+    /// Starts the runner, which reads up to [`MOST`] distinct token hashes at a time.
+    pub fn start(
+        read: impl Fn(Vec<Vec<u8>>) -> BoxFuture<'static, StoreResult<Found>> + Send + Sync + 'static,
+    ) -> Self {
+        let read: Read = Arc::new(read);
+        let (asks, waiting) = mpsc::unbounded_channel::<Ask>();
+        tokio::spawn(run(waiting, read.clone()));
+        TokenLookups { asks, read }
     }
 
-    /// The account of a token hash, looked up with whatever else is asked meanwhile; `None` when
-    /// it could not be (then the caller looks it up alone).
-    pub async fn account(&self, token_hash: &[u8]) -> Option<Option<Arc<AccountRecord>>> {
+    /// The account of a token hash, looked up with whatever else is asked meanwhile (or alone,
+    /// when that cannot be).
+    pub async fn account(&self, token_hash: &[u8]) -> StoreResult<Option<Arc<AccountRecord>>> {
         let (answer, answered) = oneshot::channel();
         let ask = Ask {
             token_hash: token_hash.to_vec(),
             answer,
         };
-        self.asks.send(ask).ok()?;
-        answered.await.ok().flatten()
+        if self.asks.send(ask).is_ok() {
+            if let Ok(Some(together)) = answered.await {
+                return Ok(together);
+            }
+        }
+        let found = (self.read)(vec![token_hash.to_vec()]).await?;
+        Ok(found.into_iter().next().map(|(_, account)| account))
+    }
+}
+
+/// Answers what is waiting, one statement at a time, until every handle is gone.
+async fn run(mut waiting: mpsc::UnboundedReceiver<Ask>, read: Read) {
+    let mut taken = Vec::with_capacity(MOST);
+    while waiting.recv_many(&mut taken, MOST).await > 0 {
+        let mut hashes: Vec<Vec<u8>> = taken.iter().map(|a| a.token_hash.clone()).collect();
+        hashes.sort_unstable();
+        hashes.dedup();
+        let found = read(hashes).await.ok();
+        for ask in taken.drain(..) {
+            let answer = found.as_ref().map(|found| {
+                found
+                    .iter()
+                    .find(|(hash, _)| *hash == ask.token_hash)
+                    .map(|(_, account)| account.clone())
+            });
+            let _ = ask.answer.send(answer);
+        }
     }
 }
 
@@ -77,14 +88,42 @@ impl TokenLookups {
 mod tests {
     use super::*;
     use crate::store::StoreError;
+    use std::sync::Mutex;
+
+    /// A statement that finds nothing (or fails) and keeps how many hashes each run was given.
+    fn reads(fail: bool) -> (TokenLookups, Arc<Mutex<Vec<usize>>>) {
+        let runs = Arc::new(Mutex::new(Vec::new()));
+        let kept = runs.clone();
+        let lookups = TokenLookups::start(move |hashes| {
+            kept.lock().unwrap().push(hashes.len());
+            Box::pin(async move {
+                match fail {
+                    true => Err(StoreError::Corrupt("no database".into())),
+                    false => Ok(Vec::new()),
+                }
+            })
+        });
+        (lookups, runs)
+    }
 
     #[tokio::test]
-    async fn a_failed_statement_leaves_each_look_up_to_its_caller() {
-        let lookups =
-            TokenLookups::start(|_| async { Err(StoreError::Corrupt("no database".into())) });
+    async fn look_ups_asked_meanwhile_are_one_statement_of_distinct_tokens() {
+        let (lookups, runs) = reads(false);
+        let hashes = [b"a".as_slice(), b"b", b"a", b"c", b"b", b"a"];
+        let asked = hashes.map(|hash| lookups.account(hash));
+        for answer in futures_util::future::join_all(asked).await {
+            assert!(answer.unwrap().is_none());
+        }
+        assert_eq!(*runs.lock().unwrap(), [3]);
+    }
+
+    #[tokio::test]
+    async fn a_failed_statement_leaves_each_look_up_to_be_made_alone() {
+        let (lookups, runs) = reads(true);
         let asked = [b"a".as_slice(), b"b"].map(|hash| lookups.account(hash));
         for answer in futures_util::future::join_all(asked).await {
-            assert!(answer.is_none());
+            assert!(matches!(answer, Err(StoreError::Corrupt(_))));
         }
+        assert_eq!(*runs.lock().unwrap(), [2, 1, 1]);
     }
 }

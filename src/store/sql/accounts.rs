@@ -4,7 +4,7 @@
 
 use crate::store::dialect::Dialect;
 use crate::store::rows::{self, Columns};
-use crate::store::token_lookups::Found;
+use crate::store::token_lookups::{Found, TokenLookups};
 use crate::store::{
     AccountFilter, AccountKind, AccountRecord, AccountStore, EventRecord, LinkAccount,
     RefreshedTokens, StoreError, StoreResult, TokenError, TokenStatus,
@@ -30,8 +30,16 @@ fn accounts() -> String {
     format!("accounts a LEFT JOIN {}", token_times())
 }
 
-/// The accounts of these account tokens, each with its token's hash (see `store::token_lookups`).
-pub(super) async fn by_tokens(pool: &sqlx::Pool<Db>, hashes: &[Vec<u8>]) -> StoreResult<Found> {
+/// Look-ups by account token on `pool`, taken together (see `store::token_lookups`).
+pub(super) fn token_lookups(pool: sqlx::Pool<Db>) -> TokenLookups {
+    TokenLookups::start(move |hashes| {
+        let pool = pool.clone();
+        Box::pin(async move { by_tokens(&pool, &hashes).await })
+    })
+}
+
+/// The accounts of these account tokens, each with its token's hash.
+async fn by_tokens(pool: &sqlx::Pool<Db>, hashes: &[Vec<u8>]) -> StoreResult<Found> {
     let params: Vec<String> = (1..=hashes.len()).map(|n| format!("${n}")).collect();
     let statement = format!(
         "SELECT k.token_hash, {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a \
@@ -178,13 +186,7 @@ impl AccountStore for Store {
         if let Some(held) = self.hot.account_by_token(token_hash) {
             return Ok(Some(held));
         }
-        let account = match self.lookups.account(token_hash).await {
-            Some(found) => found,
-            None => by_tokens(&self.pool, &[token_hash.to_vec()])
-                .await?
-                .pop()
-                .map(|(_, account)| account),
-        };
+        let account = self.lookups.account(token_hash).await?;
         if let Some(account) = &account {
             self.hot.keep_account(account, Some(token_hash));
         }
