@@ -382,9 +382,10 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         self.rss_parts = rss_parts(self.server.pid)
         return results
 
-    # 3b. Look-ups that read the store every time (SWITCHBOARD_CACHE_SECONDS=0): with the linked
-    # accounts only (a copy of the database made before the many were written) and with all of
-    # them, taken in turn round after round, so that the machine's drift falls on both alike.
+    # 3b. Look-ups that read the store every time (SWITCHBOARD_CACHE_SECONDS=0): the linked
+    # accounts' tokens on a copy of the database made before the many were written, the same
+    # tokens on the database with them (the size of the store alone), and all the accounts' tokens,
+    # taken in turn round after round, so that the machine's drift falls on all alike.
     def snapshot(self):
         """A copy of the database as it is now; its URL."""
         if self.database.startswith("postgres"):
@@ -444,21 +445,21 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
         anon, file = self.rss_parts
         print(f"\nswitchboard: peak RSS {self.rss / 1024:.1f} MB, started in {self.start_seconds:.2f} s; "
               f"at the end {anon / 1024:.1f} MB its own memory and {file / 1024:.1f} MB of mapped files, each page "
-              "counted once (the binary and, on SQLite, the database file, which every connection maps: the "
-              "system's page cache, which RSS counts once per connection)")
+              "counted once (the binary: the database is read, not mapped)")
         if self.lookups:
-            (few, a), (many, b) = self.lookups
-            ratios = [m["p50"] / f["p50"] - 1 for f, m in zip(a, b)]
+            few, many, rounds = self.lookups
             print(f"\nLook-ups read from the store every time (SWITCHBOARD_CACHE_SECONDS=0, wrk -c"
-                  f"{self.args.connections}), GET /v1/account, {len(a)} round(s) in turn"
-                  f"{' (medians)' if len(a) > 1 else ''}:")
-            for count, runs in ((few, a), (many, b)):
-                print(f"- {count:,} accounts, their tokens in turn: "
-                      f"{statistics.median(r['rps'] for r in runs):,.0f} req/s, "
-                      f"p50 {statistics.median(r['p50'] for r in runs):.2f} ms, "
-                      f"p99 {statistics.median(r['p99'] for r in runs):.2f} ms")
-            print(f"- p50 with {many:,} against {few:,}: {statistics.median(ratios):+.0%}"
-                  + (f" ({min(ratios):+.0%} to {max(ratios):+.0%} within a round)" if len(ratios) > 1 else ""))
+                  f"{self.args.connections}), GET /v1/account, {len(rounds['few'])} round(s) in turn"
+                  f"{' (medians)' if len(rounds['few']) > 1 else ''}:")
+            print(f"- {few:,} accounts, their tokens in turn: {lookup_figures(rounds['few'])}")
+            for key, what in (("same", f"the same {few} accounts' tokens"), ("all", "all their tokens")):
+                ratios = [m["p50"] / f["p50"] - 1 for f, m in zip(rounds["few"], rounds[key])]
+                print(f"- {many:,} accounts, {what} in turn: {lookup_figures(rounds[key])}; p50 against "
+                      f"{few:,} accounts {statistics.median(ratios):+.0%}"
+                      + (f" ({min(ratios):+.0%} to {max(ratios):+.0%} within a round)" if len(ratios) > 1 else ""))
+            print(f"  (the same tokens: the size of the store alone; all tokens: also a different account for "
+                  f"nearly every call, so look-ups asked at once no longer share a read, and each reads "
+                  f"pages not in the CPU's caches)")
 
     def close(self):
         for p in list(self.processes):
@@ -519,6 +520,13 @@ def peak_rss(pid):
         return int(re.search(r"VmHWM:\s+(\d+) kB", f.read()).group(1))
 
 
+def lookup_figures(runs):
+    """Medians of a look-up row's rounds."""
+    return (f"{statistics.median(r['rps'] for r in runs):,.0f} req/s, "
+            f"p50 {statistics.median(r['p50'] for r in runs):.2f} ms, "
+            f"p99 {statistics.median(r['p99'] for r in runs):.2f} ms")
+
+
 def main():
     parser = argparse.ArgumentParser()
     parser.add_argument("--database", default="")
@@ -540,11 +548,14 @@ def main():
         if args.accounts > args.linked:
             few_database = bench.snapshot()
             bench.generate(args.accounts - args.linked)
-            few, many = [], []
-            for _ in range(args.rounds):
-                few.append(bench.store_lookups(bench.tokens, few_database))
-                many.append(bench.store_lookups(bench.many + bench.tokens, bench.database))
-            bench.lookups = ((args.linked, few), (len(bench.many) + args.linked, many))
+            rows = [("few", bench.tokens, few_database), ("same", bench.tokens, bench.database),
+                    ("all", bench.many + bench.tokens, bench.database)]
+            rounds = {key: [] for key, _, _ in rows}
+            for n in range(args.rounds):
+                # Every other round the other way round, so that neither side always goes first.
+                for key, tokens, database in rows if n % 2 == 0 else reversed(rows):
+                    rounds[key].append(bench.store_lookups(tokens, database))
+            bench.lookups = (args.linked, len(bench.many) + args.linked, rounds)
         bench.serve()
         bench.report(bench.drive())
     finally:

@@ -57,3 +57,68 @@ async fn account_reads_name_the_token_indexes() {
     assert!(s.idle_accounts(NOW + 1, 10).await.is_err());
     assert!(s.sealed_elsewhere("keyAAAAA", 10).await.is_err());
 }
+
+/// Migration 16 moves the account tokens into a table kept in the order of their hashes: tokens
+/// issued before it still find their accounts, and deleting an account still takes its tokens.
+#[tokio::test]
+async fn account_tokens_issued_before_the_move_to_their_own_b_tree_still_work() {
+    use store::{app, link, NOW};
+    use switchboard::store::AccountKind;
+    let dir = std::env::temp_dir().join(format!("sb-store-{}", uuid::Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let url = format!("sqlite://{}/store.db?mode=rwc", dir.display());
+    let s = switchboard::store::connect(&url).await.unwrap();
+    let a = app(s.as_ref(), "c1", None).await;
+    let mut accounts = Vec::new();
+    for user in ["u1", "u2"] {
+        let (acc, _) = s
+            .link_account(&link(a.id, user, AccountKind::Personal), NOW)
+            .await
+            .unwrap();
+        s.insert_account_token(acc.id, user.as_bytes(), NOW)
+            .await
+            .unwrap();
+        accounts.push(acc.id);
+    }
+    drop(s);
+
+    // The tables as they were before migration 16 (0001's account_tokens), with these tokens.
+    let mut before = <sqlx::SqliteConnection as sqlx::Connection>::connect(&url)
+        .await
+        .unwrap();
+    sqlx::raw_sql(
+        "CREATE TABLE old_tokens (token_hash BLOB PRIMARY KEY, \
+         account_id INTEGER NOT NULL REFERENCES accounts(id) ON DELETE CASCADE, \
+         created_at INTEGER NOT NULL); \
+         INSERT INTO old_tokens SELECT * FROM account_tokens; \
+         DROP TABLE account_tokens; \
+         ALTER TABLE old_tokens RENAME TO account_tokens; \
+         CREATE INDEX account_tokens_account ON account_tokens (account_id); \
+         DELETE FROM _sqlx_migrations WHERE version = 16;",
+    )
+    .execute(&mut before)
+    .await
+    .unwrap();
+    sqlx::Connection::close(before).await.unwrap();
+
+    let s = switchboard::store::connect(&url).await.unwrap();
+    let raw = sqlx::SqlitePool::connect(&url).await.unwrap();
+    let layout: (String,) =
+        sqlx::query_as("SELECT sql FROM sqlite_master WHERE name = 'account_tokens'")
+            .fetch_one(&raw)
+            .await
+            .unwrap();
+    assert!(layout.0.contains("WITHOUT ROWID"), "{}", layout.0);
+    for (user, id) in ["u1", "u2"].iter().zip(&accounts) {
+        let found = s.account_by_token(user.as_bytes()).await.unwrap();
+        assert_eq!(found.map(|acc| acc.id), Some(*id));
+    }
+    s.delete_account(a.id, accounts[0]).await.unwrap();
+    assert!(s.account_by_token(b"u1").await.unwrap().is_none());
+    assert!(s.account_by_token(b"u2").await.unwrap().is_some());
+    let left: (i64,) = sqlx::query_as("SELECT count(*) FROM account_tokens")
+        .fetch_one(&raw)
+        .await
+        .unwrap();
+    assert_eq!(left.0, 1, "the deleted account's token went with it");
+}
