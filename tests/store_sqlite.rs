@@ -5,11 +5,17 @@ mod store;
 use std::sync::Arc;
 use switchboard::store::Store;
 
-async fn open() -> Arc<dyn Store> {
+/// A new database file's URL, and the store on it.
+async fn open_file() -> (String, Arc<dyn Store>) {
     let dir = std::env::temp_dir().join(format!("sb-store-{}", uuid::Uuid::new_v4()));
     std::fs::create_dir_all(&dir).unwrap();
     let url = format!("sqlite://{}/store.db?mode=rwc", dir.display());
-    switchboard::store::connect(&url).await.unwrap()
+    let store = switchboard::store::connect(&url).await.unwrap();
+    (url, store)
+}
+
+async fn open() -> Arc<dyn Store> {
+    open_file().await.1
 }
 
 conformance!(open();
@@ -32,10 +38,7 @@ conformance!(open();
 async fn account_reads_name_the_token_indexes() {
     use store::{app, link, NOW};
     use switchboard::store::AccountKind;
-    let dir = std::env::temp_dir().join(format!("sb-store-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/store.db?mode=rwc", dir.display());
-    let s = switchboard::store::connect(&url).await.unwrap();
+    let (url, s) = open_file().await;
     let a = app(s.as_ref(), "c1", None).await;
     let (acc, _) = s
         .link_account(&link(a.id, "u1", AccountKind::Personal), NOW)
@@ -64,10 +67,7 @@ async fn account_reads_name_the_token_indexes() {
 async fn account_tokens_issued_before_the_move_to_their_own_b_tree_still_work() {
     use store::{app, link, NOW};
     use switchboard::store::AccountKind;
-    let dir = std::env::temp_dir().join(format!("sb-store-{}", uuid::Uuid::new_v4()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let url = format!("sqlite://{}/store.db?mode=rwc", dir.display());
-    let s = switchboard::store::connect(&url).await.unwrap();
+    let (url, s) = open_file().await;
     let a = app(s.as_ref(), "c1", None).await;
     let mut accounts = Vec::new();
     for user in ["u1", "u2"] {
