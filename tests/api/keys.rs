@@ -84,7 +84,8 @@ async fn the_master_key_rotates_under_load_and_the_old_one_retires() {
     let new_key = rotated["key"].as_str().unwrap().to_string();
     assert_ne!(new_id, old_id);
     let again = app.cli(&["keys", "rotate"]);
-    assert!(String::from_utf8_lossy(&again.stderr).contains("not in use yet"));
+    let said = String::from_utf8_lossy(&again.stderr);
+    assert!(said.contains("not in use yet"), "{said}");
 
     let mut status = Value::Null;
     for _ in 0..200 {
@@ -109,7 +110,8 @@ async fn the_master_key_rotates_under_load_and_the_old_one_retires() {
 
     // Not while the old key is still this process's master key.
     let early = app.cli(&["keys", "retire", &old_id]);
-    assert!(String::from_utf8_lossy(&early.stderr).contains("set it to the newer key"));
+    let said = String::from_utf8_lossy(&early.stderr);
+    assert!(said.contains("set it to the newer key"), "{said}");
     // The operator moves on to the new key; the old one is retired.
     let with_new = [("SWITCHBOARD_MASTER_KEY", new_key.as_str())];
     let retired = app.cli_with(&with_new, &["keys", "retire", &old_id]);
@@ -143,5 +145,6 @@ async fn the_master_key_rotates_under_load_and_the_old_one_retires() {
     crate::helpers::expect_error(r, reqwest::StatusCode::GONE, "syncToken.expired").await;
     let stale = app.cli(&["keys", "status"]);
     assert!(!stale.status.success());
-    assert!(String::from_utf8_lossy(&stale.stderr).contains("cannot decrypt this database"));
+    let said = String::from_utf8_lossy(&stale.stderr);
+    assert!(said.contains("cannot decrypt this database"), "{said}");
 }
