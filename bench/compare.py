@@ -455,11 +455,10 @@ SELECT id FROM accounts WHERE object_id LIKE 'bench-%' ORDER BY id;"""
             for key, what in (("same", f"the same {few} accounts' tokens"), ("all", "all their tokens")):
                 ratios = [m["p50"] / f["p50"] - 1 for f, m in zip(rounds["few"], rounds[key])]
                 print(f"- {many:,} accounts, {what} in turn: {lookup_figures(rounds[key])}; p50 against "
-                      f"{few:,} accounts {statistics.median(ratios):+.0%}"
-                      + (f" ({min(ratios):+.0%} to {max(ratios):+.0%} within a round)" if len(ratios) > 1 else ""))
-            print(f"  (the same tokens: the size of the store alone; all tokens: also a different account for "
-                  f"nearly every call, so look-ups asked at once no longer share a read, and each reads "
-                  f"pages not in the CPU's caches)")
+                      f"{few:,} accounts {spread(ratios, percent, percent, ' to ')}")
+            print(f"  (ranges: within a round; the same tokens: the size of the store alone; all tokens: also a "
+                  f"different account for nearly every call, so look-ups asked at once no longer share a read, "
+                  f"and each reads pages not in the CPU's caches)")
 
     def close(self):
         for p in list(self.processes):
@@ -477,7 +476,7 @@ def combined(rounds):
     for n, (row, _) in enumerate(rounds[0]):
         each = [r[n][1] for r in rounds]
         proxies = [dict(r)["nginx proxy_pass"] for r in rounds]
-        result = {k: statistics.median(e[k] for e in each) for k in ("rps", "p50", "p99", "cpu")}
+        result = medians(each, ("rps", "p50", "p99", "cpu"))
         result["errors"] = sum(e["errors"] for e in each)
         result["ratio"] = [e["rps"] / p["rps"] for e, p in zip(each, proxies)]
         result["p99_ratio"] = [e["p99"] / p["p99"] for e, p in zip(each, proxies)]
@@ -485,10 +484,20 @@ def combined(rounds):
     return rows
 
 
-def spread(ratios):
+def spread(ratios, show=lambda r: f"{r:.2f}×", end=lambda r: f"{r:.2f}", between="–"):
+    """The median of ratios taken within rounds, with their range when there are several."""
     if len(ratios) == 1:
-        return f"{ratios[0]:.2f}×"
-    return f"{statistics.median(ratios):.2f}× ({min(ratios):.2f}–{max(ratios):.2f})"
+        return show(ratios[0])
+    return f"{show(statistics.median(ratios))} ({end(min(ratios))}{between}{end(max(ratios))})"
+
+
+def percent(r):
+    return f"{r:+.0%}"
+
+
+def medians(runs, keys=("rps", "p50", "p99")):
+    """Each figure's median over several runs of a row."""
+    return {k: statistics.median(r[k] for r in runs) for k in keys}
 
 
 def cpu_seconds(pid):
@@ -522,9 +531,8 @@ def peak_rss(pid):
 
 def lookup_figures(runs):
     """Medians of a look-up row's rounds."""
-    return (f"{statistics.median(r['rps'] for r in runs):,.0f} req/s, "
-            f"p50 {statistics.median(r['p50'] for r in runs):.2f} ms, "
-            f"p99 {statistics.median(r['p99'] for r in runs):.2f} ms")
+    m = medians(runs)
+    return f"{m['rps']:,.0f} req/s, p50 {m['p50']:.2f} ms, p99 {m['p99']:.2f} ms"
 
 
 def main():

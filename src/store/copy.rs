@@ -120,10 +120,9 @@ async fn copy_table(
         })
         .collect::<anyhow::Result<Vec<String>>>()?;
     let list = columns.join(", ");
-    let params: Vec<String> = (1..=columns.len()).map(|i| format!("${i}")).collect();
     let insert = format!(
         "INSERT INTO {table} ({list}) VALUES ({})",
-        params.join(", ")
+        super::dialect::params(columns.len())
     );
     let rows = sqlx::query(&format!("SELECT {list} FROM {table}"))
         .fetch_all(source)

@@ -5,6 +5,14 @@
 //! n-th), `ON CONFLICT`, `IS [NOT] DISTINCT FROM`, `CAST`, `lower()`, `RETURNING` — and ask
 //! this trait for the rest.
 
+/// `count` parameters, `$1, $2, …`, for a list whose length the statement is written for.
+pub fn params(count: usize) -> String {
+    (1..=count)
+        .map(|n| format!("${n}"))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 pub trait Dialect {
     /// Said after a claim's sub-select of `table`: rows another instance is claiming are
     /// skipped rather than waited for.

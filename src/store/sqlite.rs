@@ -44,7 +44,7 @@ impl SqliteStore {
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
         make_private(&file)?;
-        let lookups = if database_files(&file).is_empty() {
+        let lookups = if in_memory(&file) {
             // An in-memory database is seen only through the pool that made it.
             pool.clone()
         } else {
@@ -65,12 +65,17 @@ impl SqliteStore {
     }
 }
 
+/// Whether the database has no file (`:memory:`, or no name).
+fn in_memory(file: &Path) -> bool {
+    file.as_os_str().is_empty() || file.as_os_str() == ":memory:"
+}
+
 /// The three files of a database (`x.db`, `x.db-wal`, `x.db-shm`); none for an in-memory one.
 fn database_files(file: &Path) -> Vec<PathBuf> {
-    let name = file.as_os_str().to_string_lossy();
-    if name.is_empty() || name == ":memory:" {
+    if in_memory(file) {
         return vec![];
     }
+    let name = file.as_os_str().to_string_lossy();
     ["", "-wal", "-shm"]
         .iter()
         .map(|suffix| PathBuf::from(format!("{name}{suffix}")))

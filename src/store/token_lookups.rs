@@ -90,8 +90,35 @@ mod tests {
     use crate::store::StoreError;
     use std::sync::Mutex;
 
-    /// A statement that finds nothing (or fails) and keeps how many hashes each run was given.
-    fn reads(fail: bool) -> (TokenLookups, Arc<Mutex<Vec<usize>>>) {
+    /// An account whose id is its token hash's first byte.
+    fn account(hash: &[u8]) -> Arc<AccountRecord> {
+        Arc::new(AccountRecord {
+            id: hash[0].into(),
+            app_id: 1,
+            service_type: "Office365".into(),
+            tenant_id: "t".into(),
+            object_id: "o".into(),
+            email: None,
+            name: None,
+            timezone: None,
+            auth_scopes: vec![],
+            permissions: vec![],
+            token_status: crate::store::TokenStatus::Active,
+            token_error: None,
+            auth_obtained_at: None,
+            created_at: 0,
+            updated_at: 0,
+            access_expires_at: None,
+            kind: crate::store::AccountKind::Personal,
+        })
+    }
+
+    /// A statement that finds the accounts of `known` hashes (or fails) and keeps how many
+    /// hashes each run was given.
+    fn reads(
+        known: &'static [&'static [u8]],
+        fail: bool,
+    ) -> (TokenLookups, Arc<Mutex<Vec<usize>>>) {
         let runs = Arc::new(Mutex::new(Vec::new()));
         let kept = runs.clone();
         let lookups = TokenLookups::start(move |hashes| {
@@ -99,7 +126,14 @@ mod tests {
             Box::pin(async move {
                 match fail {
                     true => Err(StoreError::Corrupt("no database".into())),
-                    false => Ok(Vec::new()),
+                    false => Ok(hashes
+                        .into_iter()
+                        .filter(|hash| known.contains(&hash.as_slice()))
+                        .map(|hash| {
+                            let account = account(&hash);
+                            (hash, account)
+                        })
+                        .collect()),
                 }
             })
         });
@@ -108,18 +142,20 @@ mod tests {
 
     #[tokio::test]
     async fn look_ups_asked_meanwhile_are_one_statement_of_distinct_tokens() {
-        let (lookups, runs) = reads(false);
+        let (lookups, runs) = reads(&[b"a", b"c"], false);
         let hashes = [b"a".as_slice(), b"b", b"a", b"c", b"b", b"a"];
         let asked = hashes.map(|hash| lookups.account(hash));
-        for answer in futures_util::future::join_all(asked).await {
-            assert!(answer.unwrap().is_none());
+        let answers = futures_util::future::join_all(asked).await;
+        for (hash, answer) in hashes.iter().zip(answers) {
+            let expected = (*hash != b"b").then(|| i64::from(hash[0]));
+            assert_eq!(answer.unwrap().map(|a| a.id), expected, "{hash:?}");
         }
         assert_eq!(*runs.lock().unwrap(), [3]);
     }
 
     #[tokio::test]
     async fn a_failed_statement_leaves_each_look_up_to_be_made_alone() {
-        let (lookups, runs) = reads(true);
+        let (lookups, runs) = reads(&[], true);
         let asked = [b"a".as_slice(), b"b"].map(|hash| lookups.account(hash));
         for answer in futures_util::future::join_all(asked).await {
             assert!(matches!(answer, Err(StoreError::Corrupt(_))));

@@ -2,7 +2,7 @@
 // Written once for both backends: the including module names `Db` and `Store` (see
 // `store::dialect`).
 
-use crate::store::dialect::Dialect;
+use crate::store::dialect::{params, Dialect};
 use crate::store::rows::{self, Columns};
 use crate::store::token_lookups::{Found, TokenLookups};
 use crate::store::{
@@ -40,12 +40,11 @@ pub(super) fn token_lookups(pool: sqlx::Pool<Db>) -> TokenLookups {
 
 /// The accounts of these account tokens, each with its token's hash.
 async fn by_tokens(pool: &sqlx::Pool<Db>, hashes: &[Vec<u8>]) -> StoreResult<Found> {
-    let params: Vec<String> = (1..=hashes.len()).map(|n| format!("${n}")).collect();
     let statement = format!(
         "SELECT k.token_hash, {ACCOUNT_COLUMNS} FROM account_tokens k JOIN accounts a \
          ON a.id = k.account_id LEFT JOIN {} WHERE k.token_hash IN ({})",
         token_times(),
-        params.join(", ")
+        params(hashes.len())
     );
     let mut query = sqlx::query(&statement);
     for hash in hashes {
